@@ -1,0 +1,1 @@
+"""The app glue: the only non-page code that imports Streamlit (cached loading, shared state)."""

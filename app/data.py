@@ -1,0 +1,35 @@
+"""Cached loading of data/ (keyed by path and modification times, so edited files reload)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from geo.facts import Facts, load_facts
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR_ENV = "COUPBELT_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """data/ beside the app, or the folder named by $COUPBELT_DATA_DIR."""
+    return Path(os.environ.get(DATA_DIR_ENV) or ROOT / "data")
+
+
+def _mtimes(folder: Path) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted((p.name, p.stat().st_mtime) for p in folder.glob("*") if p.is_file()))
+
+
+@st.cache_data(show_spinner=False)
+def _load(folder: str, mtimes: tuple[tuple[str, float], ...]) -> Facts:
+    """Load once per folder and file versions (`mtimes` is only the cache key)."""
+    return load_facts(Path(folder))
+
+
+def facts() -> Facts:
+    """The validated facts; errors are in `.errors`, never raised."""
+    folder = data_dir()
+    key = _mtimes(folder) if folder.is_dir() else ()
+    return _load(str(folder), key)

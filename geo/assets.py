@@ -1,0 +1,24 @@
+"""Offline asset wiring: the map loads Leaflet from the app itself, never from a CDN.
+
+folium's defaults pull Leaflet, jQuery, Bootstrap and Font Awesome from CDNs; streamlit-folium
+loads them one after another and stops at the first failure, leaving the map blank offline.
+Only leaflet.js and leaflet.css are needed for what this dashboard draws.
+"""
+
+from __future__ import annotations
+
+import folium
+
+# Served by Streamlit's static file serving from static/ at /app/static/. The path is relative to
+# the streamlit-folium component iframe (/component/<name>/index.html), so it also works when the
+# app runs under a server.baseUrlPath.
+STATIC_PREFIX = "../../app/static"
+LEAFLET_JS = f"{STATIC_PREFIX}/leaflet/leaflet.js"
+LEAFLET_CSS = f"{STATIC_PREFIX}/leaflet/leaflet.css"
+
+
+def use_local_assets(m: folium.Map) -> folium.Map:
+    """Point the map at the locally served Leaflet only (new lists: folium's are shared)."""
+    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    return m

@@ -1,0 +1,311 @@
+"""Load the fact tables (coups, status, events) and the borders, validating every cell.
+
+A bad file raises DataError naming the file, the line, the column and what was expected, so a
+maintainer can fix the data and a user sees which file is wrong instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.vocabulary import DIMENSIONS, EVENT_CATEGORIES, OUTCOMES, REGIONS
+
+ISO3 = re.compile(r"^[A-Z]{3}$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+URL = re.compile(r"^https?://[^\s<>\"']+$")
+EVENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class DataError(ValueError):
+    """A data file that cannot be used as it is; the message says where and why."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None,
+                 column: str | None = None) -> None:
+        where = str(path)
+        if line is not None:
+            where += f", line {line}"
+        if column is not None:
+            where += f", column '{column}'"
+        super().__init__(f"{where}: {message}")
+        self.path = str(path)
+        self.line = line
+        self.column = column
+
+
+Check = Callable[[str], str | None]  # returns a complaint, or None when the cell is fine
+
+
+def _pattern(regex: re.Pattern[str], expected: str) -> Check:
+    return lambda v: None if regex.match(v) else f"expected {expected}, got {v!r}"
+
+
+def _choice(values: Sequence[str]) -> Check:
+    return lambda v: None if v in values else f"expected one of {', '.join(values)}; got {v!r}"
+
+
+def _date(v: str) -> str | None:
+    if not DATE.match(v):
+        return f"expected a date as YYYY-MM-DD, got {v!r}"
+    try:
+        pd.Timestamp(v)
+    except ValueError:
+        return f"{v!r} is not a calendar date"
+    return None
+
+
+def _number(low: float, high: float) -> Check:
+    def check(v: str) -> str | None:
+        try:
+            x = float(v)
+        except ValueError:
+            return f"expected a number, got {v!r}"
+        return None if low <= x <= high else f"expected a number in [{low}, {high}], got {v}"
+    return check
+
+
+def _sources(v: str) -> str | None:
+    bad = [u for u in v.split() if not URL.match(u)]
+    if not v.split():
+        return "expected one or more http(s) URLs separated by spaces"
+    return f"not an http(s) URL: {bad[0]!r}" if bad else None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    check: Check | None = None  # None: free text
+    required: bool = True
+
+
+def _text(name: str, required: bool = True) -> Column:
+    return Column(name, None, required)
+
+
+COUP_COLUMNS = (
+    Column("id", _pattern(EVENT_ID, "a lower-case slug")),
+    Column("date", _date),
+    Column("iso3", _pattern(ISO3, "an ISO 3166-1 alpha-3 code")),
+    Column("outcome", _choice(OUTCOMES)),
+    _text("ousted", required=False),
+    _text("installed", required=False),
+    _text("summary"),
+    Column("sources", _sources),
+)
+STATUS_COLUMNS = (
+    Column("iso3", _pattern(ISO3, "an ISO 3166-1 alpha-3 code")),
+    Column("dimension", _choice(tuple(DIMENSIONS))),
+    _text("value"),
+    Column("start", _date),
+    Column("end", _date, required=False),
+    Column("sources", _sources),
+    _text("note", required=False),
+)
+EVENT_COLUMNS = (
+    Column("id", _pattern(EVENT_ID, "a lower-case slug")),
+    Column("date", _date),
+    Column("lat", _number(-90, 90)),
+    Column("lon", _number(-180, 180)),
+    Column("iso3", _pattern(ISO3, "an ISO 3166-1 alpha-3 code")),
+    _text("place"),
+    Column("category", _choice(tuple(EVENT_CATEGORIES))),
+    _text("title"),
+    _text("summary"),
+    Column("sources", _sources),
+)
+
+
+def read_table(path: Path, columns: Sequence[Column]) -> pd.DataFrame:
+    """Read a CSV as text and check every cell; raise DataError at the first bad one."""
+    if not path.is_file():
+        raise DataError(path, "file not found")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataError(path, f"not a readable CSV table: {exc}") from exc
+    names = [c.name for c in columns]
+    missing = [n for n in names if n not in frame.columns]
+    if missing:
+        raise DataError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(names)}")
+    frame = frame[names].map(str.strip)
+    for line, row in enumerate(frame.to_dict("records"), start=2):  # header is line 1
+        for col in columns:
+            value = row[col.name]
+            if value == "":
+                if col.required:
+                    raise DataError(path, "empty, but a value is required", line, col.name)
+                continue
+            complaint = col.check(value) if col.check else None
+            if complaint:
+                raise DataError(path, complaint, line, col.name)
+    return frame
+
+
+def _unique(frame: pd.DataFrame, path: Path, column: str) -> None:
+    dup = frame[column].duplicated().to_numpy()
+    if dup.any():
+        pos = int(dup.argmax())
+        raise DataError(path, f"duplicate {column} {frame[column].iloc[pos]!r}", pos + 2, column)
+
+
+def load_coups(path: Path) -> pd.DataFrame:
+    """Coups and attempts, one row each, `date` as Timestamp."""
+    frame = read_table(path, COUP_COLUMNS)
+    _unique(frame, path, "id")
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def load_events(path: Path) -> pd.DataFrame:
+    """Dated events with a point each, `date` as Timestamp and `lat`/`lon` as floats."""
+    frame = read_table(path, EVENT_COLUMNS)
+    _unique(frame, path, "id")
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame[["lat", "lon"]] = frame[["lat", "lon"]].astype(float)
+    return frame
+
+
+def load_status(path: Path) -> pd.DataFrame:
+    """Status intervals [start, end) per country and dimension; checks values and overlaps."""
+    frame = read_table(path, STATUS_COLUMNS)
+    for line, row in enumerate(frame.to_dict("records"), start=2):
+        allowed = DIMENSIONS[row["dimension"]]
+        if row["value"] not in allowed:
+            raise DataError(path, f"{row['dimension']} takes one of {', '.join(allowed)}; "
+                            f"got {row['value']!r}", line, "value")
+        if row["end"] and row["end"] <= row["start"]:
+            raise DataError(path, f"end {row['end']} is not after start {row['start']}", line, "end")
+    frame["start"] = pd.to_datetime(frame["start"])
+    frame["end"] = pd.to_datetime(frame["end"].replace("", None))
+    _check_overlaps(frame, path)
+    return frame
+
+
+def _check_overlaps(frame: pd.DataFrame, path: Path) -> None:
+    ordered = frame.assign(line=range(2, len(frame) + 2)).sort_values(["iso3", "dimension", "start"])
+    previous: dict[Hashable, Any] | None = None
+    for row in ordered.to_dict("records"):
+        same = previous is not None and (previous["iso3"], previous["dimension"]) == (
+            row["iso3"], row["dimension"])
+        if same and previous is not None and (pd.isna(previous["end"]) or row["start"] < previous["end"]):
+            raise DataError(path, f"{row['iso3']} {row['dimension']} interval starting "
+                            f"{row['start']:%Y-%m-%d} overlaps the one before it",
+                            int(row["line"]), "start")
+        previous = row
+
+
+def load_borders(path: Path) -> gpd.GeoDataFrame:
+    """Country polygons with iso3, name, name_fr and region, in EPSG:4326."""
+    if not path.is_file():
+        raise DataError(path, "file not found")
+    try:
+        frame = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise DataError(path, f"not a readable GeoJSON file: {exc}") from exc
+    for column in ("iso3", "name", "name_fr", "region"):
+        if column not in frame.columns:
+            raise DataError(path, f"features lack the property '{column}'")
+    for number, (iso3, region, geometry) in enumerate(
+            zip(frame["iso3"], frame["region"], frame.geometry, strict=True), start=1):
+        feature = f"feature {number}"
+        if not ISO3.match(str(iso3)):
+            raise DataError(path, f"{feature}: iso3 {iso3!r} is not an ISO3 code")
+        if region not in REGIONS:
+            raise DataError(path, f"{feature}: region {region!r} not in {REGIONS}")
+        if geometry is None or geometry.is_empty or not geometry.is_valid:
+            raise DataError(path, f"{feature} ({iso3}): missing or invalid geometry")
+    duplicated = frame.loc[frame["iso3"].duplicated(), "iso3"]
+    if len(duplicated):
+        raise DataError(path, f"duplicate iso3 {duplicated.iloc[0]}")
+    return frame.set_crs(4326, allow_override=True)
+
+
+CURATION_LINE = re.compile(r"^Curation date:\s*(\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
+
+
+def curation_date(sources_md: Path) -> pd.Timestamp:
+    """The date the facts were last checked, read from the `Curation date:` line of SOURCES.md."""
+    if not sources_md.is_file():
+        raise DataError(sources_md, "file not found")
+    match = CURATION_LINE.search(sources_md.read_text(encoding="utf-8"))
+    if not match or _date(match.group(1)):
+        raise DataError(sources_md, "no line 'Curation date: YYYY-MM-DD'")
+    return pd.Timestamp(match.group(1))
+
+
+def check_countries(frame: pd.DataFrame, path: Path, known: set[str]) -> None:
+    """Raise DataError at the first row whose iso3 is not one of the map's countries."""
+    unknown = (~frame["iso3"].isin(known)).to_numpy()
+    if unknown.any():
+        pos = int(unknown.argmax())
+        raise DataError(path, f"{frame['iso3'].iloc[pos]} is not a country of data/borders.geojson",
+                        pos + 2, "iso3")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything in data/, plus the problems met while loading it.
+
+    A file that fails validation is replaced by an empty table and its error is kept in `errors`,
+    so the dashboard can say what is wrong and still show the rest.
+    """
+
+    borders: gpd.GeoDataFrame
+    coups: pd.DataFrame
+    status: pd.DataFrame
+    events: pd.DataFrame
+    curated: pd.Timestamp | None
+    errors: tuple[str, ...]
+
+
+def _empty(columns: Sequence[Column], dates: Sequence[str]) -> pd.DataFrame:
+    frame = pd.DataFrame({c.name: pd.Series(dtype=str) for c in columns})
+    for name in dates:
+        frame[name] = pd.to_datetime(frame[name])
+    return frame
+
+
+def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
+    """Load and validate every data file; keep going past a bad one and record why."""
+    errors: list[str] = []
+
+    def attempt(loader: Callable[[Path], pd.DataFrame], path: Path,
+                empty: pd.DataFrame) -> pd.DataFrame:
+        try:
+            return loader(path)
+        except DataError as exc:
+            errors.append(str(exc))
+            return empty
+
+    borders_path = data_dir / "borders.geojson"
+    borders = attempt(load_borders, borders_path,
+                      gpd.GeoDataFrame({"iso3": [], "name": [], "name_fr": [], "region": []},
+                                       geometry=[], crs=4326))
+    coups = attempt(load_coups, data_dir / "coups.csv", _empty(COUP_COLUMNS, ["date"]))
+    status = attempt(load_status, data_dir / "status.csv",
+                     _empty(STATUS_COLUMNS, ["start", "end"]))
+    events_file = events_path or data_dir / "events.csv"
+    events = attempt(load_events, events_file, _empty(EVENT_COLUMNS, ["date"]))
+    events[["lat", "lon"]] = events[["lat", "lon"]].astype(float)
+    try:
+        curated: pd.Timestamp | None = curation_date(data_dir / "SOURCES.md")
+    except DataError as exc:
+        errors.append(str(exc))
+        curated = None
+    if len(borders):
+        known = set(borders["iso3"])
+        for frame, path in ((coups, data_dir / "coups.csv"), (status, data_dir / "status.csv"),
+                            (events, events_file)):
+            try:
+                check_countries(frame, path, known)
+            except DataError as exc:
+                errors.append(str(exc))
+    return Facts(borders, coups, status, events, curated, tuple(errors))

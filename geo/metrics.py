@@ -1,0 +1,141 @@
+"""The choropleth metrics: each country's class on a date, with a label, a colour and a since-date."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from geo.timeline import coup_counts, status_on
+from geo.vocabulary import (
+    COVERAGE_START,
+    FORCE_COLOURS,
+    FORCE_DIMENSIONS,
+    FORCE_LABELS,
+    NO_DATA_COLOUR,
+    OKABE_ITO,
+    VALUE_LABELS,
+)
+
+
+@dataclass(frozen=True)
+class MetricClass:
+    key: str
+    label: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    title: str
+    classes: tuple[MetricClass, ...]
+
+    def cls(self, key: str) -> MetricClass:
+        return next(c for c in self.classes if c.key == key)
+
+
+def _c(key: str, label: str, colour: str) -> MetricClass:
+    return MetricClass(key, label, colour)
+
+
+NOT_MEMBER = _c("not_member", "Not an ECOWAS member", "#f4f4f4")
+NONE_COLOUR = "#f4f4f4"
+METRICS: dict[str, Metric] = {
+    m.key: m
+    for m in (
+        Metric("regime", "Regime", (
+            _c("military", VALUE_LABELS[("regime", "military")], OKABE_ITO["vermillion"]),
+            _c("civilian", VALUE_LABELS[("regime", "civilian")], OKABE_ITO["sky_blue"]),
+            _c("no_data", "No data", NO_DATA_COLOUR),
+        )),
+        Metric("ecowas", "ECOWAS status", (
+            _c("member", VALUE_LABELS[("ecowas", "member")], OKABE_ITO["blue"]),
+            _c("suspended", VALUE_LABELS[("ecowas", "suspended")], OKABE_ITO["orange"]),
+            _c("withdrawn", VALUE_LABELS[("ecowas", "withdrawn")], OKABE_ITO["vermillion"]),
+            NOT_MEMBER,
+        )),
+        Metric("ecowas_sanctions", "ECOWAS sanctions", (
+            _c("in_force", VALUE_LABELS[("ecowas_sanctions", "in_force")], OKABE_ITO["vermillion"]),
+            _c("none", "No ECOWAS sanctions", OKABE_ITO["sky_blue"]),
+            NOT_MEMBER,
+        )),
+        Metric("aes", "Alliance of Sahel States", (
+            _c("member", VALUE_LABELS[("aes", "member")], OKABE_ITO["purple"]),
+            _c("none", "Not an AES member", NONE_COLOUR),
+        )),
+        Metric("forces", "Foreign forces", (
+            _c("forces_russia", "Russian forces", FORCE_COLOURS["forces_russia"]),
+            _c("forces_france", "French forces", FORCE_COLOURS["forces_france"]),
+            _c("forces_usa", "US forces", FORCE_COLOURS["forces_usa"]),
+            _c("several", "Forces of several powers", OKABE_ITO["yellow"]),
+            _c("none", "No French, Russian or US forces", NONE_COLOUR),
+        )),
+        Metric("coups", "Successful coups since 2020", (
+            _c("0", "None", "#fef0d9"),
+            _c("1", "1 coup", "#fdcc8a"),
+            _c("2", "2 coups", "#fc8d59"),
+            _c("3+", "3 or more coups", "#d7301f"),
+        )),
+    )
+}
+
+
+def since_text(start: pd.Timestamp) -> str:
+    """Readable start of a status; the first day of coverage means 'at least since'."""
+    if start.date() <= COVERAGE_START:
+        return f"before {COVERAGE_START:%Y-%m-%d}"
+    return f"since {start:%Y-%m-%d}"
+
+
+def classify(metric_key: str, countries: pd.Series, status: pd.DataFrame,
+             coups: pd.DataFrame, day: date) -> pd.DataFrame:
+    """One row per country (iso3): class key, label, colour and a one-line detail for `day`."""
+    metric = METRICS[metric_key]
+    held = status_on(status, day)
+    now = {(r["iso3"], r["dimension"]): r for r in held.to_dict("records")}
+    counts = coup_counts(coups, day)
+    rows = []
+    for iso3 in countries:
+        key, detail = _class_of(metric_key, iso3, now, counts)
+        cls = metric.cls(key)
+        rows.append({"iso3": iso3, "class": key, "label": cls.label, "colour": cls.colour,
+                     "detail": detail})
+    return pd.DataFrame(rows, columns=["iso3", "class", "label", "colour", "detail"])
+
+
+def _class_of(metric: str, iso3: str, now: dict[tuple[str, str], dict[Hashable, Any]],
+              counts: pd.DataFrame) -> tuple[str, str]:
+    def row(dimension: str) -> dict[Hashable, Any] | None:
+        return now.get((iso3, dimension))
+
+    if metric == "coups":
+        ok, failed = 0, 0
+        if iso3 in counts.index:
+            ok, failed = (int(n) for n in counts.loc[iso3, ["successful", "failed"]].to_numpy())
+        key = "3+" if ok >= 3 else str(ok)
+        return key, f"{ok} successful, {failed} failed since {COVERAGE_START:%Y-%m-%d}"
+    if metric == "forces":
+        present = [(d, r) for d in FORCE_DIMENSIONS if (r := row(d)) is not None]
+        if not present:
+            return "none", "No French, Russian or US forces"
+        key = present[0][0] if len(present) == 1 else "several"
+        detail = "; ".join(f"{VALUE_LABELS[(d, r['value'])]} ({FORCE_LABELS[d]}) {since_text(r['start'])}"
+                           for d, r in present)
+        return key, detail
+    if metric in ("regime", "ecowas", "aes"):
+        r = row(metric)
+        if r is None:
+            key = {"regime": "no_data", "ecowas": "not_member", "aes": "none"}[metric]
+            return key, METRICS[metric].cls(key).label
+        return r["value"], f"{VALUE_LABELS[(metric, r['value'])]} {since_text(r['start'])}"
+    # ecowas_sanctions: only meaningful for (former) ECOWAS members
+    r = row("ecowas_sanctions")
+    if r is not None:
+        return "in_force", f"{VALUE_LABELS[('ecowas_sanctions', 'in_force')]} {since_text(r['start'])}"
+    if row("ecowas") is None:
+        return "not_member", NOT_MEMBER.label
+    return "none", "No ECOWAS sanctions in force"

@@ -1,0 +1,77 @@
+"""Tables for the page: headline figures, the events in view, and the status on a date with sources.
+
+These are what a person reads beside (or instead of) the map, so they carry the same facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date
+
+import pandas as pd
+
+from geo.facts import Facts
+from geo.timeline import events_between, headline_on, status_on
+from geo.viewstate import ViewState
+from geo.vocabulary import EVENT_CATEGORIES, VALUE_LABELS
+
+HEADLINE_LABELS = {
+    "military": "Under military rule",
+    "ecowas_suspended": "Suspended from ECOWAS",
+    "ecowas_withdrawn": "Withdrawn from ECOWAS",
+    "ecowas_sanctioned": "Under ECOWAS sanctions",
+    "aes": "Alliance of Sahel States",
+    "russian_forces": "With Russian forces",
+    "french_forces": "With French forces",
+    "us_forces": "With US forces",
+}
+
+
+def country_names(facts: Facts) -> dict[str, str]:
+    return dict(zip(facts.borders["iso3"], facts.borders["name"], strict=True))
+
+
+def headline_figures(facts: Facts, day: date) -> list[tuple[str, int, str]]:
+    """(label, number of countries, their names) for each headline group on `day`."""
+    names = country_names(facts)
+    head = headline_on(facts.status, day)
+    out = []
+    for f in fields(head):
+        codes = getattr(head, f.name)
+        out.append((HEADLINE_LABELS[f.name], len(codes), ", ".join(names.get(c, c) for c in codes)))
+    return out
+
+
+def _explode_sources(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.assign(source=frame["sources"].str.split()).explode("source")
+    return frame.drop(columns=["sources"])
+
+
+def event_table(facts: Facts, view: ViewState) -> pd.DataFrame:
+    """The events drawn on the map, one row per (event, source)."""
+    shown = events_between(facts.events, view.window)
+    shown = shown[shown["category"].isin(view.categories)]
+    table = pd.DataFrame({
+        "date": shown["date"].dt.strftime("%Y-%m-%d"),
+        "country": shown["iso3"].map(country_names(facts)),
+        "place": shown["place"],
+        "category": shown["category"].map(lambda c: EVENT_CATEGORIES[c][0]),
+        "title": shown["title"],
+        "summary": shown["summary"],
+        "sources": shown["sources"],
+    })
+    return _explode_sources(table)
+
+
+def sources_table(facts: Facts, day: date) -> pd.DataFrame:
+    """Every status holding on `day`, one row per (country, status, source)."""
+    now = status_on(facts.status, day).sort_values(["iso3", "dimension"])
+    table = pd.DataFrame({
+        "country": now["iso3"].map(country_names(facts)),
+        "status": [VALUE_LABELS[(d, v)] for d, v in zip(now["dimension"], now["value"], strict=True)],
+        "since": now["start"].dt.strftime("%Y-%m-%d"),
+        "until": now["end"].dt.strftime("%Y-%m-%d").fillna(""),
+        "note": now["note"],
+        "sources": now["sources"],
+    })
+    return _explode_sources(table)

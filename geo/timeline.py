@@ -1,0 +1,99 @@
+"""Pure date logic: what held on a date, what happened in a window, coups up to a date.
+
+A status row holds on date d when start <= d and (end is empty or d < end): `end` is the first
+day on which the status no longer holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from geo.vocabulary import FORCE_DIMENSIONS
+
+DEFAULT_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """An inclusive range of days [start, end]."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"window ends ({self.end}) before it starts ({self.start})")
+
+    @classmethod
+    def ending(cls, day: date, days: int = DEFAULT_WINDOW_DAYS) -> DateWindow:
+        """The `days` days up to and including `day`."""
+        return cls(day - timedelta(days=days - 1), day)
+
+
+def status_on(status: pd.DataFrame, day: date) -> pd.DataFrame:
+    """The status rows that hold on `day` (at most one per country and dimension)."""
+    d = pd.Timestamp(day)
+    holds = (status["start"] <= d) & (status["end"].isna() | (d < status["end"]))
+    return status[holds]
+
+
+def events_between(events: pd.DataFrame, window: DateWindow) -> pd.DataFrame:
+    """Events dated within the window, both ends included, oldest first."""
+    start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
+    return events[(events["date"] >= start) & (events["date"] <= end)].sort_values("date")
+
+
+def coups_until(coups: pd.DataFrame, day: date) -> pd.DataFrame:
+    """Coups and attempts on or before `day`, oldest first."""
+    return coups[coups["date"] <= pd.Timestamp(day)].sort_values("date")
+
+
+def coup_counts(coups: pd.DataFrame, day: date) -> pd.DataFrame:
+    """Per country: successful and failed coups up to `day` (only countries with any)."""
+    counts = coups_until(coups, day).groupby(["iso3", "outcome"]).size().unstack(fill_value=0)
+    return counts.reindex(columns=["successful", "failed"], fill_value=0)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures shown above the map for one date."""
+
+    military: tuple[str, ...]
+    ecowas_suspended: tuple[str, ...]
+    ecowas_withdrawn: tuple[str, ...]
+    ecowas_sanctioned: tuple[str, ...]
+    aes: tuple[str, ...]
+    russian_forces: tuple[str, ...]
+    french_forces: tuple[str, ...]
+    us_forces: tuple[str, ...]
+
+
+def headline_on(status: pd.DataFrame, day: date) -> Headline:
+    """Which countries are in each headline group on `day` (sorted ISO3 codes)."""
+    now = status_on(status, day)
+
+    def where(dimension: str, *values: str) -> tuple[str, ...]:
+        rows = now[now["dimension"] == dimension]
+        if values:
+            rows = rows[rows["value"].isin(values)]
+        return tuple(sorted(rows["iso3"]))
+
+    return Headline(
+        military=where("regime", "military"),
+        ecowas_suspended=where("ecowas", "suspended"),
+        ecowas_withdrawn=where("ecowas", "withdrawn"),
+        ecowas_sanctioned=where("ecowas_sanctions"),
+        aes=where("aes"),
+        russian_forces=where("forces_russia"),
+        french_forces=where("forces_france"),
+        us_forces=where("forces_usa"),
+    )
+
+
+def forces_on(status: pd.DataFrame, day: date) -> pd.DataFrame:
+    """Foreign-force presences holding on `day`: iso3, dimension, value, start, sources."""
+    now = status_on(status, day)
+    return now[now["dimension"].isin(FORCE_DIMENSIONS)]

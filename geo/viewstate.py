@@ -1,0 +1,101 @@
+"""The view a link describes: as-of date, event window, metric, layers, categories.
+
+`parse_view` turns URL query parameters into a ViewState, falling back to the default for any
+bad value and saying so; `view_query` turns a ViewState back into the parameters of a link.
+Both are pure, so they are table-tested without Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from geo.metrics import METRICS
+from geo.timeline import DateWindow
+from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES
+
+LAYERS = ("choropleth", "events", "forces", "basemap")
+DEFAULT_METRIC = "regime"
+
+
+@dataclass(frozen=True)
+class ViewState:
+    as_of: date
+    window: DateWindow
+    metric: str = DEFAULT_METRIC
+    layers: frozenset[str] = field(default_factory=lambda: frozenset(LAYERS))
+    categories: tuple[str, ...] = tuple(EVENT_CATEGORIES)
+
+
+def default_view(curated: date) -> ViewState:
+    """The view with no parameters: the curation date and the 90 days up to it."""
+    return ViewState(as_of=curated, window=DateWindow.ending(curated))
+
+
+def _day(text: str, last: date) -> date | None:
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return day if COVERAGE_START <= day <= last else None
+
+
+def _names(text: str, allowed: tuple[str, ...], what: str,
+           warnings: list[str]) -> tuple[str, ...]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in allowed]
+    if unknown:
+        warnings.append(f"Unknown {what} in the link ignored: {', '.join(unknown)} "
+                        f"(known: {', '.join(allowed)}).")
+    return tuple(n for n in allowed if n in names)
+
+
+def parse_view(params: Mapping[str, str], curated: date) -> tuple[ViewState, list[str]]:
+    """The view described by URL parameters, and a warning for each value that was not usable."""
+    warnings: list[str] = []
+    bounds = f"between {COVERAGE_START:%Y-%m-%d} and {curated:%Y-%m-%d}"
+    as_of = curated
+    if "date" in params:
+        day = _day(params["date"], curated)
+        if day is None:
+            warnings.append(f"The date {params['date']!r} in the link is not a date {bounds} "
+                            f"(YYYY-MM-DD); showing {curated:%Y-%m-%d}.")
+        else:
+            as_of = day
+    window = DateWindow.ending(as_of)
+    if "from" in params or "to" in params:
+        start = _day(params.get("from", ""), curated) if "from" in params else window.start
+        end = _day(params.get("to", ""), curated) if "to" in params else window.end
+        if start is None or end is None or end < start:
+            warnings.append(f"The event window from={params.get('from', '')!r} "
+                            f"to={params.get('to', '')!r} is not a range of dates {bounds}; "
+                            f"showing the 90 days up to {as_of:%Y-%m-%d}.")
+        else:
+            window = DateWindow(start, end)
+    metric = params.get("metric", DEFAULT_METRIC)
+    if metric not in METRICS:
+        warnings.append(f"Unknown map metric {metric!r} in the link; showing "
+                        f"{METRICS[DEFAULT_METRIC].title}. Known: {', '.join(METRICS)}.")
+        metric = DEFAULT_METRIC
+    layers = frozenset(LAYERS)
+    if "layers" in params:
+        layers = frozenset(_names(params["layers"], LAYERS, "map layer(s)", warnings))
+    categories = tuple(EVENT_CATEGORIES)
+    if "cat" in params:
+        categories = _names(params["cat"], tuple(EVENT_CATEGORIES), "event categories", warnings)
+    return ViewState(as_of, window, metric, layers, categories), warnings
+
+
+def view_query(view: ViewState) -> dict[str, str]:
+    """The link parameters of a view: the date always, anything else only when not the default."""
+    query = {"date": view.as_of.isoformat()}
+    if view.window != DateWindow.ending(view.as_of):
+        query["from"], query["to"] = view.window.start.isoformat(), view.window.end.isoformat()
+    if view.metric != DEFAULT_METRIC:
+        query["metric"] = view.metric
+    if view.layers != frozenset(LAYERS):
+        query["layers"] = ",".join(n for n in LAYERS if n in view.layers)
+    if view.categories != tuple(EVENT_CATEGORIES):
+        query["cat"] = ",".join(view.categories)
+    return query

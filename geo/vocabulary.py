@@ -1,0 +1,73 @@
+"""The closed vocabularies of the data files, defined once, with their display labels and colours.
+
+Colours are from the Okabe-Ito colour-blind-safe palette; every class also has a label, so no
+meaning is carried by colour alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+COVERAGE_START = date(2020, 1, 1)
+
+# Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
+}
+NO_DATA_COLOUR = "#d9d9d9"
+
+REGIONS = ("west_africa", "context")
+
+OUTCOMES = ("successful", "failed")
+
+# dimension -> allowed values. A country has at most one value per dimension on any date.
+DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "regime": ("military", "civilian"),
+    "ecowas": ("member", "suspended", "withdrawn"),
+    "ecowas_sanctions": ("in_force",),
+    "aes": ("member",),
+    "forces_france": ("present",),
+    "forces_russia": ("wagner", "africa_corps"),
+    "forces_usa": ("present",),
+}
+FORCE_DIMENSIONS = ("forces_france", "forces_russia", "forces_usa")
+FORCE_LABELS = {"forces_france": "France", "forces_russia": "Russia", "forces_usa": "USA"}
+FORCE_CODES = {"forces_france": "FR", "forces_russia": "RU", "forces_usa": "US"}
+FORCE_COLOURS = {
+    "forces_france": OKABE_ITO["blue"],
+    "forces_russia": OKABE_ITO["vermillion"],
+    "forces_usa": OKABE_ITO["green"],
+}
+
+VALUE_LABELS: dict[tuple[str, str], str] = {
+    ("regime", "military"): "Military rule",
+    ("regime", "civilian"): "Civilian government",
+    ("ecowas", "member"): "ECOWAS member",
+    ("ecowas", "suspended"): "Suspended from ECOWAS",
+    ("ecowas", "withdrawn"): "Withdrawn from ECOWAS",
+    ("ecowas_sanctions", "in_force"): "Under ECOWAS sanctions",
+    ("aes", "member"): "AES member",
+    ("forces_france", "present"): "French forces",
+    ("forces_russia", "wagner"): "Wagner Group",
+    ("forces_russia", "africa_corps"): "Russia's Africa Corps",
+    ("forces_usa", "present"): "US forces",
+}
+
+EVENT_CATEGORIES: dict[str, tuple[str, str]] = {
+    # category -> (label, colour)
+    "coup": ("Coup", OKABE_ITO["vermillion"]),
+    "coup_attempt": ("Failed coup attempt", OKABE_ITO["orange"]),
+    "ecowas": ("ECOWAS decision or summit", OKABE_ITO["blue"]),
+    "ecowas_force": ("ECOWAS standby force", OKABE_ITO["sky_blue"]),
+    "aes": ("Alliance of Sahel States", OKABE_ITO["purple"]),
+    "foreign_forces": ("Foreign forces", OKABE_ITO["green"]),
+    "protest": ("Protest", OKABE_ITO["yellow"]),
+    "diplomacy": ("Diplomacy", OKABE_ITO["black"]),
+}

@@ -1,0 +1,78 @@
+"""Shared fixtures: a small data folder written by the test, and Streamlit cache hygiene."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Three square "countries" side by side along the equator-ish band, 2 degrees wide each.
+SQUARES = {"MLI": (-4.0, 12.0), "NER": (-2.0, 12.0), "GHA": (0.0, 12.0)}
+
+COUPS = """id,date,iso3,outcome,ousted,installed,summary,sources
+mli-2020-08-18,2020-08-18,MLI,successful,Keita,Goita,Soldiers seized power.,https://example.org/mli1
+mli-2021-05-24,2021-05-24,MLI,successful,Ndaw,Goita,Second takeover.,https://example.org/mli2
+ner-2021-03-31,2021-03-31,NER,failed,,,Attempt repelled.,https://example.org/ner1
+ner-2023-07-26,2023-07-26,NER,successful,Bazoum,Tiani,Guard seized power.,https://example.org/ner2
+"""
+STATUS = """iso3,dimension,value,start,end,sources,note
+MLI,regime,civilian,2020-01-01,2020-08-18,https://example.org/s1,
+MLI,regime,military,2020-08-18,,https://example.org/s2,
+NER,regime,civilian,2020-01-01,2023-07-26,https://example.org/s3,
+NER,regime,military,2023-07-26,,https://example.org/s4,
+GHA,regime,civilian,2020-01-01,,https://example.org/s5,
+NER,ecowas,member,2020-01-01,2023-12-10,https://example.org/e1,
+NER,ecowas,suspended,2023-12-10,2025-01-29,https://example.org/e2,
+NER,ecowas,withdrawn,2025-01-29,,https://example.org/e3,
+GHA,ecowas,member,2020-01-01,,https://example.org/e4,
+NER,ecowas_sanctions,in_force,2023-07-30,2024-02-24,https://example.org/e5,
+NER,forces_france,present,2020-01-01,2023-12-22,https://example.org/f1,present before 2020
+NER,forces_russia,africa_corps,2024-04-10,,https://example.org/f2,
+"""
+EVENTS = """id,date,lat,lon,iso3,place,category,title,summary,sources
+ev-summit,2023-07-30,12.5,-1.0,NER,Niamey,ecowas,Summit in Niamey,Leaders met.,https://example.org/v1
+ev-protest,2023-09-02,12.5,-1.0,NER,Niamey,protest,Protest at the base,Crowds gathered.,https://example.org/v2
+ev-accra,2023-08-17,12.5,1.0,GHA,Accra,ecowas_force,Ghana pledges troops,Pledge made.,https://example.org/v3
+ev-old,2021-01-10,12.5,-3.0,MLI,Bamako,diplomacy,Old event,Long ago.,https://example.org/v4
+"""
+
+
+def square(x: float, y: float, size: float = 2.0) -> dict[str, object]:
+    ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def write_data(folder: Path, **overrides: str) -> Path:
+    """Write a complete small data folder; `overrides` replace a file's text by name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    borders = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"iso3": iso3, "name": f"Land {iso3}",
+                                           "name_fr": f"Pays {iso3}", "region": "west_africa"},
+         "geometry": square(x, y)} for iso3, (x, y) in SQUARES.items()]}
+    files = {
+        "borders.geojson": json.dumps(borders),
+        "coups.csv": COUPS,
+        "status.csv": STATUS,
+        "events.csv": EVENTS,
+        "SOURCES.md": "# Sources\n\nCuration date: 2025-06-30\n",
+    }
+    files.update({k.replace("__", "."): v for k, v in overrides.items()})
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return write_data(tmp_path / "data")
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches() -> None:
+    # AppTest keeps st.cache_data between tests in one process.
+    import streamlit as st
+
+    st.cache_data.clear()

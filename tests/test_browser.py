@@ -1,0 +1,188 @@
+"""Real browser: the dashboard served by `streamlit run`, driven in Debian's Chromium.
+
+Every request that does not go to this machine is blocked, so a CDN dependency fails loudly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from conftest import ROOT
+from playwright.sync_api import Browser, Frame, Page, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+OUTPUT = ROOT / "tests" / "output"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        if proc.poll() is not None:
+            raise AssertionError(f"streamlit exited: {proc.stdout.read().decode() if proc.stdout else ''}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    try:
+        wait_until(healthy, 60, "the dashboard's health check")
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (see README)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    blocked: list[str] = []
+
+    def route(r):
+        host = urlparse(r.request.url).hostname
+        if host in ("127.0.0.1", "localhost"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    pg = context.new_page()
+    yield pg, blocked
+    context.close()
+
+
+def open_map(pg: Page, url: str) -> Frame:
+    pg.goto(url)
+    element = pg.wait_for_selector(MAP_FRAME, state="attached", timeout=60_000)
+    frame = element.content_frame()
+    assert frame is not None
+    frame.wait_for_function("() => window.map_div && document.querySelectorAll("
+                            "'path.leaflet-interactive').length > 0", timeout=60_000)
+    return frame
+
+
+def settled_box(pg: Page) -> dict[str, float]:
+    """The map iframe's box once the page has stopped moving (Streamlit lays out in steps)."""
+    frame_el = pg.locator(MAP_FRAME)
+    frame_el.scroll_into_view_if_needed()
+    last: list[dict[str, float] | None] = [None]
+
+    def still() -> dict[str, float] | None:
+        box = frame_el.bounding_box()
+        same = box is not None and box == last[0]
+        last[0] = box
+        return box if same else None
+
+    return wait_until(still, 10, "the page layout to settle")
+
+
+COUNTRY_FILLS = """() => {
+  const out = {};
+  map_div.eachLayer(l => { if (l.feature && l.feature.properties.iso3 && l.options.fillColor)
+      out[l.feature.properties.iso3] = l.options.fillColor; });
+  return out;
+}"""
+EVENT_COUNT = """() => { let n = 0;
+  map_div.eachLayer(l => { if (l.feature && l.feature.geometry.type === 'Point') n++; });
+  return n; }"""
+
+
+def test_map_draws_countries_markers_and_tooltips(server, page):
+    pg, blocked = page
+    frame = open_map(pg, f"{server}/?date=2023-09-10")
+    fills = frame.evaluate(COUNTRY_FILLS)
+    assert len(fills) == 26
+    # one drawn shape per country plus the event markers, all as SVG paths
+    events = frame.evaluate(EVENT_COUNT)
+    assert events > 0
+    paths = frame.locator("path.leaflet-interactive").count()
+    assert paths == 26 + events
+    assert frame.locator(".map-legend").inner_text().startswith("Legend\nRegime")
+    # the tooltip names the country under the mouse (Mali's interior, near Tombouctou)
+    box = frame.evaluate("""() => { const p = map_div.latLngToContainerPoint([17.5, -3.0]);
+                                    return [p.x, p.y]; }""")
+    iframe_box = settled_box(pg)
+    pg.mouse.move(iframe_box["x"] + box[0], iframe_box["y"] + box[1])
+    tooltip = frame.wait_for_selector(".leaflet-tooltip", timeout=10_000)
+    assert "Mali" in tooltip.inner_text() and "Military rule" in tooltip.inner_text()
+    OUTPUT.mkdir(exist_ok=True)
+    pg.screenshot(path=str(OUTPUT / "situation-2023-09-10.png"), full_page=False)
+    assert not [u for u in blocked if "tile" not in u], blocked
+
+
+def test_the_date_in_the_link_changes_the_colours(server, page):
+    pg, _ = page
+    before = open_map(pg, f"{server}/?date=2023-07-25").evaluate(COUNTRY_FILLS)
+    after = open_map(pg, f"{server}/?date=2023-07-26").evaluate(COUNTRY_FILLS)
+    assert before["NER"] != after["NER"]
+    assert before["GHA"] == after["GHA"]
+    assert pg.get_by_text("West Africa on 26 July 2023").is_visible()
+
+
+def test_clicking_an_event_opens_its_popup_with_source_links(server, page):
+    pg, _ = page
+    frame = open_map(pg, f"{server}/?date=2023-09-10&layers=events&cat=coup")
+    x, y = frame.evaluate("""() => { let p = null;
+        map_div.eachLayer(l => { if (!p && l.feature && l.feature.geometry.type === 'Point')
+            p = map_div.latLngToContainerPoint(l.getLatLng()); });
+        return [p.x, p.y]; }""")
+    box = settled_box(pg)
+    pg.mouse.click(box["x"] + x, box["y"] + y)
+    popup = frame.wait_for_selector(".leaflet-popup-content", timeout=10_000)
+    assert "Coup in" in popup.inner_text() and "Sources:" in popup.inner_text()
+    hrefs = [a.get_attribute("href") for a in popup.query_selector_all("a")]
+    assert hrefs and all(h and h.startswith(("http://", "https://")) for h in hrefs)

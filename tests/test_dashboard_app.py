@@ -1,0 +1,120 @@
+"""AppTest of dashboard.py: what the page shows and what it sends to the map component."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, write_data
+from streamlit.testing.v1 import AppTest
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+
+def run(data_dir: Path | None, monkeypatch, **params: str) -> AppTest:
+    if data_dir is not None:
+        monkeypatch.setenv("COUPBELT_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def map_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def choropleth(args: dict) -> dict[str, dict]:
+    """iso3 -> properties of the choropleth's features, parsed out of the map script."""
+    out = {}
+    for match in re.finditer(r'"properties": (\{[^{}]*\})', args["script"]):
+        props = json.loads(match.group(1))
+        if "iso3" in props and "fill" in props:
+            out[props["iso3"]] = props
+    return out
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_renders_on_the_curation_date_by_default(data_dir, monkeypatch):
+    at = run(data_dir, monkeypatch)
+    assert at.title[0].value == "West Africa on 30 June 2025"
+    assert metrics(at)["Under military rule"] == "2"
+    assert metrics(at)["Withdrawn from ECOWAS"] == "1"
+    assert at.query_params["date"] == "2025-06-30"
+    args = map_args(at)
+    assert set(choropleth(args)) == {"MLI", "NER", "GHA"}
+    assert args["returned_objects"] == []
+
+
+def test_date_in_the_link_changes_the_map(data_dir, monkeypatch):
+    before = run(data_dir, monkeypatch, date="2023-07-25")
+    after = run(data_dir, monkeypatch, date="2023-07-26")
+    b, a = choropleth(map_args(before)), choropleth(map_args(after))
+    assert b["NER"]["status"] == "Civilian government" and a["NER"]["status"] == "Military rule"
+    assert b["NER"]["fill"] != a["NER"]["fill"]
+    assert b["GHA"] == a["GHA"]
+    assert metrics(before)["Under military rule"] == "1"
+    assert metrics(after)["Under military rule"] == "2"
+
+
+def test_events_follow_the_window(data_dir, monkeypatch):
+    at = run(data_dir, monkeypatch, date="2023-09-05")
+    script = map_args(at)["script"]
+    for title in ("Summit in Niamey", "Ghana pledges troops", "Protest at the base"):
+        assert title in script
+    assert "Old event" not in script
+    at = run(data_dir, monkeypatch, date="2023-09-05", **{"from": "2021-01-01", "to": "2021-02-01"})
+    script = map_args(at)["script"]
+    assert "Old event" in script and "Summit in Niamey" not in script
+
+
+def test_widgets_change_the_view_and_the_url(data_dir, monkeypatch):
+    at = run(data_dir, monkeypatch, date="2023-08-01")
+    at.selectbox(key="metric").set_value("ecowas_sanctions").run()
+    assert choropleth(map_args(at))["NER"]["status"] == "Under ECOWAS sanctions"
+    assert at.query_params["metric"] == "ecowas_sanctions"
+    at.date_input(key="as_of").set_value(__import__("datetime").date(2024, 3, 1)).run()
+    assert choropleth(map_args(at))["NER"]["status"] == "No ECOWAS sanctions"
+    assert at.query_params["date"] == "2024-03-01"
+    # the untouched event window followed the date
+    assert at.date_input(key="window").value == (
+        __import__("datetime").date(2023, 12, 3), __import__("datetime").date(2024, 3, 1))
+    at.checkbox(key="layer_events").uncheck().run()
+    assert "Protest at the base" not in map_args(at)["script"]
+    assert at.query_params["layers"] == "choropleth,forces,basemap"
+
+
+def test_bad_link_warns_and_falls_back(data_dir, monkeypatch):
+    at = run(data_dir, monkeypatch, date="2023-13-45", metric="vibes")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "2023-13-45" in warnings and "vibes" in warnings
+    assert at.title[0].value == "West Africa on 30 June 2025"
+    assert at.query_params["date"] == "2025-06-30"
+
+
+def test_no_asset_link_leaves_the_machine(data_dir, monkeypatch):
+    args = map_args(run(data_dir, monkeypatch))
+    links = args["js_links"] + args["css_links"]
+    assert links and not [u for u in links if u.startswith(("http:", "https:", "//"))]
+
+
+def test_missing_file_is_reported_and_the_rest_runs(tmp_path, monkeypatch):
+    folder = write_data(tmp_path / "d")
+    (folder / "events.csv").unlink()
+    at = run(folder, monkeypatch)
+    assert any("events.csv: file not found" in e.value for e in at.error)
+    assert set(choropleth(map_args(at))) == {"MLI", "NER", "GHA"}
+
+
+def test_bundled_data_renders(monkeypatch):
+    at = run(None, monkeypatch)
+    assert not at.error, [e.value for e in at.error]
+    assert len(choropleth(map_args(at))) == 26

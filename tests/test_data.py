@@ -1,0 +1,154 @@
+"""The bundled facts in data/: schema, vocabularies, sources, coverage, geography, dates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+from conftest import ROOT
+
+from geo.facts import load_facts
+from geo.timeline import status_on
+from geo.vocabulary import COVERAGE_START
+
+DATA = ROOT / "data"
+WEST_AFRICA = {"BEN", "BFA", "CPV", "CIV", "GMB", "GHA", "GIN", "GNB", "LBR", "MLI", "MRT", "NER",
+               "NGA", "SEN", "SLE", "TGO"}
+CONTEXT = {"DZA", "MAR", "ESH", "LBY", "TCD", "SDN", "CMR", "CAF", "GAB", "GNQ"}
+ECOWAS_2020 = WEST_AFRICA - {"MRT"}  # Mauritania left ECOWAS in 2000
+AFRICA_EQUIDISTANT = "ESRI:102023"
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return load_facts(DATA)
+
+
+def test_every_file_loads_without_error(facts):
+    assert facts.errors == ()
+    assert len(facts.coups) and len(facts.status) and len(facts.events)
+
+
+def test_borders_hold_the_26_countries(facts):
+    b = facts.borders
+    assert set(b["iso3"]) == WEST_AFRICA | CONTEXT
+    assert set(b.loc[b["region"] == "west_africa", "iso3"]) == WEST_AFRICA
+    assert b["name"].str.len().min() > 0 and b["name_fr"].str.len().min() > 0
+
+
+def test_borders_keep_small_islands(facts):
+    geom = facts.borders.set_index("iso3").geometry
+    assert len(geom["CPV"].geoms) == 8  # every Cabo Verde island of Natural Earth 50m
+    assert len(geom["GNQ"].geoms) == 2  # mainland and Bioko
+    bioko = shapely.Point(8.75, 3.5)
+    assert geom["GNQ"].distance(bioko) < 0.05
+
+
+def test_neighbours_share_one_border_line(facts):
+    geoms = list(facts.borders.geometry)
+    union = shapely.union_all(geoms)
+    polys = union.geoms if union.geom_type == "MultiPolygon" else [union]
+    assert sum(len(p.interiors) for p in polys) == 0, "gaps between neighbours"
+    tree = shapely.STRtree(geoms)
+    for i, j in zip(*tree.query(geoms, predicate="intersects"), strict=True):
+        if i < j:
+            assert geoms[i].intersection(geoms[j]).area < 1e-9, "overlapping neighbours"
+    # Mali and Niger touch along a shared line, not at a point
+    g = facts.borders.set_index("iso3").geometry
+    assert g["MLI"].intersection(g["NER"]).length > 1.0
+
+
+def test_countries_are_known(facts):
+    known = set(facts.borders["iso3"])
+    for frame in (facts.coups, facts.status, facts.events):
+        assert set(frame["iso3"]) <= known
+
+
+def test_no_future_dates(facts):
+    last = facts.curated
+    assert facts.coups["date"].max() <= last and facts.events["date"].max() <= last
+    assert facts.status["start"].max() <= last
+    assert facts.status["end"].dropna().max() <= last
+
+
+def test_no_dates_before_coverage_except_status_starts(facts):
+    start = pd.Timestamp(COVERAGE_START)
+    assert facts.coups["date"].min() >= start and facts.events["date"].min() >= start
+
+
+def covered(status: pd.DataFrame, iso3: str, dimension: str, last: pd.Timestamp) -> bool:
+    rows = status[(status["iso3"] == iso3) & (status["dimension"] == dimension)].sort_values("start")
+    if rows.empty or rows["start"].iloc[0] > pd.Timestamp(COVERAGE_START):
+        return False
+    ends = list(rows["end"])
+    return all(e == s for e, s in zip(ends[:-1], rows["start"].iloc[1:], strict=True)) and (
+        pd.isna(ends[-1]) or ends[-1] > last)
+
+
+@pytest.mark.parametrize("iso3", sorted(WEST_AFRICA | CONTEXT))
+def test_regime_covers_every_day(facts, iso3):
+    assert covered(facts.status, iso3, "regime", facts.curated)
+
+
+@pytest.mark.parametrize("iso3", sorted(ECOWAS_2020))
+def test_ecowas_status_covers_every_member(facts, iso3):
+    assert covered(facts.status, iso3, "ecowas", facts.curated)
+
+
+def test_ecowas_dimensions_only_for_members(facts):
+    s = facts.status
+    for dim in ("ecowas", "ecowas_sanctions"):
+        assert set(s.loc[s["dimension"] == dim, "iso3"]) <= ECOWAS_2020
+
+
+def test_withdrawal_follows_the_announcement_by_a_year(facts):
+    s = facts.status
+    withdrawn = s[(s["dimension"] == "ecowas") & (s["value"] == "withdrawn")]
+    assert set(withdrawn["iso3"]) == {"MLI", "BFA", "NER"}
+    assert set(withdrawn["start"]) == {pd.Timestamp("2025-01-29")}
+
+
+def test_successful_coups_bring_military_rule(facts):
+    for coup in facts.coups[facts.coups["outcome"] == "successful"].itertuples():
+        now = status_on(facts.status, coup.date.date())
+        regime = now[(now["iso3"] == coup.iso3) & (now["dimension"] == "regime")]["value"]
+        assert list(regime) == ["military"], coup.id
+        before = status_on(facts.status, (coup.date - timedelta(days=1)).date())
+        assert len(before[(before["iso3"] == coup.iso3) & (before["dimension"] == "regime")]) == 1
+
+
+def test_every_coup_is_an_event(facts):
+    events = facts.events
+    for coup in facts.coups.itertuples():
+        category = "coup" if coup.outcome == "successful" else "coup_attempt"
+        match = events[(events["date"] == coup.date) & (events["iso3"] == coup.iso3)
+                       & (events["category"] == category)]
+        assert len(match) == 1, coup.id
+
+
+def test_sources_are_http_urls_on_every_row(facts):
+    for frame in (facts.coups, facts.status, facts.events):
+        for sources in frame["sources"]:
+            urls = sources.split()
+            assert urls and all(u.startswith(("http://", "https://")) for u in urls)
+
+
+def test_events_lie_in_their_country_or_within_25_km_of_its_coast(facts):
+    borders = facts.borders.set_index("iso3").to_crs(AFRICA_EQUIDISTANT)
+    points = gpd.GeoSeries(gpd.points_from_xy(facts.events["lon"], facts.events["lat"]),
+                           crs=4326).to_crs(AFRICA_EQUIDISTANT)
+    far = []
+    for event, point in zip(facts.events.itertuples(), points, strict=True):
+        metres = borders.geometry[event.iso3].distance(point)
+        if metres > 25_000:
+            far.append((event.id, round(metres / 1000)))
+    assert far == []
+
+
+def test_summaries_are_short_plain_text(facts):
+    for frame in (facts.coups, facts.events):
+        assert frame["summary"].str.len().max() <= 300
+        assert not frame["summary"].str.contains("<").any()

@@ -1,0 +1,102 @@
+"""Validation: a bad file names the file, the line and the column, and the app keeps the rest."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import COUPS, EVENTS, STATUS, write_data
+
+from geo.facts import DataError, load_borders, load_coups, load_events, load_facts, load_status
+
+
+def replace_line(text: str, line: int, old: str, new: str) -> str:
+    lines = text.splitlines()
+    assert old in lines[line - 1], f"fixture line {line} lacks {old!r}"
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("loader", "name", "text", "line", "column", "message"),
+    [
+        (load_coups, "coups.csv", replace_line(COUPS, 3, "2021-05-24,MLI", "2021-02-30,MLI"),
+         3, "date", "not a calendar date"),
+        (load_coups, "coups.csv", replace_line(COUPS, 2, "successful", "maybe"), 2, "outcome",
+         "expected one of successful, failed"),
+        (load_coups, "coups.csv", replace_line(COUPS, 4, "https://example.org/ner1", ""), 4,
+         "sources", "empty"),
+        (load_coups, "coups.csv", replace_line(COUPS, 5, "https://example.org/ner2",
+                                               "javascript:alert(1)"), 5, "sources",
+         "not an http(s) URL"),
+        (load_events, "events.csv", replace_line(EVENTS, 3, "12.5,-1.0", "112.5,-1.0"), 3, "lat",
+         "expected a number in [-90, 90]"),
+        (load_events, "events.csv", replace_line(EVENTS, 2, ",ecowas,", ",rumour,"), 2,
+         "category", "expected one of"),
+        (load_events, "events.csv", replace_line(EVENTS, 4, "ev-accra", "ev-summit"), 4, "id",
+         "duplicate id"),
+        (load_events, "events.csv", replace_line(EVENTS, 5, "2021-01-10", "10/01/2021"), 5,
+         "date", "YYYY-MM-DD"),
+        (load_status, "status.csv", replace_line(STATUS, 2, "civilian", "monarchy"), 2, "value",
+         "regime takes one of military, civilian"),
+        (load_status, "status.csv", replace_line(STATUS, 4, "2023-07-26,https", "2019-07-26,https"),
+         4, "end", "not after start"),
+        (load_status, "status.csv", replace_line(STATUS, 5, "2023-07-26,,", "2023-07-20,,"), 5,
+         "start", "overlaps"),
+        (load_status, "status.csv", replace_line(STATUS, 6, "GHA", "ghana"), 6, "iso3",
+         "ISO 3166-1 alpha-3"),
+    ],
+)
+def test_bad_cell_is_named(tmp_path, loader, name, text, line, column, message):
+    folder = write_data(tmp_path / "d", **{name.replace(".", "__"): text})
+    with pytest.raises(DataError) as info:
+        loader(folder / name)
+    error = info.value
+    assert (error.line, error.column) == (line, column)
+    assert name in str(error) and f"line {line}" in str(error) and message in str(error)
+
+
+def test_missing_column_is_named(tmp_path):
+    text = COUPS.replace("summary,", "", 1)
+    folder = write_data(tmp_path / "d", coups__csv=text)
+    with pytest.raises(DataError, match=r"missing column.*summary"):
+        load_coups(folder / "coups.csv")
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(DataError, match=r"events\.csv: file not found"):
+        load_events(tmp_path / "events.csv")
+
+
+def test_not_utf8_is_named(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_bytes(EVENTS.replace("Niamey", "Niamé").encode("latin-1"))
+    with pytest.raises(DataError, match="not UTF-8"):
+        load_events(path)
+
+
+def test_borders_without_a_property(tmp_path):
+    path = tmp_path / "borders.geojson"
+    path.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+                    '{"name":"X"},"geometry":{"type":"Point","coordinates":[0,0]}}]}')
+    with pytest.raises(DataError, match="iso3"):
+        load_borders(path)
+
+
+def test_load_facts_keeps_good_files_when_one_is_bad(tmp_path):
+    folder = write_data(tmp_path / "d", events__csv="not,a\n\"broken")
+    facts = load_facts(folder)
+    assert len(facts.errors) == 1 and "events.csv" in facts.errors[0]
+    assert facts.events.empty and list(facts.events.columns)[:3] == ["id", "date", "lat"]
+    assert len(facts.coups) == 4 and len(facts.status) == 12 and len(facts.borders) == 3
+
+
+def test_load_facts_flags_unknown_country(tmp_path):
+    folder = write_data(tmp_path / "d", coups__csv=COUPS.replace(",NER,failed", ",XYZ,failed"))
+    facts = load_facts(folder)
+    assert any("XYZ is not a country" in e and "line 4" in e for e in facts.errors)
+
+
+def test_missing_curation_date(tmp_path):
+    folder = write_data(tmp_path / "d", SOURCES__md="# Sources\n")
+    facts = load_facts(folder)
+    assert facts.curated is None
+    assert any("Curation date" in e for e in facts.errors)

@@ -1,0 +1,85 @@
+"""The link <-> view mapping: pure, table-tested, every bad value falls back with a warning."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geo.timeline import DateWindow
+from geo.viewstate import LAYERS, ViewState, default_view, parse_view, view_query
+from geo.vocabulary import EVENT_CATEGORIES
+
+CURATED = date(2026, 11, 29)
+
+
+@pytest.mark.parametrize(
+    ("params", "as_of", "window", "warned"),
+    [
+        ({}, CURATED, DateWindow.ending(CURATED), None),
+        ({"date": "2023-07-26"}, date(2023, 7, 26), DateWindow.ending(date(2023, 7, 26)), None),
+        ({"date": "2020-01-01"}, date(2020, 1, 1), DateWindow.ending(date(2020, 1, 1)), None),
+        ({"date": "2026-11-29"}, CURATED, DateWindow.ending(CURATED), None),
+        ({"date": "2026-11-30"}, CURATED, DateWindow.ending(CURATED), "2026-11-30"),
+        ({"date": "2019-12-31"}, CURATED, DateWindow.ending(CURATED), "2019-12-31"),
+        ({"date": "2023-02-30"}, CURATED, DateWindow.ending(CURATED), "2023-02-30"),
+        ({"date": "yesterday"}, CURATED, DateWindow.ending(CURATED), "yesterday"),
+        ({"date": "<script>"}, CURATED, DateWindow.ending(CURATED), "<script>"),
+        ({"date": "2023-09-10", "from": "2023-07-01", "to": "2023-08-31"}, date(2023, 9, 10),
+         DateWindow(date(2023, 7, 1), date(2023, 8, 31)), None),
+        ({"date": "2023-09-10", "from": "2023-07-01"}, date(2023, 9, 10),
+         DateWindow(date(2023, 7, 1), date(2023, 9, 10)), None),
+        ({"date": "2023-09-10", "from": "2023-08-31", "to": "2023-07-01"}, date(2023, 9, 10),
+         DateWindow.ending(date(2023, 9, 10)), "event window"),
+        ({"from": "nonsense"}, CURATED, DateWindow.ending(CURATED), "event window"),
+    ],
+)
+def test_dates(params, as_of, window, warned):
+    view, warnings = parse_view(params, CURATED)
+    assert (view.as_of, view.window) == (as_of, window)
+    if warned is None:
+        assert warnings == []
+    else:
+        assert len(warnings) == 1 and warned in warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("params", "attribute", "expected", "warned"),
+    [
+        ({"metric": "aes"}, "metric", "aes", False),
+        ({"metric": "bogus"}, "metric", "regime", True),
+        ({"layers": "events,choropleth"}, "layers", frozenset({"events", "choropleth"}), False),
+        ({"layers": ""}, "layers", frozenset(), False),
+        ({"layers": "events,satellite"}, "layers", frozenset({"events"}), True),
+        ({"cat": "protest,coup"}, "categories", ("coup", "protest"), False),
+        ({"cat": "protest,riots"}, "categories", ("protest",), True),
+    ],
+)
+def test_choices(params, attribute, expected, warned):
+    view, warnings = parse_view(params, CURATED)
+    assert getattr(view, attribute) == expected
+    assert bool(warnings) is warned
+
+
+VIEWS = [
+    default_view(CURATED),
+    ViewState(date(2023, 8, 10), DateWindow.ending(date(2023, 8, 10))),
+    ViewState(date(2023, 8, 10), DateWindow(date(2023, 7, 26), date(2023, 9, 30)), "forces",
+              frozenset({"choropleth"}), ("ecowas", "ecowas_force")),
+    ViewState(date(2021, 1, 1), DateWindow.ending(date(2021, 1, 1)), "coups", frozenset(), ()),
+]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_round_trip(view):
+    query = view_query(view)
+    assert parse_view(query, CURATED) == (view, [])
+
+
+def test_default_link_only_carries_the_date():
+    assert view_query(default_view(CURATED)) == {"date": "2026-11-29"}
+    full = view_query(VIEWS[2])
+    assert full == {"date": "2023-08-10", "from": "2023-07-26", "to": "2023-09-30",
+                    "metric": "forces", "layers": "choropleth", "cat": "ecowas,ecowas_force"}
+    assert set(LAYERS) == {"choropleth", "events", "forces", "basemap"}
+    assert len(EVENT_CATEGORIES) == 8
