@@ -148,6 +148,15 @@ def test_events_lie_in_their_country_or_within_25_km_of_its_coast(facts):
     assert far == []
 
 
+def test_seed_article_places_are_there(facts):
+    e = facts.events
+    niamey = e[(e["iso3"] == "NER") & e["place"].str.contains("Niamey")]
+    assert (niamey["place"].str.contains("base", case=False)).any()
+    assert (e["iso3"] == "MLI").any() and e["place"].str.contains("Bamako").any()
+    force = e[e["category"] == "ecowas_force"]
+    assert {"GHA", "SEN"} <= set(force["iso3"])
+
+
 def test_summaries_are_short_plain_text(facts):
     for frame in (facts.coups, facts.events):
         assert frame["summary"].str.len().max() <= 300
