@@ -176,13 +176,19 @@ def test_the_date_in_the_link_changes_the_colours(server, page):
 def test_clicking_an_event_opens_its_popup_with_source_links(server, page):
     pg, _ = page
     frame = open_map(pg, f"{server}/?date=2023-09-10&layers=events&cat=coup")
-    x, y = frame.evaluate("""() => { let p = null;
-        map_div.eachLayer(l => { if (!p && l.feature && l.feature.geometry.type === 'Point')
-            p = map_div.latLngToContainerPoint(l.getLatLng()); });
-        return [p.x, p.y]; }""")
-    box = settled_box(pg)
-    pg.mouse.click(box["x"] + x, box["y"] + y)
-    popup = frame.wait_for_selector(".leaflet-popup-content", timeout=10_000)
+
+    def click_first_event() -> bool:
+        x, y = frame.evaluate("""() => { let p = null;
+            map_div.eachLayer(l => { if (!p && l.feature && l.feature.geometry.type === 'Point')
+                p = map_div.latLngToContainerPoint(l.getLatLng()); });
+            return [p.x, p.y]; }""")
+        box = settled_box(pg)
+        pg.mouse.click(box["x"] + x, box["y"] + y)
+        return frame.locator(".leaflet-popup-content").count() > 0
+
+    # A click made while Streamlit is still laying the page out can land beside the marker.
+    wait_until(click_first_event, 15, "a popup after clicking an event marker")
+    popup = frame.locator(".leaflet-popup-content")
     assert "Coup in" in popup.inner_text() and "Sources:" in popup.inner_text()
-    hrefs = [a.get_attribute("href") for a in popup.query_selector_all("a")]
+    hrefs = [a.get_attribute("href") for a in popup.locator("a").all()]
     assert hrefs and all(h and h.startswith(("http://", "https://")) for h in hrefs)
