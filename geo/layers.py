@@ -25,7 +25,7 @@ from geo.vocabulary import EVENT_CATEGORIES, FORCE_CODES, FORCE_COLOURS, FORCE_L
 # West Africa, from Cabo Verde to Lake Chad and from the Gulf of Guinea to southern Algeria.
 WEST_AFRICA_BOUNDS = [[3.5, -25.5], [27.5, 16.0]]
 BASEMAP = "OpenStreetMap"  # optional: tiles fail harmlessly (grey) with no internet
-SPREAD_DEG = 0.18  # spacing of events that share one place, so each stays clickable
+SPREAD_DEG = 0.3  # spacing of events that share one place, so each stays clickable
 
 
 def esc(text: object) -> str:
@@ -83,7 +83,7 @@ def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame,
                                   "color": "#444444", "weight": 0.8},
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["name", "status", "detail"],
-                                      aliases=["Country", metric.title, "Detail"]),
+                                      aliases=["Country", metric.title, "Details"]),
     )
 
 

@@ -93,7 +93,10 @@ def since_text(start: pd.Timestamp) -> str:
 
 def classify(metric_key: str, countries: pd.Series, status: pd.DataFrame,
              coups: pd.DataFrame, day: date) -> pd.DataFrame:
-    """One row per country (iso3): class key, label, colour and a one-line detail for `day`."""
+    """One row per country (iso3): class key, label, colour and details for `day`.
+
+    The details say since when the status holds, or which forces and how many coups.
+    """
     metric = METRICS[metric_key]
     held = status_on(status, day)
     now = {(r["iso3"], r["dimension"]): r for r in held.to_dict("records")}
@@ -121,7 +124,7 @@ def _class_of(metric: str, iso3: str, now: dict[tuple[str, str], dict[Hashable, 
     if metric == "forces":
         present = [(d, r) for d in FORCE_DIMENSIONS if (r := row(d)) is not None]
         if not present:
-            return "none", "No French, Russian or US forces"
+            return "none", ""
         key = present[0][0] if len(present) == 1 else "several"
         detail = "; ".join(f"{VALUE_LABELS[(d, r['value'])]} ({FORCE_LABELS[d]}) {since_text(r['start'])}"
                            for d, r in present)
@@ -130,12 +133,12 @@ def _class_of(metric: str, iso3: str, now: dict[tuple[str, str], dict[Hashable, 
         r = row(metric)
         if r is None:
             key = {"regime": "no_data", "ecowas": "not_member", "aes": "none"}[metric]
-            return key, METRICS[metric].cls(key).label
-        return r["value"], f"{VALUE_LABELS[(metric, r['value'])]} {since_text(r['start'])}"
+            return key, ""
+        return r["value"], since_text(r["start"])
     # ecowas_sanctions: only meaningful for (former) ECOWAS members
     r = row("ecowas_sanctions")
     if r is not None:
-        return "in_force", f"{VALUE_LABELS[('ecowas_sanctions', 'in_force')]} {since_text(r['start'])}"
+        return "in_force", since_text(r["start"])
     if row("ecowas") is None:
-        return "not_member", NOT_MEMBER.label
-    return "none", "No ECOWAS sanctions in force"
+        return "not_member", ""
+    return "none", ""

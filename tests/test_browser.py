@@ -158,7 +158,8 @@ def test_map_draws_countries_markers_and_tooltips(server, page):
     iframe_box = settled_box(pg)
     pg.mouse.move(iframe_box["x"] + box[0], iframe_box["y"] + box[1])
     tooltip = frame.wait_for_selector(".leaflet-tooltip", timeout=10_000)
-    assert "Mali" in tooltip.inner_text() and "Military rule" in tooltip.inner_text()
+    text = tooltip.inner_text()
+    assert "Mali" in text and "Military rule" in text and "since 2020-08-18" in text
     OUTPUT.mkdir(exist_ok=True)
     pg.screenshot(path=str(OUTPUT / "situation-2023-09-10.png"), full_page=False)
     assert not [u for u in blocked if "tile" not in u], blocked
