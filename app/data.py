@@ -33,3 +33,16 @@ def facts() -> Facts:
     folder = data_dir()
     key = _mtimes(folder) if folder.is_dir() else ()
     return _load(str(folder), key)
+
+
+@st.cache_data(show_spinner=False)
+def _read_text(path: str, mtime: float) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def sources_text() -> str:
+    """data/SOURCES.md, for the Sources & data page (a message if it is missing)."""
+    path = data_dir() / "SOURCES.md"
+    if not path.is_file():
+        return f"{path.name} is missing."
+    return _read_text(str(path), path.stat().st_mtime)

@@ -1,19 +1,20 @@
-"""What every page starts with: page config, loaded facts, data problems, and the shared sidebar."""
+"""What every page starts with: loaded facts, data problems, and the shared view."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 
 from app.data import facts
-from app.state import sidebar_view, url_warnings
+from app.state import set_countries, shared_view, url_warnings
+from geo.alignments import alignment_choices
 from geo.facts import Facts
 from geo.viewstate import ViewState
 
 
-def start_page(title: str) -> tuple[Facts, ViewState]:
-    """Set up a page and return the facts and the view; stops the page if nothing can be shown."""
-    st.set_page_config(page_title=f"{title} · Sahel coup belt",
-                       layout="wide")
+def start_page() -> tuple[Facts, ViewState]:
+    """Load the facts, report data problems and draw the shared sidebar; stop if nothing can show."""
     loaded = facts()
     for error in loaded.errors:
         st.error(f"Data problem: {error}")
@@ -22,9 +23,20 @@ def start_page(title: str) -> tuple[Facts, ViewState]:
                  "its default date.")
         st.stop()
     curated = loaded.curated.date()
-    view = sidebar_view(curated)
+    names = dict(zip(loaded.borders["iso3"], loaded.borders["name"], strict=True))
+    view = shared_view(curated, names, list(alignment_choices(loaded.un_votes)))
     for warning in url_warnings():
         st.warning(warning)
     st.sidebar.caption(f"Facts curated up to {curated:%Y-%m-%d}. Every row in data/ cites its "
-                       "sources; see the tables under the map.")
+                       "sources; the tables list them.")
     return loaded, view
+
+
+def country_from_click(map_key: str) -> Callable[[], None]:
+    """An st_folium on_change callback: a click on a country sets the shared country filter."""
+    def pick() -> None:
+        clicked = (st.session_state.get(map_key) or {}).get("last_active_drawing") or {}
+        iso3 = (clicked.get("properties") or {}).get("iso3")
+        if isinstance(iso3, str):
+            set_countries([iso3])
+    return pick

@@ -1,12 +1,16 @@
-"""The shared sidebar: as-of date, event window, layers and metric, kept in sync with the URL.
+"""The shared view: sidebar filters and page choices, kept in session state and in the URL.
 
-On a session's first run the URL's parameters fill the widgets (bad values fall back with a
-warning); after that the widgets are the truth and the URL follows them, so a copied link
-reopens the same view.
+On a session's first run the URL's parameters give the view (bad values fall back with a
+warning). The widgets' values are kept in one dict in session state, updated by each widget's
+on_change callback, and written back to the widget keys before widgets are drawn: Streamlit
+resets or drops the state of widgets when the page changes, and this keeps the view across
+pages. After each run the URL is rewritten from the view, so a copied link reopens the same
+page with the same view.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import streamlit as st
@@ -17,14 +21,16 @@ from geo.viewstate import LAYERS, ViewState, parse_view, view_query
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES
 
 # Session-state keys, defined once.
+VALUES = "view_values"
+URL_WARNINGS = "url_warnings"
+WINDOW_CUSTOM = "window_custom"
 AS_OF = "as_of"
 WINDOW = "window"
-WINDOW_CUSTOM = "window_custom"
 METRIC = "metric"
 CATEGORIES = "categories"
+COUNTRIES = "countries"
+DIMENSION = "dimension"
 LAYER_KEYS = {name: f"layer_{name}" for name in LAYERS}
-INITIALISED = "view_initialised"
-URL_WARNINGS = "url_warnings"
 
 LAYER_LABELS = {
     "choropleth": "Country colours (choropleth)",
@@ -34,75 +40,106 @@ LAYER_LABELS = {
 }
 
 
-def _seed_from_url(curated: date) -> None:
-    """Fill the widgets' state from the link, once per session."""
-    params = {k: st.query_params[k] for k in st.query_params}
-    view, warnings = parse_view(params, curated)
-    st.session_state[AS_OF] = view.as_of
-    st.session_state[WINDOW] = (view.window.start, view.window.end)
-    st.session_state[WINDOW_CUSTOM] = view.window != DateWindow.ending(view.as_of)
-    st.session_state[METRIC] = view.metric
-    st.session_state[CATEGORIES] = list(view.categories)
-    for name, key in LAYER_KEYS.items():
-        st.session_state[key] = name in view.layers
-    st.session_state[URL_WARNINGS] = warnings
-    st.session_state[INITIALISED] = True
+def _widget_values(view: ViewState) -> dict[str, object]:
+    values: dict[str, object] = {
+        AS_OF: view.as_of,
+        WINDOW: (view.window.start, view.window.end),
+        METRIC: view.metric,
+        CATEGORIES: list(view.categories),
+        COUNTRIES: list(view.countries),
+        DIMENSION: view.dimension,
+    }
+    values.update({key: name in view.layers for name, key in LAYER_KEYS.items()})
+    return values
 
 
-def _date_moved() -> None:
-    # An untouched event window follows the as-of date; one the user set stays put.
-    if not st.session_state[WINDOW_CUSTOM]:
-        window = DateWindow.ending(st.session_state[AS_OF])
-        st.session_state[WINDOW] = (window.start, window.end)
+def _restore(curated: date, countries: Mapping[str, str], dimensions: list[str]) -> None:
+    if VALUES not in st.session_state:
+        params = {k: st.query_params[k] for k in st.query_params}
+        view, warnings = parse_view(params, curated, countries, dimensions)
+        st.session_state[VALUES] = _widget_values(view)
+        st.session_state[URL_WARNINGS] = warnings
+        st.session_state[WINDOW_CUSTOM] = view.window != DateWindow.ending(view.as_of)
+    for key, value in st.session_state[VALUES].items():
+        st.session_state[key] = value
 
 
-def _window_set() -> None:
-    st.session_state[WINDOW_CUSTOM] = True
+def _changed(key: str) -> Callable[[], None]:
+    def remember() -> None:
+        st.session_state[VALUES][key] = st.session_state[key]
+        if key == AS_OF and not st.session_state[WINDOW_CUSTOM]:
+            # An untouched event window follows the as-of date; one the user set stays put.
+            window = DateWindow.ending(st.session_state[AS_OF])
+            st.session_state[VALUES][WINDOW] = (window.start, window.end)
+        if key == WINDOW:
+            st.session_state[WINDOW_CUSTOM] = True
+    return remember
 
 
-def sidebar_view(curated: date) -> ViewState:
-    """Draw the shared sidebar and return the view it describes; the URL is updated to match."""
-    if not st.session_state.get(INITIALISED):
-        _seed_from_url(curated)
+def _current_view(curated: date) -> ViewState:
+    ss = st.session_state[VALUES]
+    as_of = ss[AS_OF] or curated
+    picked = ss[WINDOW]
+    # While a range is being picked the widget holds one day: use the default window meanwhile.
+    window = DateWindow(picked[0], picked[1]) if isinstance(picked, (tuple, list)) and len(
+        picked) == 2 else DateWindow.ending(as_of)
+    return ViewState(
+        as_of=as_of,
+        window=window,
+        metric=ss[METRIC],
+        layers=frozenset(n for n, k in LAYER_KEYS.items() if ss[k]),
+        categories=tuple(c for c in EVENT_CATEGORIES if c in ss[CATEGORIES]),
+        countries=tuple(ss[COUNTRIES]),
+        dimension=ss[DIMENSION],
+    )
+
+
+def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[str]) -> ViewState:
+    """Draw the shared sidebar filters and return the view; the URL is updated to match.
+
+    `countries` maps ISO3 codes to names; `dimensions` are the alignments page's choices.
+    """
+    _restore(curated, countries, dimensions)
     with st.sidebar:
         st.date_input("As of", key=AS_OF, min_value=COVERAGE_START, max_value=curated,
-                      on_change=_date_moved, format="YYYY-MM-DD",
-                      help="The map shows each country's status on this day.")
+                      on_change=_changed(AS_OF), format="YYYY-MM-DD",
+                      help="Maps and figures show each country's status on this day.")
         st.date_input("Events between", key=WINDOW, min_value=COVERAGE_START,
-                      max_value=curated, on_change=_window_set, format="YYYY-MM-DD",
-                      help="Events dated in this range (both days included) are drawn. "
+                      max_value=curated, on_change=_changed(WINDOW), format="YYYY-MM-DD",
+                      help="Events dated in this range (both days included) are shown. "
                            "By default, the 90 days up to the as-of date.")
-        st.selectbox("Colour countries by", list(METRICS), key=METRIC,
-                     format_func=lambda k: METRICS[k].title)
         st.multiselect("Event categories", list(EVENT_CATEGORIES), key=CATEGORIES,
-                       format_func=lambda k: EVENT_CATEGORIES[k][0])
-        st.caption("Layers")
-        for name, key in LAYER_KEYS.items():
-            st.checkbox(LAYER_LABELS[name], key=key)
+                       format_func=lambda k: EVENT_CATEGORIES[k][0], on_change=_changed(CATEGORIES))
+        st.multiselect("Countries", list(countries), key=COUNTRIES,
+                       format_func=lambda k: countries.get(k, k), placeholder="All countries",
+                       on_change=_changed(COUNTRIES),
+                       help="Limit events, coups and tables to these countries.")
     view = _current_view(curated)
     st.query_params.from_dict(view_query(view))
     return view
 
 
+def map_controls() -> None:
+    """The situation map's own choices: metric and layers (their values are in the view)."""
+    with st.sidebar:
+        st.selectbox("Colour countries by", list(METRICS), key=METRIC,
+                     format_func=lambda k: METRICS[k].title, on_change=_changed(METRIC))
+        st.caption("Layers")
+        for name, key in LAYER_KEYS.items():
+            st.checkbox(LAYER_LABELS[name], key=key, on_change=_changed(key))
 
-def _current_view(curated: date) -> ViewState:
-    as_of = st.session_state[AS_OF] or curated
-    picked = st.session_state[WINDOW]
-    # While a range is being picked the widget holds one day: keep the window until both are set.
-    if isinstance(picked, (tuple, list)) and len(picked) == 2:
-        window = DateWindow(picked[0], picked[1])
-    else:
-        window = DateWindow.ending(as_of)
-    return ViewState(
-        as_of=as_of,
-        window=window,
-        metric=st.session_state[METRIC],
-        layers=frozenset(n for n, k in LAYER_KEYS.items() if st.session_state[k]),
-        categories=tuple(c for c in EVENT_CATEGORIES if c in st.session_state[CATEGORIES]),
-    )
+
+def dimension_control(labels: Mapping[str, str]) -> None:
+    """The alignments page's choice of dimension."""
+    st.selectbox("Alignment", list(labels), key=DIMENSION, format_func=lambda k: labels[k],
+                 on_change=_changed(DIMENSION))
+
+
+def set_countries(codes: list[str]) -> None:
+    """Set the shared country filter from a callback (e.g. a click on a map)."""
+    st.session_state[VALUES][COUNTRIES] = codes
 
 
 def url_warnings() -> list[str]:
     """Warnings about the link this session was opened with."""
     return list(st.session_state.get(URL_WARNINGS, []))
-

@@ -2,10 +2,10 @@
 
     python bench/rerun.py [--runs 15]
 
-Runs dashboard.py in Streamlit's AppTest (no browser), warms the cache, then moves the as-of date
-and reports the script's own run time (measured inside the script thread, as the server would
-spend it; AppTest's own bookkeeping is excluded) and the size of the map component's arguments
-(what streamlit-folium sends to the browser).
+Runs the situation map page (pages/situation_map.py) in Streamlit's AppTest (no browser), warms
+the cache, then moves the as-of date and reports the script's own run time (measured inside the
+script thread, as the server would spend it; AppTest's own bookkeeping is excluded) and the size
+of the map component's arguments (what streamlit-folium sends to the browser).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ TIMED = "_bench_script_ms"
 DATES = [date(2023, 7, 26), date(2023, 9, 10), date(2024, 8, 5), date(2021, 5, 24)]
 
 
-# dashboard.py, timed from inside the script run; AppTest runs this as the app.
+# The situation map page, timed from inside the script run; AppTest runs this as the app.
 WRAPPER = """
 import runpy, time
 import streamlit as st
@@ -41,7 +41,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     wrapper = Path(tempfile.mkdtemp()) / "timed_dashboard.py"
-    wrapper.write_text(WRAPPER.format(path=str(ROOT / "dashboard.py"), key=TIMED))
+    wrapper.write_text(WRAPPER.format(path=str(ROOT / "pages" / "situation_map.py"), key=TIMED))
     at = AppTest.from_file(str(wrapper), default_timeout=60)
     at.run()  # cold start: loads and validates data/ into the cache
     times, sizes = [], []

@@ -15,7 +15,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo.vocabulary import DIMENSIONS, EVENT_CATEGORIES, OUTCOMES, REGIONS
+from geo.vocabulary import DIMENSIONS, EVENT_CATEGORIES, OUTCOMES, REGIONS, UN_VOTES
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -119,6 +119,15 @@ EVENT_COLUMNS = (
     _text("summary"),
     Column("sources", _sources),
 )
+UN_VOTE_COLUMNS = (
+    Column("resolution", _pattern(re.compile(r"^ES-\d+/\d+$"), "a resolution number like ES-11/1")),
+    Column("date", _date),
+    _text("title"),
+    Column("iso3", _pattern(ISO3, "an ISO 3166-1 alpha-3 code")),
+    Column("vote", _choice(tuple(UN_VOTES))),
+    Column("sources", _sources),
+    _text("note", required=False),
+)
 
 
 def read_table(path: Path, columns: Sequence[Column]) -> pd.DataFrame:
@@ -202,6 +211,21 @@ def _check_overlaps(frame: pd.DataFrame, path: Path) -> None:
         previous = row
 
 
+def load_un_votes(path: Path) -> pd.DataFrame:
+    """UN General Assembly votes, one row per (resolution, country)."""
+    frame = read_table(path, UN_VOTE_COLUMNS)
+    dup = frame.duplicated(["resolution", "iso3"]).to_numpy()
+    if dup.any():
+        pos = int(dup.argmax())
+        raise DataError(path, f"a second vote for {frame['iso3'].iloc[pos]} on "
+                        f"{frame['resolution'].iloc[pos]}", pos + 2, "iso3")
+    for resolution, dates in frame.groupby("resolution")["date"]:
+        if dates.nunique() != 1:
+            raise DataError(path, f"{resolution} has more than one date: {sorted(set(dates))}")
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
 def load_borders(path: Path) -> gpd.GeoDataFrame:
     """Country polygons with iso3, name, name_fr and region, in EPSG:4326."""
     if not path.is_file():
@@ -262,6 +286,7 @@ class Facts:
     coups: pd.DataFrame
     status: pd.DataFrame
     events: pd.DataFrame
+    un_votes: pd.DataFrame
     curated: pd.Timestamp | None
     errors: tuple[str, ...]
 
@@ -295,6 +320,7 @@ def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
     events_file = events_path or data_dir / "events.csv"
     events = attempt(load_events, events_file, _empty(EVENT_COLUMNS, ["date"]))
     events[["lat", "lon"]] = events[["lat", "lon"]].astype(float)
+    un_votes = attempt(load_un_votes, data_dir / "un_votes.csv", _empty(UN_VOTE_COLUMNS, ["date"]))
     try:
         curated: pd.Timestamp | None = curation_date(data_dir / "SOURCES.md")
     except DataError as exc:
@@ -303,9 +329,9 @@ def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
     if len(borders):
         known = set(borders["iso3"])
         for frame, path in ((coups, data_dir / "coups.csv"), (status, data_dir / "status.csv"),
-                            (events, events_file)):
+                            (events, events_file), (un_votes, data_dir / "un_votes.csv")):
             try:
                 check_countries(frame, path, known)
             except DataError as exc:
                 errors.append(str(exc))
-    return Facts(borders, coups, status, events, curated, tuple(errors))
+    return Facts(borders, coups, status, events, un_votes, curated, tuple(errors))

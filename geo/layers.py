@@ -58,9 +58,12 @@ def base_map(basemap: bool) -> folium.Map:
     return m
 
 
-def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame,
-                     metric: Metric) -> folium.GeoJson:
-    """Countries filled by their class; tooltip gives name, status and since when."""
+def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: Metric,
+                     outlined: frozenset[str] = frozenset(), outline_note: str = "") -> folium.GeoJson:
+    """Countries filled by their class; tooltip gives name, status and since when.
+
+    Countries in `outlined` get a thick dashed border and `outline_note` in their tooltip.
+    """
     joined = borders[["iso3", "name", "name_fr", "geometry"]].merge(classes, on="iso3", how="left")
     features = []
     for row in joined.itertuples():
@@ -72,15 +75,19 @@ def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame,
                 "iso3": row.iso3,
                 "name": esc(row.name),
                 "status": esc(row.label),
-                "detail": esc(row.detail),
+                "detail": esc("; ".join(t for t in (row.detail, outline_note if row.iso3 in outlined
+                                                              else "") if t)),
                 "fill": row.colour,
+                "outlined": row.iso3 in outlined,
             },
         })
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=metric.title,
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.75,
-                                  "color": "#444444", "weight": 0.8},
+                                  "color": "#000000" if f["properties"]["outlined"] else "#444444",
+                                  "weight": 3 if f["properties"]["outlined"] else 0.8,
+                                  "dashArray": "7 4" if f["properties"]["outlined"] else None},
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["name", "status", "detail"],
                                       aliases=["Country", metric.title, "Details"]),
@@ -196,6 +203,7 @@ class Legend(MacroElement):
       .map-legend i {display: inline-block; width: 11px; height: 11px; margin-right: 4px;
         vertical-align: -2px; border: 1px solid #444;}
       .map-legend i.dot {border-radius: 50%;}
+      .map-legend i.outline {border: 2px dashed #000;}
       .force-badge {color: #fff; font: bold 11px/18px sans-serif; text-align: center;
         border-radius: 3px; border: 1px solid #fff; box-shadow: 0 0 2px #000;}
     </style>
@@ -216,12 +224,15 @@ class Legend(MacroElement):
         self.body = "".join(parts)
 
 
-def legend_sections(metric: Metric | None, categories: Iterable[str],
-                    forces: bool) -> list[tuple[str, list[tuple[str, str, str]]]]:
+def legend_sections(metric: Metric | None, categories: Iterable[str], forces: bool,
+                    outline_label: str = "") -> list[tuple[str, list[tuple[str, str, str]]]]:
     """What the legend lists for the layers that are on."""
     sections = []
     if metric is not None:
-        sections.append((metric.title, [("box", c.colour, c.label) for c in metric.classes]))
+        entries = [("box", c.colour, c.label) for c in metric.classes]
+        if outline_label:
+            entries.append(("box outline", "transparent", outline_label))
+        sections.append((metric.title, entries))
     cats = [("dot", EVENT_CATEGORIES[c][1], EVENT_CATEGORIES[c][0]) for c in categories]
     if cats:
         sections.append(("Events", cats))

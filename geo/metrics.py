@@ -74,6 +74,20 @@ METRICS: dict[str, Metric] = {
             _c("several", "Forces of several powers", OKABE_ITO["yellow"]),
             _c("none", "No French, Russian or US forces", NONE_COLOUR),
         )),
+        Metric("forces_france", "French forces", (
+            _c("present", VALUE_LABELS[("forces_france", "present")], FORCE_COLOURS["forces_france"]),
+            _c("none", "No French forces", NONE_COLOUR),
+        )),
+        Metric("forces_russia", "Russian forces", (
+            _c("wagner", VALUE_LABELS[("forces_russia", "wagner")], OKABE_ITO["orange"]),
+            _c("africa_corps", VALUE_LABELS[("forces_russia", "africa_corps")],
+               FORCE_COLOURS["forces_russia"]),
+            _c("none", "No Russian forces", NONE_COLOUR),
+        )),
+        Metric("forces_usa", "US forces", (
+            _c("present", VALUE_LABELS[("forces_usa", "present")], FORCE_COLOURS["forces_usa"]),
+            _c("none", "No US forces", NONE_COLOUR),
+        )),
         Metric("coups", "Successful coups since 2020", (
             _c("0", "None", "#fef0d9"),
             _c("1", "1 coup", "#fdcc8a"),
@@ -129,10 +143,10 @@ def _class_of(metric: str, iso3: str, now: dict[tuple[str, str], dict[Hashable, 
         detail = "; ".join(f"{VALUE_LABELS[(d, r['value'])]} ({FORCE_LABELS[d]}) {since_text(r['start'])}"
                            for d, r in present)
         return key, detail
-    if metric in ("regime", "ecowas", "aes"):
+    if metric != "ecowas_sanctions":  # one status dimension, shown as it is
         r = row(metric)
         if r is None:
-            key = {"regime": "no_data", "ecowas": "not_member", "aes": "none"}[metric]
+            key = {"regime": "no_data", "ecowas": "not_member"}.get(metric, "none")
             return key, ""
         return r["value"], since_text(r["start"])
     # ecowas_sanctions: only meaningful for (former) ECOWAS members

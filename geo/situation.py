@@ -1,9 +1,11 @@
-"""The situation map for one view: the layers that are on, filtered to the view's dates."""
+"""The maps of each page, built for one view from the facts."""
 
 from __future__ import annotations
 
 import folium
+import pandas as pd
 
+from geo.alignments import alignment_classes
 from geo.facts import Facts
 from geo.layers import (
     Legend,
@@ -14,12 +16,14 @@ from geo.layers import (
     legend_sections,
 )
 from geo.metrics import METRICS, classify
-from geo.timeline import events_between, forces_on
+from geo.timeline import events_in_view, forces_on, headline_on
 from geo.viewstate import ViewState
+
+MILITARY_OUTLINE = "Under military rule on the as-of date"
 
 
 def situation_map(facts: Facts, view: ViewState) -> folium.Map:
-    """A folium map of `facts` as they stood on the view's date, with its legend."""
+    """The situation map: layers that are on, as things stood on the view's date."""
     m = base_map(basemap="basemap" in view.layers)
     metric = None
     if "choropleth" in view.layers and len(facts.borders):
@@ -30,12 +34,45 @@ def situation_map(facts: Facts, view: ViewState) -> folium.Map:
     categories: tuple[str, ...] = ()
     if "events" in view.layers and view.categories:
         categories = view.categories
-        shown = events_between(facts.events, view.window)
-        shown = shown[shown["category"].isin(categories)]
+        shown = events_in_view(facts.events, view.window, categories, view.countries)
         if len(shown):
             events_layer(shown).add_to(m)
     forces = "forces" in view.layers and len(facts.borders) > 0
     if forces:
         forces_layer(forces_on(facts.status, view.as_of), facts.borders).add_to(m)
     Legend(legend_sections(metric, categories, forces)).add_to(m)
+    return m
+
+
+def coups_map(facts: Facts, view: ViewState) -> folium.Map:
+    """Successful coups up to the date by country; countries under military rule outlined."""
+    m = base_map(basemap="basemap" in view.layers)
+    metric = METRICS["coups"]
+    classes = classify("coups", facts.borders["iso3"], facts.status, facts.coups, view.as_of)
+    military = frozenset(headline_on(facts.status, view.as_of).military)
+    choropleth_layer(facts.borders, classes, metric, military, MILITARY_OUTLINE).add_to(m)
+    Legend(legend_sections(metric, (), False, MILITARY_OUTLINE)).add_to(m)
+    return m
+
+
+def alignment_map(facts: Facts, view: ViewState) -> folium.Map:
+    """One alignment (a status dimension or a UN vote) on the view's date."""
+    m = base_map(basemap="basemap" in view.layers)
+    metric, classes = alignment_classes(view.dimension, facts, view.as_of)
+    choropleth_layer(facts.borders, classes, metric).add_to(m)
+    Legend(legend_sections(metric, (), False)).add_to(m)
+    return m
+
+
+def events_map(facts: Facts, events: pd.DataFrame, basemap: bool) -> folium.Map:
+    """The given events over plain borders."""
+    m = base_map(basemap=basemap)
+    folium.GeoJson(facts.borders[["iso3", "geometry"]].to_json(drop_id=True), name="Borders",
+                   style_function=lambda f: {"fillColor": "#f4f4f4", "fillOpacity": 0.6,
+                                             "color": "#666666", "weight": 0.8},
+                   interactive=False).add_to(m)
+    categories = tuple(c for c in dict.fromkeys(events["category"]))
+    if len(events):
+        events_layer(events).add_to(m)
+    Legend(legend_sections(None, categories, False)).add_to(m)
     return m

@@ -11,9 +11,9 @@ from datetime import date
 import pandas as pd
 
 from geo.facts import Facts
-from geo.timeline import events_between, headline_on, status_on
+from geo.timeline import coups_until, events_in_view, headline_on, status_on
 from geo.viewstate import ViewState
-from geo.vocabulary import EVENT_CATEGORIES, VALUE_LABELS
+from geo.vocabulary import EVENT_CATEGORIES, UN_VOTES, VALUE_LABELS
 
 HEADLINE_LABELS = {
     "military": "Under military rule",
@@ -49,8 +49,12 @@ def _explode_sources(frame: pd.DataFrame) -> pd.DataFrame:
 
 def event_table(facts: Facts, view: ViewState) -> pd.DataFrame:
     """The events drawn on the map, one row per (event, source)."""
-    shown = events_between(facts.events, view.window)
-    shown = shown[shown["category"].isin(view.categories)]
+    return event_rows(facts, events_in_view(facts.events, view.window, view.categories,
+                                            view.countries))
+
+
+def event_rows(facts: Facts, shown: pd.DataFrame) -> pd.DataFrame:
+    """Events as a readable table, one row per (event, source)."""
     table = pd.DataFrame({
         "date": shown["date"].dt.strftime("%Y-%m-%d"),
         "country": shown["iso3"].map(country_names(facts)),
@@ -74,4 +78,51 @@ def sources_table(facts: Facts, day: date) -> pd.DataFrame:
         "note": now["note"],
         "sources": now["sources"],
     })
+    return _explode_sources(table)
+
+
+def coup_table(facts: Facts, day: date | None, countries: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Coups and attempts up to `day` (all when None), newest first, one row per (coup, source)."""
+    coups = facts.coups if day is None else coups_until(facts.coups, day)
+    if countries:
+        coups = coups[coups["iso3"].isin(countries)]
+    coups = coups.sort_values("date", ascending=False)
+    table = pd.DataFrame({
+        "date": coups["date"].dt.strftime("%Y-%m-%d"),
+        "country": coups["iso3"].map(country_names(facts)),
+        "outcome": coups["outcome"],
+        "ousted": coups["ousted"],
+        "installed": coups["installed"],
+        "summary": coups["summary"],
+        "sources": coups["sources"],
+    })
+    return _explode_sources(table)
+
+
+def status_history(facts: Facts, iso3: str) -> pd.DataFrame:
+    """Every status interval of one country, oldest first, one row per (interval, source)."""
+    rows = facts.status[facts.status["iso3"] == iso3].sort_values(["start", "dimension"])
+    table = pd.DataFrame({
+        "from": rows["start"].dt.strftime("%Y-%m-%d"),
+        "until": rows["end"].dt.strftime("%Y-%m-%d").fillna(""),
+        "status": [VALUE_LABELS[(d, v)] for d, v in zip(rows["dimension"], rows["value"],
+                                                        strict=True)],
+        "note": rows["note"],
+        "sources": rows["sources"],
+    })
+    return _explode_sources(table)
+
+
+def un_vote_table(facts: Facts, resolution: str, countries: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Each country's vote on one resolution, one row per (country, source)."""
+    votes = facts.un_votes[facts.un_votes["resolution"] == resolution]
+    if countries:
+        votes = votes[votes["iso3"].isin(countries)]
+    table = pd.DataFrame({
+        "country": votes["iso3"].map(country_names(facts)),
+        "vote": votes["vote"].map(lambda v: UN_VOTES[v][0]),
+        "date": votes["date"].dt.strftime("%Y-%m-%d"),
+        "note": votes["note"],
+        "sources": votes["sources"],
+    }).sort_values("country")
     return _explode_sources(table)

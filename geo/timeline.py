@@ -46,6 +46,14 @@ def events_between(events: pd.DataFrame, window: DateWindow) -> pd.DataFrame:
     return events[(events["date"] >= start) & (events["date"] <= end)].sort_values("date")
 
 
+def events_in_view(events: pd.DataFrame, window: DateWindow, categories: tuple[str, ...],
+                   countries: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Events in the window, of the given categories, in the given countries (all when empty)."""
+    shown = events_between(events, window)
+    shown = shown[shown["category"].isin(categories)]
+    return shown[shown["iso3"].isin(countries)] if countries else shown
+
+
 def coups_until(coups: pd.DataFrame, day: date) -> pd.DataFrame:
     """Coups and attempts on or before `day`, oldest first."""
     return coups[coups["date"] <= pd.Timestamp(day)].sort_values("date")

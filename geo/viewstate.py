@@ -1,4 +1,4 @@
-"""The view a link describes: as-of date, event window, metric, layers, categories.
+"""The view a link describes: as-of date, event window, categories, countries, and page choices.
 
 `parse_view` turns URL query parameters into a ViewState, falling back to the default for any
 bad value and saying so; `view_query` turns a ViewState back into the parameters of a link.
@@ -7,7 +7,7 @@ Both are pure, so they are table-tested without Streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,6 +17,7 @@ from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES
 
 LAYERS = ("choropleth", "events", "forces", "basemap")
 DEFAULT_METRIC = "regime"
+DEFAULT_DIMENSION = "ecowas"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class ViewState:
     metric: str = DEFAULT_METRIC
     layers: frozenset[str] = field(default_factory=lambda: frozenset(LAYERS))
     categories: tuple[str, ...] = tuple(EVENT_CATEGORIES)
+    countries: tuple[str, ...] = ()  # ISO3 codes; empty means every country
+    dimension: str = DEFAULT_DIMENSION  # the alignments page's choice
 
 
 def default_view(curated: date) -> ViewState:
@@ -51,8 +54,12 @@ def _names(text: str, allowed: tuple[str, ...], what: str,
     return tuple(n for n in allowed if n in names)
 
 
-def parse_view(params: Mapping[str, str], curated: date) -> tuple[ViewState, list[str]]:
-    """The view described by URL parameters, and a warning for each value that was not usable."""
+def parse_view(params: Mapping[str, str], curated: date, countries: Collection[str] = (),
+               dimensions: Collection[str] = ()) -> tuple[ViewState, list[str]]:
+    """The view described by URL parameters, and a warning for each value that was not usable.
+
+    `countries` are the ISO3 codes a link may name; `dimensions` the alignments page's choices.
+    """
     warnings: list[str] = []
     bounds = f"between {COVERAGE_START:%Y-%m-%d} and {curated:%Y-%m-%d}"
     as_of = curated
@@ -84,7 +91,15 @@ def parse_view(params: Mapping[str, str], curated: date) -> tuple[ViewState, lis
     categories = tuple(EVENT_CATEGORIES)
     if "cat" in params:
         categories = _names(params["cat"], tuple(EVENT_CATEGORIES), "event categories", warnings)
-    return ViewState(as_of, window, metric, layers, categories), warnings
+    chosen: tuple[str, ...] = ()
+    if "iso3" in params:
+        chosen = _names(params["iso3"].upper(), tuple(sorted(countries)), "country codes", warnings)
+    dimension = params.get("dim", DEFAULT_DIMENSION)
+    if dimension not in dimensions and dimension != DEFAULT_DIMENSION:
+        warnings.append(f"Unknown alignment {dimension!r} in the link; showing "
+                        f"{DEFAULT_DIMENSION}.")
+        dimension = DEFAULT_DIMENSION
+    return ViewState(as_of, window, metric, layers, categories, chosen, dimension), warnings
 
 
 def view_query(view: ViewState) -> dict[str, str]:
@@ -98,4 +113,8 @@ def view_query(view: ViewState) -> dict[str, str]:
         query["layers"] = ",".join(n for n in LAYERS if n in view.layers)
     if view.categories != tuple(EVENT_CATEGORIES):
         query["cat"] = ",".join(view.categories)
+    if view.countries:
+        query["iso3"] = ",".join(view.countries)
+    if view.dimension != DEFAULT_DIMENSION:
+        query["dim"] = view.dimension
     return query

@@ -71,3 +71,12 @@ EVENT_CATEGORIES: dict[str, tuple[str, str]] = {
     "protest": ("Protest", OKABE_ITO["yellow"]),
     "diplomacy": ("Diplomacy", OKABE_ITO["black"]),
 }
+
+UN_VOTES: dict[str, tuple[str, str]] = {
+    # vote -> (label, colour)
+    "yes": ("Yes", OKABE_ITO["blue"]),
+    "no": ("No", OKABE_ITO["vermillion"]),
+    "abstain": ("Abstained", OKABE_ITO["orange"]),
+    "absent": ("Did not vote", OKABE_ITO["purple"]),
+    "not_un_member": ("Not a UN member", NO_DATA_COLOUR),
+}

@@ -38,6 +38,14 @@ ev-protest,2023-09-02,12.5,-1.0,NER,Niamey,protest,Protest at the base,Crowds ga
 ev-accra,2023-08-17,12.5,1.0,GHA,Accra,ecowas_force,Ghana pledges troops,Pledge made.,https://example.org/v3
 ev-old,2021-01-10,12.5,-3.0,MLI,Bamako,diplomacy,Old event,Long ago.,https://example.org/v4
 """
+UN_VOTES = """resolution,date,title,iso3,vote,sources,note
+ES-11/1,2022-03-02,Aggression against Ukraine,MLI,abstain,https://example.org/u1,
+ES-11/1,2022-03-02,Aggression against Ukraine,NER,yes,https://example.org/u1,
+ES-11/1,2022-03-02,Aggression against Ukraine,GHA,yes,https://example.org/u1,
+ES-11/6,2023-02-23,Peace in Ukraine,MLI,no,https://example.org/u2,
+ES-11/6,2023-02-23,Peace in Ukraine,NER,yes,https://example.org/u2,
+ES-11/6,2023-02-23,Peace in Ukraine,GHA,yes,https://example.org/u2,
+"""
 
 
 def square(x: float, y: float, size: float = 2.0) -> dict[str, object]:
@@ -57,6 +65,7 @@ def write_data(folder: Path, **overrides: str) -> Path:
         "coups.csv": COUPS,
         "status.csv": STATUS,
         "events.csv": EVENTS,
+        "un_votes.csv": UN_VOTES,
         "SOURCES.md": "# Sources\n\nCuration date: 2025-06-30\n",
     }
     files.update({k.replace("__", "."): v for k, v in overrides.items()})

@@ -193,3 +193,35 @@ def test_clicking_an_event_opens_its_popup_with_source_links(server, page):
     assert "Coup in" in popup.inner_text() and "Sources:" in popup.inner_text()
     hrefs = [a.get_attribute("href") for a in popup.locator("a").all()]
     assert hrefs and all(h and h.startswith(("http://", "https://")) for h in hrefs)
+
+
+CHART = '[data-testid="stVegaLiteChart"]'
+
+
+def chart_drawn(pg: Page) -> bool:
+    return bool(pg.evaluate(f"""() => [...document.querySelectorAll('{CHART} canvas, {CHART} svg')]
+        .some(e => e.getBoundingClientRect().width > 100 && e.getBoundingClientRect().height > 50)"""))
+
+
+@pytest.mark.parametrize("path", ["coups", "alignments", "events"])
+def test_each_page_draws_its_map_and_chart(server, page, path):
+    pg, blocked = page
+    frame = open_map(pg, f"{server}/{path}?date=2023-09-10&iso3=NER,MLI")
+    assert len(frame.evaluate(COUNTRY_FILLS)) == 26
+    if path == "events":
+        assert frame.evaluate(EVENT_COUNT) > 0
+    wait_until(lambda: chart_drawn(pg), 30, f"the chart on /{path}")
+    pg.screenshot(path=str(OUTPUT / f"{path}-2023-09-10.png"), full_page=True)
+    assert pg.url.endswith(f"/{path}?date=2023-09-10&iso3=MLI%2CNER")  # the link kept its view
+    assert not [u for u in blocked if "tile" not in u], blocked
+
+
+def test_sources_page_lists_sources_and_offers_downloads(server, page):
+    pg, _ = page
+    pg.goto(f"{server}/sources?date=2023-09-10")
+    pg.get_by_text("Every source cited").wait_for(timeout=60_000)
+    buttons = pg.locator('[data-testid="stDownloadButton"]')
+    wait_until(lambda: buttons.count() == 4, 30, "four download buttons")
+    assert "Events (GeoJSON)" in buttons.all_inner_texts()
+    assert pg.locator('[data-testid="stDataFrame"]').count() >= 2
+    pg.screenshot(path=str(OUTPUT / "sources.png"), full_page=True)

@@ -161,3 +161,17 @@ def test_summaries_are_short_plain_text(facts):
     for frame in (facts.coups, facts.events):
         assert frame["summary"].str.len().max() <= 300
         assert not frame["summary"].str.contains("<").any()
+
+
+def test_un_votes_cover_every_country_for_every_resolution(facts):
+    votes = facts.un_votes
+    resolutions = {"ES-11/1": "2022-03-02", "ES-11/4": "2022-10-12", "ES-11/6": "2023-02-23"}
+    for resolution, day in resolutions.items():
+        rows = votes[votes["resolution"] == resolution]
+        assert set(rows["iso3"]) == WEST_AFRICA | CONTEXT, resolution
+        assert set(rows["date"]) == {pd.Timestamp(day)}, resolution
+    assert set(votes["vote"]) <= {"yes", "no", "abstain", "absent", "not_un_member"}
+    # Western Sahara is not a UN member; no UN member is marked as one
+    assert set(votes.loc[votes["vote"] == "not_un_member", "iso3"]) == {"ESH"}
+    mali = votes[votes["iso3"] == "MLI"].set_index("resolution")["vote"]
+    assert mali["ES-11/6"] == "no"

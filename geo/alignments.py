@@ -1,0 +1,73 @@
+"""The alignments page's choices: status dimensions and UN General Assembly votes, as map metrics."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from geo.facts import Facts
+from geo.metrics import METRICS, Metric, MetricClass, classify
+from geo.vocabulary import NO_DATA_COLOUR, UN_VOTES, VALUE_LABELS
+
+STATUS_DIMENSIONS = ("ecowas", "ecowas_sanctions", "aes", "forces_france", "forces_russia",
+                     "forces_usa")
+UN_PREFIX = "un:"
+
+
+def alignment_choices(un_votes: pd.DataFrame) -> dict[str, str]:
+    """Key -> label of every alignment the page can show, status dimensions first."""
+    choices = {d: METRICS[d].title for d in STATUS_DIMENSIONS}
+    resolutions = un_votes.drop_duplicates("resolution").sort_values("date")
+    for r in resolutions.itertuples():
+        choices[f"{UN_PREFIX}{r.resolution}"] = (f"UN General Assembly {r.resolution} "
+                                                 f"({r.date:%Y-%m-%d}): {r.title}")
+    return choices
+
+
+def vote_metric(resolution: str) -> Metric:
+    classes = tuple(MetricClass(k, label, colour) for k, (label, colour) in UN_VOTES.items())
+    return Metric(f"{UN_PREFIX}{resolution}", f"Vote on {resolution}",
+                  (*classes, MetricClass("no_data", "No data", NO_DATA_COLOUR)))
+
+
+def alignment_classes(key: str, facts: Facts, day: date) -> tuple[Metric, pd.DataFrame]:
+    """The metric and each country's class for one alignment on `day`."""
+    if not key.startswith(UN_PREFIX):
+        return METRICS[key], classify(key, facts.borders["iso3"], facts.status, facts.coups, day)
+    resolution = key.removeprefix(UN_PREFIX)
+    metric = vote_metric(resolution)
+    chosen = facts.un_votes[facts.un_votes["resolution"] == resolution]
+    votes = {r["iso3"]: r for r in chosen.to_dict("records")}
+    rows = []
+    for iso3 in facts.borders["iso3"]:
+        record = votes.get(iso3)
+        vote = str(record["vote"]) if record else "no_data"
+        cls = metric.cls(vote)
+        detail = ""
+        if record:
+            voted: pd.Timestamp = record["date"]
+            detail = f"on {voted:%Y-%m-%d}"
+            if voted > pd.Timestamp(day):
+                detail += f" (after {day:%Y-%m-%d})"
+        rows.append({"iso3": iso3, "class": vote, "label": cls.label, "colour": cls.colour,
+                     "detail": detail})
+    return metric, pd.DataFrame(rows, columns=["iso3", "class", "label", "colour", "detail"])
+
+
+def status_intervals(facts: Facts, dimension: str, curated: date,
+                     countries: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One row per status interval of `dimension`: country, status, start, end (open -> curated)."""
+    names = dict(zip(facts.borders["iso3"], facts.borders["name"], strict=True))
+    rows = facts.status[facts.status["dimension"] == dimension]
+    if countries:
+        rows = rows[rows["iso3"].isin(countries)]
+    return pd.DataFrame({
+        "iso3": rows["iso3"],
+        "country": rows["iso3"].map(names),
+        "status": [VALUE_LABELS[(dimension, v)] for v in rows["value"]],
+        "start": rows["start"],
+        "end": rows["end"].fillna(pd.Timestamp(curated)),
+        "open": rows["end"].isna(),
+        "sources": rows["sources"],
+    }).sort_values(["country", "start"])

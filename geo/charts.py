@@ -1,0 +1,101 @@
+"""Altair charts: a coup timeline, status Gantt charts and an events histogram with a brush."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import cast
+
+import altair as alt
+import pandas as pd
+
+from geo.vocabulary import EVENT_CATEGORIES, OKABE_ITO
+
+BRUSH = "brush"
+
+
+def _rule(day: date, label: str) -> alt.LayerChart:
+    data = pd.DataFrame({"date": [pd.Timestamp(day)], "label": [label]})
+    rule = alt.Chart(data).mark_rule(color="black", strokeDash=[4, 3], size=1.5).encode(x="date:T")
+    text = alt.Chart(data).mark_text(align="left", dx=4, dy=-6, fontSize=11).encode(
+        x="date:T", y=alt.value(0), text="label:N")
+    return cast(alt.LayerChart, rule + text)
+
+
+def coup_timeline(coups: pd.DataFrame, names: Mapping[str, str], as_of: date) -> alt.LayerChart:
+    """One row per country, a mark per coup (filled: successful, hollow: failed), rule at as-of."""
+    data = coups.assign(country=coups["iso3"].map(names),
+                        outcome_label=coups["outcome"].map({"successful": "Successful",
+                                                            "failed": "Failed or foiled"}))
+    points = alt.Chart(data).mark_point(size=140, strokeWidth=2, filled=False).encode(
+        x=alt.X("date:T", title="Date"),
+        y=alt.Y("country:N", title=None, sort="ascending"),
+        shape=alt.Shape("outcome_label:N", title="Outcome",
+                        scale=alt.Scale(domain=["Successful", "Failed or foiled"],
+                                        range=["circle", "triangle-up"])),
+        color=alt.Color("outcome_label:N", title="Outcome",
+                        scale=alt.Scale(domain=["Successful", "Failed or foiled"],
+                                        range=[OKABE_ITO["vermillion"], OKABE_ITO["blue"]])),
+        fill=alt.Fill("outcome_label:N", legend=None,
+                      scale=alt.Scale(domain=["Successful", "Failed or foiled"],
+                                      range=[OKABE_ITO["vermillion"], "transparent"])),
+        tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "country:N",
+                 alt.Tooltip("outcome_label:N", title="outcome"), "ousted:N", "installed:N"],
+    )
+    return cast(alt.LayerChart, (points + _rule(as_of, f"as of {as_of:%Y-%m-%d}")).properties(
+        height=alt.Step(26), width="container"))
+
+
+def status_gantt(intervals: pd.DataFrame, colours: Mapping[str, str],
+                 as_of: date) -> alt.LayerChart:
+    """Bars from start to end per country, coloured by status, with a rule at the as-of date."""
+    bars = alt.Chart(intervals).mark_bar(height=14).encode(
+        x=alt.X("start:T", title="Date"), x2="end:T",
+        y=alt.Y("country:N", title=None, sort="ascending"),
+        color=alt.Color("status:N", title="Status",
+                        scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
+        tooltip=["country:N", "status:N", alt.Tooltip("start:T", format="%Y-%m-%d"),
+                 alt.Tooltip("end:T", format="%Y-%m-%d", title="until")],
+    )
+    return cast(alt.LayerChart, (bars + _rule(as_of, f"as of {as_of:%Y-%m-%d}")).properties(
+        height=alt.Step(22), width="container"))
+
+
+def events_histogram(events: pd.DataFrame) -> alt.Chart:
+    """Events per week, stacked by category; dragging across it selects a date range."""
+    labels = {k: v[0] for k, v in EVENT_CATEGORIES.items()}
+    data = events.assign(category_label=events["category"].map(labels))
+    brush = alt.selection_interval(name=BRUSH, encodings=["x"])
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("yearweek(date):T", title="Week"),
+        y=alt.Y("count():Q", title="Events per week"),
+        color=alt.Color("category_label:N", title="Category",
+                        scale=alt.Scale(domain=[v[0] for v in EVENT_CATEGORIES.values()],
+                                        range=[v[1] for v in EVENT_CATEGORIES.values()])),
+        tooltip=[alt.Tooltip("yearweek(date):T", title="week of", format="%Y-%m-%d"),
+                 alt.Tooltip("category_label:N", title="category"),
+                 alt.Tooltip("count():Q", title="events")],
+    ).add_params(brush).properties(height=160, width="container")
+    return cast(alt.Chart, chart)
+
+
+def brushed_window(selection: Mapping[str, object]) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The date range a brush on the histogram selected, from Streamlit's selection state."""
+    brush = selection.get(BRUSH)
+    if not isinstance(brush, Mapping) or not brush:
+        return None
+    values = next(iter(brush.values()))
+    if not isinstance(values, (list, tuple)) or len(values) != 2:
+        return None
+    start, end = (pd.Timestamp(v, unit="ms") if isinstance(v, (int, float)) else pd.Timestamp(v)
+                  for v in values)
+    return start.normalize(), end.normalize()
+
+
+def in_weeks(events: pd.DataFrame,
+             weeks: tuple[pd.Timestamp, pd.Timestamp] | None) -> pd.DataFrame:
+    """Events in the weeks a brush spans (each bar is a week starting on its date); all if None."""
+    if weeks is None:
+        return events
+    start, end = weeks
+    return events[(events["date"] >= start) & (events["date"] < end + pd.Timedelta(days=7))]

@@ -1,0 +1,76 @@
+"""Downloads of the current view (CSV and GeoJSON, sources included) and the index of sources."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from geo.facts import Facts
+
+EVENT_EXPORT_COLUMNS = ["id", "date", "lat", "lon", "iso3", "place", "category", "title",
+                        "summary", "sources"]
+
+
+def events_csv(events: pd.DataFrame) -> str:
+    """The events as CSV, in the columns of data/events.csv."""
+    out = events[EVENT_EXPORT_COLUMNS].assign(date=events["date"].dt.strftime("%Y-%m-%d"))
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def events_geojson(events: pd.DataFrame) -> str:
+    """The events as a GeoJSON FeatureCollection of points; sources as a list of URLs."""
+    features = []
+    for row in events.to_dict("records"):
+        props = {k: row[k] for k in EVENT_EXPORT_COLUMNS if k not in ("lat", "lon")}
+        props["date"] = f"{row['date']:%Y-%m-%d}"
+        props["sources"] = str(row["sources"]).split()
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]}})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+
+def status_csv(status: pd.DataFrame) -> str:
+    """Status rows as CSV, in the columns of data/status.csv."""
+    out = status.assign(start=status["start"].dt.strftime("%Y-%m-%d"),
+                        end=status["end"].dt.strftime("%Y-%m-%d").fillna(""))
+    return out[["iso3", "dimension", "value", "start", "end", "sources", "note"]].to_csv(
+        index=False, lineterminator="\n")
+
+
+def status_geojson(facts: Facts, status: pd.DataFrame) -> str:
+    """Country polygons with the status rows that hold (one property per dimension)."""
+    features = []
+    for row in facts.borders.itertuples():
+        rows = status[status["iso3"] == row.iso3]
+        props: dict[str, object] = {"iso3": row.iso3, "name": row.name, "name_fr": row.name_fr}
+        for r in rows.to_dict("records"):
+            props[str(r["dimension"])] = r["value"]
+            props[f"{r['dimension']}_since"] = f"{r['start']:%Y-%m-%d}"
+            props[f"{r['dimension']}_sources"] = str(r["sources"]).split()
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": row.geometry.__geo_interface__})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+
+def sources_index(facts: Facts) -> pd.DataFrame:
+    """Every cited URL once, with its site and the rows that cite it (file:id)."""
+    cites: dict[str, list[str]] = {}
+
+    def add(frame: pd.DataFrame, file: str, ids: pd.Series) -> None:
+        for ident, sources in zip(ids, frame["sources"], strict=True):
+            for url in str(sources).split():
+                cites.setdefault(url, []).append(f"{file}:{ident}")
+
+    add(facts.coups, "coups", facts.coups["id"])
+    add(facts.events, "events", facts.events["id"])
+    status_ids = (facts.status["iso3"] + "/" + facts.status["dimension"] + "/"
+                  + facts.status["start"].dt.strftime("%Y-%m-%d"))
+    add(facts.status, "status", status_ids)
+    add(facts.un_votes, "un_votes", facts.un_votes["resolution"] + "/" + facts.un_votes["iso3"])
+    rows = [{"source": url, "site": urlparse(url).netloc.removeprefix("www."),
+             "cited_by": ", ".join(sorted(set(by))), "citations": len(by)}
+            for url, by in cites.items()]
+    return pd.DataFrame(rows, columns=["source", "site", "cited_by", "citations"]).sort_values(
+        ["site", "source"]).reset_index(drop=True)

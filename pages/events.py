@@ -1,0 +1,35 @@
+"""Events: on a map and in a table, filtered by the shared filters and a brush on the histogram."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app.page import start_page
+from geo.charts import brushed_window, events_histogram, in_weeks
+from geo.situation import events_map
+from geo.tables import event_rows
+from geo.timeline import events_in_view
+
+facts, view = start_page()
+
+st.title(f"Events {view.window.start:%d %b %Y} – {view.window.end:%d %b %Y}")
+in_view = events_in_view(facts.events, view.window, view.categories, view.countries)
+map_slot = st.container()
+
+chart = st.altair_chart(events_histogram(in_view), on_select="rerun", key="events_hist",
+                        width="stretch")
+brushed = brushed_window(chart.selection) if chart else None
+shown = in_weeks(in_view, brushed)
+if brushed is not None:
+    start, end = brushed
+    st.caption(f"Brushed: {len(shown)} of {len(in_view)} events, weeks from {start:%Y-%m-%d} "
+               f"to {end:%Y-%m-%d}. Double-click the chart to clear.")
+else:
+    st.caption(f"{len(in_view)} events. Drag across the chart to narrow the map and the table "
+               "to a period.")
+
+with map_slot:
+    st_folium(events_map(facts, shown, basemap="basemap" in view.layers),
+              key="events_map", returned_objects=[], height=520, use_container_width=True)
+
+st.dataframe(event_rows(facts, shown), hide_index=True, width="stretch",
+             column_config={"source": st.column_config.LinkColumn("source")})

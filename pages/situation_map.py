@@ -1,0 +1,28 @@
+"""The situation map: every country's status on the as-of date, events in the window, forces."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app.page import start_page
+from app.state import map_controls
+from geo.situation import situation_map
+from geo.tables import event_table, headline_figures, sources_table
+
+facts, view = start_page()
+map_controls()
+
+st.title(f"West Africa on {view.as_of:%d %B %Y}")
+figures = headline_figures(facts, view.as_of)
+for column, (label, count, names) in zip(st.columns(4) + st.columns(4), figures, strict=True):
+    column.metric(label, count, help=names or "none")
+    column.caption(names or "—")
+
+st_folium(situation_map(facts, view), key="situation_map", returned_objects=[],
+          height=620, use_container_width=True)
+
+links = {"source": st.column_config.LinkColumn("source")}
+with st.expander(f"Events {view.window.start:%Y-%m-%d} to {view.window.end:%Y-%m-%d}"):
+    st.dataframe(event_table(facts, view), hide_index=True, width="stretch", column_config=links)
+with st.expander(f"Status of each country on {view.as_of:%Y-%m-%d}, with sources"):
+    st.dataframe(sources_table(facts, view.as_of), hide_index=True, width="stretch",
+                 column_config=links)

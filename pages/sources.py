@@ -1,0 +1,43 @@
+"""Sources & data: the files, their provenance, downloads of the current view, every source cited."""
+
+import streamlit as st
+
+from app.data import sources_text
+from app.page import start_page
+from geo.catalogue import data_files
+from geo.exports import events_csv, events_geojson, sources_index, status_csv, status_geojson
+from geo.timeline import events_in_view, status_on
+
+facts, view = start_page()
+curated = f"{facts.curated:%Y-%m-%d}" if facts.curated is not None else "unknown"
+
+st.title("Sources & data")
+st.markdown(f"Facts curated up to **{curated}**. Every row cites the sources it was checked "
+            "against; summaries are the project's own words.")
+st.dataframe([{"file": f.name, "holds": f.holds, "license": f.license, "rows": f.rows,
+               "curated": curated} for f in data_files(facts)], hide_index=True, width="stretch")
+with st.expander("Provenance (data/SOURCES.md)"):
+    st.markdown(sources_text())
+
+st.subheader("Download the current view")
+shown = events_in_view(facts.events, view.window, view.categories, view.countries)
+now = status_on(facts.status, view.as_of)
+if view.countries:
+    now = now[now["iso3"].isin(view.countries)]
+st.caption(f"{len(shown)} events from {view.window.start:%Y-%m-%d} to {view.window.end:%Y-%m-%d} "
+           f"(categories and countries as in the sidebar); {len(now)} statuses holding on "
+           f"{view.as_of:%Y-%m-%d}. Sources are included in every file.")
+stamp = f"{view.as_of:%Y-%m-%d}"
+c1, c2, c3, c4 = st.columns(4)
+c1.download_button("Events (CSV)", events_csv(shown), f"events-{stamp}.csv", "text/csv")
+c2.download_button("Events (GeoJSON)", events_geojson(shown), f"events-{stamp}.geojson",
+                   "application/geo+json")
+c3.download_button("Status on the date (CSV)", status_csv(now), f"status-{stamp}.csv", "text/csv")
+c4.download_button("Status on the date (GeoJSON)", status_geojson(facts, now),
+                   f"status-{stamp}.geojson", "application/geo+json")
+
+st.subheader("Every source cited")
+index = sources_index(facts)
+st.caption(f"{len(index)} distinct sources, each listed once with the rows that cite it.")
+st.dataframe(index, hide_index=True, width="stretch",
+             column_config={"source": st.column_config.LinkColumn("source")})
