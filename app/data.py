@@ -11,6 +11,7 @@ from geo.facts import Facts, load_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR_ENV = "COUPBELT_DATA_DIR"
+EVENTS_ENV = "COUPBELT_EVENTS"  # an events file (events.csv columns) to use instead of data/'s
 
 
 def data_dir() -> Path:
@@ -22,17 +23,25 @@ def _mtimes(folder: Path) -> tuple[tuple[str, float], ...]:
     return tuple(sorted((p.name, p.stat().st_mtime) for p in folder.glob("*") if p.is_file()))
 
 
-@st.cache_data(show_spinner=False)
-def _load(folder: str, mtimes: tuple[tuple[str, float], ...]) -> Facts:
-    """Load once per folder and file versions (`mtimes` is only the cache key)."""
-    return load_facts(Path(folder))
+def events_file() -> Path | None:
+    """The events file named by $COUPBELT_EVENTS, if any."""
+    named = os.environ.get(EVENTS_ENV)
+    return Path(named) if named else None
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _load(folder: str, events: str | None, mtimes: tuple[tuple[str, float], ...]) -> Facts:
+    """Load once per folder, events file and file versions (`mtimes` is only the cache key)."""
+    return load_facts(Path(folder), Path(events) if events else None)
 
 
 def facts() -> Facts:
     """The validated facts; errors are in `.errors`, never raised."""
-    folder = data_dir()
+    folder, events = data_dir(), events_file()
     key = _mtimes(folder) if folder.is_dir() else ()
-    return _load(str(folder), key)
+    if events is not None and events.is_file():
+        key += ((str(events), events.stat().st_mtime),)
+    return _load(str(folder), str(events) if events else None, key)
 
 
 @st.cache_data(show_spinner=False)

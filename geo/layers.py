@@ -1,19 +1,21 @@
 """folium layer builders: GeoDataFrames and tables in, folium objects out.
 
-Every text that comes from data is HTML-escaped here, because folium's tooltips and popups put
-strings into the page with innerHTML. Only http(s) URLs become links.
+Text from data reaches the map in two ways, both inert: folium's country tooltips put strings
+into the page with innerHTML, so those strings are HTML-escaped here; event markers carry raw
+text in JSON and the browser sets it with textContent. Only http(s) URLs become links.
 """
 
 from __future__ import annotations
 
+import base64
 import html
-import json
 import math
 from collections.abc import Iterable
 from urllib.parse import urlparse
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
@@ -31,19 +33,6 @@ SPREAD_DEG = 0.3  # spacing of events that share one place, so each stays clicka
 def esc(text: object) -> str:
     """HTML-escape any value for the page or the map (quotes included)."""
     return html.escape("" if text is None else str(text), quote=True)
-
-
-def source_links(sources: str) -> str:
-    """Escaped links for the http(s) URLs in a space-separated list; anything else as plain text."""
-    parts = []
-    for url in str(sources).split():
-        if urlparse(url).scheme in ("http", "https"):
-            host = urlparse(url).netloc.removeprefix("www.")
-            parts.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
-                         f"{esc(host)}</a>")
-        else:
-            parts.append(esc(url))
-    return " · ".join(parts)
 
 
 def base_map(basemap: bool) -> folium.Map:
@@ -109,40 +98,156 @@ def _spread(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
     return out
 
 
-def event_popup(row: pd.Series) -> str:
-    """Escaped popup HTML: date, category, title, place, summary and source links."""
-    label = EVENT_CATEGORIES[row["category"]][0]
-    return (f'<div class="event-popup"><b>{esc(row["title"])}</b><br>'
-            f'{row["date"]:%Y-%m-%d} · {esc(label)} · {esc(row["place"])}'
-            f"<p>{esc(row['summary'])}</p><small>Sources: {source_links(row['sources'])}</small></div>")
+class EventMarkers(MacroElement):
+    """One circle marker per event, coloured by category, with a tooltip and a popup.
+
+    The events travel as one compact JSON array; the browser builds tooltips and popups as DOM
+    nodes with textContent, so no text from the data is ever parsed as HTML, and only http(s)
+    URLs become links (checked here and again in the browser).
+    """
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    (function () {
+      var map = {{ this._parent.get_name() }};
+      var cats = {{ this.categories | tojson }}, rows = {{ this.rows | tojson }};
+      var layer = L.featureGroup().addTo(map);
+      function el(tag, text, cls) {
+        var e = document.createElement(tag);
+        if (text !== undefined) e.textContent = text;
+        if (cls) e.className = cls;
+        return e;
+      }
+      function host(url) {
+        try { return new URL(url).hostname.replace(/^www[.]/, ""); } catch (e) { return url; }
+      }
+      function popup(r, cat) {
+        var d = el("div", undefined, "event-popup"), s = el("small", "Sources: ");
+        d.appendChild(el("b", r[4]));
+        d.appendChild(el("div", r[3] + " · " + cat[0] + " · " + r[5]));
+        d.appendChild(el("p", r[6]));
+        r[7].forEach(function (url, i) {
+          if (i) s.appendChild(document.createTextNode(" · "));
+          if (/^https?:[/][/]/i.test(url)) {
+            var a = el("a", host(url));
+            a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
+            s.appendChild(a);
+          } else {
+            s.appendChild(document.createTextNode(url));
+          }
+        });
+        d.appendChild(s);
+        return d;
+      }
+      rows.forEach(function (r) {
+        var cat = cats[r[2]];
+        var m = L.circleMarker([r[0], r[1]], {radius: 7, weight: 1.5, color: "#222222",
+                                              fillColor: cat[1], fillOpacity: 0.95});
+        m.feature = {type: "Feature", geometry: {type: "Point"},
+                     properties: {id: r[8], category: cat[0]}};
+        m.bindTooltip(function () { return el("span", r[3] + " · " + cat[0] + ": " + r[4]); });
+        m.bindPopup(function () { return popup(r, cat); }, {maxWidth: 320});
+        layer.addLayer(m);
+      });
+      window.eventMarkers = layer;
+    })();
+    {% endmacro %}
+    """)
+
+    def __init__(self, events: pd.DataFrame) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "EventMarkers"
+        codes = list(EVENT_CATEGORIES)
+        self.categories = [list(EVENT_CATEGORIES[c]) for c in codes]
+        points = _spread(zip(events["lat"], events["lon"], strict=True))
+        self.rows = [
+            [round(lat, 4), round(lon, 4), codes.index(r["category"]), f"{r['date']:%Y-%m-%d}",
+             str(r["title"]), str(r["place"]), str(r["summary"]), http_urls(str(r["sources"])),
+             str(r["id"])]
+            for r, (lat, lon) in zip(events.to_dict("records"), points, strict=True)
+        ]
 
 
-def events_layer(events: pd.DataFrame) -> folium.GeoJson:
-    """One circle marker per event, coloured by category, with a popup citing its sources."""
-    points = _spread(zip(events["lat"], events["lon"], strict=True))
-    features = []
-    for (_, row), (lat, lon) in zip(events.iterrows(), points, strict=True):
-        label, colour = EVENT_CATEGORIES[row["category"]]
-        features.append({
-            "type": "Feature",
-            "id": row["id"],
-            "geometry": {"type": "Point", "coordinates": [round(lon, 4), round(lat, 4)]},
-            "properties": {
-                "category": row["category"],
-                "colour": colour,
-                "tooltip": esc(f"{row['date']:%Y-%m-%d} · {label}: {row['title']}"),
-                "popup": event_popup(row),
-            },
-        })
-    return folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name="Events",
-        marker=folium.CircleMarker(radius=7, weight=1.5, color="#222222", fill=True,
-                                   fill_opacity=0.95),
-        style_function=lambda f: {"fillColor": f["properties"]["colour"]},
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=320),
-    )
+def http_urls(sources: str) -> list[str]:
+    """The space-separated sources that are http(s) URLs (anything else is dropped)."""
+    return [u for u in sources.split() if urlparse(u).scheme in ("http", "https")]
+
+
+DETAIL_LIMIT = 1000  # above this many events, the map shows counts per cell instead of markers
+COORD_SCALE = 500  # int16 coordinates: 1/500 degree (~220 m), enough for a dot at any zoom
+
+
+def _b64(array: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
+
+
+class AggregatedEvents(MacroElement):
+    """Many events as counts per screen cell, re-binned in the browser on every zoom and pan.
+
+    Coordinates and categories travel as base64 typed arrays (5 bytes an event), and the cells
+    are drawn on a canvas, so 100,000 events stay light to send and quick to draw. Tooltips
+    give each cell's count by category; no text from the data is sent.
+    """
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    (function () {
+      var map = {{ this._parent.get_name() }};
+      function decode(b64, Type) {
+        var bin = atob(b64), bytes = new Uint8Array(bin.length);
+        for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        return new Type(bytes.buffer);
+      }
+      var lat = decode("{{ this.lat }}", Int16Array), lon = decode("{{ this.lon }}", Int16Array);
+      var cat = decode("{{ this.cat }}", Uint8Array);
+      var scale = {{ this.scale }}, colours = {{ this.colours | tojson }},
+          labels = {{ this.labels | tojson }}, cell = 44;
+      var renderer = L.canvas({padding: 0.3}), layer = L.layerGroup().addTo(map);
+      window.aggregatedEvents = {count: lat.length, layer: layer};
+      function redraw() {
+        layer.clearLayers();
+        var zoom = map.getZoom(), bounds = map.getBounds().pad(0.3), cells = new Map();
+        for (var i = 0; i < lat.length; i++) {
+          var ll = L.latLng(lat[i] / scale, lon[i] / scale);
+          if (!bounds.contains(ll)) continue;
+          var p = map.project(ll, zoom), key = Math.floor(p.x / cell) + ":" + Math.floor(p.y / cell);
+          var c = cells.get(key);
+          if (!c) { c = {n: 0, lat: 0, lon: 0, cats: labels.map(function () { return 0; })};
+                    cells.set(key, c); }
+          c.n++; c.lat += ll.lat; c.lon += ll.lng; c.cats[cat[i]]++;
+        }
+        cells.forEach(function (c) {
+          var top = c.cats.indexOf(Math.max.apply(null, c.cats));
+          var lines = [];
+          c.cats.forEach(function (n, k) { if (n) lines.push(labels[k] + ": " + n); });
+          L.circleMarker([c.lat / c.n, c.lon / c.n], {
+            renderer: renderer, radius: c.n === 1 ? 5 : Math.min(26, 6 + 3 * Math.log2(c.n)),
+            color: "#222", weight: 1, fillColor: colours[top], fillOpacity: 0.85
+          }).bindTooltip("<b>" + c.n + (c.n === 1 ? " event" : " events") + "</b><br>" +
+                         lines.join("<br>")).addTo(layer);
+        });
+      }
+      map.on("zoomend moveend", redraw);
+      redraw();
+    })();
+    {% endmacro %}
+    """)
+
+    def __init__(self, events: pd.DataFrame) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "AggregatedEvents"
+        codes = list(EVENT_CATEGORIES)
+        self.scale = COORD_SCALE
+        self.lat = _b64(np.round(events["lat"].to_numpy() * COORD_SCALE).astype("<i2"))
+        self.lon = _b64(np.round(events["lon"].to_numpy() * COORD_SCALE).astype("<i2"))
+        self.cat = _b64(events["category"].map(codes.index).to_numpy().astype("u1"))
+        self.colours = [EVENT_CATEGORIES[c][1] for c in codes]
+        self.labels = [EVENT_CATEGORIES[c][0] for c in codes]
+
+
+def events_on_map(events: pd.DataFrame) -> EventMarkers | AggregatedEvents:
+    """Markers with popups for up to DETAIL_LIMIT events; counts per cell beyond that."""
+    return EventMarkers(events) if len(events) <= DETAIL_LIMIT else AggregatedEvents(events)
 
 
 class Badges(MacroElement):
@@ -240,9 +345,3 @@ def legend_sections(metric: Metric | None, categories: Iterable[str], forces: bo
         sections.append(("Forces (badges)", [("box", FORCE_COLOURS[d], f"{FORCE_CODES[d]} {FORCE_LABELS[d]}")
                                             for d in FORCE_COLOURS]))
     return sections
-
-
-def features_of(layer: folium.GeoJson) -> list[dict[str, object]]:
-    """The GeoJSON features a layer carries (used by tests and exports)."""
-    data = layer.data
-    return list(json.loads(data)["features"] if isinstance(data, str) else data["features"])

@@ -11,7 +11,7 @@ from geo.layers import (
     Legend,
     base_map,
     choropleth_layer,
-    events_layer,
+    events_on_map,
     forces_layer,
     legend_sections,
 )
@@ -36,7 +36,7 @@ def situation_map(facts: Facts, view: ViewState) -> folium.Map:
         categories = view.categories
         shown = events_in_view(facts.events, view.window, categories, view.countries)
         if len(shown):
-            events_layer(shown).add_to(m)
+            events_on_map(shown).add_to(m)
     forces = "forces" in view.layers and len(facts.borders) > 0
     if forces:
         forces_layer(forces_on(facts.status, view.as_of), facts.borders).add_to(m)
@@ -73,6 +73,6 @@ def events_map(facts: Facts, events: pd.DataFrame, basemap: bool) -> folium.Map:
                    interactive=False).add_to(m)
     categories = tuple(c for c in dict.fromkeys(events["category"]))
     if len(events):
-        events_layer(events).add_to(m)
+        events_on_map(events).add_to(m)
     Legend(legend_sections(None, categories, False)).add_to(m)
     return m

@@ -15,6 +15,8 @@ from geo.timeline import coups_until, events_in_view, headline_on, status_on
 from geo.viewstate import ViewState
 from geo.vocabulary import EVENT_CATEGORIES, UN_VOTES, VALUE_LABELS
 
+TABLE_LIMIT = 1000  # rows of events shown in a table; the downloads carry them all
+
 HEADLINE_LABELS = {
     "military": "Under military rule",
     "ecowas_suspended": "Suspended from ECOWAS",
@@ -54,7 +56,8 @@ def event_table(facts: Facts, view: ViewState) -> pd.DataFrame:
 
 
 def event_rows(facts: Facts, shown: pd.DataFrame) -> pd.DataFrame:
-    """Events as a readable table, one row per (event, source)."""
+    """The first TABLE_LIMIT events as a readable table, one row per (event, source)."""
+    shown = shown.head(TABLE_LIMIT)
     table = pd.DataFrame({
         "date": shown["date"].dt.strftime("%Y-%m-%d"),
         "country": shown["iso3"].map(country_names(facts)),

@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from app.page import start_page
 from geo.charts import brushed_window, events_histogram, in_weeks
 from geo.situation import events_map
-from geo.tables import event_rows
+from geo.tables import TABLE_LIMIT, event_rows
 from geo.timeline import events_in_view
 
 facts, view = start_page()
@@ -31,5 +31,8 @@ with map_slot:
     st_folium(events_map(facts, shown, basemap="basemap" in view.layers),
               key="events_map", returned_objects=[], height=520, use_container_width=True)
 
+if len(shown) > TABLE_LIMIT:
+    st.caption(f"The table shows the first {TABLE_LIMIT:,} of {len(shown):,} events; the Sources "
+               "& data page downloads them all.")
 st.dataframe(event_rows(facts, shown), hide_index=True, width="stretch",
              column_config={"source": st.column_config.LinkColumn("source")})

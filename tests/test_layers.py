@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-import json
+import base64
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from geo.facts import load_facts
-from geo.layers import event_popup, events_layer, source_links
+from geo.layers import (
+    COORD_SCALE,
+    DETAIL_LIMIT,
+    AggregatedEvents,
+    EventMarkers,
+    base_map,
+    events_on_map,
+)
 from geo.metrics import METRICS, classify
 from geo.situation import situation_map
 from geo.timeline import DateWindow
 from geo.viewstate import ViewState
+from geo.vocabulary import EVENT_CATEGORIES
 
 
 def rendered(m) -> str:
@@ -76,27 +85,38 @@ def hostile_event() -> pd.Series:
     })
 
 
-def test_popup_escapes_text_and_links_only_http():
-    popup = event_popup(hostile_event())
-    assert "<script>" not in popup and "&lt;script&gt;" in popup
-    assert "<img" not in popup and "&lt;img src=x onerror=alert(1)&gt;" in popup
-    assert "a &amp; b &lt;b&gt;bold&lt;/b&gt;" in popup
-    assert 'href="https://example.org/a?x=1&amp;y=&quot;2&quot;"' in popup
-    assert 'href="javascript' not in popup and "javascript:alert(1)" in popup
+def rendered_script(events: pd.DataFrame) -> str:
+    m = base_map(basemap=False)
+    events_on_map(events).add_to(m)
+    return str(m.get_root().render())
 
 
-def test_source_links():
-    assert source_links("ftp://x.org/a") == "ftp://x.org/a"
-    assert source_links("https://www.rfi.fr/fr/a") == (
-        '<a href="https://www.rfi.fr/fr/a" target="_blank" rel="noopener noreferrer">rfi.fr</a>')
+def test_event_text_travels_as_inert_json_and_only_http_links():
+    marker = EventMarkers(pd.DataFrame([hostile_event()]))
+    (row,) = marker.rows
+    assert row[4] == "<script>alert('t')</script>" and row[6] == "a & b <b>bold</b>"
+    assert row[7] == ['https://example.org/a?x=1&y="2"']  # javascript: dropped
+    script = rendered_script(pd.DataFrame([hostile_event()]))
+    # JSON in the script cannot close the <script> element or start a tag
+    assert "<script>alert" not in script and "<img src=x" not in script
+    assert "\\u003cscript\\u003e" in script
+    assert "textContent" in script and "innerHTML" not in script.split("EventMarkers")[-1]
 
 
 def test_events_at_one_place_are_spread_but_kept():
     rows = pd.DataFrame([hostile_event()] * 3).assign(id=["a", "b", "c"])
-    features = json.loads(json.dumps(events_layer(rows).data))["features"]
-    coords = {tuple(f["geometry"]["coordinates"]) for f in features}
-    assert len(features) == 3 and len(coords) == 3
-    assert (2.0, 12.0) in coords
-    for f in features:
-        lon, lat = f["geometry"]["coordinates"]
-        assert abs(lon - 2.0) < 0.5 and abs(lat - 12.0) < 0.5
+    coords = {(r[0], r[1]) for r in EventMarkers(rows).rows}
+    assert len(coords) == 3 and (12.0, 2.0) in coords
+    assert all(abs(lat - 12.0) < 0.6 and abs(lon - 2.0) < 0.6 for lat, lon in coords)
+
+
+def test_many_events_are_aggregated_and_compact():
+    n = DETAIL_LIMIT + 1
+    events = pd.DataFrame([hostile_event()] * n).assign(lat=12.5, lon=-1.25)
+    layer = events_on_map(events)
+    assert isinstance(layer, AggregatedEvents)
+    lat = np.frombuffer(base64.b64decode(layer.lat), dtype="<i2")
+    assert len(lat) == n and lat[0] == 12.5 * COORD_SCALE
+    cat = np.frombuffer(base64.b64decode(layer.cat), dtype="u1")
+    assert set(cat) == {list(EVENT_CATEGORIES).index("protest")}
+    assert isinstance(events_on_map(events.head(DETAIL_LIMIT)), EventMarkers)

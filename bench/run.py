@@ -1,0 +1,220 @@
+"""The benchmark: this dashboard against a straightforward reference app, side by side.
+
+    python bench/run.py                      # all sizes, about 8 minutes on 2 cores
+    python bench/run.py --sizes curated,1000 --runs 5 --no-browser   # the CI smoke test
+
+For each data size (the curated events, then seeded synthetic ACLED-like sets of 1,000, 10,000
+and 100,000 rows spread over West Africa's land) it measures, with every event inside the event
+window (the worst case):
+- script time of a rerun after a date change, median of --runs (AppTest; the script's own time,
+  measured inside the script thread), for the dashboard's situation map and the reference app;
+- bytes sent to the browser for the map (the map component's arguments);
+- for the dashboard: peak memory (VmHWM) of a `streamlit run` server process after a browser
+  has loaded the page, and the browser's time from navigation to the map drawn (Playwright +
+  Debian Chromium, every non-local request blocked), and whether pan and zoom send anything
+  to the server (they must not: no rerun).
+Each measurement runs in its own process, so caches and memory do not carry over; a reference
+run that exceeds --reference-timeout is stopped and reported as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WINDOW = {"from": "2020-01-01", "to": "2026-11-29"}
+DATES = [date(2023, 7, 26), date(2023, 9, 10), date(2024, 8, 5), date(2021, 5, 24)]
+TARGETS = {"dashboard": ROOT / "pages" / "situation_map.py",
+           "reference": ROOT / "bench" / "reference_app.py"}
+WRAPPER = """
+import runpy, time
+import streamlit as st
+start = time.perf_counter()
+runpy.run_path({path!r}, run_name="__main__")
+st.session_state["_bench_ms"] = (time.perf_counter() - start) * 1000
+"""
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+def measure_script(app: str, runs: int) -> dict[str, float]:
+    """Run inside a fresh process: rerun times and map payload for one app."""
+    from streamlit.testing.v1 import AppTest
+
+    sys.path.insert(0, str(ROOT))
+    wrapper = Path(tempfile.mkdtemp()) / "timed.py"
+    wrapper.write_text(WRAPPER.format(path=str(TARGETS[app])))
+    at = AppTest.from_file(str(wrapper), default_timeout=3600)
+    for key, value in WINDOW.items():
+        at.query_params[key] = value
+    at.run()  # cold: loads and validates the data (the dashboard caches it)
+    assert not at.exception, at.exception
+    times, sizes = [], []
+    for i in range(runs):
+        at.date_input(key="as_of").set_value(DATES[i % len(DATES)])
+        at.run()
+        assert not at.exception, at.exception
+        times.append(at.session_state["_bench_ms"])
+        sizes.append(len(at.get("component_instance")[0].proto.json_args.encode()))
+    return {"rerun_ms": statistics.median(times), "payload_bytes": max(sizes)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure_browser(env: dict[str, str]) -> dict[str, float]:
+    """Serve the dashboard, load it in Chromium, time the map, read the server's peak memory."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        # Warm the server's cache first: the figure is a returning visitor's, not data loading.
+        urllib.request.urlopen(f"{base}/", timeout=10).read()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            draw = []
+            frames_after_zoom = 0
+            for attempt in range(2):  # the first load also fills the server's data cache
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base)
+                           else r.abort())
+                sent: list[str] = []
+
+                def watch(ws, sent=sent):  # count what the page sends to the server
+                    ws.on("framesent", lambda frame: sent.append("x"))
+
+                page.on("websocket", watch)
+                start = time.perf_counter()
+                page.goto(f"{base}/?from={WINDOW['from']}&to={WINDOW['to']}")
+                frame = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]',
+                                               state="attached", timeout=120_000).content_frame()
+                assert frame is not None
+                frame.wait_for_function(
+                    "() => window.map_div && document.querySelectorAll('path.leaflet-interactive')"
+                    ".length >= 26 && (window.aggregatedEvents || "
+                    "document.querySelectorAll('path.leaflet-interactive').length > 26)",
+                    timeout=120_000, polling=50)
+                draw.append(time.perf_counter() - start)
+                if attempt == 1:
+                    page.wait_for_timeout(1500)  # let the page settle, then pan and zoom
+                    before = len(sent)
+                    frame.evaluate("() => { map_div.setZoom(map_div.getZoom() + 1); "
+                                   "map_div.panBy([200, 100]); }")
+                    page.wait_for_timeout(1500)
+                    frames_after_zoom = len(sent) - before
+                page.close()
+            browser.close()
+        return {"cold_draw_s": draw[0], "draw_s": draw[1], "peak_mb": peak_rss_mb(server.pid),
+                "frames_on_pan_zoom": frames_after_zoom}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+def child(args: list[str], env: dict[str, str], timeout: float) -> dict[str, float] | None:
+    """Run one measurement in its own process; None if it ran out of time."""
+    try:
+        out = subprocess.run([sys.executable, __file__, *args], env=env, cwd=ROOT, timeout=timeout,
+                             capture_output=True, text=True, check=True)
+    except subprocess.TimeoutExpired:
+        return None
+    except subprocess.CalledProcessError as exc:
+        raise SystemExit(f"measurement {args} failed:\n{exc.stderr[-3000:]}") from exc
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="curated,1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--reference-timeout", type=float, default=150)
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        kind, what = args.measure
+        result = (measure_browser(dict(os.environ)) if kind == "browser"
+                  else measure_script(what, int(os.environ["BENCH_RUNS"])))
+        print(json.dumps(result))
+        return
+
+    sys.path.insert(0, str(ROOT))
+    from bench.synthetic import synthetic_events
+
+    began = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="coupbelt-bench-"))
+    rows = []
+    for size in args.sizes.split(","):
+        env = dict(os.environ, BENCH_RUNS=str(args.runs))
+        label = "curated"
+        if size != "curated":
+            path = tmp / f"events-{size}.csv"
+            synthetic_events(int(size)).to_csv(path, index=False)
+            env.update(COUPBELT_EVENTS=str(path), BENCH_EVENTS=str(path))
+            label = f"synthetic {int(size):,}"
+        ours = child(["--measure", "script", "dashboard"], env, 900)
+        ref_timeout = args.reference_timeout * (args.runs + 2) / 7
+        ref = child(["--measure", "script", "reference"], env, ref_timeout)
+        web = None if args.no_browser else child(["--measure", "browser", "dashboard"], env, 600)
+        rows.append((label, ours, ref, web, ref_timeout))
+        print(f"measured {label} ({time.perf_counter() - began:.0f} s so far)", file=sys.stderr)
+
+    print("| data | rerun, dashboard | rerun, reference | speed-up | map payload, dashboard | "
+          "map payload, reference | server peak memory | map drawn in browser | "
+          "pan/zoom messages |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for label, ours, ref, web, limit in rows:
+        assert ours is not None
+        ref_ms = f"{ref['rerun_ms']:,.0f} ms" if ref else f"> {limit:.0f} s (stopped)"
+        speed = (f"{ref['rerun_ms'] / ours['rerun_ms']:,.0f}x" if ref
+                 else f"> {limit * 1000 / ours['rerun_ms']:,.0f}x")
+        ref_kb = f"{ref['payload_bytes'] / 1024:,.0f} KB" if ref else "—"
+        mem = f"{web['peak_mb']:,.0f} MB" if web else "not measured"
+        drawn = (f"{web['draw_s']:.2f} s (first load {web['cold_draw_s']:.2f} s)" if web
+                 else "not measured")
+        frames = f"{web['frames_on_pan_zoom']:.0f}" if web else "—"
+        print(f"| {label} | {ours['rerun_ms']:,.0f} ms | {ref_ms} | {speed} | "
+              f"{ours['payload_bytes'] / 1024:,.0f} KB | {ref_kb} | {mem} | {drawn} | {frames} |")
+    print(f"\nwhole bench: {time.perf_counter() - began:.0f} s; runs per median: {args.runs}; "
+          f"event window {WINDOW['from']} to {WINDOW['to']} (every event in view)")
+
+
+if __name__ == "__main__":
+    main()
