@@ -47,8 +47,23 @@ def base_map(basemap: bool) -> folium.Map:
     return m
 
 
+class CountryLayer(folium.GeoJson):
+    """folium.GeoJson with its bounds given, not recomputed by walking every vertex in Python.
+
+    streamlit-folium asks the map for its bounds on every rerun.
+    """
+
+    def __init__(self, data: dict[str, object], bounds: list[list[float | None]],
+                 **kwargs: object) -> None:
+        super().__init__(data, **kwargs)  # type: ignore[arg-type]
+        self._bounds = bounds
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        return self._bounds
+
+
 def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: Metric,
-                     outlined: frozenset[str] = frozenset(), outline_note: str = "") -> folium.GeoJson:
+                     outlined: frozenset[str] = frozenset(), outline_note: str = "") -> CountryLayer:
     """Countries filled by their class; tooltip gives name, status and since when.
 
     Countries in `outlined` get a thick dashed border and `outline_note` in their tooltip.
@@ -70,8 +85,9 @@ def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: M
                 "outlined": row.iso3 in outlined,
             },
         })
-    return folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
+    minx, miny, maxx, maxy = (float(v) for v in borders.total_bounds)
+    return CountryLayer(
+        {"type": "FeatureCollection", "features": features}, [[miny, minx], [maxy, maxx]],
         name=metric.title,
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.75,
                                   "color": "#000000" if f["properties"]["outlined"] else "#444444",

@@ -82,12 +82,10 @@ class Headline:
 def headline_on(status: pd.DataFrame, day: date) -> Headline:
     """Which countries are in each headline group on `day` (sorted ISO3 codes)."""
     now = status_on(status, day)
+    held = list(zip(now["iso3"], now["dimension"], now["value"], strict=True))
 
     def where(dimension: str, *values: str) -> tuple[str, ...]:
-        rows = now[now["dimension"] == dimension]
-        if values:
-            rows = rows[rows["value"].isin(values)]
-        return tuple(sorted(rows["iso3"]))
+        return tuple(sorted(i for i, d, v in held if d == dimension and (not values or v in values)))
 
     return Headline(
         military=where("regime", "military"),

@@ -15,7 +15,7 @@ choices = alignment_choices(facts.un_votes)
 
 st.title(f"Alignments on {view.as_of:%d %B %Y}")
 dimension_control(choices)
-st_folium(alignment_map(facts, view), key="alignment_map", returned_objects=[], height=520,
+st_folium(alignment_map(facts, view), key="alignment_map", returned_objects=[], render=False, height=520,
           use_container_width=True)
 
 links = {"source": st.column_config.LinkColumn("source")}

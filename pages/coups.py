@@ -23,7 +23,7 @@ right.metric("Failed or foiled attempts", int(failed))
 
 st.caption("Colour: successful coups since 2020-01-01 up to the as-of date. Dashed outline: "
            "under military rule on that date. Click a country to see its history below.")
-st_folium(coups_map(facts, view), key="coups_map", returned_objects=["last_active_drawing"],
+st_folium(coups_map(facts, view), key="coups_map", returned_objects=["last_active_drawing"], render=False,
           on_change=country_from_click("coups_map"), height=520, use_container_width=True)
 
 st.subheader("Timeline")

@@ -29,7 +29,7 @@ else:
 
 with map_slot:
     st_folium(events_map(facts, shown, basemap="basemap" in view.layers),
-              key="events_map", returned_objects=[], height=520, use_container_width=True)
+              key="events_map", returned_objects=[], render=False, height=520, use_container_width=True)
 
 if len(shown) > TABLE_LIMIT:
     st.caption(f"The table shows the first {TABLE_LIMIT:,} of {len(shown):,} events; the Sources "

@@ -17,7 +17,7 @@ for column, (label, count, names) in zip(st.columns(4) + st.columns(4), figures,
     column.metric(label, count, help=names or "none")
     column.caption(names or "—")
 
-st_folium(situation_map(facts, view), key="situation_map", returned_objects=[],
+st_folium(situation_map(facts, view), key="situation_map", returned_objects=[], render=False,
           height=620, use_container_width=True)
 
 links = {"source": st.column_config.LinkColumn("source")}
