@@ -1,0 +1,26 @@
+"""Smoke test of the benchmark at its smallest size: it runs end to end and pan/zoom send nothing.
+
+No timing is asserted here; the figures are in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+
+def test_bench_runs_on_the_curated_data():
+    out = subprocess.run([sys.executable, "bench/run.py", "--sizes", "curated", "--runs", "1"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    rows = [line for line in out.stdout.splitlines() if line.startswith("| curated |")]
+    assert len(rows) == 1, out.stdout
+    cells = [c.strip() for c in rows[0].strip("|").split("|")]
+    assert cells[1].endswith(" ms") and cells[2].endswith(" ms")  # both apps measured
+    assert cells[4].endswith(" KB") and cells[6].endswith(" MB")
+    assert cells[-1] == "0", "panning and zooming the map must not talk to the server"
