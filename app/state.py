@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from geo.metrics import METRICS
@@ -36,6 +37,7 @@ LAYER_LABELS = {
     "choropleth": "Country colours (choropleth)",
     "events": "Events",
     "forces": "Foreign forces (badges)",
+    "upload": "Your events (imported on the Events page)",
     "basemap": "Basemap tiles (needs internet)",
 }
 
@@ -143,3 +145,13 @@ def set_countries(codes: list[str]) -> None:
 def url_warnings() -> list[str]:
     """Warnings about the link this session was opened with."""
     return list(st.session_state.get(URL_WARNINGS, []))
+
+
+UPLOAD = "upload_report"  # the user's imported events, for this browser session
+PENDING_UPLOAD = "upload_pending"  # a file read but waiting for a column mapping
+
+
+def uploaded_events() -> pd.DataFrame | None:
+    """The events the user imported in this session (None if none)."""
+    report = st.session_state.get(UPLOAD)
+    return None if report is None else report.loaded

@@ -7,6 +7,8 @@ Only leaflet.js and leaflet.css are needed for what this dashboard draws.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import folium
 
 # Served by Streamlit's static file serving from static/ at /app/static/. The path is relative to
@@ -22,3 +24,16 @@ def use_local_assets(m: folium.Map) -> folium.Map:
     m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     return m
+
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def standalone_html(m: folium.Map) -> str:
+    """The map as one HTML file with Leaflet inlined: it opens with no internet and no server."""
+    m.default_js, m.default_css = [], []
+    page = str(m.get_root().render())
+    css = (STATIC / "leaflet" / "leaflet.css").read_text(encoding="utf-8")
+    js = (STATIC / "leaflet" / "leaflet.js").read_text(encoding="utf-8")
+    inline = f"<style>{css}</style>\n<script>{js}</script>\n"
+    return page.replace("<head>", "<head>\n" + inline, 1)

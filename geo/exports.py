@@ -13,9 +13,14 @@ EVENT_EXPORT_COLUMNS = ["id", "date", "lat", "lon", "iso3", "place", "category",
                         "summary", "sources"]
 
 
+def _columns(events: pd.DataFrame) -> list[str]:
+    # `origin` (curated or uploaded) is kept when the view mixes both.
+    return EVENT_EXPORT_COLUMNS + (["origin"] if "origin" in events.columns else [])
+
+
 def events_csv(events: pd.DataFrame) -> str:
-    """The events as CSV, in the columns of data/events.csv."""
-    out = events[EVENT_EXPORT_COLUMNS].assign(date=events["date"].dt.strftime("%Y-%m-%d"))
+    """The events as CSV, in the columns of data/events.csv (plus `origin` when mixed)."""
+    out = events[_columns(events)].assign(date=events["date"].dt.strftime("%Y-%m-%d"))
     return out.to_csv(index=False, lineterminator="\n")
 
 
@@ -23,9 +28,9 @@ def events_geojson(events: pd.DataFrame) -> str:
     """The events as a GeoJSON FeatureCollection of points; sources as a list of URLs."""
     features = []
     for row in events.to_dict("records"):
-        props = {k: row[k] for k in EVENT_EXPORT_COLUMNS if k not in ("lat", "lon")}
+        props = {k: row[k] for k in _columns(events) if k not in ("lat", "lon")}
         props["date"] = f"{row['date']:%Y-%m-%d}"
-        props["sources"] = str(row["sources"]).split()
+        props["sources"] = str(row["sources"]).split()  # uploads may cite names, not URLs
         features.append({"type": "Feature", "properties": props,
                          "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]}})
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)

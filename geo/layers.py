@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlparse
 
 import folium
@@ -22,7 +22,14 @@ from jinja2 import Template
 
 from geo.assets import use_local_assets
 from geo.metrics import Metric, since_text
-from geo.vocabulary import EVENT_CATEGORIES, FORCE_CODES, FORCE_COLOURS, FORCE_LABELS, VALUE_LABELS
+from geo.vocabulary import (
+    EVENT_CATEGORIES,
+    FORCE_CODES,
+    FORCE_COLOURS,
+    FORCE_LABELS,
+    UPLOAD_CATEGORY,
+    VALUE_LABELS,
+)
 
 # West Africa, from Cabo Verde to Lake Chad and from the Gulf of Guinea to southern Algeria.
 WEST_AFRICA_BOUNDS = [[3.5, -25.5], [27.5, 16.0]]
@@ -165,16 +172,17 @@ class EventMarkers(MacroElement):
         m.bindPopup(function () { return popup(r, cat); }, {maxWidth: 320});
         layer.addLayer(m);
       });
-      window.eventMarkers = layer;
+      (window.eventMarkers = window.eventMarkers || []).push(layer);
     })();
     {% endmacro %}
     """)
 
-    def __init__(self, events: pd.DataFrame) -> None:
+    def __init__(self, events: pd.DataFrame,
+                 palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "EventMarkers"
-        codes = list(EVENT_CATEGORIES)
-        self.categories = [list(EVENT_CATEGORIES[c]) for c in codes]
+        codes = list(palette)
+        self.categories = [list(palette[c]) for c in codes]
         points = _spread(zip(events["lat"], events["lon"], strict=True))
         self.rows = [
             [round(lat, 4), round(lon, 4), codes.index(r["category"]), f"{r['date']:%Y-%m-%d}",
@@ -189,6 +197,7 @@ def http_urls(sources: str) -> list[str]:
     return [u for u in sources.split() if urlparse(u).scheme in ("http", "https")]
 
 
+UPLOAD_PALETTE = {UPLOAD_CATEGORY: ("Your events", "#FFFFFF")}  # white dot, dark ring
 DETAIL_LIMIT = 1000  # above this many events, the map shows counts per cell instead of markers
 COORD_SCALE = 500  # int16 coordinates: 1/500 degree (~220 m), enough for a dot at any zoom
 
@@ -219,7 +228,7 @@ class AggregatedEvents(MacroElement):
       var scale = {{ this.scale }}, colours = {{ this.colours | tojson }},
           labels = {{ this.labels | tojson }}, cell = 44;
       var renderer = L.canvas({padding: 0.3}), layer = L.layerGroup().addTo(map);
-      window.aggregatedEvents = {count: lat.length, layer: layer};
+      (window.aggregatedEvents = window.aggregatedEvents || []).push({count: lat.length, layer: layer});
       function redraw() {
         layer.clearLayers();
         var zoom = map.getZoom(), bounds = map.getBounds().pad(0.3), cells = new Map();
@@ -249,21 +258,25 @@ class AggregatedEvents(MacroElement):
     {% endmacro %}
     """)
 
-    def __init__(self, events: pd.DataFrame) -> None:
+    def __init__(self, events: pd.DataFrame,
+                 palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "AggregatedEvents"
-        codes = list(EVENT_CATEGORIES)
+        codes = list(palette)
         self.scale = COORD_SCALE
         self.lat = _b64(np.round(events["lat"].to_numpy() * COORD_SCALE).astype("<i2"))
         self.lon = _b64(np.round(events["lon"].to_numpy() * COORD_SCALE).astype("<i2"))
         self.cat = _b64(events["category"].map(codes.index).to_numpy().astype("u1"))
-        self.colours = [EVENT_CATEGORIES[c][1] for c in codes]
-        self.labels = [EVENT_CATEGORIES[c][0] for c in codes]
+        self.colours = [palette[c][1] for c in codes]
+        self.labels = [palette[c][0] for c in codes]
 
 
-def events_on_map(events: pd.DataFrame) -> EventMarkers | AggregatedEvents:
+def events_on_map(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES
+                  ) -> EventMarkers | AggregatedEvents:
     """Markers with popups for up to DETAIL_LIMIT events; counts per cell beyond that."""
-    return EventMarkers(events) if len(events) <= DETAIL_LIMIT else AggregatedEvents(events)
+    if len(events) <= DETAIL_LIMIT:
+        return EventMarkers(events, palette)
+    return AggregatedEvents(events, palette)
 
 
 class Badges(MacroElement):
@@ -346,7 +359,8 @@ class Legend(MacroElement):
 
 
 def legend_sections(metric: Metric | None, categories: Iterable[str], forces: bool,
-                    outline_label: str = "") -> list[tuple[str, list[tuple[str, str, str]]]]:
+                    outline_label: str = "", uploaded: int = 0
+                    ) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """What the legend lists for the layers that are on."""
     sections = []
     if metric is not None:
@@ -355,6 +369,9 @@ def legend_sections(metric: Metric | None, categories: Iterable[str], forces: bo
             entries.append(("box outline", "transparent", outline_label))
         sections.append((metric.title, entries))
     cats = [("dot", EVENT_CATEGORIES[c][1], EVENT_CATEGORIES[c][0]) for c in categories]
+    if uploaded:
+        label, colour = UPLOAD_PALETTE[UPLOAD_CATEGORY]
+        cats.append(("dot", colour, f"{label} ({uploaded:,})"))
     if cats:
         sections.append(("Events", cats))
     if forces:

@@ -8,6 +8,7 @@ import pandas as pd
 from geo.alignments import alignment_classes
 from geo.facts import Facts
 from geo.layers import (
+    UPLOAD_PALETTE,
     Legend,
     base_map,
     choropleth_layer,
@@ -18,12 +19,24 @@ from geo.layers import (
 from geo.metrics import METRICS, classify
 from geo.timeline import events_in_view, forces_on, headline_on
 from geo.viewstate import ViewState
+from geo.vocabulary import UPLOAD_CATEGORY
 
 MILITARY_OUTLINE = "Under military rule on the as-of date"
 
 
-def situation_map(facts: Facts, view: ViewState) -> folium.Map:
-    """The situation map: layers that are on, as things stood on the view's date."""
+def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataFrame | None:
+    """The user's events that the view shows (None when there are none or the layer is off)."""
+    if uploaded is None or "upload" not in view.layers:
+        return None
+    return events_in_view(uploaded, view.window, (UPLOAD_CATEGORY,), view.countries)
+
+
+def situation_map(facts: Facts, view: ViewState,
+                  uploaded: pd.DataFrame | None = None) -> folium.Map:
+    """The situation map: layers that are on, as things stood on the view's date.
+
+    `uploaded` are the user's own events (shown when the upload layer is on).
+    """
     m = base_map(basemap="basemap" in view.layers)
     metric = None
     if "choropleth" in view.layers and len(facts.borders):
@@ -37,10 +50,14 @@ def situation_map(facts: Facts, view: ViewState) -> folium.Map:
         shown = events_in_view(facts.events, view.window, categories, view.countries)
         if len(shown):
             events_on_map(shown).add_to(m)
+    mine = uploaded_in_view(uploaded, view)
+    if mine is not None and len(mine):
+        events_on_map(mine, UPLOAD_PALETTE).add_to(m)
     forces = "forces" in view.layers and len(facts.borders) > 0
     if forces:
         forces_layer(forces_on(facts.status, view.as_of), facts.borders).add_to(m)
-    Legend(legend_sections(metric, categories, forces)).add_to(m)
+    Legend(legend_sections(metric, categories, forces,
+                           uploaded=0 if mine is None else len(mine))).add_to(m)
     return m
 
 
@@ -64,8 +81,9 @@ def alignment_map(facts: Facts, view: ViewState) -> folium.Map:
     return m
 
 
-def events_map(facts: Facts, events: pd.DataFrame, basemap: bool) -> folium.Map:
-    """The given events over plain borders."""
+def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
+               uploaded: pd.DataFrame | None = None) -> folium.Map:
+    """The given events (and the user's, already filtered) over plain borders."""
     m = base_map(basemap=basemap)
     folium.GeoJson(facts.borders[["iso3", "geometry"]].to_json(drop_id=True), name="Borders",
                    style_function=lambda f: {"fillColor": "#f4f4f4", "fillOpacity": 0.6,
@@ -74,5 +92,8 @@ def events_map(facts: Facts, events: pd.DataFrame, basemap: bool) -> folium.Map:
     categories = tuple(c for c in dict.fromkeys(events["category"]))
     if len(events):
         events_on_map(events).add_to(m)
-    Legend(legend_sections(None, categories, False)).add_to(m)
+    if uploaded is not None and len(uploaded):
+        events_on_map(uploaded, UPLOAD_PALETTE).add_to(m)
+    Legend(legend_sections(None, categories, False,
+                           uploaded=0 if uploaded is None else len(uploaded))).add_to(m)
     return m

@@ -13,8 +13,10 @@ import pandas as pd
 from geo.facts import Facts
 from geo.timeline import coups_until, events_in_view, headline_on, status_on
 from geo.viewstate import ViewState
-from geo.vocabulary import EVENT_CATEGORIES, UN_VOTES, VALUE_LABELS
+from geo.vocabulary import EVENT_CATEGORIES, UN_VOTES, UPLOAD_CATEGORY, VALUE_LABELS
 
+CATEGORY_LABELS = {**{k: v[0] for k, v in EVENT_CATEGORIES.items()},
+                   UPLOAD_CATEGORY: "Your events"}
 TABLE_LIMIT = 1000  # rows of events shown in a table; the downloads carry them all
 
 HEADLINE_LABELS = {
@@ -62,7 +64,7 @@ def event_rows(facts: Facts, shown: pd.DataFrame) -> pd.DataFrame:
         "date": shown["date"].dt.strftime("%Y-%m-%d"),
         "country": shown["iso3"].map(country_names(facts)),
         "place": shown["place"],
-        "category": shown["category"].map(lambda c: EVENT_CATEGORIES[c][0]),
+        "category": shown["category"].map(lambda c: CATEGORY_LABELS.get(c, c)),
         "title": shown["title"],
         "summary": shown["summary"],
         "sources": shown["sources"],

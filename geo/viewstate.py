@@ -15,7 +15,7 @@ from geo.metrics import METRICS
 from geo.timeline import DateWindow
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES
 
-LAYERS = ("choropleth", "events", "forces", "basemap")
+LAYERS = ("choropleth", "events", "forces", "upload", "basemap")
 DEFAULT_METRIC = "regime"
 DEFAULT_DIMENSION = "ecowas"
 

@@ -80,3 +80,5 @@ UN_VOTES: dict[str, tuple[str, str]] = {
     "absent": ("Did not vote", OKABE_ITO["purple"]),
     "not_un_member": ("Not a UN member", NO_DATA_COLOUR),
 }
+
+UPLOAD_CATEGORY = "upload"  # the category of every event a user imports

@@ -4,14 +4,17 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app.page import start_page
+from app.state import uploaded_events
+from app.upload import import_panel
 from geo.charts import brushed_window, events_histogram, in_weeks
-from geo.situation import events_map
+from geo.situation import events_map, uploaded_in_view
 from geo.tables import TABLE_LIMIT, event_rows
 from geo.timeline import events_in_view
 
 facts, view = start_page()
 
 st.title(f"Events {view.window.start:%d %b %Y} – {view.window.end:%d %b %Y}")
+import_panel(facts)
 in_view = events_in_view(facts.events, view.window, view.categories, view.countries)
 map_slot = st.container()
 
@@ -27,12 +30,18 @@ else:
     st.caption(f"{len(in_view)} events. Drag across the chart to narrow the map and the table "
                "to a period.")
 
+mine = uploaded_in_view(uploaded_events(), view)
+mine = in_weeks(mine, brushed) if mine is not None else None
 with map_slot:
-    st_folium(events_map(facts, shown, basemap="basemap" in view.layers),
-              key="events_map", returned_objects=[], render=False, height=520, use_container_width=True)
+    st_folium(events_map(facts, shown, "basemap" in view.layers, mine), key="events_map",
+              returned_objects=[], render=False, height=520, use_container_width=True)
 
 if len(shown) > TABLE_LIMIT:
     st.caption(f"The table shows the first {TABLE_LIMIT:,} of {len(shown):,} events; the Sources "
                "& data page downloads them all.")
 st.dataframe(event_rows(facts, shown), hide_index=True, width="stretch",
              column_config={"source": st.column_config.LinkColumn("source")})
+if mine is not None:
+    st.subheader("Your events in view")
+    st.dataframe(event_rows(facts, mine), hide_index=True, width="stretch",
+                 column_config={"source": st.column_config.LinkColumn("source")})

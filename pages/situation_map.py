@@ -4,7 +4,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app.page import start_page
-from app.state import map_controls
+from app.state import map_controls, uploaded_events
+from geo.assets import standalone_html
 from geo.situation import situation_map
 from geo.tables import event_table, headline_figures, sources_table
 
@@ -17,7 +18,8 @@ for column, (label, count, names) in zip(st.columns(4) + st.columns(4), figures,
     column.metric(label, count, help=names or "none")
     column.caption(names or "—")
 
-st_folium(situation_map(facts, view), key="situation_map", returned_objects=[], render=False,
+the_map = situation_map(facts, view, uploaded_events())
+st_folium(the_map, key="situation_map", returned_objects=[], render=False,
           height=620, use_container_width=True)
 
 links = {"source": st.column_config.LinkColumn("source")}
@@ -26,3 +28,7 @@ with st.expander(f"Events {view.window.start:%Y-%m-%d} to {view.window.end:%Y-%m
 with st.expander(f"Status of each country on {view.as_of:%Y-%m-%d}, with sources"):
     st.dataframe(sources_table(facts, view.as_of), hide_index=True, width="stretch",
                  column_config=links)
+
+if st.toggle("Prepare this map as a file that opens with no internet"):
+    st.download_button("Download the map (HTML)", standalone_html(situation_map(facts, view,
+                       uploaded_events())), f"sahel-map-{view.as_of:%Y-%m-%d}.html", "text/html")

@@ -1,11 +1,14 @@
 """Sources & data: the files, their provenance, downloads of the current view, every source cited."""
 
+import pandas as pd
 import streamlit as st
 
 from app.data import sources_text
 from app.page import start_page
+from app.state import uploaded_events
 from geo.catalogue import data_files
 from geo.exports import events_csv, events_geojson, sources_index, status_csv, status_geojson
+from geo.situation import uploaded_in_view
 from geo.timeline import events_in_view, status_on
 
 facts, view = start_page()
@@ -21,11 +24,15 @@ with st.expander("Provenance (data/SOURCES.md)"):
 
 st.subheader("Download the current view")
 shown = events_in_view(facts.events, view.window, view.categories, view.countries)
+mine = uploaded_in_view(uploaded_events(), view)
+if mine is not None:
+    shown = pd.concat([shown.assign(origin="curated"), mine.assign(origin="uploaded")])
 now = status_on(facts.status, view.as_of)
 if view.countries:
     now = now[now["iso3"].isin(view.countries)]
 st.caption(f"{len(shown)} events from {view.window.start:%Y-%m-%d} to {view.window.end:%Y-%m-%d} "
-           f"(categories and countries as in the sidebar); {len(now)} statuses holding on "
+           "(categories and countries as in the sidebar; your imported events too, marked by "
+           f"`origin`); {len(now)} statuses holding on "
            f"{view.as_of:%Y-%m-%d}. Sources are included in every file.")
 stamp = f"{view.as_of:%Y-%m-%d}"
 c1, c2, c3, c4 = st.columns(4)

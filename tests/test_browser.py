@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import ROOT
 from playwright.sync_api import Browser, Frame, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = pytest.mark.browser
 
@@ -113,6 +114,19 @@ def open_map(pg: Page, url: str) -> Frame:
     frame.wait_for_function("() => window.map_div && document.querySelectorAll("
                             "'path.leaflet-interactive').length > 0", timeout=60_000)
     return frame
+
+
+def map_holds(pg: Page, predicate_js: str, timeout: float, what: str) -> Frame:
+    """Poll the current map iframe until the JS predicate holds (the iframe may be re-created
+    while Streamlit reruns, so it is looked up afresh on every try)."""
+    def check() -> Frame | None:
+        element = pg.query_selector(MAP_FRAME)
+        frame = element.content_frame() if element else None
+        try:
+            return frame if frame and frame.evaluate(predicate_js) else None
+        except PlaywrightError:  # detached or not yet loaded
+            return None
+    return wait_until(check, timeout, what)
 
 
 def settled_box(pg: Page) -> dict[str, float]:
@@ -225,3 +239,106 @@ def test_sources_page_lists_sources_and_offers_downloads(server, page):
     assert "Events (GeoJSON)" in buttons.all_inner_texts()
     assert pg.locator('[data-testid="stDataFrame"]').count() >= 2
     pg.screenshot(path=str(OUTPUT / "sources.png"), full_page=True)
+
+
+HOSTILE = [
+    "<script>window.__xss = 'script'</script>",
+    "<img src=x onerror=\"window.__xss = 'img'\">",
+    "\"'><svg onload=\"window.__xss = 'svg'\">",
+    "javascript:window.__xss='link'",
+]
+
+
+def hostile_file(path: Path) -> Path:
+    rows = ["id,date,lat,lon,iso3,place,category,title,summary,sources"]
+    for i, text in enumerate(HOSTILE):
+        q = text.replace('"', '""')
+        rows.append(f'x{i},2026-11-0{i + 1},13.5,{2.0 + i * 0.5},NER,"{q}",protest,"{q}","{q}",'
+                    f'"{q} https://example.org/ok?a=1&b=<b>"')
+    rows.append('far,2026-11-05,0,0,NER,Nowhere,protest,Zero,Zero island,')
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_uploaded_events_show_and_their_text_stays_inert(server, page, tmp_path):
+    pg, _ = page
+    dialogs: list[str] = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.goto(f"{server}/events")
+    pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        str(hostile_file(tmp_path / "mine.csv")))
+    pg.get_by_text("4 loaded, 1 rejected").wait_for(timeout=60_000)
+    frame = map_holds(pg, "() => !!window.eventMarkers && "
+                          "window.eventMarkers.at(-1).getLayers().length === 4", 30,
+                      "the uploaded events on the map")
+    legend = frame.locator(".map-legend").inner_text()
+    assert "Your events (4)" in legend
+    texts = frame.evaluate("""() => window.eventMarkers.at(-1).getLayers().map(m => {
+        m.openPopup(); const el = m.getPopup().getElement();
+        const out = {title: el.querySelector('b').textContent,
+                     links: [...el.querySelectorAll('.event-popup a')].map(a => a.getAttribute('href'))};
+        m.closePopup(); return out; })""")
+    assert sorted(t["title"] for t in texts) == sorted(HOSTILE)  # shown literally
+    assert all(t["links"] == ["https://example.org/ok?a=1&b=<b>"] for t in texts), texts
+    assert frame.evaluate("() => window.__xss") is None
+    assert pg.evaluate("() => window.__xss") is None
+    assert frame.locator(".event-popup img, .event-popup svg, .event-popup script").count() == 0
+    assert dialogs == []
+    # the layer follows the pages: it is on the situation map too
+    pg.get_by_role("link", name="Situation map").click()
+    pg.get_by_text("West Africa on").wait_for(timeout=30_000)
+    map_holds(pg, "() => !!window.eventMarkers && window.eventMarkers.some("
+                  "g => g.getLayers().length === 4)", 30, "the uploaded events on the situation map")
+
+
+def test_a_50000_row_acled_file_loads_with_every_row_accounted_for(server, page, tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    n, bad = 50_000, 300
+    lat = rng.uniform(15.0, 18.0, n).round(4)  # well inside Niger
+    lon = rng.uniform(6.0, 11.0, n).round(4)
+    lines = ["event_id_cnty,event_date,event_type,sub_event_type,country,iso,location,latitude,"
+             "longitude,notes,source,fatalities"]
+    for i in range(n):
+        la, lo = (0.0, 0.0) if i < bad else (lat[i], lon[i])
+        lines.append(f"NER{i},{1 + i % 28} March 2026,Protests,Peaceful protest,Niger,562,"
+                     f"Place {i},{la},{lo},Synthetic row {i},Test,0")
+    path = tmp_path / "acled-50k.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pg, _ = page
+    pg.goto(f"{server}/events?from=2026-03-01&to=2026-03-31")
+    pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    pg.get_by_text(f"{n - bad:,} loaded, {bad:,} rejected").wait_for(timeout=120_000)
+    frame = map_holds(pg, f"() => !!window.aggregatedEvents && window.aggregatedEvents.some("
+                          f"a => a.count === {n - bad})", 60, "the aggregated upload on the map")
+    # every good row is in the map's aggregates: the cells' tooltips add up to all of them
+    total = frame.evaluate("""() => { let t = 0; window.aggregatedEvents.at(-1).layer.eachLayer(
+        m => { t += parseInt(m.getTooltip().getContent().match(/<b>(\\d+)/)[1]); }); return t; }""")
+    assert total == n - bad
+
+
+def test_the_exported_map_opens_with_no_internet(browser, data_dir, tmp_path):
+    from datetime import date
+
+    from geo.assets import standalone_html
+    from geo.facts import load_facts
+    from geo.situation import situation_map
+    from geo.timeline import DateWindow
+    from geo.viewstate import ViewState
+
+    facts = load_facts(data_dir)
+    view = ViewState(date(2023, 9, 1), DateWindow.ending(date(2023, 9, 1)),
+                     layers=frozenset({"choropleth", "events"}))
+    path = tmp_path / "map.html"
+    path.write_text(standalone_html(situation_map(facts, view)), encoding="utf-8")
+    context = browser.new_context()
+    requests: list[str] = []
+    context.route("**/*", lambda r: (requests.append(r.request.url), r.continue_()
+                                     if r.request.url.startswith("file://") else r.abort()))
+    pg = context.new_page()
+    pg.goto(path.as_uri())
+    pg.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length === 5",
+                         timeout=20_000)  # 3 countries and the 2 events of the window
+    assert [u for u in requests if not u.startswith("file://")] == []
+    context.close()

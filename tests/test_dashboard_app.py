@@ -89,7 +89,7 @@ def test_widgets_change_the_view_and_the_url(data_dir, monkeypatch):
         __import__("datetime").date(2023, 12, 3), __import__("datetime").date(2024, 3, 1))
     at.checkbox(key="layer_events").uncheck().run()
     assert "Protest at the base" not in map_args(at)["script"]
-    assert at.query_params["layers"] == "choropleth,forces,basemap"
+    assert at.query_params["layers"] == "choropleth,forces,upload,basemap"
 
 
 def test_bad_link_warns_and_falls_back(data_dir, monkeypatch):

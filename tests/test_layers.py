@@ -8,6 +8,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from geo.assets import standalone_html
 from geo.facts import load_facts
 from geo.layers import (
     COORD_SCALE,
@@ -120,3 +121,11 @@ def test_many_events_are_aggregated_and_compact():
     cat = np.frombuffer(base64.b64decode(layer.cat), dtype="u1")
     assert set(cat) == {list(EVENT_CATEGORIES).index("protest")}
     assert isinstance(events_on_map(events.head(DETAIL_LIMIT)), EventMarkers)
+
+
+def test_standalone_html_inlines_leaflet(data_dir):
+    facts = load_facts(data_dir)
+    view = ViewState(date(2023, 9, 1), DateWindow.ending(date(2023, 9, 1)))
+    page = standalone_html(situation_map(facts, view))
+    assert "<script src=" not in page and '<link rel="stylesheet" href=' not in page
+    assert "Leaflet 1.9.3" in page and "Land NER" in page
