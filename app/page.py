@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import folium
 import streamlit as st
+from streamlit_folium import st_folium
 
 from app.data import facts
 from app.state import set_countries, shared_view, url_warnings
@@ -40,3 +42,17 @@ def country_from_click(map_key: str) -> Callable[[], None]:
         if isinstance(iso3, str):
             set_countries([iso3])
     return pick
+
+
+def show_map(m: folium.Map, key: str, height: int = 520, returned: tuple[str, ...] = (),
+             on_change: Callable[[], None] | None = None) -> None:
+    """Draw a folium map: a fixed key, only the returned objects a page reads (so pan and zoom
+    do not rerun the script), and one render instead of streamlit-folium's default two."""
+    st_folium(m, key=key, returned_objects=list(returned), render=False, height=height,
+              use_container_width=True, on_change=on_change)
+
+
+def table(frame: object) -> None:
+    """A full-width table whose `source` column holds links."""
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={"source": st.column_config.LinkColumn("source")})

@@ -1,9 +1,8 @@
 """Alignments: ECOWAS, sanctions, the AES, foreign forces and UN votes on Ukraine, by country."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from app.page import start_page
+from app.page import show_map, start_page, table
 from app.state import dimension_control
 from geo.alignments import UN_PREFIX, alignment_choices, alignment_classes, status_intervals
 from geo.charts import status_gantt
@@ -15,16 +14,13 @@ choices = alignment_choices(facts.un_votes)
 
 st.title(f"Alignments on {view.as_of:%d %B %Y}")
 dimension_control(choices)
-st_folium(alignment_map(facts, view), key="alignment_map", returned_objects=[], render=False, height=520,
-          use_container_width=True)
+show_map(alignment_map(facts, view), "alignment_map")
 
-links = {"source": st.column_config.LinkColumn("source")}
 metric, classes = alignment_classes(view.dimension, facts, view.as_of)
 if view.dimension.startswith(UN_PREFIX):
     resolution = view.dimension.removeprefix(UN_PREFIX)
     st.subheader(f"How each country voted on {resolution}")
-    st.dataframe(un_vote_table(facts, resolution, view.countries), hide_index=True,
-                 width="stretch", column_config=links)
+    table(un_vote_table(facts, resolution, view.countries))
 else:
     st.subheader(f"{metric.title}: each country's periods")
     curated = facts.curated.date() if facts.curated is not None else view.as_of
@@ -37,6 +33,6 @@ else:
     st.caption("Each bar runs from the first day a status held to the first day it no longer "
                "did; bars reaching the right edge still held on the curation date.")
     names = country_names(facts)
-    table = classes.assign(country=classes["iso3"].map(names))[["country", "label", "detail"]]
-    st.dataframe(table.rename(columns={"label": metric.title, "detail": "since"}),
-                 hide_index=True, width="stretch")
+    by_country = classes.assign(country=classes["iso3"].map(names))
+    table(by_country[["country", "label", "detail"]].rename(
+        columns={"label": metric.title, "detail": "since"}))

@@ -1,9 +1,8 @@
 """Events: on a map and in a table, filtered by the shared filters and a brush on the histogram."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from app.page import start_page
+from app.page import show_map, start_page, table
 from app.state import uploaded_events
 from app.upload import import_panel
 from geo.charts import brushed_window, events_histogram, in_weeks
@@ -33,15 +32,12 @@ else:
 mine = uploaded_in_view(uploaded_events(), view)
 mine = in_weeks(mine, brushed) if mine is not None else None
 with map_slot:
-    st_folium(events_map(facts, shown, "basemap" in view.layers, mine), key="events_map",
-              returned_objects=[], render=False, height=520, use_container_width=True)
+    show_map(events_map(facts, shown, "basemap" in view.layers, mine), "events_map")
 
 if len(shown) > TABLE_LIMIT:
     st.caption(f"The table shows the first {TABLE_LIMIT:,} of {len(shown):,} events; the Sources "
                "& data page downloads them all.")
-st.dataframe(event_rows(facts, shown), hide_index=True, width="stretch",
-             column_config={"source": st.column_config.LinkColumn("source")})
+table(event_rows(facts, shown))
 if mine is not None:
     st.subheader("Your events in view")
-    st.dataframe(event_rows(facts, mine), hide_index=True, width="stretch",
-                 column_config={"source": st.column_config.LinkColumn("source")})
+    table(event_rows(facts, mine))

@@ -1,9 +1,8 @@
 """The situation map: every country's status on the as-of date, events in the window, forces."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from app.page import start_page
+from app.page import show_map, start_page, table
 from app.state import map_controls, uploaded_events
 from geo.assets import standalone_html
 from geo.situation import situation_map
@@ -19,15 +18,12 @@ for column, (label, count, names) in zip(st.columns(4) + st.columns(4), figures,
     column.caption(names or "—")
 
 the_map = situation_map(facts, view, uploaded_events())
-st_folium(the_map, key="situation_map", returned_objects=[], render=False,
-          height=620, use_container_width=True)
+show_map(the_map, "situation_map", height=620)
 
-links = {"source": st.column_config.LinkColumn("source")}
 with st.expander(f"Events {view.window.start:%Y-%m-%d} to {view.window.end:%Y-%m-%d}"):
-    st.dataframe(event_table(facts, view), hide_index=True, width="stretch", column_config=links)
+    table(event_table(facts, view))
 with st.expander(f"Status of each country on {view.as_of:%Y-%m-%d}, with sources"):
-    st.dataframe(sources_table(facts, view.as_of), hide_index=True, width="stretch",
-                 column_config=links)
+    table(sources_table(facts, view.as_of))
 
 if st.toggle("Prepare this map as a file that opens with no internet"):
     st.download_button("Download the map (HTML)", standalone_html(situation_map(facts, view,

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app.data import sources_text
-from app.page import start_page
+from app.page import start_page, table
 from app.state import uploaded_events
 from geo.catalogue import data_files
 from geo.exports import events_csv, events_geojson, sources_index, status_csv, status_geojson
@@ -46,5 +46,4 @@ c4.download_button("Status on the date (GeoJSON)", status_geojson(facts, now),
 st.subheader("Every source cited")
 index = sources_index(facts)
 st.caption(f"{len(index)} distinct sources, each listed once with the rows that cite it.")
-st.dataframe(index, hide_index=True, width="stretch",
-             column_config={"source": st.column_config.LinkColumn("source")})
+table(index)
