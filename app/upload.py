@@ -23,7 +23,7 @@ def import_panel(facts: Facts) -> None:
     """File upload, column mapping for unknown formats, and the per-row report."""
     taken = frozenset(facts.events["id"])
     with st.expander("Import your own events (ACLED, UCDP GED or events.csv columns; CSV or "
-                     "GeoJSON)", expanded=UPLOAD not in st.session_state):
+                     "GeoJSON)", expanded=PENDING_UPLOAD in st.session_state):
         upload = st.file_uploader("Events file", type=["csv", "tsv", "txt", "geojson", "json",
                                                         "xlsx"], key="upload_file")
         if upload is not None and st.session_state.get("upload_file_id") != upload.file_id:

@@ -265,6 +265,7 @@ def test_uploaded_events_show_and_their_text_stays_inert(server, page, tmp_path)
     dialogs: list[str] = []
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     pg.goto(f"{server}/events")
+    pg.get_by_text("Import your own events").click()  # the panel starts folded
     pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
         str(hostile_file(tmp_path / "mine.csv")))
     pg.get_by_text("4 loaded, 1 rejected").wait_for(timeout=60_000)
@@ -308,6 +309,7 @@ def test_a_50000_row_acled_file_loads_with_every_row_accounted_for(server, page,
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     pg, _ = page
     pg.goto(f"{server}/events?from=2026-03-01&to=2026-03-31")
+    pg.get_by_text("Import your own events").click()  # the panel starts folded
     pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
     pg.get_by_text(f"{n - bad:,} loaded, {bad:,} rejected").wait_for(timeout=120_000)
     frame = map_holds(pg, f"() => !!window.aggregatedEvents && window.aggregatedEvents.some("
