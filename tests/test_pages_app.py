@@ -140,3 +140,33 @@ def test_link_round_trip_on_a_page(app):
     at = app("pages/events.py", **params)
     assert {k: at.query_params[k] for k in params} == params
     assert at.date_input(key="as_of").value == date(2023, 8, 10)
+
+
+def test_imported_events_follow_the_filters_across_pages_and_can_be_removed(app, data_dir):
+    from geo.facts import load_borders
+    from geo.ingest import ingest_bytes
+
+    text = ("id,date,lat,lon,iso3,place,category,title,summary,sources\n"
+            "u1,2023-08-20,13.0,-1.0,NER,Town,protest,Mine one,First,\n"
+            "u2,2022-01-05,13.0,1.0,GHA,Town,protest,Mine old,Second,\n")
+    report = ingest_bytes(text.encode(), "mine.csv", load_borders(data_dir / "borders.geojson"))
+    at = app("pages/events.py", date="2023-09-01")
+    at.session_state["upload_report"] = report
+    at.run()
+    assert '"Mine one"' in map_script(at) and '"Mine old"' not in map_script(at)  # the window
+    (component,) = at.get("component_instance")
+    assert "Your events (1)" in json.loads(component.proto.json_args)["html"]  # legend
+    assert any("2 loaded, 0 rejected" in s.value for s in at.success)
+    at.switch_page("pages/situation_map.py").run()
+    assert '"Mine one"' in map_script(at)
+    at.checkbox(key="layer_upload").uncheck().run()
+    assert '"Mine one"' not in map_script(at)
+    at.checkbox(key="layer_upload").check().run()
+    at.multiselect(key="countries").set_value(["GHA"]).run()
+    assert '"Mine one"' not in map_script(at)
+    at.multiselect(key="countries").set_value([]).run()
+    at.switch_page("pages/events.py").run()
+    remove = [b for b in at.button if b.label == "Remove my events"]
+    assert len(remove) == 1
+    remove[0].click().run()
+    assert "upload_report" not in at.session_state and '"Mine one"' not in map_script(at)
