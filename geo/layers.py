@@ -21,6 +21,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.assets import use_local_assets
+from geo.i18n import N_, Translate
 from geo.metrics import Metric, since_text
 from geo.vocabulary import (
     EVENT_CATEGORIES,
@@ -69,8 +70,13 @@ class CountryLayer(folium.GeoJson):
         return self._bounds
 
 
+def _same(text: str) -> str:
+    return text
+
+
 def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: Metric,
-                     outlined: frozenset[str] = frozenset(), outline_note: str = "") -> CountryLayer:
+                     outlined: frozenset[str] = frozenset(), outline_note: str = "",
+                     tr: Translate = _same, name_column: str = "name") -> CountryLayer:
     """Countries filled by their class; tooltip gives name, status and since when.
 
     Countries in `outlined` get a thick dashed border and `outline_note` in their tooltip.
@@ -84,7 +90,7 @@ def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: M
             "geometry": row.geometry.__geo_interface__,
             "properties": {
                 "iso3": row.iso3,
-                "name": esc(row.name),
+                "name": esc(getattr(row, name_column)),
                 "status": esc(row.label),
                 "detail": esc("; ".join(t for t in (row.detail, outline_note if row.iso3 in outlined
                                                               else "") if t)),
@@ -102,7 +108,8 @@ def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: M
                                   "dashArray": "7 4" if f["properties"]["outlined"] else None},
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["name", "status", "detail"],
-                                      aliases=["Country", metric.title, "Details"]),
+                                      aliases=[esc(tr("Country")), esc(tr(metric.title)),
+                                               esc(tr("Details"))]),
     )
 
 
@@ -145,7 +152,7 @@ class EventMarkers(MacroElement):
         try { return new URL(url).hostname.replace(/^www[.]/, ""); } catch (e) { return url; }
       }
       function popup(r, cat) {
-        var d = el("div", undefined, "event-popup"), s = el("small", "Sources: ");
+        var d = el("div", undefined, "event-popup"), s = el("small", {{ this.sources_label | tojson }});
         d.appendChild(el("b", r[4]));
         d.appendChild(el("div", r[3] + " · " + cat[0] + " · " + r[5]));
         d.appendChild(el("p", r[6]));
@@ -178,11 +185,13 @@ class EventMarkers(MacroElement):
     """)
 
     def __init__(self, events: pd.DataFrame,
-                 palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES) -> None:
+                 palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
+                 tr: Translate = _same) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "EventMarkers"
         codes = list(palette)
-        self.categories = [list(palette[c]) for c in codes]
+        self.categories = [[tr(palette[c][0]), palette[c][1]] for c in codes]
+        self.sources_label = tr("Sources:") + " "
         points = _spread(zip(events["lat"], events["lon"], strict=True))
         self.rows = [
             [round(lat, 4), round(lon, 4), codes.index(r["category"]), f"{r['date']:%Y-%m-%d}",
@@ -197,7 +206,7 @@ def http_urls(sources: str) -> list[str]:
     return [u for u in sources.split() if urlparse(u).scheme in ("http", "https")]
 
 
-UPLOAD_PALETTE = {UPLOAD_CATEGORY: ("Your events", "#FFFFFF")}  # white dot, dark ring
+UPLOAD_PALETTE = {UPLOAD_CATEGORY: (N_("Your events"), "#FFFFFF")}  # white dot, dark ring
 DETAIL_LIMIT = 1000  # above this many events, the map shows counts per cell instead of markers
 COORD_SCALE = 500  # int16 coordinates: 1/500 degree (~220 m), enough for a dot at any zoom
 
@@ -226,7 +235,8 @@ class AggregatedEvents(MacroElement):
       var lat = decode("{{ this.lat }}", Int16Array), lon = decode("{{ this.lon }}", Int16Array);
       var cat = decode("{{ this.cat }}", Uint8Array);
       var scale = {{ this.scale }}, colours = {{ this.colours | tojson }},
-          labels = {{ this.labels | tojson }}, cell = 44;
+          labels = {{ this.labels | tojson }}, cell = 44,
+          one = {{ this.one | tojson }}, many = {{ this.many | tojson }};
       var renderer = L.canvas({padding: 0.3}), layer = L.layerGroup().addTo(map);
       (window.aggregatedEvents = window.aggregatedEvents || []).push({count: lat.length, layer: layer});
       function redraw() {
@@ -248,7 +258,7 @@ class AggregatedEvents(MacroElement):
           L.circleMarker([c.lat / c.n, c.lon / c.n], {
             renderer: renderer, radius: c.n === 1 ? 5 : Math.min(26, 6 + 3 * Math.log2(c.n)),
             color: "#222", weight: 1, fillColor: colours[top], fillOpacity: 0.85
-          }).bindTooltip("<b>" + c.n + (c.n === 1 ? " event" : " events") + "</b><br>" +
+          }).bindTooltip("<b>" + c.n + " " + (c.n === 1 ? one : many) + "</b><br>" +
                          lines.join("<br>")).addTo(layer);
         });
       }
@@ -259,7 +269,8 @@ class AggregatedEvents(MacroElement):
     """)
 
     def __init__(self, events: pd.DataFrame,
-                 palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES) -> None:
+                 palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
+                 tr: Translate = _same) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "AggregatedEvents"
         codes = list(palette)
@@ -268,15 +279,17 @@ class AggregatedEvents(MacroElement):
         self.lon = _b64(np.round(events["lon"].to_numpy() * COORD_SCALE).astype("<i2"))
         self.cat = _b64(events["category"].map(codes.index).to_numpy().astype("u1"))
         self.colours = [palette[c][1] for c in codes]
-        self.labels = [palette[c][0] for c in codes]
+        # Tooltips are HTML: the (translated) labels are escaped.
+        self.labels = [esc(tr(palette[c][0])) for c in codes]
+        self.one, self.many = esc(tr("event")), esc(tr("events"))
 
 
-def events_on_map(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES
-                  ) -> EventMarkers | AggregatedEvents:
+def events_on_map(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
+                  tr: Translate = _same) -> EventMarkers | AggregatedEvents:
     """Markers with popups for up to DETAIL_LIMIT events; counts per cell beyond that."""
     if len(events) <= DETAIL_LIMIT:
-        return EventMarkers(events, palette)
-    return AggregatedEvents(events, palette)
+        return EventMarkers(events, palette, tr)
+    return AggregatedEvents(events, palette, tr)
 
 
 class Badges(MacroElement):
@@ -305,7 +318,7 @@ class Badges(MacroElement):
         self.badges = badges
 
 
-def forces_layer(forces: pd.DataFrame, borders: gpd.GeoDataFrame) -> Badges:
+def forces_layer(forces: pd.DataFrame, borders: gpd.GeoDataFrame, tr: Translate = _same) -> Badges:
     """A lettered badge per foreign force present, in a row inside its country."""
     anchors = borders.set_index("iso3").geometry.representative_point()
     badges: list[dict[str, object]] = []
@@ -313,8 +326,9 @@ def forces_layer(forces: pd.DataFrame, borders: gpd.GeoDataFrame) -> Badges:
         point = anchors[iso3]
         for k, (dim, value, start) in enumerate(zip(rows["dimension"], rows["value"], rows["start"],
                                                     strict=True)):
-            text = (f"{FORCE_LABELS[dim]}: {VALUE_LABELS[(dim, value)]} present "
-                    f"{since_text(start)}")
+            text = tr("{power}: {forces} present {since}").format(
+                power=tr(FORCE_LABELS[dim]), forces=tr(VALUE_LABELS[(dim, value)]),
+                since=since_text(start, tr))
             badges.append({"lat": round(point.y - 0.9, 3),
                            "lon": round(point.x + (k - (len(rows) - 1) / 2) * 1.4, 3),
                            "code": FORCE_CODES[dim], "colour": FORCE_COLOURS[dim],
@@ -343,12 +357,15 @@ class Legend(MacroElement):
     </style>
     {% endmacro %}
     {% macro html(this, kwargs) %}
-    <details class="map-legend" id="map-legend" open><summary>Legend</summary>{{ this.body }}</details>
+    <details class="map-legend" id="map-legend" open>
+      <summary>{{ this.title }}</summary>{{ this.body }}</details>
     {% endmacro %}
     """)
 
-    def __init__(self, sections: list[tuple[str, list[tuple[str, str, str]]]]) -> None:
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str, str]]]],
+                 title: str = "Legend") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
+        self.title = esc(title)
         parts = []
         for title, entries in sections:
             parts.append(f"<h4>{esc(title)}</h4>")
@@ -359,22 +376,23 @@ class Legend(MacroElement):
 
 
 def legend_sections(metric: Metric | None, categories: Iterable[str], forces: bool,
-                    outline_label: str = "", uploaded: int = 0
+                    outline_label: str = "", uploaded: int = 0, tr: Translate = _same
                     ) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """What the legend lists for the layers that are on."""
+    """What the legend lists for the layers that are on (labels translated by `tr`)."""
     sections = []
     if metric is not None:
-        entries = [("box", c.colour, c.label) for c in metric.classes]
+        entries = [("box", c.colour, tr(c.label)) for c in metric.classes]
         if outline_label:
-            entries.append(("box outline", "transparent", outline_label))
-        sections.append((metric.title, entries))
-    cats = [("dot", EVENT_CATEGORIES[c][1], EVENT_CATEGORIES[c][0]) for c in categories]
+            entries.append(("box outline", "transparent", tr(outline_label)))
+        sections.append((tr(metric.title), entries))
+    cats = [("dot", EVENT_CATEGORIES[c][1], tr(EVENT_CATEGORIES[c][0])) for c in categories]
     if uploaded:
         label, colour = UPLOAD_PALETTE[UPLOAD_CATEGORY]
-        cats.append(("dot", colour, f"{label} ({uploaded:,})"))
+        cats.append(("dot", colour, f"{tr(label)} ({uploaded:,})"))
     if cats:
-        sections.append(("Events", cats))
+        sections.append((tr("Events"), cats))
     if forces:
-        sections.append(("Forces (badges)", [("box", FORCE_COLOURS[d], f"{FORCE_CODES[d]} {FORCE_LABELS[d]}")
-                                            for d in FORCE_COLOURS]))
+        sections.append((tr("Forces (badges)"), [
+            ("box", FORCE_COLOURS[d], f"{FORCE_CODES[d]} {tr(FORCE_LABELS[d])}")
+            for d in FORCE_COLOURS]))
     return sections

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from geo.i18n import N_, Translate
 from geo.timeline import coup_counts, status_on
 from geo.vocabulary import (
     COVERAGE_START,
@@ -42,71 +43,75 @@ def _c(key: str, label: str, colour: str) -> MetricClass:
     return MetricClass(key, label, colour)
 
 
-NOT_MEMBER = _c("not_member", "Not an ECOWAS member", "#f4f4f4")
+NOT_MEMBER = _c("not_member", N_("Not an ECOWAS member"), "#f4f4f4")
 NONE_COLOUR = "#f4f4f4"
 METRICS: dict[str, Metric] = {
     m.key: m
     for m in (
-        Metric("regime", "Regime", (
+        Metric("regime", N_("Regime"), (
             _c("military", VALUE_LABELS[("regime", "military")], OKABE_ITO["vermillion"]),
             _c("civilian", VALUE_LABELS[("regime", "civilian")], OKABE_ITO["sky_blue"]),
-            _c("no_data", "No data", NO_DATA_COLOUR),
+            _c("no_data", N_("No data"), NO_DATA_COLOUR),
         )),
-        Metric("ecowas", "ECOWAS status", (
+        Metric("ecowas", N_("ECOWAS status"), (
             _c("member", VALUE_LABELS[("ecowas", "member")], OKABE_ITO["blue"]),
             _c("suspended", VALUE_LABELS[("ecowas", "suspended")], OKABE_ITO["orange"]),
             _c("withdrawn", VALUE_LABELS[("ecowas", "withdrawn")], OKABE_ITO["vermillion"]),
             NOT_MEMBER,
         )),
-        Metric("ecowas_sanctions", "ECOWAS sanctions", (
+        Metric("ecowas_sanctions", N_("ECOWAS sanctions"), (
             _c("in_force", VALUE_LABELS[("ecowas_sanctions", "in_force")], OKABE_ITO["vermillion"]),
-            _c("none", "No ECOWAS sanctions", OKABE_ITO["sky_blue"]),
+            _c("none", N_("No ECOWAS sanctions"), OKABE_ITO["sky_blue"]),
             NOT_MEMBER,
         )),
-        Metric("aes", "Alliance of Sahel States", (
+        Metric("aes", N_("Alliance of Sahel States"), (
             _c("member", VALUE_LABELS[("aes", "member")], OKABE_ITO["purple"]),
-            _c("none", "Not an AES member", NONE_COLOUR),
+            _c("none", N_("Not an AES member"), NONE_COLOUR),
         )),
-        Metric("forces", "Foreign forces", (
-            _c("forces_russia", "Russian forces", FORCE_COLOURS["forces_russia"]),
-            _c("forces_france", "French forces", FORCE_COLOURS["forces_france"]),
-            _c("forces_usa", "US forces", FORCE_COLOURS["forces_usa"]),
-            _c("several", "Forces of several powers", OKABE_ITO["yellow"]),
-            _c("none", "No French, Russian or US forces", NONE_COLOUR),
+        Metric("forces", N_("Foreign forces"), (
+            _c("forces_russia", N_("Russian forces"), FORCE_COLOURS["forces_russia"]),
+            _c("forces_france", N_("French forces"), FORCE_COLOURS["forces_france"]),
+            _c("forces_usa", N_("US forces"), FORCE_COLOURS["forces_usa"]),
+            _c("several", N_("Forces of several powers"), OKABE_ITO["yellow"]),
+            _c("none", N_("No French, Russian or US forces"), NONE_COLOUR),
         )),
-        Metric("forces_france", "French forces", (
+        Metric("forces_france", N_("French forces"), (
             _c("present", VALUE_LABELS[("forces_france", "present")], FORCE_COLOURS["forces_france"]),
-            _c("none", "No French forces", NONE_COLOUR),
+            _c("none", N_("No French forces"), NONE_COLOUR),
         )),
-        Metric("forces_russia", "Russian forces", (
+        Metric("forces_russia", N_("Russian forces"), (
             _c("wagner", VALUE_LABELS[("forces_russia", "wagner")], OKABE_ITO["orange"]),
             _c("africa_corps", VALUE_LABELS[("forces_russia", "africa_corps")],
                FORCE_COLOURS["forces_russia"]),
-            _c("none", "No Russian forces", NONE_COLOUR),
+            _c("none", N_("No Russian forces"), NONE_COLOUR),
         )),
-        Metric("forces_usa", "US forces", (
+        Metric("forces_usa", N_("US forces"), (
             _c("present", VALUE_LABELS[("forces_usa", "present")], FORCE_COLOURS["forces_usa"]),
-            _c("none", "No US forces", NONE_COLOUR),
+            _c("none", N_("No US forces"), NONE_COLOUR),
         )),
-        Metric("coups", "Successful coups since 2020", (
-            _c("0", "None", "#fef0d9"),
-            _c("1", "1 coup", "#fdcc8a"),
-            _c("2", "2 coups", "#fc8d59"),
-            _c("3+", "3 or more coups", "#d7301f"),
+        Metric("coups", N_("Successful coups since 2020"), (
+            _c("0", N_("None"), "#fef0d9"),
+            _c("1", N_("1 coup"), "#fdcc8a"),
+            _c("2", N_("2 coups"), "#fc8d59"),
+            _c("3+", N_("3 or more coups"), "#d7301f"),
         )),
     )
 }
 
 
-def since_text(start: pd.Timestamp) -> str:
+def _same(text: str) -> str:
+    return text
+
+
+def since_text(start: pd.Timestamp, tr: Translate = _same) -> str:
     """Readable start of a status; the first day of coverage means 'at least since'."""
     if start.date() <= COVERAGE_START:
-        return f"before {COVERAGE_START:%Y-%m-%d}"
-    return f"since {start:%Y-%m-%d}"
+        return tr("before {date}").format(date=f"{COVERAGE_START:%Y-%m-%d}")
+    return tr("since {date}").format(date=f"{start:%Y-%m-%d}")
 
 
 def classify(metric_key: str, countries: pd.Series, status: pd.DataFrame,
-             coups: pd.DataFrame, day: date) -> pd.DataFrame:
+             coups: pd.DataFrame, day: date, tr: Translate = _same) -> pd.DataFrame:
     """One row per country (iso3): class key, label, colour and details for `day`.
 
     The details say since when the status holds, or which forces and how many coups.
@@ -117,15 +122,15 @@ def classify(metric_key: str, countries: pd.Series, status: pd.DataFrame,
     counts = coup_counts(coups, day)
     rows = []
     for iso3 in countries:
-        key, detail = _class_of(metric_key, iso3, now, counts)
+        key, detail = _class_of(metric_key, iso3, now, counts, tr)
         cls = metric.cls(key)
-        rows.append({"iso3": iso3, "class": key, "label": cls.label, "colour": cls.colour,
+        rows.append({"iso3": iso3, "class": key, "label": tr(cls.label), "colour": cls.colour,
                      "detail": detail})
     return pd.DataFrame(rows, columns=["iso3", "class", "label", "colour", "detail"])
 
 
 def _class_of(metric: str, iso3: str, now: dict[tuple[str, str], dict[Hashable, Any]],
-              counts: pd.DataFrame) -> tuple[str, str]:
+              counts: pd.DataFrame, tr: Translate) -> tuple[str, str]:
     def row(dimension: str) -> dict[Hashable, Any] | None:
         return now.get((iso3, dimension))
 
@@ -134,25 +139,26 @@ def _class_of(metric: str, iso3: str, now: dict[tuple[str, str], dict[Hashable, 
         if iso3 in counts.index:
             ok, failed = (int(n) for n in counts.loc[iso3, ["successful", "failed"]].to_numpy())
         key = "3+" if ok >= 3 else str(ok)
-        return key, f"{ok} successful, {failed} failed since {COVERAGE_START:%Y-%m-%d}"
+        return key, tr("{ok} successful, {failed} failed since {date}").format(
+            ok=ok, failed=failed, date=f"{COVERAGE_START:%Y-%m-%d}")
     if metric == "forces":
         present = [(d, r) for d in FORCE_DIMENSIONS if (r := row(d)) is not None]
         if not present:
             return "none", ""
         key = present[0][0] if len(present) == 1 else "several"
-        detail = "; ".join(f"{VALUE_LABELS[(d, r['value'])]} ({FORCE_LABELS[d]}) {since_text(r['start'])}"
-                           for d, r in present)
+        detail = "; ".join(f"{tr(VALUE_LABELS[(d, r['value'])])} ({tr(FORCE_LABELS[d])}) "
+                           f"{since_text(r['start'], tr)}" for d, r in present)
         return key, detail
     if metric != "ecowas_sanctions":  # one status dimension, shown as it is
         r = row(metric)
         if r is None:
             key = {"regime": "no_data", "ecowas": "not_member"}.get(metric, "none")
             return key, ""
-        return r["value"], since_text(r["start"])
+        return r["value"], since_text(r["start"], tr)
     # ecowas_sanctions: only meaningful for (former) ECOWAS members
     r = row("ecowas_sanctions")
     if r is not None:
-        return "in_force", since_text(r["start"])
+        return "in_force", since_text(r["start"], tr)
     if row("ecowas") is None:
         return "not_member", ""
     return "none", ""

@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from geo.i18n import LANGS
 from geo.metrics import METRICS
 from geo.timeline import DateWindow
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES
@@ -29,6 +30,7 @@ class ViewState:
     categories: tuple[str, ...] = tuple(EVENT_CATEGORIES)
     countries: tuple[str, ...] = ()  # ISO3 codes; empty means every country
     dimension: str = DEFAULT_DIMENSION  # the alignments page's choice
+    lang: str = "en"
 
 
 def default_view(curated: date) -> ViewState:
@@ -99,7 +101,11 @@ def parse_view(params: Mapping[str, str], curated: date, countries: Collection[s
         warnings.append(f"Unknown alignment {dimension!r} in the link; showing "
                         f"{DEFAULT_DIMENSION}.")
         dimension = DEFAULT_DIMENSION
-    return ViewState(as_of, window, metric, layers, categories, chosen, dimension), warnings
+    lang = params.get("lang", "en")
+    if lang not in LANGS:
+        warnings.append(f"Unknown language {lang!r} in the link; known: {', '.join(LANGS)}.")
+        lang = "en"
+    return ViewState(as_of, window, metric, layers, categories, chosen, dimension, lang), warnings
 
 
 def view_query(view: ViewState) -> dict[str, str]:
@@ -117,4 +123,6 @@ def view_query(view: ViewState) -> dict[str, str]:
         query["iso3"] = ",".join(view.countries)
     if view.dimension != DEFAULT_DIMENSION:
         query["dim"] = view.dimension
+    if view.lang != "en":
+        query["lang"] = view.lang
     return query

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from geo.i18n import N_
+
 COVERAGE_START = date(2020, 1, 1)
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -38,7 +40,8 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "forces_usa": ("present",),
 }
 FORCE_DIMENSIONS = ("forces_france", "forces_russia", "forces_usa")
-FORCE_LABELS = {"forces_france": "France", "forces_russia": "Russia", "forces_usa": "USA"}
+FORCE_LABELS = {"forces_france": N_("France"), "forces_russia": N_("Russia"),
+                "forces_usa": N_("USA")}
 FORCE_CODES = {"forces_france": "FR", "forces_russia": "RU", "forces_usa": "US"}
 FORCE_COLOURS = {
     "forces_france": OKABE_ITO["blue"],
@@ -47,38 +50,38 @@ FORCE_COLOURS = {
 }
 
 VALUE_LABELS: dict[tuple[str, str], str] = {
-    ("regime", "military"): "Military rule",
-    ("regime", "civilian"): "Civilian government",
-    ("ecowas", "member"): "ECOWAS member",
-    ("ecowas", "suspended"): "Suspended from ECOWAS",
-    ("ecowas", "withdrawn"): "Withdrawn from ECOWAS",
-    ("ecowas_sanctions", "in_force"): "Under ECOWAS sanctions",
-    ("aes", "member"): "AES member",
-    ("forces_france", "present"): "French forces",
-    ("forces_russia", "wagner"): "Wagner Group",
-    ("forces_russia", "africa_corps"): "Russia's Africa Corps",
-    ("forces_usa", "present"): "US forces",
+    ("regime", "military"): N_("Military rule"),
+    ("regime", "civilian"): N_("Civilian government"),
+    ("ecowas", "member"): N_("ECOWAS member"),
+    ("ecowas", "suspended"): N_("Suspended from ECOWAS"),
+    ("ecowas", "withdrawn"): N_("Withdrawn from ECOWAS"),
+    ("ecowas_sanctions", "in_force"): N_("Under ECOWAS sanctions"),
+    ("aes", "member"): N_("AES member"),
+    ("forces_france", "present"): N_("French forces"),
+    ("forces_russia", "wagner"): N_("Wagner Group"),
+    ("forces_russia", "africa_corps"): N_("Russia's Africa Corps"),
+    ("forces_usa", "present"): N_("US forces"),
 }
 
 EVENT_CATEGORIES: dict[str, tuple[str, str]] = {
     # category -> (label, colour)
-    "coup": ("Coup", OKABE_ITO["vermillion"]),
-    "coup_attempt": ("Failed coup attempt", OKABE_ITO["orange"]),
-    "ecowas": ("ECOWAS decision or summit", OKABE_ITO["blue"]),
-    "ecowas_force": ("ECOWAS standby force", OKABE_ITO["sky_blue"]),
-    "aes": ("Alliance of Sahel States", OKABE_ITO["purple"]),
-    "foreign_forces": ("Foreign forces", OKABE_ITO["green"]),
-    "protest": ("Protest", OKABE_ITO["yellow"]),
-    "diplomacy": ("Diplomacy", OKABE_ITO["black"]),
+    "coup": (N_("Coup"), OKABE_ITO["vermillion"]),
+    "coup_attempt": (N_("Failed coup attempt"), OKABE_ITO["orange"]),
+    "ecowas": (N_("ECOWAS decision or summit"), OKABE_ITO["blue"]),
+    "ecowas_force": (N_("ECOWAS standby force"), OKABE_ITO["sky_blue"]),
+    "aes": (N_("Alliance of Sahel States"), OKABE_ITO["purple"]),
+    "foreign_forces": (N_("Foreign forces"), OKABE_ITO["green"]),
+    "protest": (N_("Protest"), OKABE_ITO["yellow"]),
+    "diplomacy": (N_("Diplomacy"), OKABE_ITO["black"]),
 }
 
 UN_VOTES: dict[str, tuple[str, str]] = {
     # vote -> (label, colour)
-    "yes": ("Yes", OKABE_ITO["blue"]),
-    "no": ("No", OKABE_ITO["vermillion"]),
-    "abstain": ("Abstained", OKABE_ITO["orange"]),
-    "absent": ("Did not vote", OKABE_ITO["purple"]),
-    "not_un_member": ("Not a UN member", NO_DATA_COLOUR),
+    "yes": (N_("Yes"), OKABE_ITO["blue"]),
+    "no": (N_("No"), OKABE_ITO["vermillion"]),
+    "abstain": (N_("Abstained"), OKABE_ITO["orange"]),
+    "absent": (N_("Did not vote"), OKABE_ITO["purple"]),
+    "not_un_member": (N_("Not a UN member"), NO_DATA_COLOUR),
 }
 
 UPLOAD_CATEGORY = "upload"  # the category of every event a user imports
