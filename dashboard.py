@@ -5,11 +5,15 @@
 
 import streamlit as st
 
+from app.state import page_language
+from geo.i18n import translator
+
 st.set_page_config(page_title="Sahel coup belt", layout="wide")
+tr = translator(page_language())
 st.navigation([
-    st.Page("pages/situation_map.py", title="Situation map", default=True),
-    st.Page("pages/coups.py", title="Coups", url_path="coups"),
-    st.Page("pages/alignments.py", title="Alignments", url_path="alignments"),
-    st.Page("pages/events.py", title="Events", url_path="events"),
-    st.Page("pages/sources.py", title="Sources & data", url_path="sources"),
+    st.Page("pages/situation_map.py", title=tr("Situation map"), default=True),
+    st.Page("pages/coups.py", title=tr("Coups"), url_path="coups"),
+    st.Page("pages/alignments.py", title=tr("Alignments"), url_path="alignments"),
+    st.Page("pages/events.py", title=tr("Events"), url_path="events"),
+    st.Page("pages/sources.py", title=tr("Sources & data"), url_path="sources"),
 ]).run()

@@ -5,33 +5,41 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import folium
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from app.data import facts
-from app.state import set_countries, shared_view, url_warnings
+from app.state import page_language, set_countries, shared_view, url_warnings
 from geo.alignments import alignment_choices
 from geo.facts import Facts
+from geo.i18n import Translate, translator
 from geo.viewstate import ViewState
 
 
-def start_page() -> tuple[Facts, ViewState]:
-    """Load the facts, report data problems and draw the shared sidebar; stop if nothing can show."""
+def start_page() -> tuple[Facts, ViewState, Translate]:
+    """Load the facts, report data problems and draw the shared sidebar; stop if nothing can show.
+
+    Returns the facts, the view and the view's translate function.
+    """
     loaded = facts()
+    tr = translator(page_language())
     for error in loaded.errors:
-        st.error(f"Data problem: {error}")
+        st.error(tr("Data problem: {error}").format(error=error))
     if loaded.curated is None:
-        st.error("The curation date is unknown (data/SOURCES.md), so the dashboard cannot pick "
-                 "its default date.")
+        st.error(tr("The curation date is unknown (data/SOURCES.md), so the dashboard cannot "
+                    "pick its default date."))
         st.stop()
     curated = loaded.curated.date()
-    names = dict(zip(loaded.borders["iso3"], loaded.borders["name"], strict=True))
+    column = "name_fr" if page_language() == "fr" else "name"
+    names = dict(zip(loaded.borders["iso3"], loaded.borders[column], strict=True))
     view = shared_view(curated, names, list(alignment_choices(loaded.un_votes)))
+    tr = translator(view.lang)
     for warning in url_warnings():
         st.warning(warning)
-    st.sidebar.caption(f"Facts curated up to {curated:%Y-%m-%d}. Every row in data/ cites its "
-                       "sources; the tables list them.")
-    return loaded, view
+    st.sidebar.caption(tr("Facts curated up to {date}. Every row in data/ cites its sources; "
+                          "the tables list them.").format(date=f"{curated:%Y-%m-%d}"))
+    return loaded, view, tr
 
 
 def country_from_click(map_key: str) -> Callable[[], None]:
@@ -52,7 +60,8 @@ def show_map(m: folium.Map, key: str, height: int = 520, returned: tuple[str, ..
               use_container_width=True, on_change=on_change)
 
 
-def table(frame: object) -> None:
-    """A full-width table whose `source` column holds links."""
+def table(frame: pd.DataFrame, tr: Translate) -> None:
+    """A full-width table with translated headers whose `source` column holds links."""
     st.dataframe(frame, hide_index=True, width="stretch",
-                 column_config={"source": st.column_config.LinkColumn("source")})
+                 column_config={c: st.column_config.LinkColumn(tr(c)) if c == "source"
+                                else st.column_config.Column(tr(str(c))) for c in frame.columns})

@@ -16,6 +16,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from geo.i18n import LANG_NAMES, LANGS, N_, Translate, translator
 from geo.metrics import METRICS
 from geo.timeline import DateWindow
 from geo.viewstate import LAYERS, ViewState, parse_view, view_query
@@ -31,14 +32,15 @@ METRIC = "metric"
 CATEGORIES = "categories"
 COUNTRIES = "countries"
 DIMENSION = "dimension"
+LANG = "lang"
 LAYER_KEYS = {name: f"layer_{name}" for name in LAYERS}
 
 LAYER_LABELS = {
-    "choropleth": "Country colours (choropleth)",
-    "events": "Events",
-    "forces": "Foreign forces (badges)",
-    "upload": "Your events (imported on the Events page)",
-    "basemap": "Basemap tiles (needs internet)",
+    "choropleth": N_("Country colours (choropleth)"),
+    "events": N_("Events"),
+    "forces": N_("Foreign forces (badges)"),
+    "upload": N_("Your events (imported on the Events page)"),
+    "basemap": N_("Basemap tiles (needs internet)"),
 }
 
 
@@ -50,6 +52,7 @@ def _widget_values(view: ViewState) -> dict[str, object]:
         CATEGORIES: list(view.categories),
         COUNTRIES: list(view.countries),
         DIMENSION: view.dimension,
+        LANG: view.lang,
     }
     values.update({key: name in view.layers for name, key in LAYER_KEYS.items()})
     return values
@@ -93,6 +96,7 @@ def _current_view(curated: date) -> ViewState:
         categories=tuple(c for c in EVENT_CATEGORIES if c in ss[CATEGORIES]),
         countries=tuple(ss[COUNTRIES]),
         dimension=ss[DIMENSION],
+        lang=ss[LANG],
     )
 
 
@@ -102,39 +106,52 @@ def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[st
     `countries` maps ISO3 codes to names; `dimensions` are the alignments page's choices.
     """
     _restore(curated, countries, dimensions)
+    tr = translator(st.session_state[LANG])
     with st.sidebar:
-        st.date_input("As of", key=AS_OF, min_value=COVERAGE_START, max_value=curated,
+        st.radio("Language / Langue", list(LANGS), key=LANG, horizontal=True,
+                 format_func=lambda k: LANG_NAMES[k], on_change=_changed(LANG))
+        st.date_input(tr("As of"), key=AS_OF, min_value=COVERAGE_START, max_value=curated,
                       on_change=_changed(AS_OF), format="YYYY-MM-DD",
-                      help="Maps and figures show each country's status on this day.")
-        st.date_input("Events between", key=WINDOW, min_value=COVERAGE_START,
+                      help=tr("Maps and figures show each country's status on this day."))
+        st.date_input(tr("Events between"), key=WINDOW, min_value=COVERAGE_START,
                       max_value=curated, on_change=_changed(WINDOW), format="YYYY-MM-DD",
-                      help="Events dated in this range (both days included) are shown. "
-                           "By default, the 90 days up to the as-of date.")
-        st.multiselect("Event categories", list(EVENT_CATEGORIES), key=CATEGORIES,
-                       format_func=lambda k: EVENT_CATEGORIES[k][0], on_change=_changed(CATEGORIES))
-        st.multiselect("Countries", list(countries), key=COUNTRIES,
-                       format_func=lambda k: countries.get(k, k), placeholder="All countries",
+                      help=tr("Events dated in this range (both days included) are shown. "
+                              "By default, the 90 days up to the as-of date."))
+        st.multiselect(tr("Event categories"), list(EVENT_CATEGORIES), key=CATEGORIES,
+                       format_func=lambda k: tr(EVENT_CATEGORIES[k][0]),
+                       on_change=_changed(CATEGORIES), placeholder=tr("No category"))
+        st.multiselect(tr("Countries"), list(countries), key=COUNTRIES,
+                       format_func=lambda k: countries.get(k, k), placeholder=tr("All countries"),
                        on_change=_changed(COUNTRIES),
-                       help="Limit events, coups and tables to these countries.")
+                       help=tr("Limit events, coups and tables to these countries."))
     view = _current_view(curated)
     st.query_params.from_dict(view_query(view))
     return view
 
 
-def map_controls() -> None:
+def map_controls(tr: Translate) -> None:
     """The situation map's own choices: metric and layers (their values are in the view)."""
     with st.sidebar:
-        st.selectbox("Colour countries by", list(METRICS), key=METRIC,
-                     format_func=lambda k: METRICS[k].title, on_change=_changed(METRIC))
-        st.caption("Layers")
+        st.selectbox(tr("Colour countries by"), list(METRICS), key=METRIC,
+                     format_func=lambda k: tr(METRICS[k].title), on_change=_changed(METRIC))
+        st.caption(tr("Layers"))
         for name, key in LAYER_KEYS.items():
-            st.checkbox(LAYER_LABELS[name], key=key, on_change=_changed(key))
+            st.checkbox(tr(LAYER_LABELS[name]), key=key, on_change=_changed(key))
 
 
-def dimension_control(labels: Mapping[str, str]) -> None:
+def dimension_control(labels: Mapping[str, str], tr: Translate) -> None:
     """The alignments page's choice of dimension."""
-    st.selectbox("Alignment", list(labels), key=DIMENSION, format_func=lambda k: labels[k],
+    st.selectbox(tr("Alignment"), list(labels), key=DIMENSION, format_func=lambda k: labels[k],
                  on_change=_changed(DIMENSION))
+
+
+def page_language() -> str:
+    """The language of this session (from the link on a first visit), for the page list."""
+    values = st.session_state.get(VALUES)
+    if values is not None:
+        return str(values[LANG])
+    lang = st.query_params.get("lang", "en")
+    return lang if lang in LANGS else "en"
 
 
 def set_countries(codes: list[str]) -> None:

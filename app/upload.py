@@ -6,12 +6,14 @@ import streamlit as st
 
 from app.state import PENDING_UPLOAD, UPLOAD
 from geo.facts import Facts
+from geo.i18n import N_, Translate
 from geo.ingest import FIELDS, REQUIRED, IngestError, detect_format, ingest, mapping_for, read_table
 
-FIELD_LABELS = {"id": "Event id", "date": "Date", "lat": "Latitude", "lon": "Longitude",
-                "country": "Country (name, ISO3 or ISO numeric)", "place": "Place",
-                "kind": "Event type", "summary": "Notes / summary", "sources": "Sources"}
-NONE = "(none)"
+FIELD_LABELS = {"id": N_("Event id"), "date": N_("Date"), "lat": N_("Latitude"),
+                "lon": N_("Longitude"), "country": N_("Country (name, ISO3 or ISO numeric)"),
+                "place": N_("Place"), "kind": N_("Event type"), "summary": N_("Notes / summary"),
+                "sources": N_("Sources")}
+NONE = "—"
 
 
 def _remove() -> None:
@@ -19,12 +21,12 @@ def _remove() -> None:
         st.session_state.pop(key, None)
 
 
-def import_panel(facts: Facts) -> None:
+def import_panel(facts: Facts, tr: Translate) -> None:
     """File upload, column mapping for unknown formats, and the per-row report."""
     taken = frozenset(facts.events["id"])
-    with st.expander("Import your own events (ACLED, UCDP GED or events.csv columns; CSV or "
-                     "GeoJSON)", expanded=PENDING_UPLOAD in st.session_state):
-        upload = st.file_uploader("Events file", type=["csv", "tsv", "txt", "geojson", "json",
+    with st.expander(tr("Import your own events (ACLED, UCDP GED or events.csv columns; CSV or "
+                        "GeoJSON)"), expanded=PENDING_UPLOAD in st.session_state):
+        upload = st.file_uploader(tr("Events file"), type=["csv", "tsv", "txt", "geojson", "json",
                                                         "xlsx"], key="upload_file")
         if upload is not None and st.session_state.get("upload_file_id") != upload.file_id:
             st.session_state["upload_file_id"] = upload.file_id
@@ -45,16 +47,17 @@ def import_panel(facts: Facts) -> None:
         pending = st.session_state.get(PENDING_UPLOAD)
         if pending is not None:
             name, frame, notes = pending
-            st.info(f"{name}: the columns are not ACLED, UCDP GED or events.csv columns. Say "
-                    "which column holds what (date, latitude, longitude and country are needed).")
+            st.info(tr("{name}: the columns are not ACLED, UCDP GED or events.csv columns. Say "
+                       "which column holds what (date, latitude, longitude and country are "
+                       "needed).").format(name=name))
             columns = [NONE, *frame.columns]
             mapping = {}
             for fld in FIELDS:
-                choice = st.selectbox(FIELD_LABELS[fld] + (" *" if fld in REQUIRED else ""),
+                choice = st.selectbox(tr(FIELD_LABELS[fld]) + (" *" if fld in REQUIRED else ""),
                                       columns, key=f"map_{fld}")
                 if choice != NONE:
                     mapping[fld] = choice
-            if st.button("Load with this mapping", type="primary"):
+            if st.button(tr("Load with this mapping"), type="primary"):
                 st.session_state[UPLOAD] = ingest(frame, mapping, facts.borders, name, "mapped",
                                                   taken, notes)
                 st.session_state.pop(PENDING_UPLOAD, None)
@@ -62,12 +65,16 @@ def import_panel(facts: Facts) -> None:
         report = st.session_state.get(UPLOAD)
         if report is None:
             return
-        st.success(report.summary())
+        st.success(tr("{name}: {total} rows read as {format}; {loaded} loaded, {rejected} "
+                      "rejected.").format(name=report.name,
+                                          total=f"{len(report.loaded) + len(report.rejected):,}",
+                                          format=report.format, loaded=f"{len(report.loaded):,}",
+                                          rejected=f"{len(report.rejected):,}"))
         st.caption(" ".join(report.notes))
         if len(report.rejected):
-            st.warning(f"{len(report.rejected):,} rows were not loaded; each is listed with its "
-                       "reasons.")
+            st.warning(tr("{count} rows were not loaded; each is listed with its reasons.").format(
+                count=f"{len(report.rejected):,}"))
             st.dataframe(report.rejected, hide_index=True, width="stretch")
-            st.download_button("Rejected rows (CSV)", report.rejected.to_csv(index=False),
+            st.download_button(tr("Rejected rows (CSV)"), report.rejected.to_csv(index=False),
                                f"rejected-{report.name}.csv", "text/csv")
-        st.button("Remove my events", on_click=_remove)
+        st.button(tr("Remove my events"), on_click=_remove)

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from geo.facts import Facts
+from geo.i18n import Translate
 from geo.metrics import METRICS, Metric, MetricClass, classify
 from geo.vocabulary import NO_DATA_COLOUR, UN_VOTES, VALUE_LABELS
 
@@ -15,26 +16,33 @@ STATUS_DIMENSIONS = ("ecowas", "ecowas_sanctions", "aes", "forces_france", "forc
 UN_PREFIX = "un:"
 
 
-def alignment_choices(un_votes: pd.DataFrame) -> dict[str, str]:
+def alignment_choices(un_votes: pd.DataFrame, tr: Translate = str) -> dict[str, str]:
     """Key -> label of every alignment the page can show, status dimensions first."""
-    choices = {d: METRICS[d].title for d in STATUS_DIMENSIONS}
+    choices = {d: tr(METRICS[d].title) for d in STATUS_DIMENSIONS}
     resolutions = un_votes.drop_duplicates("resolution").sort_values("date")
     for r in resolutions.itertuples():
-        choices[f"{UN_PREFIX}{r.resolution}"] = (f"UN General Assembly {r.resolution} "
-                                                 f"({r.date:%Y-%m-%d}): {r.title}")
+        choices[f"{UN_PREFIX}{r.resolution}"] = tr(
+            "UN General Assembly vote {resolution} ({date})").format(
+            resolution=r.resolution, date=f"{r.date:%Y-%m-%d}")
     return choices
 
 
 def vote_metric(resolution: str) -> Metric:
     classes = tuple(MetricClass(k, label, colour) for k, (label, colour) in UN_VOTES.items())
-    return Metric(f"{UN_PREFIX}{resolution}", f"Vote on {resolution}",
+    return Metric(f"{UN_PREFIX}{resolution}", resolution,
                   (*classes, MetricClass("no_data", "No data", NO_DATA_COLOUR)))
 
 
-def alignment_classes(key: str, facts: Facts, day: date) -> tuple[Metric, pd.DataFrame]:
+def _same(text: str) -> str:
+    return text
+
+
+def alignment_classes(key: str, facts: Facts, day: date,
+                      tr: Translate = _same) -> tuple[Metric, pd.DataFrame]:
     """The metric and each country's class for one alignment on `day`."""
     if not key.startswith(UN_PREFIX):
-        return METRICS[key], classify(key, facts.borders["iso3"], facts.status, facts.coups, day)
+        return METRICS[key], classify(key, facts.borders["iso3"], facts.status, facts.coups,
+                                      day, tr)
     resolution = key.removeprefix(UN_PREFIX)
     metric = vote_metric(resolution)
     chosen = facts.un_votes[facts.un_votes["resolution"] == resolution]
@@ -47,10 +55,10 @@ def alignment_classes(key: str, facts: Facts, day: date) -> tuple[Metric, pd.Dat
         detail = ""
         if record:
             voted: pd.Timestamp = record["date"]
-            detail = f"on {voted:%Y-%m-%d}"
+            detail = tr("on {date}").format(date=f"{voted:%Y-%m-%d}")
             if voted > pd.Timestamp(day):
-                detail += f" (after {day:%Y-%m-%d})"
-        rows.append({"iso3": iso3, "class": vote, "label": cls.label, "colour": cls.colour,
+                detail += " " + tr("(after {date})").format(date=f"{day:%Y-%m-%d}")
+        rows.append({"iso3": iso3, "class": vote, "label": tr(cls.label), "colour": cls.colour,
                      "detail": detail})
     return metric, pd.DataFrame(rows, columns=["iso3", "class", "label", "colour", "detail"])
 

@@ -9,7 +9,12 @@ from typing import cast
 import altair as alt
 import pandas as pd
 
+from geo.i18n import Translate
 from geo.vocabulary import EVENT_CATEGORIES, OKABE_ITO
+
+
+def _same(text: str) -> str:
+    return text
 
 BRUSH = "brush"
 
@@ -22,66 +27,73 @@ def _rule(day: date, label: str) -> alt.LayerChart:
     return cast(alt.LayerChart, rule + text)
 
 
-def coup_timeline(coups: pd.DataFrame, names: Mapping[str, str], as_of: date) -> alt.LayerChart:
+def coup_timeline(coups: pd.DataFrame, names: Mapping[str, str], as_of: date,
+                  tr: Translate = _same) -> alt.LayerChart:
     """One row per country, a mark per coup (filled: successful, hollow: failed), rule at as-of."""
+    ok, failed = tr("Successful"), tr("Failed or foiled")
     data = coups.assign(country=coups["iso3"].map(names),
-                        outcome_label=coups["outcome"].map({"successful": "Successful",
-                                                            "failed": "Failed or foiled"}))
+                        outcome_label=coups["outcome"].map({"successful": ok, "failed": failed}))
     points = alt.Chart(data).mark_point(size=140, strokeWidth=2, filled=False).encode(
-        x=alt.X("date:T", title="Date"),
+        x=alt.X("date:T", title=tr("Date")),
         y=alt.Y("country:N", title=None, sort="ascending"),
-        shape=alt.Shape("outcome_label:N", title="Outcome",
-                        scale=alt.Scale(domain=["Successful", "Failed or foiled"],
-                                        range=["circle", "triangle-up"])),
-        color=alt.Color("outcome_label:N", title="Outcome",
-                        scale=alt.Scale(domain=["Successful", "Failed or foiled"],
+        shape=alt.Shape("outcome_label:N", title=tr("Outcome"),
+                        scale=alt.Scale(domain=[ok, failed], range=["circle", "triangle-up"])),
+        color=alt.Color("outcome_label:N", title=tr("Outcome"),
+                        scale=alt.Scale(domain=[ok, failed],
                                         range=[OKABE_ITO["vermillion"], OKABE_ITO["blue"]])),
         fill=alt.Fill("outcome_label:N", legend=None,
-                      scale=alt.Scale(domain=["Successful", "Failed or foiled"],
+                      scale=alt.Scale(domain=[ok, failed],
                                       range=[OKABE_ITO["vermillion"], "transparent"])),
-        tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "country:N",
-                 alt.Tooltip("outcome_label:N", title="outcome"), "ousted:N", "installed:N"],
+        tooltip=[alt.Tooltip("date:T", title=tr("date"), format="%Y-%m-%d"),
+                 alt.Tooltip("country:N", title=tr("country")),
+                 alt.Tooltip("outcome_label:N", title=tr("outcome")),
+                 alt.Tooltip("ousted:N", title=tr("ousted")),
+                 alt.Tooltip("installed:N", title=tr("installed"))],
     )
-    return cast(alt.LayerChart, (points + _rule(as_of, f"as of {as_of:%Y-%m-%d}")).properties(
+    label = tr("as of {date}").format(date=f"{as_of:%Y-%m-%d}")
+    return cast(alt.LayerChart, (points + _rule(as_of, label)).properties(
         height=alt.Step(26), width="container"))
 
 
 def status_gantt(intervals: pd.DataFrame, colours: Mapping[str, str],
-                 as_of: date) -> alt.LayerChart:
+                 as_of: date, tr: Translate = _same) -> alt.LayerChart:
     """Bars from start to end per country, coloured by status, with a rule at the as-of date."""
     bars = alt.Chart(intervals).mark_bar(height=14).encode(
-        x=alt.X("start:T", title="Date"), x2="end:T",
+        x=alt.X("start:T", title=tr("Date")), x2="end:T",
         y=alt.Y("country:N", title=None, sort="ascending"),
-        color=alt.Color("status:N", title="Status",
+        color=alt.Color("status:N", title=tr("Status"),
                         scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
-        tooltip=["country:N", "status:N", alt.Tooltip("start:T", format="%Y-%m-%d"),
-                 alt.Tooltip("end:T", format="%Y-%m-%d", title="until")],
+        tooltip=[alt.Tooltip("country:N", title=tr("country")),
+                 alt.Tooltip("status:N", title=tr("status")),
+                 alt.Tooltip("start:T", format="%Y-%m-%d", title=tr("from")),
+                 alt.Tooltip("end:T", format="%Y-%m-%d", title=tr("until"))],
     )
-    return cast(alt.LayerChart, (bars + _rule(as_of, f"as of {as_of:%Y-%m-%d}")).properties(
+    label = tr("as of {date}").format(date=f"{as_of:%Y-%m-%d}")
+    return cast(alt.LayerChart, (bars + _rule(as_of, label)).properties(
         height=alt.Step(22), width="container"))
 
 
-def weekly_counts(events: pd.DataFrame) -> pd.DataFrame:
+def weekly_counts(events: pd.DataFrame, tr: Translate = _same) -> pd.DataFrame:
     """Events per week (weeks start on Monday) and category: the histogram's data, a few KB."""
-    labels = {k: v[0] for k, v in EVENT_CATEGORIES.items()}
-    week = (events["date"] - pd.to_timedelta(events["date"].dt.weekday, unit="D")).dt.normalize()
+    labels = {k: tr(v[0]) for k, v in EVENT_CATEGORIES.items()}
+    week = (events["date"] - pd.to_timedelta(events["date"].dt.day_of_week, unit="D")).dt.normalize()
     counts = events.assign(week=week).groupby(["week", "category"]).size()
     out = counts.rename("events").reset_index()
     return out.assign(category_label=out["category"].map(labels))
 
 
-def events_histogram(events: pd.DataFrame) -> alt.Chart:
+def events_histogram(events: pd.DataFrame, tr: Translate = _same) -> alt.Chart:
     """Events per week, stacked by category; dragging across it selects a range of weeks."""
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
-    chart = alt.Chart(weekly_counts(events)).mark_bar().encode(
-        x=alt.X("week:T", title="Week"),
-        y=alt.Y("sum(events):Q", title="Events per week"),
-        color=alt.Color("category_label:N", title="Category",
-                        scale=alt.Scale(domain=[v[0] for v in EVENT_CATEGORIES.values()],
+    chart = alt.Chart(weekly_counts(events, tr)).mark_bar().encode(
+        x=alt.X("week:T", title=tr("Week")),
+        y=alt.Y("sum(events):Q", title=tr("Events per week")),
+        color=alt.Color("category_label:N", title=tr("Category"),
+                        scale=alt.Scale(domain=[tr(v[0]) for v in EVENT_CATEGORIES.values()],
                                         range=[v[1] for v in EVENT_CATEGORIES.values()])),
-        tooltip=[alt.Tooltip("week:T", title="week of", format="%Y-%m-%d"),
-                 alt.Tooltip("category_label:N", title="category"),
-                 alt.Tooltip("events:Q", title="events")],
+        tooltip=[alt.Tooltip("week:T", title=tr("week of"), format="%Y-%m-%d"),
+                 alt.Tooltip("category_label:N", title=tr("category")),
+                 alt.Tooltip("events:Q", title=tr("events"))],
     ).add_params(brush).properties(height=160, width="container")
     return cast(alt.Chart, chart)
 

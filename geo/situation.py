@@ -7,6 +7,7 @@ import pandas as pd
 
 from geo.alignments import alignment_classes
 from geo.facts import Facts
+from geo.i18n import N_, translator
 from geo.layers import (
     UPLOAD_PALETTE,
     Legend,
@@ -21,7 +22,11 @@ from geo.timeline import events_in_view, forces_on, headline_on
 from geo.viewstate import ViewState
 from geo.vocabulary import UPLOAD_CATEGORY
 
-MILITARY_OUTLINE = "Under military rule on the as-of date"
+MILITARY_OUTLINE = N_("Under military rule on the as-of date")
+
+
+def _names(view: ViewState) -> str:
+    return "name_fr" if view.lang == "fr" else "name"
 
 
 def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataFrame | None:
@@ -37,53 +42,59 @@ def situation_map(facts: Facts, view: ViewState,
 
     `uploaded` are the user's own events (shown when the upload layer is on).
     """
+    tr = translator(view.lang)
     m = base_map(basemap="basemap" in view.layers)
     metric = None
     if "choropleth" in view.layers and len(facts.borders):
         metric = METRICS[view.metric]
         classes = classify(view.metric, facts.borders["iso3"], facts.status, facts.coups,
-                           view.as_of)
-        choropleth_layer(facts.borders, classes, metric).add_to(m)
+                           view.as_of, tr)
+        choropleth_layer(facts.borders, classes, metric, tr=tr,
+                         name_column=_names(view)).add_to(m)
     categories: tuple[str, ...] = ()
     if "events" in view.layers and view.categories:
         categories = view.categories
         shown = events_in_view(facts.events, view.window, categories, view.countries)
         if len(shown):
-            events_on_map(shown).add_to(m)
+            events_on_map(shown, tr=tr).add_to(m)
     mine = uploaded_in_view(uploaded, view)
     if mine is not None and len(mine):
-        events_on_map(mine, UPLOAD_PALETTE).add_to(m)
+        events_on_map(mine, UPLOAD_PALETTE, tr).add_to(m)
     forces = "forces" in view.layers and len(facts.borders) > 0
     if forces:
-        forces_layer(forces_on(facts.status, view.as_of), facts.borders).add_to(m)
-    Legend(legend_sections(metric, categories, forces,
-                           uploaded=0 if mine is None else len(mine))).add_to(m)
+        forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr).add_to(m)
+    Legend(legend_sections(metric, categories, forces, uploaded=0 if mine is None else len(mine),
+                           tr=tr), tr("Legend")).add_to(m)
     return m
 
 
 def coups_map(facts: Facts, view: ViewState) -> folium.Map:
     """Successful coups up to the date by country; countries under military rule outlined."""
+    tr = translator(view.lang)
     m = base_map(basemap="basemap" in view.layers)
     metric = METRICS["coups"]
-    classes = classify("coups", facts.borders["iso3"], facts.status, facts.coups, view.as_of)
+    classes = classify("coups", facts.borders["iso3"], facts.status, facts.coups, view.as_of, tr)
     military = frozenset(headline_on(facts.status, view.as_of).military)
-    choropleth_layer(facts.borders, classes, metric, military, MILITARY_OUTLINE).add_to(m)
-    Legend(legend_sections(metric, (), False, MILITARY_OUTLINE)).add_to(m)
+    choropleth_layer(facts.borders, classes, metric, military, tr(MILITARY_OUTLINE), tr,
+                     _names(view)).add_to(m)
+    Legend(legend_sections(metric, (), False, MILITARY_OUTLINE, tr=tr), tr("Legend")).add_to(m)
     return m
 
 
 def alignment_map(facts: Facts, view: ViewState) -> folium.Map:
     """One alignment (a status dimension or a UN vote) on the view's date."""
+    tr = translator(view.lang)
     m = base_map(basemap="basemap" in view.layers)
-    metric, classes = alignment_classes(view.dimension, facts, view.as_of)
-    choropleth_layer(facts.borders, classes, metric).add_to(m)
-    Legend(legend_sections(metric, (), False)).add_to(m)
+    metric, classes = alignment_classes(view.dimension, facts, view.as_of, tr)
+    choropleth_layer(facts.borders, classes, metric, tr=tr, name_column=_names(view)).add_to(m)
+    Legend(legend_sections(metric, (), False, tr=tr), tr("Legend")).add_to(m)
     return m
 
 
 def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
-               uploaded: pd.DataFrame | None = None) -> folium.Map:
+               uploaded: pd.DataFrame | None = None, lang: str = "en") -> folium.Map:
     """The given events (and the user's, already filtered) over plain borders."""
+    tr = translator(lang)
     m = base_map(basemap=basemap)
     folium.GeoJson(facts.borders[["iso3", "geometry"]].to_json(drop_id=True), name="Borders",
                    style_function=lambda f: {"fillColor": "#f4f4f4", "fillOpacity": 0.6,
@@ -91,9 +102,10 @@ def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
                    interactive=False).add_to(m)
     categories = tuple(c for c in dict.fromkeys(events["category"]))
     if len(events):
-        events_on_map(events).add_to(m)
+        events_on_map(events, tr=tr).add_to(m)
     if uploaded is not None and len(uploaded):
-        events_on_map(uploaded, UPLOAD_PALETTE).add_to(m)
+        events_on_map(uploaded, UPLOAD_PALETTE, tr).add_to(m)
     Legend(legend_sections(None, categories, False,
-                           uploaded=0 if uploaded is None else len(uploaded))).add_to(m)
+                           uploaded=0 if uploaded is None else len(uploaded), tr=tr),
+           tr("Legend")).add_to(m)
     return m

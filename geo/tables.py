@@ -11,38 +11,47 @@ from datetime import date
 import pandas as pd
 
 from geo.facts import Facts
+from geo.i18n import N_, Translate
 from geo.timeline import coups_until, events_in_view, headline_on, status_on
 from geo.viewstate import ViewState
 from geo.vocabulary import EVENT_CATEGORIES, UN_VOTES, UPLOAD_CATEGORY, VALUE_LABELS
 
 CATEGORY_LABELS = {**{k: v[0] for k, v in EVENT_CATEGORIES.items()},
-                   UPLOAD_CATEGORY: "Your events"}
+                   UPLOAD_CATEGORY: N_("Your events")}
+
+
+def _same(text: str) -> str:
+    return text
+OUTCOME_LABELS = {"successful": N_("successful"), "failed": N_("failed")}
 TABLE_LIMIT = 1000  # rows of events shown in a table; the downloads carry them all
 
 HEADLINE_LABELS = {
-    "military": "Under military rule",
-    "ecowas_suspended": "Suspended from ECOWAS",
-    "ecowas_withdrawn": "Withdrawn from ECOWAS",
-    "ecowas_sanctioned": "Under ECOWAS sanctions",
-    "aes": "Alliance of Sahel States",
-    "russian_forces": "With Russian forces",
-    "french_forces": "With French forces",
-    "us_forces": "With US forces",
+    "military": N_("Under military rule"),
+    "ecowas_suspended": N_("Suspended from ECOWAS"),
+    "ecowas_withdrawn": N_("Withdrawn from ECOWAS"),
+    "ecowas_sanctioned": N_("Under ECOWAS sanctions"),
+    "aes": N_("Alliance of Sahel States"),
+    "russian_forces": N_("With Russian forces"),
+    "french_forces": N_("With French forces"),
+    "us_forces": N_("With US forces"),
 }
 
 
-def country_names(facts: Facts) -> dict[str, str]:
-    return dict(zip(facts.borders["iso3"], facts.borders["name"], strict=True))
+def country_names(facts: Facts, lang: str = "en") -> dict[str, str]:
+    """ISO3 -> the country's name in English or French."""
+    column = "name_fr" if lang == "fr" else "name"
+    return dict(zip(facts.borders["iso3"], facts.borders[column], strict=True))
 
 
-def headline_figures(facts: Facts, day: date) -> list[tuple[str, int, str]]:
+def headline_figures(facts: Facts, day: date, tr: Translate = _same,
+                     lang: str = "en") -> list[tuple[str, int, str]]:
     """(label, number of countries, their names) for each headline group on `day`."""
-    names = country_names(facts)
+    names = country_names(facts, lang)
     head = headline_on(facts.status, day)
     out = []
     for f in fields(head):
         codes = getattr(head, f.name)
-        out.append((HEADLINE_LABELS[f.name], len(codes), ", ".join(names.get(c, c) for c in codes)))
+        out.append((tr(HEADLINE_LABELS[f.name]), len(codes), ", ".join(names.get(c, c) for c in codes)))
     return out
 
 
@@ -51,20 +60,21 @@ def _explode_sources(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=["sources"])
 
 
-def event_table(facts: Facts, view: ViewState) -> pd.DataFrame:
+def event_table(facts: Facts, view: ViewState, tr: Translate = _same) -> pd.DataFrame:
     """The events drawn on the map, one row per (event, source)."""
     return event_rows(facts, events_in_view(facts.events, view.window, view.categories,
-                                            view.countries))
+                                            view.countries), tr, view.lang)
 
 
-def event_rows(facts: Facts, shown: pd.DataFrame) -> pd.DataFrame:
+def event_rows(facts: Facts, shown: pd.DataFrame, tr: Translate = _same,
+               lang: str = "en") -> pd.DataFrame:
     """The first TABLE_LIMIT events as a readable table, one row per (event, source)."""
     shown = shown.head(TABLE_LIMIT)
     table = pd.DataFrame({
         "date": shown["date"].dt.strftime("%Y-%m-%d"),
-        "country": shown["iso3"].map(country_names(facts)),
+        "country": shown["iso3"].map(country_names(facts, lang)),
         "place": shown["place"],
-        "category": shown["category"].map(lambda c: CATEGORY_LABELS.get(c, c)),
+        "category": [tr(CATEGORY_LABELS.get(str(c), str(c))) for c in shown["category"]],
         "title": shown["title"],
         "summary": shown["summary"],
         "sources": shown["sources"],
@@ -72,12 +82,14 @@ def event_rows(facts: Facts, shown: pd.DataFrame) -> pd.DataFrame:
     return _explode_sources(table)
 
 
-def sources_table(facts: Facts, day: date) -> pd.DataFrame:
+def sources_table(facts: Facts, day: date, tr: Translate = _same,
+                  lang: str = "en") -> pd.DataFrame:
     """Every status holding on `day`, one row per (country, status, source)."""
     now = status_on(facts.status, day).sort_values(["iso3", "dimension"])
     table = pd.DataFrame({
-        "country": now["iso3"].map(country_names(facts)),
-        "status": [VALUE_LABELS[(d, v)] for d, v in zip(now["dimension"], now["value"], strict=True)],
+        "country": now["iso3"].map(country_names(facts, lang)),
+        "status": [tr(VALUE_LABELS[(d, v)]) for d, v in zip(now["dimension"], now["value"],
+                                                            strict=True)],
         "since": now["start"].dt.strftime("%Y-%m-%d"),
         "until": now["end"].dt.strftime("%Y-%m-%d").fillna(""),
         "note": now["note"],
@@ -86,7 +98,8 @@ def sources_table(facts: Facts, day: date) -> pd.DataFrame:
     return _explode_sources(table)
 
 
-def coup_table(facts: Facts, day: date | None, countries: tuple[str, ...] = ()) -> pd.DataFrame:
+def coup_table(facts: Facts, day: date | None, countries: tuple[str, ...] = (),
+               tr: Translate = _same, lang: str = "en") -> pd.DataFrame:
     """Coups and attempts up to `day` (all when None), newest first, one row per (coup, source)."""
     coups = facts.coups if day is None else coups_until(facts.coups, day)
     if countries:
@@ -94,8 +107,8 @@ def coup_table(facts: Facts, day: date | None, countries: tuple[str, ...] = ()) 
     coups = coups.sort_values("date", ascending=False)
     table = pd.DataFrame({
         "date": coups["date"].dt.strftime("%Y-%m-%d"),
-        "country": coups["iso3"].map(country_names(facts)),
-        "outcome": coups["outcome"],
+        "country": coups["iso3"].map(country_names(facts, lang)),
+        "outcome": coups["outcome"].map(lambda o: tr(OUTCOME_LABELS[o])),
         "ousted": coups["ousted"],
         "installed": coups["installed"],
         "summary": coups["summary"],
@@ -104,30 +117,40 @@ def coup_table(facts: Facts, day: date | None, countries: tuple[str, ...] = ()) 
     return _explode_sources(table)
 
 
-def status_history(facts: Facts, iso3: str) -> pd.DataFrame:
+def status_history(facts: Facts, iso3: str, tr: Translate = _same) -> pd.DataFrame:
     """Every status interval of one country, oldest first, one row per (interval, source)."""
     rows = facts.status[facts.status["iso3"] == iso3].sort_values(["start", "dimension"])
     table = pd.DataFrame({
         "from": rows["start"].dt.strftime("%Y-%m-%d"),
         "until": rows["end"].dt.strftime("%Y-%m-%d").fillna(""),
-        "status": [VALUE_LABELS[(d, v)] for d, v in zip(rows["dimension"], rows["value"],
-                                                        strict=True)],
+        "status": [tr(VALUE_LABELS[(d, v)]) for d, v in zip(rows["dimension"], rows["value"],
+                                                            strict=True)],
         "note": rows["note"],
         "sources": rows["sources"],
     })
     return _explode_sources(table)
 
 
-def un_vote_table(facts: Facts, resolution: str, countries: tuple[str, ...] = ()) -> pd.DataFrame:
+def un_vote_table(facts: Facts, resolution: str, countries: tuple[str, ...] = (),
+                  tr: Translate = _same, lang: str = "en") -> pd.DataFrame:
     """Each country's vote on one resolution, one row per (country, source)."""
     votes = facts.un_votes[facts.un_votes["resolution"] == resolution]
     if countries:
         votes = votes[votes["iso3"].isin(countries)]
     table = pd.DataFrame({
-        "country": votes["iso3"].map(country_names(facts)),
-        "vote": votes["vote"].map(lambda v: UN_VOTES[v][0]),
+        "country": votes["iso3"].map(country_names(facts, lang)),
+        "vote": votes["vote"].map(lambda v: tr(UN_VOTES[v][0])),
         "date": votes["date"].dt.strftime("%Y-%m-%d"),
         "note": votes["note"],
         "sources": votes["sources"],
     }).sort_values("country")
     return _explode_sources(table)
+
+
+# Column headers of the tables above (and of the upload report), translated when shown.
+COLUMN_NAMES = (N_("date"), N_("country"), N_("place"), N_("category"), N_("title"),
+                N_("summary"), N_("source"), N_("status"), N_("since"), N_("until"), N_("note"),
+                N_("from"), N_("outcome"), N_("ousted"), N_("installed"), N_("vote"), N_("file"),
+                N_("holds"), N_("license"), N_("rows"), N_("curated"), N_("site"),
+                N_("cited_by"), N_("citations"), N_("row"), N_("reasons"), N_("id"), N_("lat"),
+                N_("lon"), N_("kind"), N_("sources"))

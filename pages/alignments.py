@@ -6,33 +6,36 @@ from app.page import show_map, start_page, table
 from app.state import dimension_control
 from geo.alignments import UN_PREFIX, alignment_choices, alignment_classes, status_intervals
 from geo.charts import status_gantt
+from geo.i18n import long_date
 from geo.situation import alignment_map
 from geo.tables import country_names, un_vote_table
 
-facts, view = start_page()
-choices = alignment_choices(facts.un_votes)
+facts, view, tr = start_page()
+choices = alignment_choices(facts.un_votes, tr)
 
-st.title(f"Alignments on {view.as_of:%d %B %Y}")
-dimension_control(choices)
+st.title(tr("Alignments on {day}").format(day=long_date(view.as_of, view.lang)))
+dimension_control(choices, tr)
 show_map(alignment_map(facts, view), "alignment_map")
 
-metric, classes = alignment_classes(view.dimension, facts, view.as_of)
+metric, classes = alignment_classes(view.dimension, facts, view.as_of, tr)
 if view.dimension.startswith(UN_PREFIX):
     resolution = view.dimension.removeprefix(UN_PREFIX)
-    st.subheader(f"How each country voted on {resolution}")
-    table(un_vote_table(facts, resolution, view.countries))
+    st.subheader(tr("How each country voted on {resolution}").format(resolution=resolution))
+    table(un_vote_table(facts, resolution, view.countries, tr, view.lang), tr)
 else:
-    st.subheader(f"{metric.title}: each country's periods")
+    st.subheader(tr("{alignment}: each country's periods").format(alignment=tr(metric.title)))
     curated = facts.curated.date() if facts.curated is not None else view.as_of
     intervals = status_intervals(facts, view.dimension, curated, view.countries)
     if intervals.empty:
-        st.info("No country has this status in the data.")
+        st.info(tr("No country has this status in the data."))
     else:
-        colours = {c.label: c.colour for c in metric.classes if c.label in set(intervals["status"])}
-        st.altair_chart(status_gantt(intervals, colours, view.as_of), width="stretch")
-    st.caption("Each bar runs from the first day a status held to the first day it no longer "
-               "did; bars reaching the right edge still held on the curation date.")
-    names = country_names(facts)
-    by_country = classes.assign(country=classes["iso3"].map(names))
+        intervals = intervals.assign(country=intervals["iso3"].map(country_names(facts, view.lang)),
+                                     status=intervals["status"].map(tr))
+        colours = {tr(c.label): c.colour for c in metric.classes
+                   if tr(c.label) in set(intervals["status"])}
+        st.altair_chart(status_gantt(intervals, colours, view.as_of, tr), width="stretch")
+    st.caption(tr("Each bar runs from the first day a status held to the first day it no longer "
+                  "did; bars reaching the right edge still held on the curation date."))
+    by_country = classes.assign(country=classes["iso3"].map(country_names(facts, view.lang)))
     table(by_country[["country", "label", "detail"]].rename(
-        columns={"label": metric.title, "detail": "since"}))
+        columns={"label": metric.title, "detail": "since"}), tr)

@@ -4,38 +4,40 @@ import streamlit as st
 
 from app.page import country_from_click, show_map, start_page, table
 from geo.charts import coup_timeline
+from geo.i18n import long_date
 from geo.situation import coups_map
 from geo.tables import country_names, coup_table, status_history
 from geo.timeline import coups_until
 
-facts, view = start_page()
-names = country_names(facts)
+facts, view, tr = start_page()
+names = country_names(facts, view.lang)
 
-st.title(f"Coups and attempts since 2020, as of {view.as_of:%d %B %Y}")
+st.title(tr("Coups and attempts since 2020, as of {day}").format(
+    day=long_date(view.as_of, view.lang)))
 upto = coups_until(facts.coups, view.as_of)
 if view.countries:
     upto = upto[upto["iso3"].isin(view.countries)]
 ok, failed = (upto["outcome"] == "successful").sum(), (upto["outcome"] == "failed").sum()
 left, right = st.columns(2)
-left.metric("Successful coups", int(ok))
-right.metric("Failed or foiled attempts", int(failed))
+left.metric(tr("Successful coups"), int(ok))
+right.metric(tr("Failed or foiled attempts"), int(failed))
 
-st.caption("Colour: successful coups since 2020-01-01 up to the as-of date. Dashed outline: "
-           "under military rule on that date. Click a country to see its history below.")
+st.caption(tr("Colour: successful coups since 2020-01-01 up to the as-of date. Dashed outline: "
+              "under military rule on that date. Click a country to see its history below."))
 show_map(coups_map(facts, view), "coups_map", returned=("last_active_drawing",),
          on_change=country_from_click("coups_map"))
 
-st.subheader("Timeline")
+st.subheader(tr("Timeline"))
 shown = facts.coups[facts.coups["iso3"].isin(view.countries)] if view.countries else facts.coups
-st.altair_chart(coup_timeline(shown, names, view.as_of), width="stretch")
+st.altair_chart(coup_timeline(shown, names, view.as_of, tr), width="stretch")
 
-st.subheader("Coups and attempts up to the as-of date")
-table(coup_table(facts, view.as_of, view.countries))
+st.subheader(tr("Coups and attempts up to the as-of date"))
+table(coup_table(facts, view.as_of, view.countries, tr, view.lang), tr)
 
-st.subheader("Country history")
+st.subheader(tr("Country history"))
 if not view.countries:
-    st.info("Pick a country in the sidebar (Countries) or click one on the map.")
+    st.info(tr("Pick a country in the sidebar (Countries) or click one on the map."))
 for iso3 in view.countries:
     st.markdown(f"#### {names.get(iso3, iso3)}")
-    table(coup_table(facts, None, (iso3,)))
-    table(status_history(facts, iso3))
+    table(coup_table(facts, None, (iso3,), tr, view.lang), tr)
+    table(status_history(facts, iso3, tr), tr)

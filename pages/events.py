@@ -6,38 +6,41 @@ from app.page import show_map, start_page, table
 from app.state import uploaded_events
 from app.upload import import_panel
 from geo.charts import brushed_window, events_histogram, in_weeks
+from geo.i18n import short_date
 from geo.situation import events_map, uploaded_in_view
 from geo.tables import TABLE_LIMIT, event_rows
 from geo.timeline import events_in_view
 
-facts, view = start_page()
+facts, view, tr = start_page()
 
-st.title(f"Events {view.window.start:%d %b %Y} – {view.window.end:%d %b %Y}")
-import_panel(facts)
+st.title(tr("Events {start} – {end}").format(start=short_date(view.window.start, view.lang),
+                                             end=short_date(view.window.end, view.lang)))
+import_panel(facts, tr)
 in_view = events_in_view(facts.events, view.window, view.categories, view.countries)
 map_slot = st.container()
 
-chart = st.altair_chart(events_histogram(in_view), on_select="rerun", key="events_hist",
+chart = st.altair_chart(events_histogram(in_view, tr), on_select="rerun", key="events_hist",
                         width="stretch")
 brushed = brushed_window(chart.selection) if chart else None
 shown = in_weeks(in_view, brushed)
 if brushed is not None:
     start, end = brushed
-    st.caption(f"Brushed: {len(shown)} of {len(in_view)} events, weeks from {start:%Y-%m-%d} "
-               f"to {end:%Y-%m-%d}. Double-click the chart to clear.")
+    st.caption(tr("Brushed: {shown} of {total} events, weeks from {start} to {end}. "
+                  "Double-click the chart to clear.").format(
+        shown=len(shown), total=len(in_view), start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}"))
 else:
-    st.caption(f"{len(in_view)} events. Drag across the chart to narrow the map and the table "
-               "to a period.")
+    st.caption(tr("{total} events. Drag across the chart to narrow the map and the table to a "
+                  "period.").format(total=len(in_view)))
 
 mine = uploaded_in_view(uploaded_events(), view)
 mine = in_weeks(mine, brushed) if mine is not None else None
 with map_slot:
-    show_map(events_map(facts, shown, "basemap" in view.layers, mine), "events_map")
+    show_map(events_map(facts, shown, "basemap" in view.layers, mine, view.lang), "events_map")
 
 if len(shown) > TABLE_LIMIT:
-    st.caption(f"The table shows the first {TABLE_LIMIT:,} of {len(shown):,} events; the Sources "
-               "& data page downloads them all.")
-table(event_rows(facts, shown))
+    st.caption(tr("The table shows the first {limit} of {total} events; the Sources & data page "
+                  "downloads them all.").format(limit=TABLE_LIMIT, total=len(shown)))
+table(event_rows(facts, shown, tr, view.lang), tr)
 if mine is not None:
-    st.subheader("Your events in view")
-    table(event_rows(facts, mine))
+    st.subheader(tr("Your events in view"))
+    table(event_rows(facts, mine, tr, view.lang), tr)

@@ -5,26 +5,29 @@ import streamlit as st
 from app.page import show_map, start_page, table
 from app.state import map_controls, uploaded_events
 from geo.assets import standalone_html
+from geo.i18n import long_date
 from geo.situation import situation_map
 from geo.tables import event_table, headline_figures, sources_table
 
-facts, view = start_page()
-map_controls()
+facts, view, tr = start_page()
+map_controls(tr)
 
-st.title(f"West Africa on {view.as_of:%d %B %Y}")
-figures = headline_figures(facts, view.as_of)
+st.title(tr("West Africa on {day}").format(day=long_date(view.as_of, view.lang)))
+figures = headline_figures(facts, view.as_of, tr, view.lang)
 for column, (label, count, names) in zip(st.columns(4) + st.columns(4), figures, strict=True):
-    column.metric(label, count, help=names or "none")
+    column.metric(label, count, help=names or tr("none"))
     column.caption(names or "—")
 
 the_map = situation_map(facts, view, uploaded_events())
 show_map(the_map, "situation_map", height=620)
 
-with st.expander(f"Events {view.window.start:%Y-%m-%d} to {view.window.end:%Y-%m-%d}"):
-    table(event_table(facts, view))
-with st.expander(f"Status of each country on {view.as_of:%Y-%m-%d}, with sources"):
-    table(sources_table(facts, view.as_of))
+with st.expander(tr("Events {start} to {end}").format(start=f"{view.window.start:%Y-%m-%d}",
+                                                      end=f"{view.window.end:%Y-%m-%d}")):
+    table(event_table(facts, view, tr), tr)
+with st.expander(tr("Status of each country on {date}, with sources").format(
+        date=f"{view.as_of:%Y-%m-%d}")):
+    table(sources_table(facts, view.as_of, tr, view.lang), tr)
 
-if st.toggle("Prepare this map as a file that opens with no internet"):
-    st.download_button("Download the map (HTML)", standalone_html(situation_map(facts, view,
-                       uploaded_events())), f"sahel-map-{view.as_of:%Y-%m-%d}.html", "text/html")
+if st.toggle(tr("Prepare this map as a file that opens with no internet")):
+    st.download_button(tr("Download the map (HTML)"), standalone_html(situation_map(
+        facts, view, uploaded_events())), f"sahel-map-{view.as_of:%Y-%m-%d}.html", "text/html")

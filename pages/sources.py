@@ -11,18 +11,18 @@ from geo.exports import events_csv, events_geojson, sources_index, status_csv, s
 from geo.situation import uploaded_in_view
 from geo.timeline import events_in_view, status_on
 
-facts, view = start_page()
+facts, view, tr = start_page()
 curated = f"{facts.curated:%Y-%m-%d}" if facts.curated is not None else "unknown"
 
-st.title("Sources & data")
-st.markdown(f"Facts curated up to **{curated}**. Every row cites the sources it was checked "
-            "against; summaries are the project's own words.")
-st.dataframe([{"file": f.name, "holds": f.holds, "license": f.license, "rows": f.rows,
-               "curated": curated} for f in data_files(facts)], hide_index=True, width="stretch")
-with st.expander("Provenance (data/SOURCES.md)"):
+st.title(tr("Sources & data"))
+st.markdown(tr("Facts curated up to **{date}**. Every row cites the sources it was checked "
+               "against; summaries are the project's own words.").format(date=curated))
+table(pd.DataFrame([{"file": f.name, "holds": tr(f.holds), "license": tr(f.license),
+                     "rows": f.rows, "curated": curated} for f in data_files(facts)]), tr)
+with st.expander(tr("Provenance (data/SOURCES.md, in English)")):
     st.markdown(sources_text())
 
-st.subheader("Download the current view")
+st.subheader(tr("Download the current view"))
 shown = events_in_view(facts.events, view.window, view.categories, view.countries)
 mine = uploaded_in_view(uploaded_events(), view)
 if mine is not None:
@@ -30,20 +30,22 @@ if mine is not None:
 now = status_on(facts.status, view.as_of)
 if view.countries:
     now = now[now["iso3"].isin(view.countries)]
-st.caption(f"{len(shown)} events from {view.window.start:%Y-%m-%d} to {view.window.end:%Y-%m-%d} "
-           "(categories and countries as in the sidebar; your imported events too, marked by "
-           f"`origin`); {len(now)} statuses holding on "
-           f"{view.as_of:%Y-%m-%d}. Sources are included in every file.")
+st.caption(tr("{events} events from {start} to {end} (categories and countries as in the "
+              "sidebar; your imported events too, marked by `origin`); {statuses} statuses "
+              "holding on {date}. Sources are included in every file.").format(
+    events=len(shown), start=f"{view.window.start:%Y-%m-%d}", end=f"{view.window.end:%Y-%m-%d}",
+    statuses=len(now), date=f"{view.as_of:%Y-%m-%d}"))
 stamp = f"{view.as_of:%Y-%m-%d}"
 c1, c2, c3, c4 = st.columns(4)
-c1.download_button("Events (CSV)", events_csv(shown), f"events-{stamp}.csv", "text/csv")
-c2.download_button("Events (GeoJSON)", events_geojson(shown), f"events-{stamp}.geojson",
+c1.download_button(tr("Events (CSV)"), events_csv(shown), f"events-{stamp}.csv", "text/csv")
+c2.download_button(tr("Events (GeoJSON)"), events_geojson(shown), f"events-{stamp}.geojson",
                    "application/geo+json")
-c3.download_button("Status on the date (CSV)", status_csv(now), f"status-{stamp}.csv", "text/csv")
-c4.download_button("Status on the date (GeoJSON)", status_geojson(facts, now),
+c3.download_button(tr("Status on the date (CSV)"), status_csv(now), f"status-{stamp}.csv", "text/csv")
+c4.download_button(tr("Status on the date (GeoJSON)"), status_geojson(facts, now),
                    f"status-{stamp}.geojson", "application/geo+json")
 
-st.subheader("Every source cited")
+st.subheader(tr("Every source cited"))
 index = sources_index(facts)
-st.caption(f"{len(index)} distinct sources, each listed once with the rows that cite it.")
-table(index)
+st.caption(tr("{count} distinct sources, each listed once with the rows that cite it.").format(
+    count=len(index)))
+table(index, tr)

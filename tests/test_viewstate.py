@@ -53,6 +53,8 @@ def test_dates(params, as_of, window, warned):
         ({"layers": "events,satellite"}, "layers", frozenset({"events"}), True),
         ({"cat": "protest,coup"}, "categories", ("coup", "protest"), False),
         ({"cat": "protest,riots"}, "categories", ("protest",), True),
+        ({"lang": "fr"}, "lang", "fr", False),
+        ({"lang": "de"}, "lang", "en", True),
     ],
 )
 def test_choices(params, attribute, expected, warned):
@@ -67,6 +69,7 @@ VIEWS = [
     ViewState(date(2023, 8, 10), DateWindow(date(2023, 7, 26), date(2023, 9, 30)), "forces",
               frozenset({"choropleth"}), ("ecowas", "ecowas_force")),
     ViewState(date(2021, 1, 1), DateWindow.ending(date(2021, 1, 1)), "coups", frozenset(), ()),
+    ViewState(date(2024, 3, 1), DateWindow.ending(date(2024, 3, 1)), lang="fr"),
 ]
 
 
