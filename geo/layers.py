@@ -30,6 +30,7 @@ from geo.vocabulary import (
     FORCE_LABELS,
     UPLOAD_CATEGORY,
     VALUE_LABELS,
+    text_colour,
 )
 
 # West Africa, from Cabo Verde to Lake Chad and from the Gulf of Guinea to southern Algeria.
@@ -303,7 +304,8 @@ class Badges(MacroElement):
     (function () {
       var group = L.featureGroup().addTo({{ this._parent.get_name() }});
       {{ this.badges | tojson }}.forEach(function (b) {
-        var html = '<div class="force-badge" style="background:' + b.colour + '">' + b.code + '</div>';
+        var html = '<div class="force-badge" style="background:' + b.colour + ';color:' + b.text_colour +
+                   '">' + b.code + '</div>';
         L.marker([b.lat, b.lon], {icon: L.divIcon({className: 'force-icon', html: html,
                                                    iconSize: [26, 18], iconAnchor: [13, 9]})})
           .bindTooltip(b.text).addTo(group);
@@ -332,6 +334,7 @@ def forces_layer(forces: pd.DataFrame, borders: gpd.GeoDataFrame, tr: Translate 
             badges.append({"lat": round(point.y - 0.9, 3),
                            "lon": round(point.x + (k - (len(rows) - 1) / 2) * 1.4, 3),
                            "code": FORCE_CODES[dim], "colour": FORCE_COLOURS[dim],
+                           "text_colour": text_colour(FORCE_COLOURS[dim]),
                            "text": esc(text), "iso3": iso3})
     return Badges(badges)
 

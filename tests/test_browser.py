@@ -344,3 +344,30 @@ def test_the_exported_map_opens_with_no_internet(browser, data_dir, tmp_path):
                          timeout=20_000)  # 3 countries and the 2 events of the window
     assert [u for u in requests if not u.startswith("file://")] == []
     context.close()
+
+
+@pytest.mark.parametrize("path", ["", "coups", "alignments", "events", "sources"])
+def test_pages_work_on_a_phone(server, browser, path):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    context.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in (
+        "127.0.0.1", "localhost") else r.abort())
+    pg = context.new_page()
+    pg.goto(f"{server}/{path}?date=2023-09-10&lang=fr")
+    pg.locator("h1").first.wait_for(timeout=60_000)
+    if path != "sources":
+        frame = pg.wait_for_selector(MAP_FRAME, state="attached", timeout=60_000).content_frame()
+        assert frame is not None
+        frame.wait_for_function("() => window.map_div && "
+                                "document.querySelectorAll('path.leaflet-interactive').length > 0",
+                                timeout=60_000)
+        box = wait_until(lambda: pg.locator(MAP_FRAME).bounding_box(), 10, "the map's box")
+        assert 300 <= box["width"] <= 375 and box["height"] > 300  # fits the screen, usable
+    # the page does not scroll sideways, and the sidebar (the controls) opens from its button
+    assert pg.evaluate("() => document.documentElement.scrollWidth") <= 375
+    OUTPUT.mkdir(exist_ok=True)
+    pg.screenshot(path=str(OUTPUT / f"phone-{path or 'situation'}.png"))
+    pg.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] '
+               'button').first.click()
+    pg.get_by_text("Événements entre").wait_for(timeout=10_000)
+    context.close()

@@ -129,3 +129,11 @@ def test_standalone_html_inlines_leaflet(data_dir):
     page = standalone_html(situation_map(facts, view))
     assert "<script src=" not in page and '<link rel="stylesheet" href=' not in page
     assert "Leaflet 1.9.3" in page and "Land NER" in page
+
+
+def test_badge_text_meets_wcag_aa_contrast():
+    from geo.vocabulary import FORCE_COLOURS, contrast, text_colour
+
+    for colour in FORCE_COLOURS.values():
+        assert contrast(colour, text_colour(colour)) >= 4.5, colour
+    assert round(contrast("#000000", "#FFFFFF"), 1) == 21.0
