@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from geo.facts import Facts
-from geo.i18n import Translate
+from geo.i18n import Translate, english
 from geo.metrics import METRICS, Metric, MetricClass, classify
 from geo.vocabulary import NO_DATA_COLOUR, UN_VOTES, VALUE_LABELS
 
@@ -16,7 +16,7 @@ STATUS_DIMENSIONS = ("ecowas", "ecowas_sanctions", "aes", "forces_france", "forc
 UN_PREFIX = "un:"
 
 
-def alignment_choices(un_votes: pd.DataFrame, tr: Translate = str) -> dict[str, str]:
+def alignment_choices(un_votes: pd.DataFrame, tr: Translate = english) -> dict[str, str]:
     """Key -> label of every alignment the page can show, status dimensions first."""
     choices = {d: tr(METRICS[d].title) for d in STATUS_DIMENSIONS}
     resolutions = un_votes.drop_duplicates("resolution").sort_values("date")
@@ -33,12 +33,9 @@ def vote_metric(resolution: str) -> Metric:
                   (*classes, MetricClass("no_data", "No data", NO_DATA_COLOUR)))
 
 
-def _same(text: str) -> str:
-    return text
-
 
 def alignment_classes(key: str, facts: Facts, day: date,
-                      tr: Translate = _same) -> tuple[Metric, pd.DataFrame]:
+                      tr: Translate = english) -> tuple[Metric, pd.DataFrame]:
     """The metric and each country's class for one alignment on `day`."""
     if not key.startswith(UN_PREFIX):
         return METRICS[key], classify(key, facts.borders["iso3"], facts.status, facts.coups,

@@ -9,12 +9,8 @@ from typing import cast
 import altair as alt
 import pandas as pd
 
-from geo.i18n import Translate
+from geo.i18n import Translate, english
 from geo.vocabulary import EVENT_CATEGORIES, OKABE_ITO
-
-
-def _same(text: str) -> str:
-    return text
 
 BRUSH = "brush"
 
@@ -28,7 +24,7 @@ def _rule(day: date, label: str) -> alt.LayerChart:
 
 
 def coup_timeline(coups: pd.DataFrame, names: Mapping[str, str], as_of: date,
-                  tr: Translate = _same) -> alt.LayerChart:
+                  tr: Translate = english) -> alt.LayerChart:
     """One row per country, a mark per coup (filled: successful, hollow: failed), rule at as-of."""
     ok, failed = tr("Successful"), tr("Failed or foiled")
     data = coups.assign(country=coups["iso3"].map(names),
@@ -56,7 +52,7 @@ def coup_timeline(coups: pd.DataFrame, names: Mapping[str, str], as_of: date,
 
 
 def status_gantt(intervals: pd.DataFrame, colours: Mapping[str, str],
-                 as_of: date, tr: Translate = _same) -> alt.LayerChart:
+                 as_of: date, tr: Translate = english) -> alt.LayerChart:
     """Bars from start to end per country, coloured by status, with a rule at the as-of date."""
     bars = alt.Chart(intervals).mark_bar(height=14).encode(
         x=alt.X("start:T", title=tr("Date")), x2="end:T",
@@ -73,7 +69,7 @@ def status_gantt(intervals: pd.DataFrame, colours: Mapping[str, str],
         height=alt.Step(22), width="container"))
 
 
-def weekly_counts(events: pd.DataFrame, tr: Translate = _same) -> pd.DataFrame:
+def weekly_counts(events: pd.DataFrame, tr: Translate = english) -> pd.DataFrame:
     """Events per week (weeks start on Monday) and category: the histogram's data, a few KB."""
     labels = {k: tr(v[0]) for k, v in EVENT_CATEGORIES.items()}
     week = (events["date"] - pd.to_timedelta(events["date"].dt.day_of_week, unit="D")).dt.normalize()
@@ -82,7 +78,7 @@ def weekly_counts(events: pd.DataFrame, tr: Translate = _same) -> pd.DataFrame:
     return out.assign(category_label=out["category"].map(labels))
 
 
-def events_histogram(events: pd.DataFrame, tr: Translate = _same) -> alt.Chart:
+def events_histogram(events: pd.DataFrame, tr: Translate = english) -> alt.Chart:
     """Events per week, stacked by category; dragging across it selects a range of weeks."""
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
     chart = alt.Chart(weekly_counts(events, tr)).mark_bar().encode(

@@ -24,6 +24,11 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 Translate = Callable[[str], str]
 
 
+def english(message: str) -> str:
+    """The untranslated message: the default translator of the geo/ builders."""
+    return message
+
+
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     """Mark a constant for translation; it is translated where it is shown."""
     return message

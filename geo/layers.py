@@ -21,7 +21,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.assets import use_local_assets
-from geo.i18n import N_, Translate
+from geo.i18n import N_, Translate, english
 from geo.metrics import Metric, since_text
 from geo.vocabulary import (
     EVENT_CATEGORIES,
@@ -71,13 +71,10 @@ class CountryLayer(folium.GeoJson):
         return self._bounds
 
 
-def _same(text: str) -> str:
-    return text
-
 
 def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: Metric,
                      outlined: frozenset[str] = frozenset(), outline_note: str = "",
-                     tr: Translate = _same, name_column: str = "name") -> CountryLayer:
+                     tr: Translate = english, name_column: str = "name") -> CountryLayer:
     """Countries filled by their class; tooltip gives name, status and since when.
 
     Countries in `outlined` get a thick dashed border and `outline_note` in their tooltip.
@@ -187,7 +184,7 @@ class EventMarkers(MacroElement):
 
     def __init__(self, events: pd.DataFrame,
                  palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                 tr: Translate = _same) -> None:
+                 tr: Translate = english) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "EventMarkers"
         codes = list(palette)
@@ -271,7 +268,7 @@ class AggregatedEvents(MacroElement):
 
     def __init__(self, events: pd.DataFrame,
                  palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                 tr: Translate = _same) -> None:
+                 tr: Translate = english) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "AggregatedEvents"
         codes = list(palette)
@@ -286,7 +283,7 @@ class AggregatedEvents(MacroElement):
 
 
 def events_on_map(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                  tr: Translate = _same) -> EventMarkers | AggregatedEvents:
+                  tr: Translate = english) -> EventMarkers | AggregatedEvents:
     """Markers with popups for up to DETAIL_LIMIT events; counts per cell beyond that."""
     if len(events) <= DETAIL_LIMIT:
         return EventMarkers(events, palette, tr)
@@ -320,7 +317,7 @@ class Badges(MacroElement):
         self.badges = badges
 
 
-def forces_layer(forces: pd.DataFrame, borders: gpd.GeoDataFrame, tr: Translate = _same) -> Badges:
+def forces_layer(forces: pd.DataFrame, borders: gpd.GeoDataFrame, tr: Translate = english) -> Badges:
     """A lettered badge per foreign force present, in a row inside its country."""
     anchors = borders.set_index("iso3").geometry.representative_point()
     badges: list[dict[str, object]] = []
@@ -379,7 +376,7 @@ class Legend(MacroElement):
 
 
 def legend_sections(metric: Metric | None, categories: Iterable[str], forces: bool,
-                    outline_label: str = "", uploaded: int = 0, tr: Translate = _same
+                    outline_label: str = "", uploaded: int = 0, tr: Translate = english
                     ) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """What the legend lists for the layers that are on (labels translated by `tr`)."""
     sections = []

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from geo.i18n import N_, Translate
+from geo.i18n import N_, Translate, english
 from geo.timeline import coup_counts, status_on
 from geo.vocabulary import (
     COVERAGE_START,
@@ -99,11 +99,8 @@ METRICS: dict[str, Metric] = {
 }
 
 
-def _same(text: str) -> str:
-    return text
 
-
-def since_text(start: pd.Timestamp, tr: Translate = _same) -> str:
+def since_text(start: pd.Timestamp, tr: Translate = english) -> str:
     """Readable start of a status; the first day of coverage means 'at least since'."""
     if start.date() <= COVERAGE_START:
         return tr("before {date}").format(date=f"{COVERAGE_START:%Y-%m-%d}")
@@ -111,7 +108,7 @@ def since_text(start: pd.Timestamp, tr: Translate = _same) -> str:
 
 
 def classify(metric_key: str, countries: pd.Series, status: pd.DataFrame,
-             coups: pd.DataFrame, day: date, tr: Translate = _same) -> pd.DataFrame:
+             coups: pd.DataFrame, day: date, tr: Translate = english) -> pd.DataFrame:
     """One row per country (iso3): class key, label, colour and details for `day`.
 
     The details say since when the status holds, or which forces and how many coups.

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 
 from geo.facts import Facts
-from geo.i18n import N_, Translate
+from geo.i18n import N_, Translate, english
 from geo.timeline import coups_until, events_in_view, headline_on, status_on
 from geo.viewstate import ViewState
 from geo.vocabulary import EVENT_CATEGORIES, UN_VOTES, UPLOAD_CATEGORY, VALUE_LABELS
@@ -19,9 +19,6 @@ from geo.vocabulary import EVENT_CATEGORIES, UN_VOTES, UPLOAD_CATEGORY, VALUE_LA
 CATEGORY_LABELS = {**{k: v[0] for k, v in EVENT_CATEGORIES.items()},
                    UPLOAD_CATEGORY: N_("Your events")}
 
-
-def _same(text: str) -> str:
-    return text
 OUTCOME_LABELS = {"successful": N_("successful"), "failed": N_("failed")}
 TABLE_LIMIT = 1000  # rows of events shown in a table; the downloads carry them all
 
@@ -43,7 +40,7 @@ def country_names(facts: Facts, lang: str = "en") -> dict[str, str]:
     return dict(zip(facts.borders["iso3"], facts.borders[column], strict=True))
 
 
-def headline_figures(facts: Facts, day: date, tr: Translate = _same,
+def headline_figures(facts: Facts, day: date, tr: Translate = english,
                      lang: str = "en") -> list[tuple[str, int, str]]:
     """(label, number of countries, their names) for each headline group on `day`."""
     names = country_names(facts, lang)
@@ -60,13 +57,13 @@ def _explode_sources(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=["sources"])
 
 
-def event_table(facts: Facts, view: ViewState, tr: Translate = _same) -> pd.DataFrame:
+def event_table(facts: Facts, view: ViewState, tr: Translate = english) -> pd.DataFrame:
     """The events drawn on the map, one row per (event, source)."""
     return event_rows(facts, events_in_view(facts.events, view.window, view.categories,
                                             view.countries), tr, view.lang)
 
 
-def event_rows(facts: Facts, shown: pd.DataFrame, tr: Translate = _same,
+def event_rows(facts: Facts, shown: pd.DataFrame, tr: Translate = english,
                lang: str = "en") -> pd.DataFrame:
     """The first TABLE_LIMIT events as a readable table, one row per (event, source)."""
     shown = shown.head(TABLE_LIMIT)
@@ -82,7 +79,7 @@ def event_rows(facts: Facts, shown: pd.DataFrame, tr: Translate = _same,
     return _explode_sources(table)
 
 
-def sources_table(facts: Facts, day: date, tr: Translate = _same,
+def sources_table(facts: Facts, day: date, tr: Translate = english,
                   lang: str = "en") -> pd.DataFrame:
     """Every status holding on `day`, one row per (country, status, source)."""
     now = status_on(facts.status, day).sort_values(["iso3", "dimension"])
@@ -99,7 +96,7 @@ def sources_table(facts: Facts, day: date, tr: Translate = _same,
 
 
 def coup_table(facts: Facts, day: date | None, countries: tuple[str, ...] = (),
-               tr: Translate = _same, lang: str = "en") -> pd.DataFrame:
+               tr: Translate = english, lang: str = "en") -> pd.DataFrame:
     """Coups and attempts up to `day` (all when None), newest first, one row per (coup, source)."""
     coups = facts.coups if day is None else coups_until(facts.coups, day)
     if countries:
@@ -117,7 +114,7 @@ def coup_table(facts: Facts, day: date | None, countries: tuple[str, ...] = (),
     return _explode_sources(table)
 
 
-def status_history(facts: Facts, iso3: str, tr: Translate = _same) -> pd.DataFrame:
+def status_history(facts: Facts, iso3: str, tr: Translate = english) -> pd.DataFrame:
     """Every status interval of one country, oldest first, one row per (interval, source)."""
     rows = facts.status[facts.status["iso3"] == iso3].sort_values(["start", "dimension"])
     table = pd.DataFrame({
@@ -132,7 +129,7 @@ def status_history(facts: Facts, iso3: str, tr: Translate = _same) -> pd.DataFra
 
 
 def un_vote_table(facts: Facts, resolution: str, countries: tuple[str, ...] = (),
-                  tr: Translate = _same, lang: str = "en") -> pd.DataFrame:
+                  tr: Translate = english, lang: str = "en") -> pd.DataFrame:
     """Each country's vote on one resolution, one row per (country, source)."""
     votes = facts.un_votes[facts.un_votes["resolution"] == resolution]
     if countries:
