@@ -81,7 +81,8 @@ def _sources(v: str) -> str | None:
 class Column:
     name: str
     check: Check | None = None  # None: free text
-    required: bool = True
+    required: bool = True  # the cell must not be empty
+    optional_column: bool = False  # the file may lack the column (it is then empty)
 
 
 def _text(name: str, required: bool = True) -> Column:
@@ -97,6 +98,7 @@ COUP_COLUMNS = (
     _text("installed", required=False),
     _text("summary"),
     Column("sources", _sources),
+    Column("summary_fr", None, required=False, optional_column=True),
 )
 STATUS_COLUMNS = (
     Column("iso3", _pattern(ISO3, "an ISO 3166-1 alpha-3 code")),
@@ -118,6 +120,8 @@ EVENT_COLUMNS = (
     _text("title"),
     _text("summary"),
     Column("sources", _sources),
+    Column("title_fr", None, required=False, optional_column=True),
+    Column("summary_fr", None, required=False, optional_column=True),
 )
 UN_VOTE_COLUMNS = (
     Column("resolution", _pattern(re.compile(r"^ES-\d+/\d+$"), "a resolution number like ES-11/1")),
@@ -140,6 +144,9 @@ def read_table(path: Path, columns: Sequence[Column]) -> pd.DataFrame:
         raise DataError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(path, f"not a readable CSV table: {exc}") from exc
+    for col in columns:
+        if col.optional_column and col.name not in frame.columns:
+            frame[col.name] = ""
     names = [c.name for c in columns]
     missing = [n for n in names if n not in frame.columns]
     if missing:

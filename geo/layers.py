@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from urllib.parse import urlparse
 
 import folium
@@ -152,6 +152,7 @@ class EventMarkers(MacroElement):
       function popup(r, cat) {
         var d = el("div", undefined, "event-popup"), s = el("small", {{ this.sources_label | tojson }});
         d.appendChild(el("b", r[4]));
+        if (r[9]) d.appendChild(el("small", " " + r[9], "fallback"));
         d.appendChild(el("div", r[3] + " · " + cat[0] + " · " + r[5]));
         d.appendChild(el("p", r[6]));
         r[7].forEach(function (url, i) {
@@ -184,19 +185,33 @@ class EventMarkers(MacroElement):
 
     def __init__(self, events: pd.DataFrame,
                  palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                 tr: Translate = english) -> None:
+                 tr: Translate = english, lang: str = "en") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "EventMarkers"
         codes = list(palette)
         self.categories = [[tr(palette[c][0]), palette[c][1]] for c in codes]
         self.sources_label = tr("Sources:") + " "
         points = _spread(zip(events["lat"], events["lon"], strict=True))
-        self.rows = [
-            [round(lat, 4), round(lon, 4), codes.index(r["category"]), f"{r['date']:%Y-%m-%d}",
-             str(r["title"]), str(r["place"]), str(r["summary"]), http_urls(str(r["sources"])),
-             str(r["id"])]
-            for r, (lat, lon) in zip(events.to_dict("records"), points, strict=True)
-        ]
+        self.rows = []
+        for r, (lat, lon) in zip(events.to_dict("records"), points, strict=True):
+            title, summary, fallback = localised(r, lang, tr)
+            self.rows.append([round(lat, 4), round(lon, 4), codes.index(r["category"]),
+                              f"{r['date']:%Y-%m-%d}", title, str(r["place"]), summary,
+                              http_urls(str(r["sources"])), str(r["id"]), fallback])
+
+
+def localised(row: Mapping[Hashable, object], lang: str,
+              tr: Translate = english) -> tuple[str, str, str]:
+    """An event's title and summary in `lang`, and a note when they fall back to English.
+
+    The user's own events are shown as written, with no note.
+    """
+    if lang == "fr" and row.get("category") != UPLOAD_CATEGORY:
+        title_fr, summary_fr = str(row.get("title_fr") or ""), str(row.get("summary_fr") or "")
+        if title_fr and summary_fr:
+            return title_fr, summary_fr, ""
+        return str(row["title"]), str(row["summary"]), tr("(in English)")
+    return str(row["title"]), str(row["summary"]), ""
 
 
 def http_urls(sources: str) -> list[str]:
@@ -283,10 +298,10 @@ class AggregatedEvents(MacroElement):
 
 
 def events_on_map(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                  tr: Translate = english) -> EventMarkers | AggregatedEvents:
+                  tr: Translate = english, lang: str = "en") -> EventMarkers | AggregatedEvents:
     """Markers with popups for up to DETAIL_LIMIT events; counts per cell beyond that."""
     if len(events) <= DETAIL_LIMIT:
-        return EventMarkers(events, palette, tr)
+        return EventMarkers(events, palette, tr, lang)
     return AggregatedEvents(events, palette, tr)
 
 

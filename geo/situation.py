@@ -56,10 +56,10 @@ def situation_map(facts: Facts, view: ViewState,
         categories = view.categories
         shown = events_in_view(facts.events, view.window, categories, view.countries)
         if len(shown):
-            events_on_map(shown, tr=tr).add_to(m)
+            events_on_map(shown, tr=tr, lang=view.lang).add_to(m)
     mine = uploaded_in_view(uploaded, view)
     if mine is not None and len(mine):
-        events_on_map(mine, UPLOAD_PALETTE, tr).add_to(m)
+        events_on_map(mine, UPLOAD_PALETTE, tr, view.lang).add_to(m)
     forces = "forces" in view.layers and len(facts.borders) > 0
     if forces:
         forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr).add_to(m)
@@ -102,9 +102,9 @@ def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
                    interactive=False).add_to(m)
     categories = tuple(c for c in dict.fromkeys(events["category"]))
     if len(events):
-        events_on_map(events, tr=tr).add_to(m)
+        events_on_map(events, tr=tr, lang=lang).add_to(m)
     if uploaded is not None and len(uploaded):
-        events_on_map(uploaded, UPLOAD_PALETTE, tr).add_to(m)
+        events_on_map(uploaded, UPLOAD_PALETTE, tr, lang).add_to(m)
     Legend(legend_sections(None, categories, False,
                            uploaded=0 if uploaded is None else len(uploaded), tr=tr),
            tr("Legend")).add_to(m)

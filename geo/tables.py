@@ -12,6 +12,7 @@ import pandas as pd
 
 from geo.facts import Facts
 from geo.i18n import N_, Translate, english
+from geo.layers import localised
 from geo.timeline import coups_until, events_in_view, headline_on, status_on
 from geo.viewstate import ViewState
 from geo.vocabulary import EVENT_CATEGORIES, UN_VOTES, UPLOAD_CATEGORY, VALUE_LABELS
@@ -67,13 +68,14 @@ def event_rows(facts: Facts, shown: pd.DataFrame, tr: Translate = english,
                lang: str = "en") -> pd.DataFrame:
     """The first TABLE_LIMIT events as a readable table, one row per (event, source)."""
     shown = shown.head(TABLE_LIMIT)
+    texts = [localised(r, lang, tr) for r in shown.to_dict("records")]
     table = pd.DataFrame({
         "date": shown["date"].dt.strftime("%Y-%m-%d"),
         "country": shown["iso3"].map(country_names(facts, lang)),
         "place": shown["place"],
         "category": [tr(CATEGORY_LABELS.get(str(c), str(c))) for c in shown["category"]],
-        "title": shown["title"],
-        "summary": shown["summary"],
+        "title": [f"{title} {note}".strip() for title, _, note in texts],
+        "summary": [summary for _, summary, _ in texts],
         "sources": shown["sources"],
     })
     return _explode_sources(table)

@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from geo.i18n import LANGS
+from geo.i18n import LANGS, N_, Translate, translator
 from geo.metrics import METRICS
 from geo.timeline import DateWindow
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES
@@ -47,12 +47,11 @@ def _day(text: str, last: date) -> date | None:
 
 
 def _names(text: str, allowed: tuple[str, ...], what: str,
-           warnings: list[str]) -> tuple[str, ...]:
+           warnings: list[str], tr: Translate) -> tuple[str, ...]:
     names = [n.strip() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in allowed]
     if unknown:
-        warnings.append(f"Unknown {what} in the link ignored: {', '.join(unknown)} "
-                        f"(known: {', '.join(allowed)}).")
+        warnings.append(tr(what).format(unknown=", ".join(unknown), known=", ".join(allowed)))
     return tuple(n for n in allowed if n in names)
 
 
@@ -63,13 +62,22 @@ def parse_view(params: Mapping[str, str], curated: date, countries: Collection[s
     `countries` are the ISO3 codes a link may name; `dimensions` the alignments page's choices.
     """
     warnings: list[str] = []
-    bounds = f"between {COVERAGE_START:%Y-%m-%d} and {curated:%Y-%m-%d}"
+    lang = params.get("lang", "en")
+    tr = translator(lang)
+    if lang not in LANGS:
+        warnings.append(tr("Unknown language {lang} in the link; known: {known}.").format(
+            lang=repr(lang), known=", ".join(LANGS)))
+        lang = "en"
+    bounds = tr("between {start} and {end}").format(start=f"{COVERAGE_START:%Y-%m-%d}",
+                                                    end=f"{curated:%Y-%m-%d}")
     as_of = curated
     if "date" in params:
         day = _day(params["date"], curated)
         if day is None:
-            warnings.append(f"The date {params['date']!r} in the link is not a date {bounds} "
-                            f"(YYYY-MM-DD); showing {curated:%Y-%m-%d}.")
+            warnings.append(tr("The date {value} in the link is not a date {bounds} (YYYY-MM-DD); "
+                               "showing {default}.").format(value=repr(params["date"]),
+                                                             bounds=bounds,
+                                                             default=f"{curated:%Y-%m-%d}"))
         else:
             as_of = day
     window = DateWindow.ending(as_of)
@@ -77,34 +85,37 @@ def parse_view(params: Mapping[str, str], curated: date, countries: Collection[s
         start = _day(params.get("from", ""), curated) if "from" in params else window.start
         end = _day(params.get("to", ""), curated) if "to" in params else window.end
         if start is None or end is None or end < start:
-            warnings.append(f"The event window from={params.get('from', '')!r} "
-                            f"to={params.get('to', '')!r} is not a range of dates {bounds}; "
-                            f"showing the 90 days up to {as_of:%Y-%m-%d}.")
+            warnings.append(tr("The event window from={start} to={end} is not a range of dates "
+                               "{bounds}; showing the 90 days up to {day}.").format(
+                start=repr(params.get("from", "")), end=repr(params.get("to", "")),
+                bounds=bounds, day=f"{as_of:%Y-%m-%d}"))
         else:
             window = DateWindow(start, end)
     metric = params.get("metric", DEFAULT_METRIC)
     if metric not in METRICS:
-        warnings.append(f"Unknown map metric {metric!r} in the link; showing "
-                        f"{METRICS[DEFAULT_METRIC].title}. Known: {', '.join(METRICS)}.")
+        warnings.append(tr("Unknown map metric {metric} in the link; showing {default}. "
+                           "Known: {known}.").format(metric=repr(metric),
+                                                     default=tr(METRICS[DEFAULT_METRIC].title),
+                                                     known=", ".join(METRICS)))
         metric = DEFAULT_METRIC
     layers = frozenset(LAYERS)
     if "layers" in params:
-        layers = frozenset(_names(params["layers"], LAYERS, "map layer(s)", warnings))
+        layers = frozenset(_names(params["layers"], LAYERS, N_(
+            "Unknown map layer(s) in the link ignored: {unknown} (known: {known})."), warnings, tr))
     categories = tuple(EVENT_CATEGORIES)
     if "cat" in params:
-        categories = _names(params["cat"], tuple(EVENT_CATEGORIES), "event categories", warnings)
+        categories = _names(params["cat"], tuple(EVENT_CATEGORIES), N_(
+            "Unknown event categories in the link ignored: {unknown} (known: {known})."),
+            warnings, tr)
     chosen: tuple[str, ...] = ()
     if "iso3" in params:
-        chosen = _names(params["iso3"].upper(), tuple(sorted(countries)), "country codes", warnings)
+        chosen = _names(params["iso3"].upper(), tuple(sorted(countries)), N_(
+            "Unknown country codes in the link ignored: {unknown} (known: {known})."), warnings, tr)
     dimension = params.get("dim", DEFAULT_DIMENSION)
     if dimension not in dimensions and dimension != DEFAULT_DIMENSION:
-        warnings.append(f"Unknown alignment {dimension!r} in the link; showing "
-                        f"{DEFAULT_DIMENSION}.")
+        warnings.append(tr("Unknown alignment {value} in the link; showing {default}.").format(
+            value=repr(dimension), default=DEFAULT_DIMENSION))
         dimension = DEFAULT_DIMENSION
-    lang = params.get("lang", "en")
-    if lang not in LANGS:
-        warnings.append(f"Unknown language {lang!r} in the link; known: {', '.join(LANGS)}.")
-        lang = "en"
     return ViewState(as_of, window, metric, layers, categories, chosen, dimension, lang), warnings
 
 

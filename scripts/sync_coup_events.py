@@ -10,7 +10,8 @@ import csv
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-COLUMNS = ["id", "date", "lat", "lon", "iso3", "place", "category", "title", "summary", "sources"]
+COLUMNS = ["id", "date", "lat", "lon", "iso3", "place", "category", "title", "summary", "sources",
+           "title_fr", "summary_fr"]
 CAPITALS = {  # iso3 -> (place, lat, lon)
     "BEN": ("Cotonou", 6.3703, 2.3912), "BFA": ("Ouagadougou", 12.3714, -1.5197),
     "CAF": ("Bangui", 4.3947, 18.5582), "CIV": ("Abidjan", 5.3600, -4.0083),
@@ -26,6 +27,10 @@ CAPITALS = {  # iso3 -> (place, lat, lon)
     "SLE": ("Freetown", 8.4657, -13.2317), "TCD": ("N'Djamena", 12.1348, 15.0557),
     "TGO": ("Lomé", 6.1725, 1.2314),
 }
+IN_FR = {"BEN": "au Bénin", "BFA": "au Burkina Faso", "GAB": "au Gabon", "GIN": "en Guinée",
+         "GMB": "en Gambie", "GNB": "en Guinée-Bissau", "MLI": "au Mali", "NER": "au Niger",
+         "NGA": "au Nigeria", "SDN": "au Soudan", "SLE": "en Sierra Leone", "TCD": "au Tchad",
+         "CAF": "en Centrafrique"}
 NAMES = {"BEN": "Benin", "BFA": "Burkina Faso", "GAB": "Gabon", "GIN": "Guinea",
          "GMB": "The Gambia", "GNB": "Guinea-Bissau", "MLI": "Mali", "NER": "Niger",
          "NGA": "Nigeria", "SDN": "Sudan", "SLE": "Sierra Leone", "TCD": "Chad",
@@ -35,20 +40,25 @@ NAMES = {"BEN": "Benin", "BFA": "Burkina Faso", "GAB": "Gabon", "GIN": "Guinea",
 def coup_event(coup: dict[str, str]) -> dict[str, str]:
     place, lat, lon = CAPITALS[coup["iso3"]]
     country = NAMES.get(coup["iso3"], coup["iso3"])
+    where = IN_FR.get(coup["iso3"], coup["iso3"])
     if coup["outcome"] == "successful":
         category, title = "coup", f"Coup in {country}"
+        title_fr = f"Coup d'État {where}"
     else:
         category, title = "coup_attempt", f"Failed or foiled coup attempt in {country}"
+        title_fr = f"Tentative de coup d'État échouée ou déjouée {where}"
     return {"id": f"{coup['id']}-coup", "date": coup["date"], "lat": f"{lat:.4f}",
             "lon": f"{lon:.4f}", "iso3": coup["iso3"], "place": place, "category": category,
-            "title": title, "summary": coup["summary"], "sources": coup["sources"]}
+            "title": title, "summary": coup["summary"], "sources": coup["sources"],
+            "title_fr": title_fr, "summary_fr": coup.get("summary_fr") or ""}
 
 
 def main() -> None:
     with (DATA / "coups.csv").open(encoding="utf-8", newline="") as f:
         coups = list(csv.DictReader(f))
     with (DATA / "events.csv").open(encoding="utf-8", newline="") as f:
-        events = [e for e in csv.DictReader(f) if e["category"] not in ("coup", "coup_attempt")]
+        events = [{c: e.get(c) or "" for c in COLUMNS} for e in csv.DictReader(f)
+                  if e["category"] not in ("coup", "coup_attempt")]
     rows = sorted(events + [coup_event(c) for c in coups], key=lambda e: (e["date"], e["id"]))
     with (DATA / "events.csv").open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, COLUMNS, lineterminator="\n")
