@@ -175,3 +175,11 @@ def test_un_votes_cover_every_country_for_every_resolution(facts):
     assert set(votes.loc[votes["vote"] == "not_un_member", "iso3"]) == {"ESH"}
     mali = votes[votes["iso3"] == "MLI"].set_index("resolution")["vote"]
     assert mali["ES-11/6"] == "no"
+
+
+def test_every_event_and_coup_has_french_text(facts):
+    for column in ("title_fr", "summary_fr"):
+        assert (facts.events[column].str.len() > 0).all(), column
+        assert not facts.events[column].str.contains("<").any()
+    assert (facts.coups["summary_fr"].str.len() > 0).all()
+    assert facts.events["summary_fr"].str.len().max() <= 300
