@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 from app.data import facts
 from app.state import page_language, set_countries, shared_view, url_warnings
 from geo.alignments import alignment_choices
-from geo.facts import Facts
+from geo.facts import Facts, country_names
 from geo.i18n import Translate, translator
 from geo.viewstate import ViewState
 
@@ -23,7 +23,8 @@ def start_page() -> tuple[Facts, ViewState, Translate]:
     Returns the facts, the view and the view's translate function.
     """
     loaded = facts()
-    tr = translator(page_language())
+    lang = page_language()
+    tr = translator(lang)
     for error in loaded.errors:
         st.error(tr("Data problem: {error}").format(error=error))
     if loaded.curated is None:
@@ -31,9 +32,7 @@ def start_page() -> tuple[Facts, ViewState, Translate]:
                     "pick its default date."))
         st.stop()
     curated = loaded.curated.date()
-    column = "name_fr" if page_language() == "fr" else "name"
-    names = dict(zip(loaded.borders["iso3"], loaded.borders[column], strict=True))
-    view = shared_view(curated, names, list(alignment_choices(loaded.un_votes)))
+    view = shared_view(curated, country_names(loaded, lang), list(alignment_choices(loaded.un_votes)))
     tr = translator(view.lang)
     for warning in url_warnings():
         st.warning(warning)

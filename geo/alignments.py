@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from geo.facts import Facts
+from geo.facts import Facts, country_names
 from geo.i18n import Translate, english
 from geo.metrics import METRICS, Metric, MetricClass, classify
 from geo.vocabulary import NO_DATA_COLOUR, UN_VOTES, VALUE_LABELS
@@ -31,7 +31,6 @@ def vote_metric(resolution: str) -> Metric:
     classes = tuple(MetricClass(k, label, colour) for k, (label, colour) in UN_VOTES.items())
     return Metric(f"{UN_PREFIX}{resolution}", resolution,
                   (*classes, MetricClass("no_data", "No data", NO_DATA_COLOUR)))
-
 
 
 def alignment_classes(key: str, facts: Facts, day: date,
@@ -61,16 +60,17 @@ def alignment_classes(key: str, facts: Facts, day: date,
 
 
 def status_intervals(facts: Facts, dimension: str, curated: date,
-                     countries: tuple[str, ...] = ()) -> pd.DataFrame:
+                     countries: tuple[str, ...] = (), tr: Translate = english,
+                     lang: str = "en") -> pd.DataFrame:
     """One row per status interval of `dimension`: country, status, start, end (open -> curated)."""
-    names = dict(zip(facts.borders["iso3"], facts.borders["name"], strict=True))
+    names = country_names(facts, lang)
     rows = facts.status[facts.status["dimension"] == dimension]
     if countries:
         rows = rows[rows["iso3"].isin(countries)]
     return pd.DataFrame({
         "iso3": rows["iso3"],
         "country": rows["iso3"].map(names),
-        "status": [VALUE_LABELS[(dimension, v)] for v in rows["value"]],
+        "status": [tr(VALUE_LABELS[(dimension, v)]) for v in rows["value"]],
         "start": rows["start"],
         "end": rows["end"].fillna(pd.Timestamp(curated)),
         "open": rows["end"].isna(),

@@ -342,3 +342,13 @@ def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
             except DataError as exc:
                 errors.append(str(exc))
     return Facts(borders, coups, status, events, un_votes, curated, tuple(errors))
+
+
+def name_column(lang: str) -> str:
+    """The borders column holding country names in `lang`."""
+    return "name_fr" if lang == "fr" else "name"
+
+
+def country_names(facts: Facts, lang: str = "en") -> dict[str, str]:
+    """ISO3 -> the country's name in English or French (from borders.geojson)."""
+    return dict(zip(facts.borders["iso3"], facts.borders[name_column(lang)], strict=True))

@@ -6,7 +6,7 @@ import folium
 import pandas as pd
 
 from geo.alignments import alignment_classes
-from geo.facts import Facts
+from geo.facts import Facts, name_column
 from geo.i18n import N_, translator
 from geo.layers import (
     UPLOAD_PALETTE,
@@ -24,9 +24,6 @@ from geo.vocabulary import UPLOAD_CATEGORY
 
 MILITARY_OUTLINE = N_("Under military rule on the as-of date")
 
-
-def _names(view: ViewState) -> str:
-    return "name_fr" if view.lang == "fr" else "name"
 
 
 def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataFrame | None:
@@ -50,7 +47,7 @@ def situation_map(facts: Facts, view: ViewState,
         classes = classify(view.metric, facts.borders["iso3"], facts.status, facts.coups,
                            view.as_of, tr)
         choropleth_layer(facts.borders, classes, metric, tr=tr,
-                         name_column=_names(view)).add_to(m)
+                         name_column=name_column(view.lang)).add_to(m)
     categories: tuple[str, ...] = ()
     if "events" in view.layers and view.categories:
         categories = view.categories
@@ -76,7 +73,7 @@ def coups_map(facts: Facts, view: ViewState) -> folium.Map:
     classes = classify("coups", facts.borders["iso3"], facts.status, facts.coups, view.as_of, tr)
     military = frozenset(headline_on(facts.status, view.as_of).military)
     choropleth_layer(facts.borders, classes, metric, military, tr(MILITARY_OUTLINE), tr,
-                     _names(view)).add_to(m)
+                     name_column(view.lang)).add_to(m)
     Legend(legend_sections(metric, (), False, MILITARY_OUTLINE, tr=tr), tr("Legend")).add_to(m)
     return m
 
@@ -86,7 +83,7 @@ def alignment_map(facts: Facts, view: ViewState) -> folium.Map:
     tr = translator(view.lang)
     m = base_map(basemap="basemap" in view.layers)
     metric, classes = alignment_classes(view.dimension, facts, view.as_of, tr)
-    choropleth_layer(facts.borders, classes, metric, tr=tr, name_column=_names(view)).add_to(m)
+    choropleth_layer(facts.borders, classes, metric, tr=tr, name_column=name_column(view.lang)).add_to(m)
     Legend(legend_sections(metric, (), False, tr=tr), tr("Legend")).add_to(m)
     return m
 

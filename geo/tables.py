@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from geo.facts import Facts
+from geo.facts import Facts, country_names
 from geo.i18n import N_, Translate, english
 from geo.layers import localised
 from geo.timeline import coups_until, events_in_view, headline_on, status_on
@@ -33,12 +33,6 @@ HEADLINE_LABELS = {
     "french_forces": N_("With French forces"),
     "us_forces": N_("With US forces"),
 }
-
-
-def country_names(facts: Facts, lang: str = "en") -> dict[str, str]:
-    """ISO3 -> the country's name in English or French."""
-    column = "name_fr" if lang == "fr" else "name"
-    return dict(zip(facts.borders["iso3"], facts.borders[column], strict=True))
 
 
 def headline_figures(facts: Facts, day: date, tr: Translate = english,

@@ -6,9 +6,10 @@ from app.page import show_map, start_page, table
 from app.state import dimension_control
 from geo.alignments import UN_PREFIX, alignment_choices, alignment_classes, status_intervals
 from geo.charts import status_gantt
+from geo.facts import country_names
 from geo.i18n import long_date
 from geo.situation import alignment_map
-from geo.tables import country_names, un_vote_table
+from geo.tables import un_vote_table
 
 facts, view, tr = start_page()
 choices = alignment_choices(facts.un_votes, tr)
@@ -25,12 +26,10 @@ if view.dimension.startswith(UN_PREFIX):
 else:
     st.subheader(tr("{alignment}: each country's periods").format(alignment=tr(metric.title)))
     curated = facts.curated.date() if facts.curated is not None else view.as_of
-    intervals = status_intervals(facts, view.dimension, curated, view.countries)
+    intervals = status_intervals(facts, view.dimension, curated, view.countries, tr, view.lang)
     if intervals.empty:
         st.info(tr("No country has this status in the data."))
     else:
-        intervals = intervals.assign(country=intervals["iso3"].map(country_names(facts, view.lang)),
-                                     status=intervals["status"].map(tr))
         colours = {tr(c.label): c.colour for c in metric.classes
                    if tr(c.label) in set(intervals["status"])}
         st.altair_chart(status_gantt(intervals, colours, view.as_of, tr), width="stretch")

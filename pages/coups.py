@@ -4,9 +4,10 @@ import streamlit as st
 
 from app.page import country_from_click, show_map, start_page, table
 from geo.charts import coup_timeline
+from geo.facts import country_names
 from geo.i18n import long_date
 from geo.situation import coups_map
-from geo.tables import country_names, coup_table, status_history
+from geo.tables import coup_table, status_history
 from geo.timeline import coups_until
 
 facts, view, tr = start_page()
