@@ -17,7 +17,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.assets import use_local_assets
@@ -56,7 +56,39 @@ def base_map(basemap: bool) -> folium.Map:
     return m
 
 
-class CountryLayer(folium.GeoJson):
+class Verbatim(Element):
+    """Text put into the page exactly as given."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: object) -> str:
+        return self.text
+
+
+class InertMacro(MacroElement):
+    """A MacroElement whose output is never read as a template.
+
+    branca's MacroElement.render wraps each macro's output in Element(output), which compiles
+    the output as a Jinja template: '{{ ... }}' inside event text would then run on the server
+    when the page is rendered (an exported map, for one), a stray '{%' would stop the map, and
+    a large layer pays a template compile of its whole payload. Here the output is kept as text.
+    """
+
+    def render(self, **kwargs: object) -> str:
+        figure = self.get_root()
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if part in macros:
+                getattr(figure, part).add_child(Verbatim(macros[part](self, kwargs)),
+                                                name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+        return ""  # what a macro puts on the page went into the figure's parts above
+
+
+class CountryLayer(folium.GeoJson, InertMacro):
     """folium.GeoJson with its bounds given, not recomputed by walking every vertex in Python.
 
     streamlit-folium asks the map for its bounds on every rerun.
@@ -126,7 +158,7 @@ def _spread(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
     return out
 
 
-class EventMarkers(MacroElement):
+class EventMarkers(InertMacro):
     """One circle marker per event, coloured by category, with a tooltip and a popup.
 
     The events travel as one compact JSON array; the browser builds tooltips and popups as DOM
@@ -228,7 +260,7 @@ def _b64(array: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
 
 
-class AggregatedEvents(MacroElement):
+class AggregatedEvents(InertMacro):
     """Many events as counts per screen cell, re-binned in the browser on every zoom and pan.
 
     Coordinates and categories travel as base64 typed arrays (5 bytes an event), and the cells
@@ -305,7 +337,7 @@ def events_on_map(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] =
     return AggregatedEvents(events, palette, tr)
 
 
-class Badges(MacroElement):
+class Badges(InertMacro):
     """Lettered badges (FR, RU, US) drawn from one JSON array: one template, one loop in JS.
 
     Cheaper to build and send than one folium.Marker per badge, and needs no icon images.
@@ -351,7 +383,7 @@ def forces_layer(forces: pd.DataFrame, borders: gpd.GeoDataFrame, tr: Translate 
     return Badges(badges)
 
 
-class Legend(MacroElement):
+class Legend(InertMacro):
     """A static legend in the map's corner: plain HTML and CSS, no d3 or branca colormap."""
 
     _template = Template("""

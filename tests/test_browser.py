@@ -246,6 +246,7 @@ HOSTILE = [
     "<img src=x onerror=\"window.__xss = 'img'\">",
     "\"'><svg onload=\"window.__xss = 'svg'\">",
     "javascript:window.__xss='link'",
+    "{{ 7*7 }} {% if true %}template{% endif %}",  # would run on the server if read as Jinja
 ]
 
 
@@ -253,7 +254,8 @@ def hostile_file(path: Path) -> Path:
     rows = ["id,date,lat,lon,iso3,place,category,title,summary,sources"]
     for i, text in enumerate(HOSTILE):
         q = text.replace('"', '""')
-        rows.append(f'x{i},2026-11-0{i + 1},13.5,{2.0 + i * 0.5},NER,"{q}",protest,"{q}","{q}",'
+        rows.append(f'x{i},2026-11-0{i + 1},{13.5 + i // 4 * 0.5},{2.0 + i % 4 * 0.5},NER,"{q}",protest,'
+                    f'"{q}","{q}",'
                     f'"{q} https://example.org/ok?a=1&b=<b>"')
     rows.append('far,2026-11-05,0,0,NER,Nowhere,protest,Zero,Zero island,')
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
@@ -268,12 +270,12 @@ def test_uploaded_events_show_and_their_text_stays_inert(server, page, tmp_path)
     pg.get_by_text("Import your own events").click()  # the panel starts folded
     pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
         str(hostile_file(tmp_path / "mine.csv")))
-    pg.get_by_text("4 loaded, 1 rejected").wait_for(timeout=60_000)
+    pg.get_by_text(f"{len(HOSTILE)} loaded, 1 rejected").wait_for(timeout=60_000)
     frame = map_holds(pg, "() => !!window.eventMarkers && "
-                          "window.eventMarkers.at(-1).getLayers().length === 4", 30,
+                          f"window.eventMarkers.at(-1).getLayers().length === {len(HOSTILE)}", 30,
                       "the uploaded events on the map")
     legend = frame.locator(".map-legend").inner_text()
-    assert "Your events (4)" in legend
+    assert f"Your events ({len(HOSTILE)})" in legend
     texts = frame.evaluate("""() => window.eventMarkers.at(-1).getLayers().map(m => {
         m.openPopup(); const el = m.getPopup().getElement();
         const out = {title: el.querySelector('b').textContent,
@@ -289,7 +291,7 @@ def test_uploaded_events_show_and_their_text_stays_inert(server, page, tmp_path)
     pg.get_by_role("link", name="Situation map").click()
     pg.get_by_text("West Africa on").wait_for(timeout=30_000)
     map_holds(pg, "() => !!window.eventMarkers && window.eventMarkers.some("
-                  "g => g.getLayers().length === 4)", 30, "the uploaded events on the situation map")
+                  f"g => g.getLayers().length === {len(HOSTILE)})", 30, "the uploaded events on the situation map")
 
 
 def test_a_50000_row_acled_file_loads_with_every_row_accounted_for(server, page, tmp_path):

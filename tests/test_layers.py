@@ -22,7 +22,7 @@ from geo.metrics import METRICS, classify
 from geo.situation import situation_map
 from geo.timeline import DateWindow
 from geo.viewstate import ViewState
-from geo.vocabulary import EVENT_CATEGORIES
+from geo.vocabulary import EVENT_CATEGORIES, UPLOAD_CATEGORY
 
 
 def rendered(m) -> str:
@@ -102,6 +102,27 @@ def test_event_text_travels_as_inert_json_and_only_http_links():
     assert "<script>alert" not in script and "<img src=x" not in script
     assert "\\u003cscript\\u003e" in script
     assert "textContent" in script and "innerHTML" not in script.split("EventMarkers")[-1]
+
+
+def test_template_syntax_in_event_text_stays_text(data_dir):
+    """Text like '{{ 7*7 }}' must reach the page as written: never evaluated on the server (which
+    would let an uploaded file run code), and a stray '{%' must not stop the map."""
+    event = hostile_event()
+    event["title"] = "{{ 7*7 }} {{ cycler.__init__.__globals__.os.getcwd() }}"
+    event["summary"] = "{% for x in range(3) %}loop{% endfor %} {{ 'unclosed"
+    events = pd.DataFrame([event])
+    uploaded = events.assign(category=UPLOAD_CATEGORY)
+    for page in (rendered_script(events),
+                 standalone_html(situation_map(load_facts(data_dir), ViewState(
+                     date(2023, 8, 2), DateWindow(date(2023, 7, 1), date(2023, 8, 2))), uploaded))):
+        assert "{{ 7*7 }} {{ cycler.__init__.__globals__.os.getcwd() }}" in page
+        assert "{% for x in range(3) %}loop{% endfor %} {{ \\u0027unclosed" in page
+        assert "49" not in page.split("7*7")[0][-40:] and "looploop" not in page
+    many = pd.DataFrame([event] * (DETAIL_LIMIT + 1)).assign(category="{{ 7*7 }}")
+    layer = AggregatedEvents(many, {"{{ 7*7 }}": ("{{ 7*7 }}", "#000000")})
+    m = base_map(basemap=False)
+    layer.add_to(m)
+    assert '"{{ 7*7 }}"' in m.get_root().render()
 
 
 def test_events_at_one_place_are_spread_but_kept():
