@@ -64,3 +64,16 @@ def table(frame: pd.DataFrame, tr: Translate) -> None:
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={c: st.column_config.LinkColumn(tr(c)) if c == "source"
                                 else st.column_config.Column(tr(str(c))) for c in frame.columns})
+
+
+def table_panel(label: str, key: str, caption: str, build: Callable[[], pd.DataFrame],
+                tr: Translate) -> None:
+    """A folded table, built and sent only once opened: it costs the page's first draw nothing.
+
+    The label stays the same across dates (the caption inside carries them), so an open panel
+    stays open while the reader moves the date.
+    """
+    with st.expander(label, key=key, on_change="rerun") as panel:
+        if panel.open:
+            st.caption(caption)
+            table(build(), tr)

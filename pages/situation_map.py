@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.page import show_map, start_page, table
+from app.page import show_map, start_page, table_panel
 from app.state import map_controls, uploaded_events
 from geo.assets import standalone_html
 from geo.i18n import long_date
@@ -21,12 +21,13 @@ for column, (label, count, names) in zip(st.columns(4) + st.columns(4), figures,
 the_map = situation_map(facts, view, uploaded_events())
 show_map(the_map, "situation_map", height=620)
 
-with st.expander(tr("Events {start} to {end}").format(start=f"{view.window.start:%Y-%m-%d}",
-                                                      end=f"{view.window.end:%Y-%m-%d}")):
-    table(event_table(facts, view, tr), tr)
-with st.expander(tr("Status of each country on {date}, with sources").format(
-        date=f"{view.as_of:%Y-%m-%d}")):
-    table(sources_table(facts, view.as_of, tr, view.lang), tr)
+table_panel(tr("Table of the events in the window"), "situation_events",
+            tr("Events {start} to {end}").format(start=f"{view.window.start:%Y-%m-%d}",
+                                                 end=f"{view.window.end:%Y-%m-%d}"),
+            lambda: event_table(facts, view, tr), tr)
+table_panel(tr("Table of each country's status, with sources"), "situation_status",
+            tr("Status of each country on {date}, with sources").format(date=f"{view.as_of:%Y-%m-%d}"),
+            lambda: sources_table(facts, view.as_of, tr, view.lang), tr)
 
 if st.toggle(tr("Prepare this map as a file that opens with no internet")):
     st.download_button(tr("Download the map (HTML)"), standalone_html(situation_map(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,22 @@ def test_bundled_data_renders(monkeypatch):
     at = run(None, monkeypatch)
     assert not at.error, [e.value for e in at.error]
     assert len(choropleth(map_args(at))) == 26
+
+
+def test_tables_are_built_when_opened_and_stay_open_across_dates(data_dir, monkeypatch):
+    at = run(data_dir, monkeypatch, date="2023-09-10", **{"from": "2023-07-01"})
+    labels = [e.label for e in at.expander]
+    assert "Table of each country's status, with sources" in labels
+    assert len(at.dataframe) == 0  # folded: nothing built or sent for the first draw
+    at.session_state["situation_status"] = True  # what a click on the panel sets
+    at.run()
+    (status,) = [df.value for df in at.dataframe]
+    niger = status[status["country"] == "Land NER"]
+    assert {"Military rule", "Under ECOWAS sanctions", "French forces"} <= set(niger["status"])
+    assert niger["source"].str.startswith("http").all()
+    assert "Status of each country on 2023-09-10, with sources" in [c.value for c in at.caption]
+    at.session_state["situation_events"] = True
+    at.run()
+    at.date_input(key="as_of").set_value(date(2023, 7, 25)).run()
+    assert len(at.dataframe) == 2  # both open, still open on another date
+    assert "Status of each country on 2023-07-25, with sources" in [c.value for c in at.caption]
