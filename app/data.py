@@ -49,9 +49,15 @@ def _read_text(path: str, mtime: float) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
-def sources_text() -> str:
-    """data/SOURCES.md, for the Sources & data page (a message if it is missing)."""
-    path = data_dir() / "SOURCES.md"
+def sources_file(lang: str) -> Path:
+    """data/SOURCES.md, or its French translation SOURCES.fr.md when there is one."""
+    french = data_dir() / "SOURCES.fr.md"
+    return french if lang == "fr" and french.is_file() else data_dir() / "SOURCES.md"
+
+
+def sources_text(lang: str = "en") -> str:
+    """The provenance notes for the Sources & data page (a message if the file is missing)."""
+    path = sources_file(lang)
     if not path.is_file():
         return f"{path.name} is missing."
     return _read_text(str(path), path.stat().st_mtime)

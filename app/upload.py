@@ -6,7 +6,7 @@ import streamlit as st
 
 from app.state import PENDING_UPLOAD, UPLOAD
 from geo.facts import Facts
-from geo.i18n import N_, Translate
+from geo.i18n import N_, Translate, number
 from geo.ingest import FIELDS, REQUIRED, IngestError, detect_format, ingest, mapping_for, read_table
 
 FIELD_LABELS = {"id": N_("Event id"), "date": N_("Date"), "lat": N_("Latitude"),
@@ -14,6 +14,7 @@ FIELD_LABELS = {"id": N_("Event id"), "date": N_("Date"), "lat": N_("Latitude"),
                 "place": N_("Place"), "kind": N_("Event type"), "summary": N_("Notes / summary"),
                 "sources": N_("Sources")}
 NONE = "—"
+REJECTED_HEADERS = {"row": N_("row"), "reasons": N_("reasons"), **FIELD_LABELS}
 
 
 def _remove() -> None:
@@ -21,7 +22,7 @@ def _remove() -> None:
         st.session_state.pop(key, None)
 
 
-def import_panel(facts: Facts, tr: Translate) -> None:
+def import_panel(facts: Facts, tr: Translate, lang: str = "en") -> None:
     """File upload, column mapping for unknown formats, and the per-row report."""
     taken = frozenset(facts.events["id"])
     with st.expander(tr("Import your own events (ACLED, UCDP GED or events.csv columns; CSV or "
@@ -31,7 +32,7 @@ def import_panel(facts: Facts, tr: Translate) -> None:
         if upload is not None and st.session_state.get("upload_file_id") != upload.file_id:
             st.session_state["upload_file_id"] = upload.file_id
             try:
-                frame, notes = read_table(upload.getvalue(), upload.name)
+                frame, notes = read_table(upload.getvalue(), upload.name, tr)
             except IngestError as exc:
                 st.error(str(exc))
                 frame = None
@@ -42,7 +43,7 @@ def import_panel(facts: Facts, tr: Translate) -> None:
                 else:
                     st.session_state[UPLOAD] = ingest(
                         frame, mapping_for(fmt, list(frame.columns)), facts.borders,
-                        upload.name, fmt, taken, tuple(notes))
+                        upload.name, fmt, taken, tuple(notes), tr)
                     st.session_state.pop(PENDING_UPLOAD, None)
         pending = st.session_state.get(PENDING_UPLOAD)
         if pending is not None:
@@ -59,7 +60,7 @@ def import_panel(facts: Facts, tr: Translate) -> None:
                     mapping[fld] = choice
             if st.button(tr("Load with this mapping"), type="primary"):
                 st.session_state[UPLOAD] = ingest(frame, mapping, facts.borders, name, "mapped",
-                                                  taken, notes)
+                                                  taken, notes, tr)
                 st.session_state.pop(PENDING_UPLOAD, None)
                 st.rerun()
         report = st.session_state.get(UPLOAD)
@@ -67,14 +68,15 @@ def import_panel(facts: Facts, tr: Translate) -> None:
             return
         st.success(tr("{name}: {total} rows read as {format}; {loaded} loaded, {rejected} "
                       "rejected.").format(name=report.name,
-                                          total=f"{len(report.loaded) + len(report.rejected):,}",
-                                          format=report.format, loaded=f"{len(report.loaded):,}",
-                                          rejected=f"{len(report.rejected):,}"))
+                                          total=number(len(report.loaded) + len(report.rejected), lang),
+                                          format=report.format, loaded=number(len(report.loaded), lang),
+                                          rejected=number(len(report.rejected), lang)))
         st.caption(" ".join(report.notes))
         if len(report.rejected):
             st.warning(tr("{count} rows were not loaded; each is listed with its reasons.").format(
-                count=f"{len(report.rejected):,}"))
-            st.dataframe(report.rejected, hide_index=True, width="stretch")
+                count=number(len(report.rejected), lang)))
+            st.dataframe(report.rejected, hide_index=True, width="stretch", column_config={
+                c: st.column_config.Column(tr(REJECTED_HEADERS.get(c, c))) for c in report.rejected})
             st.download_button(tr("Rejected rows (CSV)"), report.rejected.to_csv(index=False),
                                f"rejected-{report.name}.csv", "text/csv")
         st.button(tr("Remove my events"), on_click=_remove)

@@ -1,4 +1,8 @@
-"""Altair charts: a coup timeline, status Gantt charts and an events histogram with a brush."""
+"""Altair charts: a coup timeline, status Gantt charts and an events histogram with a brush.
+
+Each chart carries its language's d3 locale, so time axes name months in that language and
+counts are grouped its way.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import cast
 import altair as alt
 import pandas as pd
 
-from geo.i18n import Translate, english
+from geo.i18n import Translate, english, vega_locale
 from geo.vocabulary import EVENT_CATEGORIES, OKABE_ITO
 
 BRUSH = "brush"
@@ -24,7 +28,7 @@ def _rule(day: date, label: str) -> alt.LayerChart:
 
 
 def coup_timeline(coups: pd.DataFrame, names: Mapping[str, str], as_of: date,
-                  tr: Translate = english) -> alt.LayerChart:
+                  tr: Translate = english, lang: str = "en") -> alt.LayerChart:
     """One row per country, a mark per coup (filled: successful, hollow: failed), rule at as-of."""
     ok, failed = tr("Successful"), tr("Failed or foiled")
     data = coups.assign(country=coups["iso3"].map(names),
@@ -48,11 +52,11 @@ def coup_timeline(coups: pd.DataFrame, names: Mapping[str, str], as_of: date,
     )
     label = tr("as of {date}").format(date=f"{as_of:%Y-%m-%d}")
     return cast(alt.LayerChart, (points + _rule(as_of, label)).properties(
-        height=alt.Step(26), width="container"))
+        height=alt.Step(26), width="container").configure(locale=vega_locale(lang)))
 
 
 def status_gantt(intervals: pd.DataFrame, colours: Mapping[str, str],
-                 as_of: date, tr: Translate = english) -> alt.LayerChart:
+                 as_of: date, tr: Translate = english, lang: str = "en") -> alt.LayerChart:
     """Bars from start to end per country, coloured by status, with a rule at the as-of date."""
     bars = alt.Chart(intervals).mark_bar(height=14).encode(
         x=alt.X("start:T", title=tr("Date")), x2="end:T",
@@ -66,7 +70,7 @@ def status_gantt(intervals: pd.DataFrame, colours: Mapping[str, str],
     )
     label = tr("as of {date}").format(date=f"{as_of:%Y-%m-%d}")
     return cast(alt.LayerChart, (bars + _rule(as_of, label)).properties(
-        height=alt.Step(22), width="container"))
+        height=alt.Step(22), width="container").configure(locale=vega_locale(lang)))
 
 
 def weekly_counts(events: pd.DataFrame, tr: Translate = english) -> pd.DataFrame:
@@ -78,7 +82,7 @@ def weekly_counts(events: pd.DataFrame, tr: Translate = english) -> pd.DataFrame
     return out.assign(category_label=out["category"].map(labels))
 
 
-def events_histogram(events: pd.DataFrame, tr: Translate = english) -> alt.Chart:
+def events_histogram(events: pd.DataFrame, tr: Translate = english, lang: str = "en") -> alt.Chart:
     """Events per week, stacked by category; dragging across it selects a range of weeks."""
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
     chart = alt.Chart(weekly_counts(events, tr)).mark_bar().encode(
@@ -91,7 +95,7 @@ def events_histogram(events: pd.DataFrame, tr: Translate = english) -> alt.Chart
                  alt.Tooltip("category_label:N", title=tr("category")),
                  alt.Tooltip("events:Q", title=tr("events"))],
     ).add_params(brush).properties(height=160, width="container")
-    return cast(alt.Chart, chart)
+    return cast(alt.Chart, chart.configure(locale=vega_locale(lang)))
 
 
 def brushed_window(selection: Mapping[str, object]) -> tuple[pd.Timestamp, pd.Timestamp] | None:

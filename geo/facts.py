@@ -7,15 +7,23 @@ maintainer can fix the data and a user sees which file is wrong instead of a tra
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.vocabulary import DIMENSIONS, EVENT_CATEGORIES, OUTCOMES, REGIONS, UN_VOTES
+from geo.i18n import Translate, english
+from geo.vocabulary import (
+    DIMENSIONS,
+    EVENT_CATEGORIES,
+    OUTCOMES,
+    REGIONS,
+    UN_VOTES,
+    UPLOAD_CATEGORY,
+)
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -99,6 +107,8 @@ COUP_COLUMNS = (
     _text("summary"),
     Column("sources", _sources),
     Column("summary_fr", None, required=False, optional_column=True),
+    Column("ousted_fr", None, required=False, optional_column=True),
+    Column("installed_fr", None, required=False, optional_column=True),
 )
 STATUS_COLUMNS = (
     Column("iso3", _pattern(ISO3, "an ISO 3166-1 alpha-3 code")),
@@ -108,6 +118,7 @@ STATUS_COLUMNS = (
     Column("end", _date, required=False),
     Column("sources", _sources),
     _text("note", required=False),
+    Column("note_fr", None, required=False, optional_column=True),
 )
 EVENT_COLUMNS = (
     Column("id", _pattern(EVENT_ID, "a lower-case slug")),
@@ -122,6 +133,7 @@ EVENT_COLUMNS = (
     Column("sources", _sources),
     Column("title_fr", None, required=False, optional_column=True),
     Column("summary_fr", None, required=False, optional_column=True),
+    Column("place_fr", None, required=False, optional_column=True),
 )
 UN_VOTE_COLUMNS = (
     Column("resolution", _pattern(re.compile(r"^ES-\d+/\d+$"), "a resolution number like ES-11/1")),
@@ -131,6 +143,8 @@ UN_VOTE_COLUMNS = (
     Column("vote", _choice(tuple(UN_VOTES))),
     Column("sources", _sources),
     _text("note", required=False),
+    Column("title_fr", None, required=False, optional_column=True),
+    Column("note_fr", None, required=False, optional_column=True),
 )
 
 
@@ -352,3 +366,39 @@ def name_column(lang: str) -> str:
 def country_names(facts: Facts, lang: str = "en") -> dict[str, str]:
     """ISO3 -> the country's name in English or French (from borders.geojson)."""
     return dict(zip(facts.borders["iso3"], facts.borders[name_column(lang)], strict=True))
+
+
+class Localised(NamedTuple):
+    title: str
+    summary: str
+    place: str
+    fallback: str  # '(in English)' when the title and summary are shown in English, else ''
+
+
+def localised(row: Mapping[Hashable, object], lang: str, tr: Translate = english) -> Localised:
+    """An event's title, summary and place in `lang`, and a note when they fall back to English.
+
+    The user's own events are shown as written, with no note.
+    """
+    place = str(row["place"])
+    if lang == "fr" and row.get("category") != UPLOAD_CATEGORY:
+        place = str(row.get("place_fr") or "") or place
+        title_fr, summary_fr = str(row.get("title_fr") or ""), str(row.get("summary_fr") or "")
+        if title_fr and summary_fr:
+            return Localised(title_fr, summary_fr, place, "")
+        return Localised(str(row["title"]), str(row["summary"]), place, tr("(in English)"))
+    return Localised(str(row["title"]), str(row["summary"]), place, "")
+
+
+def in_language(frame: pd.DataFrame, column: str, lang: str,
+                tr: Translate = english) -> pd.Series:
+    """A text column in `lang`: in French, the `<column>_fr` twin where it is filled in, else the
+    English text marked '(in English)'. Empty stays empty."""
+    text = frame[column].fillna("").astype(str)
+    if lang != "fr":
+        return text
+    twin = f"{column}_fr"
+    french = (frame[twin].fillna("").astype(str) if twin in frame.columns
+              else pd.Series("", index=frame.index, dtype=str))
+    marked = text.where(text == "", text + " " + tr("(in English)"))
+    return french.where(french != "", marked)

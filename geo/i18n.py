@@ -13,9 +13,10 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date
+from babel.dates import format_date, get_day_names, get_month_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 LANGS = ("en", "fr")
 LANG_NAMES = {"en": "English", "fr": "Français"}
@@ -60,3 +61,32 @@ def long_date(day: date, lang: str) -> str:
 def short_date(day: date, lang: str) -> str:
     """'10 Sep 2023' / '10 sept. 2023'."""
     return format_date(day, "d MMM y", locale=lang if lang in LANGS else "en")
+
+
+def number(value: int | float, lang: str) -> str:
+    """'49,700' / '49 700' (a narrow no-break space groups thousands in French)."""
+    return format_decimal(value, locale=lang if lang in LANGS else "en")
+
+
+@cache
+def vega_locale(lang: str) -> dict[str, object]:
+    """The d3 number and time locale of a language, built from Babel's CLDR data, for charts:
+    French month names on time axes ('janv. 2023') and French digit grouping on counts."""
+    loc = lang if lang in LANGS else "en"
+
+    def names(get: Callable[..., object], width: str, keys: list[int]) -> list[str]:
+        table = get(width, locale=loc)
+        return [str(table[k]) for k in keys]  # type: ignore[index]
+
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # d3 starts weeks on Sunday, Babel numbers Monday 0
+
+    return {
+        "number": {"decimal": get_decimal_symbol(loc), "thousands": get_group_symbol(loc),
+                   "grouping": [3], "currency": ["", ""]},
+        "time": {"dateTime": "%x, %X", "date": "%Y-%m-%d", "time": "%H:%M:%S",
+                 "periods": ["AM", "PM"],
+                 "days": names(get_day_names, "wide", sunday_first),
+                 "shortDays": names(get_day_names, "abbreviated", sunday_first),
+                 "months": names(get_month_names, "wide", list(range(1, 13))),
+                 "shortMonths": names(get_month_names, "abbreviated", list(range(1, 13)))},
+    }

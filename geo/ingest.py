@@ -25,6 +25,7 @@ import pandas as pd
 import shapely
 
 from geo.facts import DataError, load_borders
+from geo.i18n import N_, Translate, english
 from geo.vocabulary import UPLOAD_CATEGORY
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -33,6 +34,8 @@ NEAR_DEG = 0.25  # a point this close to its country (about 25 km) still counts 
 # Our fields, and the columns that fill them in each known format.
 FIELDS = ("id", "date", "lat", "lon", "country", "place", "kind", "summary", "sources")
 REQUIRED = ("date", "lat", "lon", "country")
+REQUIRED_NAMES = {"date": N_("date"), "lat": N_("latitude"), "lon": N_("longitude"),
+                  "country": N_("country")}
 FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
     "acled": {"id": ("event_id_cnty",), "date": ("event_date",), "lat": ("latitude",),
               "lon": ("longitude",), "country": ("iso", "country"), "place": ("location",),
@@ -104,19 +107,20 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "Latin-1"
 
 
-def read_table(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
+def read_table(data: bytes, name: str, tr: Translate = english) -> tuple[pd.DataFrame, list[str]]:
     """A file's rows as text columns (CSV with , ; or tab, or GeoJSON points), and notes."""
     if not data.strip():
-        raise IngestError(f"{name} is empty.")
+        raise IngestError(tr("{name} is empty.").format(name=name))
     if len(data) > MAX_BYTES:
-        raise IngestError(f"{name} is {len(data) / 1e6:.0f} MB; the limit is "
-                          f"{MAX_BYTES / 1e6:.0f} MB.")
+        raise IngestError(tr("{name} is {size} MB; the limit is {limit} MB.").format(
+            name=name, size=f"{len(data) / 1e6:.0f}", limit=f"{MAX_BYTES / 1e6:.0f}"))
     if name.lower().endswith((".xlsx", ".xls")):
-        raise IngestError(f"{name}: Excel files are not read; save the sheet as CSV (UTF-8).")
+        raise IngestError(tr("{name}: Excel files are not read; save the sheet as CSV "
+                             "(UTF-8).").format(name=name))
     text, encoding = decode(data)
-    notes = [f"Encoding: {encoding}."]
+    notes = [tr("Encoding: {encoding}.").format(encoding=encoding)]
     if name.lower().endswith((".geojson", ".json")) or text.lstrip().startswith("{"):
-        return _geojson_rows(text, name), [*notes, "Read as GeoJSON."]
+        return _geojson_rows(text, name, tr), [*notes, tr("Read as GeoJSON.")]
     sample = text[:65536]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -127,24 +131,28 @@ def read_table(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                             skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise IngestError(f"{name} is not a readable table: {exc}") from exc
+        raise IngestError(tr("{name} is not a readable table: {error}").format(
+            name=name, error=exc)) from exc
     if frame.shape[1] < 3:
-        raise IngestError(f"{name} does not look like a table of events (found "
-                          f"{frame.shape[1]} column(s); need at least date, latitude, "
-                          "longitude and country).")
+        raise IngestError(tr("{name} does not look like a table of events (found {count} "
+                             "column(s); need at least date, latitude, longitude and "
+                             "country).").format(name=name, count=frame.shape[1]))
     frame.columns = [str(c).strip() for c in frame.columns]
-    names = {",": "comma", ";": "semicolon", "\t": "tab"}
-    return frame, [*notes, f"Separator: {names.get(sep, repr(sep))}."]
+    names = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab")}
+    separator = tr(names[sep]) if sep in names else repr(sep)
+    return frame, [*notes, tr("Separator: {separator}.").format(separator=separator)]
 
 
-def _geojson_rows(text: str, name: str) -> pd.DataFrame:
+def _geojson_rows(text: str, name: str, tr: Translate = english) -> pd.DataFrame:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise IngestError(f"{name} is not valid JSON: {exc.msg} (line {exc.lineno}).") from exc
+        raise IngestError(tr("{name} is not valid JSON: {error} (line {line}).").format(
+            name=name, error=exc.msg, line=exc.lineno)) from exc
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list) or not features:
-        raise IngestError(f"{name} is not a GeoJSON FeatureCollection with features.")
+        raise IngestError(tr("{name} is not a GeoJSON FeatureCollection with features.").format(
+            name=name))
     rows = []
     for feature in features:
         props = dict((feature or {}).get("properties") or {})
@@ -219,8 +227,9 @@ def country_codes(borders: gpd.GeoDataFrame) -> dict[str, str]:
 
 def ingest(frame: pd.DataFrame, mapping: Mapping[str, str], borders: gpd.GeoDataFrame,
            name: str = "upload", fmt: str = "mapped", taken_ids: frozenset[str] = frozenset(),
-           notes: tuple[str, ...] = ()) -> IngestReport:
-    """Validate every row; good rows become events (events.csv columns), bad rows keep reasons."""
+           notes: tuple[str, ...] = (), tr: Translate = english) -> IngestReport:
+    """Validate every row; good rows become events (events.csv columns), bad rows keep reasons
+    (in the language of `tr`)."""
     codes = country_codes(borders)
     shapes = borders.set_index("iso3").geometry
     seen: set[str] = set(taken_ids)
@@ -231,34 +240,40 @@ def ingest(frame: pd.DataFrame, mapping: Mapping[str, str], borders: gpd.GeoData
         return str(row.get(column, "")).strip() if column else ""
 
     for number, row in enumerate(frame.to_dict("records"), start=2):
-        reasons = [f"missing {fld}" for fld in REQUIRED if not cell(row, fld)]
+        reasons = [tr("missing {field}").format(field=tr(REQUIRED_NAMES[fld]))
+                   for fld in REQUIRED if not cell(row, fld)]
         day = parse_date(cell(row, "date")) if cell(row, "date") else None
         if cell(row, "date") and day is None:
-            reasons.append(f"unparseable date {cell(row, 'date')!r} (use YYYY-MM-DD, "
-                           "DD/MM/YYYY or '31 January 2023')")
+            reasons.append(tr("unparseable date {value} (use YYYY-MM-DD, DD/MM/YYYY or "
+                              "'31 January 2023')").format(value=repr(cell(row, "date"))))
         lat, lon = _number(cell(row, "lat")), _number(cell(row, "lon"))
         if cell(row, "lat") and lat is None:
-            reasons.append(f"latitude {cell(row, 'lat')!r} is not a number")
+            reasons.append(tr("latitude {value} is not a number").format(
+                value=repr(cell(row, "lat"))))
         if cell(row, "lon") and lon is None:
-            reasons.append(f"longitude {cell(row, 'lon')!r} is not a number")
+            reasons.append(tr("longitude {value} is not a number").format(
+                value=repr(cell(row, "lon"))))
         iso3 = codes.get(cell(row, "country").lower()) if cell(row, "country") else None
         if cell(row, "country") and iso3 is None:
-            reasons.append(f"country {cell(row, 'country')!r} is not one of the map's countries")
+            reasons.append(tr("country {value} is not one of the map's countries").format(
+                value=repr(cell(row, "country"))))
         if lat is not None and lon is not None:
             if lat == 0 and lon == 0:
-                reasons.append("coordinates are exactly 0,0 (a missing location?)")
+                reasons.append(tr("coordinates are exactly 0,0 (a missing location?)"))
             elif not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                reasons.append(f"coordinates {lat}, {lon} are out of range")
+                reasons.append(tr("coordinates {lat}, {lon} are out of range").format(
+                    lat=lat, lon=lon))
             elif iso3 is not None:
                 shape = shapes[iso3]
                 if shape.distance(shapely.Point(lon, lat)) > NEAR_DEG:
                     if shape.distance(shapely.Point(lat, lon)) <= NEAR_DEG:
-                        reasons.append("latitude and longitude look swapped")
+                        reasons.append(tr("latitude and longitude look swapped"))
                     else:
-                        reasons.append(f"point {lat}, {lon} is outside {iso3}")
+                        reasons.append(tr("point {lat}, {lon} is outside {country}").format(
+                            lat=lat, lon=lon, country=iso3))
         ident = cell(row, "id") or f"{name}-row-{number}"
         if ident in seen:
-            reasons.append(f"duplicate id {ident!r}")
+            reasons.append(tr("duplicate id {value}").format(value=repr(ident)))
         seen.add(ident)
         if reasons:
             rejected.append({"row": number, "reasons": "; ".join(reasons),
@@ -270,7 +285,7 @@ def ingest(frame: pd.DataFrame, mapping: Mapping[str, str], borders: gpd.GeoData
         assert day is not None and lat is not None and lon is not None and iso3 is not None
         loaded.append({"id": ident, "date": day, "lat": lat, "lon": lon, "iso3": iso3,
                        "place": cell(row, "place"), "category": UPLOAD_CATEGORY,
-                       "title": kind or "Event", "summary": cell(row, "summary"),
+                       "title": kind or tr("Event"), "summary": cell(row, "summary"),
                        "sources": cell(row, "sources"), "row": number})
     loaded_frame = pd.DataFrame(loaded, columns=["id", "date", "lat", "lon", "iso3", "place",
                                                  "category", "title", "summary", "sources", "row"])
@@ -281,16 +296,17 @@ def ingest(frame: pd.DataFrame, mapping: Mapping[str, str], borders: gpd.GeoData
 
 def ingest_bytes(data: bytes, name: str, borders: gpd.GeoDataFrame,
                  mapping: Mapping[str, str] | None = None,
-                 taken_ids: frozenset[str] = frozenset()) -> IngestReport:
+                 taken_ids: frozenset[str] = frozenset(), tr: Translate = english) -> IngestReport:
     """Read and validate a file; a known format is mapped automatically, else `mapping` is used."""
-    frame, notes = read_table(data, name)
+    frame, notes = read_table(data, name, tr)
     fmt = detect_format(list(frame.columns))
     if mapping is None:
         if fmt is None:
-            raise IngestError(f"{name}: the columns ({', '.join(frame.columns[:12])}) are not "
-                              "ACLED, UCDP GED or events.csv columns; map them by hand.")
+            raise IngestError(tr("{name}: the columns ({columns}) are not ACLED, UCDP GED or "
+                                 "events.csv columns; map them by hand.").format(
+                name=name, columns=", ".join(frame.columns[:12])))
         mapping = mapping_for(fmt, list(frame.columns))
-    return ingest(frame, mapping, borders, name, fmt or "mapped", taken_ids, tuple(notes))
+    return ingest(frame, mapping, borders, name, fmt or "mapped", taken_ids, tuple(notes), tr)
 
 
 def main(argv: list[str] | None = None) -> int:

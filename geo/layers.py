@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import math
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlparse
 
 import folium
@@ -21,7 +21,8 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.assets import use_local_assets
-from geo.i18n import N_, Translate, english
+from geo.facts import localised
+from geo.i18n import N_, Translate, english, number
 from geo.metrics import Metric, since_text
 from geo.vocabulary import (
     EVENT_CATEGORIES,
@@ -226,24 +227,10 @@ class EventMarkers(InertMacro):
         points = _spread(zip(events["lat"], events["lon"], strict=True))
         self.rows = []
         for r, (lat, lon) in zip(events.to_dict("records"), points, strict=True):
-            title, summary, fallback = localised(r, lang, tr)
+            text = localised(r, lang, tr)
             self.rows.append([round(lat, 4), round(lon, 4), codes.index(r["category"]),
-                              f"{r['date']:%Y-%m-%d}", title, str(r["place"]), summary,
-                              http_urls(str(r["sources"])), str(r["id"]), fallback])
-
-
-def localised(row: Mapping[Hashable, object], lang: str,
-              tr: Translate = english) -> tuple[str, str, str]:
-    """An event's title and summary in `lang`, and a note when they fall back to English.
-
-    The user's own events are shown as written, with no note.
-    """
-    if lang == "fr" and row.get("category") != UPLOAD_CATEGORY:
-        title_fr, summary_fr = str(row.get("title_fr") or ""), str(row.get("summary_fr") or "")
-        if title_fr and summary_fr:
-            return title_fr, summary_fr, ""
-        return str(row["title"]), str(row["summary"]), tr("(in English)")
-    return str(row["title"]), str(row["summary"]), ""
+                              f"{r['date']:%Y-%m-%d}", text.title, text.place, text.summary,
+                              http_urls(str(r["sources"])), str(r["id"]), text.fallback])
 
 
 def http_urls(sources: str) -> list[str]:
@@ -281,7 +268,7 @@ class AggregatedEvents(InertMacro):
       var cat = decode("{{ this.cat }}", Uint8Array);
       var scale = {{ this.scale }}, colours = {{ this.colours | tojson }},
           labels = {{ this.labels | tojson }}, cell = 44,
-          one = {{ this.one | tojson }}, many = {{ this.many | tojson }};
+          one = {{ this.one | tojson }}, many = {{ this.many | tojson }}, lang = {{ this.lang | tojson }};
       var renderer = L.canvas({padding: 0.3}), layer = L.layerGroup().addTo(map);
       (window.aggregatedEvents = window.aggregatedEvents || []).push({count: lat.length, layer: layer});
       function redraw() {
@@ -299,11 +286,11 @@ class AggregatedEvents(InertMacro):
         cells.forEach(function (c) {
           var top = c.cats.indexOf(Math.max.apply(null, c.cats));
           var lines = [];
-          c.cats.forEach(function (n, k) { if (n) lines.push(labels[k] + ": " + n); });
+          c.cats.forEach(function (n, k) { if (n) lines.push(labels[k] + ": " + n.toLocaleString(lang)); });
           L.circleMarker([c.lat / c.n, c.lon / c.n], {
             renderer: renderer, radius: c.n === 1 ? 5 : Math.min(26, 6 + 3 * Math.log2(c.n)),
             color: "#222", weight: 1, fillColor: colours[top], fillOpacity: 0.85
-          }).bindTooltip("<b>" + c.n + " " + (c.n === 1 ? one : many) + "</b><br>" +
+          }).bindTooltip("<b>" + c.n.toLocaleString(lang) + " " + (c.n === 1 ? one : many) + "</b><br>" +
                          lines.join("<br>")).addTo(layer);
         });
       }
@@ -315,9 +302,10 @@ class AggregatedEvents(InertMacro):
 
     def __init__(self, events: pd.DataFrame,
                  palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                 tr: Translate = english) -> None:
+                 tr: Translate = english, lang: str = "en") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "AggregatedEvents"
+        self.lang = lang  # counts are grouped the language's way ('1,234' / '1 234')
         codes = list(palette)
         self.scale = COORD_SCALE
         self.lat = _b64(np.round(events["lat"].to_numpy() * COORD_SCALE).astype("<i2"))
@@ -334,7 +322,7 @@ def events_on_map(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] =
     """Markers with popups for up to DETAIL_LIMIT events; counts per cell beyond that."""
     if len(events) <= DETAIL_LIMIT:
         return EventMarkers(events, palette, tr, lang)
-    return AggregatedEvents(events, palette, tr)
+    return AggregatedEvents(events, palette, tr, lang)
 
 
 class Badges(InertMacro):
@@ -423,8 +411,8 @@ class Legend(InertMacro):
 
 
 def legend_sections(metric: Metric | None, categories: Iterable[str], forces: bool,
-                    outline_label: str = "", uploaded: int = 0, tr: Translate = english
-                    ) -> list[tuple[str, list[tuple[str, str, str]]]]:
+                    outline_label: str = "", uploaded: int = 0, tr: Translate = english,
+                    lang: str = "en") -> list[tuple[str, list[tuple[str, str, str]]]]:
     """What the legend lists for the layers that are on (labels translated by `tr`)."""
     sections = []
     if metric is not None:
@@ -435,7 +423,7 @@ def legend_sections(metric: Metric | None, categories: Iterable[str], forces: bo
     cats = [("dot", EVENT_CATEGORIES[c][1], tr(EVENT_CATEGORIES[c][0])) for c in categories]
     if uploaded:
         label, colour = UPLOAD_PALETTE[UPLOAD_CATEGORY]
-        cats.append(("dot", colour, f"{tr(label)} ({uploaded:,})"))
+        cats.append(("dot", colour, f"{tr(label)} ({number(uploaded, lang)})"))
     if cats:
         sections.append((tr("Events"), cats))
     if forces:

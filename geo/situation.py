@@ -61,7 +61,7 @@ def situation_map(facts: Facts, view: ViewState,
     if forces:
         forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr).add_to(m)
     Legend(legend_sections(metric, categories, forces, uploaded=0 if mine is None else len(mine),
-                           tr=tr), tr("Legend")).add_to(m)
+                           tr=tr, lang=view.lang), tr("Legend")).add_to(m)
     return m
 
 
@@ -103,6 +103,6 @@ def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
     if uploaded is not None and len(uploaded):
         events_on_map(uploaded, UPLOAD_PALETTE, tr, lang).add_to(m)
     Legend(legend_sections(None, categories, False,
-                           uploaded=0 if uploaded is None else len(uploaded), tr=tr),
+                           uploaded=0 if uploaded is None else len(uploaded), tr=tr, lang=lang),
            tr("Legend")).add_to(m)
     return m

@@ -10,9 +10,8 @@ from datetime import date
 
 import pandas as pd
 
-from geo.facts import Facts, country_names
+from geo.facts import Facts, country_names, in_language, localised
 from geo.i18n import N_, Translate, english
-from geo.layers import localised
 from geo.timeline import coups_until, events_in_view, headline_on, status_on
 from geo.viewstate import ViewState
 from geo.vocabulary import EVENT_CATEGORIES, UN_VOTES, UPLOAD_CATEGORY, VALUE_LABELS
@@ -66,10 +65,10 @@ def event_rows(facts: Facts, shown: pd.DataFrame, tr: Translate = english,
     table = pd.DataFrame({
         "date": shown["date"].dt.strftime("%Y-%m-%d"),
         "country": shown["iso3"].map(country_names(facts, lang)),
-        "place": shown["place"],
+        "place": [t.place for t in texts],
         "category": [tr(CATEGORY_LABELS.get(str(c), str(c))) for c in shown["category"]],
-        "title": [f"{title} {note}".strip() for title, _, note in texts],
-        "summary": [summary for _, summary, _ in texts],
+        "title": [f"{t.title} {t.fallback}".strip() for t in texts],
+        "summary": [t.summary for t in texts],
         "sources": shown["sources"],
     })
     return _explode_sources(table)
@@ -85,7 +84,7 @@ def sources_table(facts: Facts, day: date, tr: Translate = english,
                                                             strict=True)],
         "since": now["start"].dt.strftime("%Y-%m-%d"),
         "until": now["end"].dt.strftime("%Y-%m-%d").fillna(""),
-        "note": now["note"],
+        "note": in_language(now, "note", lang, tr),
         "sources": now["sources"],
     })
     return _explode_sources(table)
@@ -102,15 +101,16 @@ def coup_table(facts: Facts, day: date | None, countries: tuple[str, ...] = (),
         "date": coups["date"].dt.strftime("%Y-%m-%d"),
         "country": coups["iso3"].map(country_names(facts, lang)),
         "outcome": coups["outcome"].map(lambda o: tr(OUTCOME_LABELS[o])),
-        "ousted": coups["ousted"],
-        "installed": coups["installed"],
-        "summary": coups["summary"],
+        "ousted": in_language(coups, "ousted", lang, tr),
+        "installed": in_language(coups, "installed", lang, tr),
+        "summary": in_language(coups, "summary", lang, tr),
         "sources": coups["sources"],
     })
     return _explode_sources(table)
 
 
-def status_history(facts: Facts, iso3: str, tr: Translate = english) -> pd.DataFrame:
+def status_history(facts: Facts, iso3: str, tr: Translate = english,
+                   lang: str = "en") -> pd.DataFrame:
     """Every status interval of one country, oldest first, one row per (interval, source)."""
     rows = facts.status[facts.status["iso3"] == iso3].sort_values(["start", "dimension"])
     table = pd.DataFrame({
@@ -118,7 +118,7 @@ def status_history(facts: Facts, iso3: str, tr: Translate = english) -> pd.DataF
         "until": rows["end"].dt.strftime("%Y-%m-%d").fillna(""),
         "status": [tr(VALUE_LABELS[(d, v)]) for d, v in zip(rows["dimension"], rows["value"],
                                                             strict=True)],
-        "note": rows["note"],
+        "note": in_language(rows, "note", lang, tr),
         "sources": rows["sources"],
     })
     return _explode_sources(table)
@@ -134,7 +134,7 @@ def un_vote_table(facts: Facts, resolution: str, countries: tuple[str, ...] = ()
         "country": votes["iso3"].map(country_names(facts, lang)),
         "vote": votes["vote"].map(lambda v: tr(UN_VOTES[v][0])),
         "date": votes["date"].dt.strftime("%Y-%m-%d"),
-        "note": votes["note"],
+        "note": in_language(votes, "note", lang, tr),
         "sources": votes["sources"],
     }).sort_values("country")
     return _explode_sources(table)

@@ -6,7 +6,7 @@ from app.page import show_map, start_page, table
 from app.state import dimension_control
 from geo.alignments import UN_PREFIX, alignment_choices, alignment_classes, status_intervals
 from geo.charts import status_gantt
-from geo.facts import country_names
+from geo.facts import country_names, in_language
 from geo.i18n import long_date
 from geo.situation import alignment_map
 from geo.tables import un_vote_table
@@ -22,6 +22,10 @@ metric, classes = alignment_classes(view.dimension, facts, view.as_of, tr)
 if view.dimension.startswith(UN_PREFIX):
     resolution = view.dimension.removeprefix(UN_PREFIX)
     st.subheader(tr("How each country voted on {resolution}").format(resolution=resolution))
+    votes = facts.un_votes[facts.un_votes["resolution"] == resolution]
+    if len(votes):
+        st.caption(tr("Resolution {resolution} of the UN General Assembly: {title}").format(
+            resolution=resolution, title=in_language(votes.head(1), "title", view.lang, tr).iloc[0]))
     table(un_vote_table(facts, resolution, view.countries, tr, view.lang), tr)
 else:
     st.subheader(tr("{alignment}: each country's periods").format(alignment=tr(metric.title)))
@@ -32,7 +36,7 @@ else:
     else:
         colours = {tr(c.label): c.colour for c in metric.classes
                    if tr(c.label) in set(intervals["status"])}
-        st.altair_chart(status_gantt(intervals, colours, view.as_of, tr), width="stretch")
+        st.altair_chart(status_gantt(intervals, colours, view.as_of, tr, view.lang), width="stretch")
     st.caption(tr("Each bar runs from the first day a status held to the first day it no longer "
                   "did; bars reaching the right edge still held on the curation date."))
     by_country = classes.assign(country=classes["iso3"].map(country_names(facts, view.lang)))

@@ -30,7 +30,7 @@ show_map(coups_map(facts, view), "coups_map", returned=("last_active_drawing",),
 
 st.subheader(tr("Timeline"))
 shown = facts.coups[facts.coups["iso3"].isin(view.countries)] if view.countries else facts.coups
-st.altair_chart(coup_timeline(shown, names, view.as_of, tr), width="stretch")
+st.altair_chart(coup_timeline(shown, names, view.as_of, tr, view.lang), width="stretch")
 
 st.subheader(tr("Coups and attempts up to the as-of date"))
 table(coup_table(facts, view.as_of, view.countries, tr, view.lang), tr)
@@ -41,4 +41,4 @@ if not view.countries:
 for iso3 in view.countries:
     st.markdown(f"#### {names.get(iso3, iso3)}")
     table(coup_table(facts, None, (iso3,), tr, view.lang), tr)
-    table(status_history(facts, iso3, tr), tr)
+    table(status_history(facts, iso3, tr, view.lang), tr)

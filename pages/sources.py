@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app.data import sources_text
+from app.data import sources_file, sources_text
 from app.page import start_page, table
 from app.state import uploaded_events
 from geo.catalogue import data_files
@@ -19,8 +19,9 @@ st.markdown(tr("Facts curated up to **{date}**. Every row cites the sources it w
                "against; summaries are the project's own words.").format(date=curated))
 table(pd.DataFrame([{"file": f.name, "holds": tr(f.holds), "license": tr(f.license),
                      "rows": f.rows, "curated": curated} for f in data_files(facts)]), tr)
-with st.expander(tr("Provenance (data/SOURCES.md, in English)")):
-    st.markdown(sources_text())
+with st.expander(tr("Provenance of the data ({file})").format(
+        file=f"data/{sources_file(view.lang).name}")):
+    st.markdown(sources_text(view.lang))
 
 st.subheader(tr("Download the current view"))
 shown = events_in_view(facts.events, view.window, view.categories, view.countries)

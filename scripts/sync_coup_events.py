@@ -11,7 +11,7 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 COLUMNS = ["id", "date", "lat", "lon", "iso3", "place", "category", "title", "summary", "sources",
-           "title_fr", "summary_fr"]
+           "title_fr", "summary_fr", "place_fr"]
 CAPITALS = {  # iso3 -> (place, lat, lon)
     "BEN": ("Cotonou", 6.3703, 2.3912), "BFA": ("Ouagadougou", 12.3714, -1.5197),
     "CAF": ("Bangui", 4.3947, 18.5582), "CIV": ("Abidjan", 5.3600, -4.0083),
@@ -27,6 +27,7 @@ CAPITALS = {  # iso3 -> (place, lat, lon)
     "SLE": ("Freetown", 8.4657, -13.2317), "TCD": ("N'Djamena", 12.1348, 15.0557),
     "TGO": ("Lomé", 6.1725, 1.2314),
 }
+CAPITALS_FR = {"DZA": "Alger", "LBY": "Tripoli", "MAR": "Rabat"}  # where French differs (or is checked)
 IN_FR = {"BEN": "au Bénin", "BFA": "au Burkina Faso", "GAB": "au Gabon", "GIN": "en Guinée",
          "GMB": "en Gambie", "GNB": "en Guinée-Bissau", "MLI": "au Mali", "NER": "au Niger",
          "NGA": "au Nigeria", "SDN": "au Soudan", "SLE": "en Sierra Leone", "TCD": "au Tchad",
@@ -50,7 +51,8 @@ def coup_event(coup: dict[str, str]) -> dict[str, str]:
     return {"id": f"{coup['id']}-coup", "date": coup["date"], "lat": f"{lat:.4f}",
             "lon": f"{lon:.4f}", "iso3": coup["iso3"], "place": place, "category": category,
             "title": title, "summary": coup["summary"], "sources": coup["sources"],
-            "title_fr": title_fr, "summary_fr": coup.get("summary_fr") or ""}
+            "title_fr": title_fr, "summary_fr": coup.get("summary_fr") or "",
+            "place_fr": CAPITALS_FR.get(coup["iso3"], place)}
 
 
 def main() -> None:

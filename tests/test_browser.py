@@ -318,7 +318,8 @@ def test_a_50000_row_acled_file_loads_with_every_row_accounted_for(server, page,
                           f"a => a.count === {n - bad})", 60, "the aggregated upload on the map")
     # every good row is in the map's aggregates: the cells' tooltips add up to all of them
     total = frame.evaluate("""() => { let t = 0; window.aggregatedEvents.at(-1).layer.eachLayer(
-        m => { t += parseInt(m.getTooltip().getContent().match(/<b>(\\d+)/)[1]); }); return t; }""")
+        m => { t += parseInt(m.getTooltip().getContent().match(/<b>([\\d,]+)/)[1].replaceAll(",", "")); });
+        return t; }""")  # counts are shown grouped: '1,234' in English
     assert total == n - bad
 
 

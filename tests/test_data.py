@@ -178,8 +178,30 @@ def test_un_votes_cover_every_country_for_every_resolution(facts):
 
 
 def test_every_event_and_coup_has_french_text(facts):
-    for column in ("title_fr", "summary_fr"):
+    for column in ("title_fr", "summary_fr", "place_fr"):
         assert (facts.events[column].str.len() > 0).all(), column
         assert not facts.events[column].str.contains("<").any()
     assert (facts.coups["summary_fr"].str.len() > 0).all()
     assert facts.events["summary_fr"].str.len().max() <= 300
+
+
+@pytest.mark.parametrize(("table", "column"), [
+    ("coups", "ousted"), ("coups", "installed"), ("status", "note"), ("un_votes", "note"),
+    ("un_votes", "title")])
+def test_every_text_shown_in_a_table_has_its_french(facts, table, column):
+    """A French reader meets no English in the bundled data: each filled-in text has its twin."""
+    frame = getattr(facts, table)
+    english, french = frame[column].fillna(""), frame[f"{column}_fr"].fillna("")
+    missing = frame[(english != "") & (french == "")]
+    assert missing.empty, missing.head()
+    assert (french[english == ""] == "").all()  # no French without the English it translates
+
+
+def test_the_french_provenance_notes_match_the_english():
+    """SOURCES.fr.md translates SOURCES.md: same dates, same code and file names, same headings."""
+    import re
+
+    en, fr = ((DATA / name).read_text(encoding="utf-8") for name in ("SOURCES.md", "SOURCES.fr.md"))
+    for pattern in (r"\d{4}-\d{2}-\d{2}", r"`[^`]+`", r"https?://\S+"):
+        assert sorted(re.findall(pattern, en)) == sorted(re.findall(pattern, fr)), pattern
+    assert [len(h) for h in re.findall(r"^#+", en, re.M)] == [len(h) for h in re.findall(r"^#+", fr, re.M)]

@@ -86,3 +86,65 @@ def test_every_page_in_french_meets_no_english(page, data_dir, monkeypatch, cata
     leftovers = [t for t in texts if t in english or any(f'"{e}"' in t for e in english)]
     assert leftovers == [], leftovers
     assert at.query_params["lang"] == "fr"
+
+
+@pytest.mark.parametrize(("page", "params"), [
+    ("pages/situation_map.py", {}), ("pages/coups.py", {"iso3": "NER"}),
+    ("pages/alignments.py", {"dim": "un:ES-11/3"}), ("pages/alignments.py", {}),
+    ("pages/events.py", {})])
+def test_the_bundled_facts_read_in_french(page, params, monkeypatch):
+    """On the bundled data, every table in French shows French text: no '(en anglais)' fallback."""
+    monkeypatch.delenv("COUPBELT_DATA_DIR", raising=False)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in {"lang": "fr", "date": "2023-09-10", "from": "2020-01-01", **params}.items():
+        at.query_params[key] = value
+    at.session_state["situation_events"] = at.session_state["situation_status"] = True
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    frames = [df.value for df in at.dataframe]
+    assert frames and all(len(f) for f in frames)
+    marked = [(c, v) for f in frames for c in f.columns if f[c].dtype != "int64"
+              for v in f[c].astype(str) if "(en anglais)" in v]
+    assert marked == [], marked[:5]
+    texts = " ".join(c.value for c in at.caption)
+    assert "(en anglais)" not in texts
+    if params.get("dim"):
+        assert "Suspension du droit de la Fédération de Russie" in texts
+
+
+def test_text_falls_back_to_english_visibly_and_numbers_group_the_french_way():
+    import pandas as pd
+
+    from geo.facts import in_language
+    from geo.i18n import number
+    from geo.layers import legend_sections
+
+    frame = pd.DataFrame({"note": ["Troops left.", "Kept.", ""], "note_fr": ["Les troupes sont parties.", "", ""]})
+    tr = translator("fr")
+    assert list(in_language(frame, "note", "fr", tr)) == [
+        "Les troupes sont parties.", "Kept. (en anglais)", ""]
+    assert list(in_language(frame, "note", "en", tr)) == ["Troops left.", "Kept.", ""]
+    assert in_language(frame.drop(columns="note_fr"), "note", "fr", tr).iloc[0] == "Troops left. (en anglais)"
+    assert number(49700, "fr") == "49\u202f700" and number(49700, "en") == "49,700"
+    (section,) = legend_sections(None, (), False, uploaded=49700, tr=tr, lang="fr")
+    assert section[1][-1][2] == "Vos événements (49\u202f700)"
+
+
+def test_charts_name_months_and_group_counts_in_the_page_language():
+
+    import pandas as pd
+
+    from geo.charts import events_histogram
+
+    events = pd.DataFrame({"date": pd.to_datetime(["2023-01-02", "2023-02-06"]),
+                           "category": ["protest", "coup"]})
+    spec = events_histogram(events, translator("fr"), "fr").to_dict()
+    locale = spec["config"]["locale"]
+    assert locale["time"]["shortMonths"][:2] == ["janv.", "févr."]
+    assert locale["time"]["days"][0] == "dimanche"  # d3 weeks start on Sunday
+    assert locale["number"] == {"decimal": ",", "thousands": "\u202f", "grouping": [3],
+                                "currency": ["", ""]}
+    assert events_histogram(events, translator("en"), "en").to_dict()["config"]["locale"][
+        "time"]["shortMonths"][0] == "Jan"

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.facts import load_borders
+from geo.i18n import translator
 from geo.ingest import (
     IngestError,
     detect_format,
@@ -63,6 +64,22 @@ def test_acled_rows_are_loaded_or_rejected_with_their_reasons(borders):
     assert "missing date" in reasons[10]
     assert "out of range" in reasons[11]
     assert report.summary() == "acled.csv: 10 rows read as acled; 2 loaded, 8 rejected."
+
+
+def test_reasons_and_messages_in_french(borders):
+    tr = translator("fr")
+    report = ingest_bytes(ACLED.encode(), "acled.csv", borders, tr=tr)
+    assert list(report.loaded["id"]) == ["MLI1", "NER1"]  # same verdicts in any language
+    reasons = dict(zip(report.rejected["row"], report.rejected["reasons"], strict=True))
+    assert "date illisible '2023-02-31'" in reasons[4]
+    assert "semblent inversées" in reasons[6]
+    assert "'MLI1' en double" in reasons[9]
+    assert "champ manquant : date" in reasons[10]
+    assert report.notes == ("Encodage : UTF-8.", "Séparateur : virgule.")
+    with pytest.raises(IngestError, match="vide"):
+        read_table(b"  ", "vide.csv", tr)
+    with pytest.raises(IngestError, match="enregistrez la feuille au format CSV"):
+        read_table(b"PK", "classeur.xlsx", tr)
 
 
 def test_ucdp_rows_map_their_columns(borders):
