@@ -155,6 +155,23 @@ EVENT_COUNT = """() => { let n = 0;
   return n; }"""
 
 
+def low_contrast_text(pg: Page) -> list[str]:
+    """Text below WCAG AA contrast, per axe-core's color-contrast rule, on the page and in the
+    map's iframe (where the legend, tooltips and badges are). Canvas text (charts) is not seen."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "rule", "values": ["color-contrast"]},
+               "resultTypes": ["violations"]}
+    targets: list[Page | Frame] = [pg]
+    element = pg.query_selector(MAP_FRAME)
+    if element is not None and element.content_frame() is not None:
+        targets.append(element.content_frame())
+    return [f"{node['target']}: {node['any'][0]['message']}"
+            for target in targets
+            for violation in Axe().run(target, options=options).response["violations"]
+            for node in violation["nodes"]]
+
+
 def test_map_draws_countries_markers_and_tooltips(server, page):
     pg, blocked = page
     frame = open_map(pg, f"{server}/?date=2023-09-10")
@@ -174,6 +191,7 @@ def test_map_draws_countries_markers_and_tooltips(server, page):
     tooltip = frame.wait_for_selector(".leaflet-tooltip", timeout=10_000)
     text = tooltip.inner_text()
     assert "Mali" in text and "Military rule" in text and "since 2020-08-18" in text
+    assert low_contrast_text(pg) == []  # with the tooltip open
     OUTPUT.mkdir(exist_ok=True)
     pg.screenshot(path=str(OUTPUT / "situation-2023-09-10.png"), full_page=False)
     assert not [u for u in blocked if "tile" not in u], blocked
@@ -368,9 +386,11 @@ def test_pages_work_on_a_phone(server, browser, path):
         assert 300 <= box["width"] <= 375 and box["height"] > 300  # fits the screen, usable
     # the page does not scroll sideways, and the sidebar (the controls) opens from its button
     assert pg.evaluate("() => document.documentElement.scrollWidth") <= 375
+    assert low_contrast_text(pg) == []
     OUTPUT.mkdir(exist_ok=True)
     pg.screenshot(path=str(OUTPUT / f"phone-{path or 'situation'}.png"))
     pg.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] '
                'button').first.click()
     pg.get_by_text("Événements entre").wait_for(timeout=10_000)
+    assert low_contrast_text(pg) == []  # the sidebar's labels and captions too
     context.close()
