@@ -195,12 +195,13 @@ def load_coups(path: Path) -> pd.DataFrame:
 
 
 def load_events(path: Path) -> pd.DataFrame:
-    """Dated events with a point each, `date` as Timestamp and `lat`/`lon` as floats."""
+    """Dated events with a point each, `date` as Timestamp and `lat`/`lon` as floats, oldest
+    first (file order within a day), so that filtering them keeps them in order."""
     frame = read_table(path, EVENT_COLUMNS)
     _unique(frame, path, "id")
     frame["date"] = pd.to_datetime(frame["date"])
     frame[["lat", "lon"]] = frame[["lat", "lon"]].astype(float)
-    return frame
+    return frame.sort_values("date", kind="stable", ignore_index=True)
 
 
 def load_status(path: Path) -> pd.DataFrame:

@@ -310,7 +310,7 @@ class AggregatedEvents(InertMacro):
         self.scale = COORD_SCALE
         self.lat = _b64(np.round(events["lat"].to_numpy() * COORD_SCALE).astype("<i2"))
         self.lon = _b64(np.round(events["lon"].to_numpy() * COORD_SCALE).astype("<i2"))
-        self.cat = _b64(events["category"].map(codes.index).to_numpy().astype("u1"))
+        self.cat = _b64(pd.Categorical(events["category"], categories=codes).codes.astype("u1"))
         self.colours = [palette[c][1] for c in codes]
         # Tooltips are HTML: the (translated) labels are escaped.
         self.labels = [esc(tr(palette[c][0])) for c in codes]

@@ -40,18 +40,31 @@ def status_on(status: pd.DataFrame, day: date) -> pd.DataFrame:
     return status[holds]
 
 
+def _in_window(events: pd.DataFrame, window: DateWindow) -> pd.Series:
+    start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
+    return (events["date"] >= start) & (events["date"] <= end)
+
+
+def _oldest_first(events: pd.DataFrame) -> pd.DataFrame:
+    # Loaded events are already in date order; sorting 100,000 rows again costs ~70 ms a rerun.
+    if events["date"].is_monotonic_increasing:
+        return events
+    return events.sort_values("date", kind="stable")
+
+
 def events_between(events: pd.DataFrame, window: DateWindow) -> pd.DataFrame:
     """Events dated within the window, both ends included, oldest first."""
-    start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
-    return events[(events["date"] >= start) & (events["date"] <= end)].sort_values("date")
+    return _oldest_first(events[_in_window(events, window)])
 
 
 def events_in_view(events: pd.DataFrame, window: DateWindow, categories: tuple[str, ...],
                    countries: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Events in the window, of the given categories, in the given countries (all when empty)."""
-    shown = events_between(events, window)
-    shown = shown[shown["category"].isin(categories)]
-    return shown[shown["iso3"].isin(countries)] if countries else shown
+    """Events in the window, of the given categories, in the given countries (all when empty),
+    oldest first. One combined filter: each partial selection would copy every column."""
+    keep = _in_window(events, window) & events["category"].isin(categories)
+    if countries:
+        keep &= events["iso3"].isin(countries)
+    return _oldest_first(events[keep])
 
 
 def coups_until(coups: pd.DataFrame, day: date) -> pd.DataFrame:
