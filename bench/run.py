@@ -11,9 +11,10 @@ window (the worst case):
 - bytes sent to the browser for the map (the map component's arguments);
 - for the dashboard: peak memory (VmHWM) of a `streamlit run` server process after a browser
   has loaded the page, and the browser's time from navigation to the map drawn (Playwright +
-  Debian Chromium, every non-local request blocked, a fresh browser context each load: nothing
-  cached; median of 5 loads after a first one that fills the server's data cache), and whether
-  pan and zoom send anything to the server (they must not: no rerun).
+  Debian Chromium, every non-local request blocked; median of 5 loads): on a first visit (a
+  fresh browser context each load, nothing cached, after one load that fills the server's data
+  cache) and on a return visit (same context: Streamlit's immutable assets come from the
+  browser cache), and whether pan and zoom send anything to the server (they must not).
 Each measurement runs in its own process, so caches and memory do not carry over; a reference
 run that exceeds --reference-timeout is stopped and reported as such.
 """
@@ -87,13 +88,23 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def measure_browser(env: dict[str, str]) -> dict[str, float]:
-    """Serve the dashboard, load it in Chromium, time the map, read the server's peak memory."""
-    from playwright.sync_api import sync_playwright
+APPS = {"dashboard": "dashboard.py", "floor": "bench/floor_app.py"}
+DRAWN = {  # when the map counts as drawn
+    "dashboard": "() => window.map_div && document.querySelectorAll('path.leaflet-interactive')"
+                 ".length >= 26 && (window.aggregatedEvents || "
+                 "document.querySelectorAll('path.leaflet-interactive').length > 26)",
+    "floor": "() => window.map_div && document.querySelectorAll('path.leaflet-interactive')"
+             ".length >= 1",
+}
+
+
+def measure_browser(env: dict[str, str], app: str = "dashboard") -> dict[str, float]:
+    """Serve the app, load it in Chromium, time the map, read the server's peak memory."""
+    from playwright.sync_api import BrowserContext, Page, sync_playwright
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", APPS[app], "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
@@ -110,41 +121,58 @@ def measure_browser(env: dict[str, str]) -> dict[str, float]:
         urllib.request.urlopen(f"{base}/", timeout=10).read()
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            draw = []
-            frames_after_zoom = 0
-            loads = 1 + WARM_LOADS  # the first load also fills the server's data cache
-            for attempt in range(loads):
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base)
-                           else r.abort())
-                sent: list[str] = []
+            sent: list[str] = []
 
-                def watch(ws, sent=sent):  # count what the page sends to the server
-                    ws.on("framesent", lambda frame: sent.append("x"))
-
-                page.on("websocket", watch)
+            def open_page(context: BrowserContext) -> tuple[Page, float]:
+                """Load the situation map in a new tab; seconds from navigation to map drawn."""
+                page = context.new_page()
+                page.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append("x")))
                 start = time.perf_counter()
                 page.goto(f"{base}/?from={WINDOW['from']}&to={WINDOW['to']}")
                 frame = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]',
                                                state="attached", timeout=120_000).content_frame()
                 assert frame is not None
-                frame.wait_for_function(
-                    "() => window.map_div && document.querySelectorAll('path.leaflet-interactive')"
-                    ".length >= 26 && (window.aggregatedEvents || "
-                    "document.querySelectorAll('path.leaflet-interactive').length > 26)",
-                    timeout=120_000, polling=50)
-                draw.append(time.perf_counter() - start)
-                if attempt == loads - 1:
-                    page.wait_for_timeout(1500)  # let the page settle, then pan and zoom
-                    before = len(sent)
-                    frame.evaluate("() => { map_div.setZoom(map_div.getZoom() + 1); "
-                                   "map_div.panBy([200, 100]); }")
-                    page.wait_for_timeout(1500)
-                    frames_after_zoom = len(sent) - before
+                frame.wait_for_function(DRAWN[app], timeout=120_000, polling=50)
+                return page, time.perf_counter() - start
+
+            def new_context() -> BrowserContext:
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base)
+                              else r.abort())
+                return context
+
+            # First visits: a fresh browser context (empty cache) for every load. The first
+            # load also fills the server's data cache and is reported apart.
+            first: list[float] = []
+            for _ in range(1 + WARM_LOADS):
+                context = new_context()
+                page, seconds = open_page(context)
+                first.append(seconds)
+                context.close()
+            # Return visits: one context, so Streamlit's immutable assets come from the cache.
+            context = new_context()
+            page, _ = open_page(context)
+            page.close()
+            again: list[float] = []
+            for _ in range(WARM_LOADS):
+                page, seconds = open_page(context)
+                again.append(seconds)
                 page.close()
+            page, _ = open_page(context)
+            page.wait_for_timeout(1500)  # let the page settle, then pan and zoom
+            before = len(sent)
+            frame = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]').content_frame()
+            assert frame is not None
+            frame.evaluate("() => { map_div.setZoom(map_div.getZoom() + 1); "
+                           "map_div.panBy([200, 100]); }")
+            page.wait_for_timeout(1500)
+            frames_after_zoom = len(sent) - before
+            context.close()
             browser.close()
-        return {"cold_draw_s": draw[0], "draw_s": statistics.median(draw[1:]),
-                "draw_min_s": min(draw[1:]), "draw_max_s": max(draw[1:]),
+        return {"cold_draw_s": first[0], "draw_s": statistics.median(first[1:]),
+                "draw_min_s": min(first[1:]), "draw_max_s": max(first[1:]),
+                "return_draw_s": statistics.median(again),
+                "return_min_s": min(again), "return_max_s": max(again),
                 "peak_mb": peak_rss_mb(server.pid),
                 "frames_on_pan_zoom": frames_after_zoom}
     finally:
@@ -176,7 +204,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.measure:
         kind, what = args.measure
-        result = (measure_browser(dict(os.environ)) if kind == "browser"
+        result = (measure_browser(dict(os.environ), what) if kind == "browser"
                   else measure_script(what, int(os.environ["BENCH_RUNS"])))
         print(json.dumps(result))
         return
@@ -213,10 +241,12 @@ def main() -> None:
         rows.append((label, ours, ref, web, args.reference_timeout))
         print(f"measured {label} ({time.perf_counter() - began:.0f} s so far)", file=sys.stderr)
 
+    floor = None if args.no_browser else child(["--measure", "browser", "floor"], dict(os.environ),
+                                               600)
     print("| data | rerun, dashboard | rerun, reference | speed-up | map payload, dashboard | "
-          "map payload, reference | server peak memory | map drawn in browser | "
-          "pan/zoom messages |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "map payload, reference | server peak memory | map drawn, first visit | "
+          "map drawn, return visit | pan/zoom messages |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for label, ours, ref, web, limit in rows:
         assert ours is not None
         ref_ms = (f"{ref['rerun_ms']:,.0f} ms" if ref
@@ -225,11 +255,18 @@ def main() -> None:
         ref_kb = f"{ref['payload_bytes'] / 1024:,.0f} KB" if ref else "—"
         mem = f"{web['peak_mb']:,.0f} MB" if web else "not measured"
         drawn = (f"{web['draw_s']:.2f} s ({web['draw_min_s']:.2f}–{web['draw_max_s']:.2f}; "
-                 f"first load {web['cold_draw_s']:.2f} s)" if web
-                 else "not measured")
+                 f"cold server {web['cold_draw_s']:.2f} s)" if web else "not measured")
+        again = (f"{web['return_draw_s']:.2f} s ({web['return_min_s']:.2f}–"
+                 f"{web['return_max_s']:.2f})" if web else "not measured")
         frames = f"{web['frames_on_pan_zoom']:.0f}" if web else "—"
         print(f"| {label} | {ours['rerun_ms']:,.0f} ms | {ref_ms} | {speed} | "
-              f"{ours['payload_bytes'] / 1024:,.0f} KB | {ref_kb} | {mem} | {drawn} | {frames} |")
+              f"{ours['payload_bytes'] / 1024:,.0f} KB | {ref_kb} | {mem} | {drawn} | {again} | "
+              f"{frames} |")
+    if floor is not None:
+        print(f"\nStreamlit's floor in this run (bench/floor_app.py: one small st_folium map and "
+              f"nothing else): map drawn {floor['draw_s']:.2f} s ({floor['draw_min_s']:.2f}–"
+              f"{floor['draw_max_s']:.2f}) on a first visit, {floor['return_draw_s']:.2f} s "
+              f"({floor['return_min_s']:.2f}–{floor['return_max_s']:.2f}) on a return visit.")
     print(f"\nwhole bench: {time.perf_counter() - began:.0f} s; runs per median: {args.runs}; "
           f"event window {WINDOW['from']} to {WINDOW['to']} (every event in view)")
 
