@@ -1,7 +1,7 @@
 """The benchmark: this dashboard against a straightforward reference app, side by side.
 
-    python bench/run.py                      # all sizes, about 8 minutes on 2 cores
-    python bench/run.py --sizes curated,1000 --runs 5 --no-browser   # the CI smoke test
+    python bench/run.py                      # all sizes, about 6-9 minutes on 2 cores
+    python bench/run.py --sizes curated --runs 1     # what the CI smoke test runs
 
 For each data size (the curated events, then seeded synthetic ACLED-like sets of 1,000, 10,000
 and 100,000 rows spread over West Africa's land) it measures, with every event inside the event
@@ -200,6 +200,8 @@ def main() -> None:
     parser.add_argument("--reference-timeout", type=float, default=280,
                         help="seconds allowed for the reference app at one size (all its runs)")
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--browser-sizes", default="curated,100000",
+                        help="sizes also loaded in Chromium (server memory, map drawn)")
     parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -237,7 +239,8 @@ def main() -> None:
             reference_stopped = ref is None
             if ref is not None:
                 last_ref = (events, ref["rerun_ms"])
-        web = None if args.no_browser else child(["--measure", "browser", "dashboard"], env, 600)
+        in_browser = not args.no_browser and size in args.browser_sizes.split(",")
+        web = child(["--measure", "browser", "dashboard"], env, 600) if in_browser else None
         rows.append((label, ours, ref, web, args.reference_timeout))
         print(f"measured {label} ({time.perf_counter() - began:.0f} s so far)", file=sys.stderr)
 
