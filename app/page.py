@@ -7,6 +7,7 @@ from collections.abc import Callable
 import folium
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
 from app.data import facts
@@ -17,11 +18,25 @@ from geo.i18n import Translate, translator
 from geo.viewstate import ViewState
 
 
+def _through_the_entry_point() -> None:
+    """Run this page through dashboard.py's navigation, even on a server's very first visit.
+
+    Streamlit treats an app with a pages/ folder as an old-style multipage app until the entry
+    point has called st.navigation once: a first visit to /coups on a fresh server would run the
+    page on its own, listed under its file name, in English. Say the app uses st.navigation and
+    rerun, so the entry point runs and resolves the same page.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def start_page() -> tuple[Facts, ViewState, Translate]:
     """Load the facts, report data problems and draw the shared sidebar; stop if nothing can show.
 
     Returns the facts, the view and the view's translate function.
     """
+    _through_the_entry_point()
     loaded = facts()
     lang = page_language()
     tr = translator(lang)

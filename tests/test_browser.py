@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -47,8 +48,9 @@ def wait_until(predicate, timeout: float, what: str):
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+@contextmanager
+def serve() -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free port; yields its base URL."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
@@ -75,6 +77,12 @@ def server() -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with serve() as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -394,3 +402,19 @@ def test_pages_work_on_a_phone(server, browser, path):
     pg.get_by_text("Événements entre").wait_for(timeout=10_000)
     assert low_contrast_text(pg) == []  # the sidebar's labels and captions too
     context.close()
+
+
+def test_a_shared_link_to_a_page_works_as_a_fresh_servers_first_visit(browser):
+    """Streamlit runs a pages/ file on its own (old-style multipage app) until the entry point
+    has run once; the first visitor of a restarted server must still get the app's navigation."""
+    with serve() as fresh:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = context.new_page()
+        pg.goto(f"{fresh}/coups?date=2023-09-10&lang=fr")
+        pg.get_by_role("heading", name="Coups d'État et tentatives depuis 2020, au 10 septembre 2023").wait_for(timeout=60_000)
+        nav = pg.locator('[data-testid="stSidebarNav"]')
+        wait_until(lambda: "Carte de situation" in nav.inner_text(), 30, "the app's own page list")
+        assert [t.strip() for t in nav.inner_text().split("\n") if t.strip()] == [
+            "Carte de situation", "Coups d'État", "Alignements", "Événements", "Sources et données"]
+        assert urlparse(pg.url).path == "/coups" and "lang=fr" in pg.url
+        context.close()
