@@ -11,10 +11,11 @@ window (the worst case):
 - bytes sent to the browser for the map (the map component's arguments);
 - for the dashboard: peak memory (VmHWM) of a `streamlit run` server process after a browser
   has loaded the page, and the browser's time from navigation to the map drawn (Playwright +
-  Debian Chromium, every non-local request blocked; median of 5 loads): on a first visit (a
-  fresh browser context each load, nothing cached, after one load that fills the server's data
-  cache) and on a return visit (same context: Streamlit's immutable assets come from the
-  browser cache), and whether pan and zoom send anything to the server (they must not).
+  Debian Chromium, every non-local request blocked, a fresh browser context each load; median
+  of 5 after one load that fills the server's data cache), next to Streamlit's floor measured
+  in the same rounds (bench/floor_app.py: one small st_folium map and nothing else, loaded
+  right after each dashboard load), and whether pan and zoom send anything to the server
+  (they must not: no rerun).
 Each measurement runs in its own process, so caches and memory do not carry over; a reference
 run that exceeds --reference-timeout is stopped and reported as such.
 """
@@ -98,10 +99,8 @@ DRAWN = {  # when the map counts as drawn
 }
 
 
-def measure_browser(env: dict[str, str], app: str = "dashboard") -> dict[str, float]:
-    """Serve the app, load it in Chromium, time the map, read the server's peak memory."""
-    from playwright.sync_api import BrowserContext, Page, sync_playwright
-
+def serve(app: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `streamlit run` for an app; return the process and its base URL once healthy."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", APPS[app], "--server.headless", "true",
@@ -109,22 +108,34 @@ def measure_browser(env: dict[str, str], app: str = "dashboard") -> dict[str, fl
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
+                break
+        except OSError:
+            time.sleep(0.1)
+    urllib.request.urlopen(f"{base}/", timeout=10).read()
+    return server, base
+
+
+def measure_browser(env: dict[str, str]) -> dict[str, float]:
+    """Load the dashboard and Streamlit's floor page in turns in Chromium; time each map, count
+    what pan and zoom send, and read the dashboard server's peak memory."""
+    from playwright.sync_api import Browser, Page, sync_playwright
+
+    servers = {app: serve(app, env) for app in APPS}
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        # Warm the server's cache first: the figure is a returning visitor's, not data loading.
-        urllib.request.urlopen(f"{base}/", timeout=10).read()
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             sent: list[str] = []
 
-            def open_page(context: BrowserContext) -> tuple[Page, float]:
-                """Load the situation map in a new tab; seconds from navigation to map drawn."""
+            def open_page(b: Browser, app: str) -> tuple[Page, float]:
+                """Load an app in a fresh browser context (empty cache): seconds to map drawn."""
+                base = servers[app][1]
+                context = b.new_context(viewport={"width": 1400, "height": 1000})
+                context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base)
+                              else r.abort())
                 page = context.new_page()
                 page.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append("x")))
                 start = time.perf_counter()
@@ -135,49 +146,37 @@ def measure_browser(env: dict[str, str], app: str = "dashboard") -> dict[str, fl
                 frame.wait_for_function(DRAWN[app], timeout=120_000, polling=50)
                 return page, time.perf_counter() - start
 
-            def new_context() -> BrowserContext:
-                context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base)
-                              else r.abort())
-                return context
-
-            # First visits: a fresh browser context (empty cache) for every load. The first
-            # load also fills the server's data cache and is reported apart.
-            first: list[float] = []
+            # Each round loads the dashboard, then the floor, so both see the machine as it is
+            # at that moment. Round 0 also fills the servers' data caches: reported apart.
+            times: dict[str, list[float]] = {app: [] for app in APPS}
             for _ in range(1 + WARM_LOADS):
-                context = new_context()
-                page, seconds = open_page(context)
-                first.append(seconds)
-                context.close()
-            # Return visits: one context, so Streamlit's immutable assets come from the cache.
-            context = new_context()
-            page, _ = open_page(context)
-            page.close()
-            again: list[float] = []
-            for _ in range(WARM_LOADS):
-                page, seconds = open_page(context)
-                again.append(seconds)
-                page.close()
-            page, _ = open_page(context)
+                for app in APPS:
+                    page, seconds = open_page(browser, app)
+                    times[app].append(seconds)
+                    page.context.close()
+            page, _ = open_page(browser, "dashboard")
             page.wait_for_timeout(1500)  # let the page settle, then pan and zoom
             before = len(sent)
-            frame = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]').content_frame()
+            map_frame = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]')
+            frame = map_frame.content_frame() if map_frame else None
             assert frame is not None
             frame.evaluate("() => { map_div.setZoom(map_div.getZoom() + 1); "
                            "map_div.panBy([200, 100]); }")
             page.wait_for_timeout(1500)
             frames_after_zoom = len(sent) - before
-            context.close()
+            page.context.close()
             browser.close()
-        return {"cold_draw_s": first[0], "draw_s": statistics.median(first[1:]),
-                "draw_min_s": min(first[1:]), "draw_max_s": max(first[1:]),
-                "return_draw_s": statistics.median(again),
-                "return_min_s": min(again), "return_max_s": max(again),
-                "peak_mb": peak_rss_mb(server.pid),
+        ours, floor = times["dashboard"][1:], times["floor"][1:]
+        return {"cold_draw_s": times["dashboard"][0], "draw_s": statistics.median(ours),
+                "draw_min_s": min(ours), "draw_max_s": max(ours),
+                "floor_s": statistics.median(floor), "floor_min_s": min(floor),
+                "floor_max_s": max(floor),
+                "peak_mb": peak_rss_mb(servers["dashboard"][0].pid),
                 "frames_on_pan_zoom": frames_after_zoom}
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+        for server, _ in servers.values():
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
 
 
 def child(args: list[str], env: dict[str, str], timeout: float) -> dict[str, float] | None:
@@ -206,7 +205,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.measure:
         kind, what = args.measure
-        result = (measure_browser(dict(os.environ), what) if kind == "browser"
+        result = (measure_browser(dict(os.environ)) if kind == "browser"
                   else measure_script(what, int(os.environ["BENCH_RUNS"])))
         print(json.dumps(result))
         return
@@ -244,11 +243,9 @@ def main() -> None:
         rows.append((label, ours, ref, web, args.reference_timeout))
         print(f"measured {label} ({time.perf_counter() - began:.0f} s so far)", file=sys.stderr)
 
-    floor = None if args.no_browser else child(["--measure", "browser", "floor"], dict(os.environ),
-                                               600)
     print("| data | rerun, dashboard | rerun, reference | speed-up | map payload, dashboard | "
-          "map payload, reference | server peak memory | map drawn, first visit | "
-          "map drawn, return visit | pan/zoom messages |")
+          "map payload, reference | server peak memory | map drawn in browser | "
+          "Streamlit floor, same rounds | pan/zoom messages |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for label, ours, ref, web, limit in rows:
         assert ours is not None
@@ -259,17 +256,12 @@ def main() -> None:
         mem = f"{web['peak_mb']:,.0f} MB" if web else "not measured"
         drawn = (f"{web['draw_s']:.2f} s ({web['draw_min_s']:.2f}–{web['draw_max_s']:.2f}; "
                  f"cold server {web['cold_draw_s']:.2f} s)" if web else "not measured")
-        again = (f"{web['return_draw_s']:.2f} s ({web['return_min_s']:.2f}–"
-                 f"{web['return_max_s']:.2f})" if web else "not measured")
+        again = (f"{web['floor_s']:.2f} s ({web['floor_min_s']:.2f}–{web['floor_max_s']:.2f})"
+                 if web else "not measured")
         frames = f"{web['frames_on_pan_zoom']:.0f}" if web else "—"
         print(f"| {label} | {ours['rerun_ms']:,.0f} ms | {ref_ms} | {speed} | "
               f"{ours['payload_bytes'] / 1024:,.0f} KB | {ref_kb} | {mem} | {drawn} | {again} | "
               f"{frames} |")
-    if floor is not None:
-        print(f"\nStreamlit's floor in this run (bench/floor_app.py: one small st_folium map and "
-              f"nothing else): map drawn {floor['draw_s']:.2f} s ({floor['draw_min_s']:.2f}–"
-              f"{floor['draw_max_s']:.2f}) on a first visit, {floor['return_draw_s']:.2f} s "
-              f"({floor['return_min_s']:.2f}–{floor['return_max_s']:.2f}) on a return visit.")
     print(f"\nwhole bench: {time.perf_counter() - began:.0f} s; runs per median: {args.runs}; "
           f"event window {WINDOW['from']} to {WINDOW['to']} (every event in view)")
 
