@@ -13,6 +13,7 @@ from streamlit_folium import st_folium
 from app.data import facts
 from app.state import page_language, set_countries, shared_view, url_warnings
 from geo.alignments import alignment_choices
+from geo.escape import links_only_for_web_urls
 from geo.facts import Facts, country_names
 from geo.i18n import Translate, translator
 from geo.viewstate import ViewState
@@ -75,7 +76,9 @@ def show_map(m: folium.Map, key: str, height: int = 520, returned: tuple[str, ..
 
 
 def table(frame: pd.DataFrame, tr: Translate) -> None:
-    """A full-width table with translated headers whose `source` column holds links."""
+    """A full-width table with translated headers whose `source` column holds links (http(s)
+    URLs only; other text in it is shown as plain text beside it)."""
+    frame = links_only_for_web_urls(frame)
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={c: st.column_config.LinkColumn(tr(c)) if c == "source"
                                 else st.column_config.Column(tr(str(c))) for c in frame.columns})

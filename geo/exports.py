@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from geo.escape import csv_safe
 from geo.facts import Facts
 
 EVENT_EXPORT_COLUMNS = ["id", "date", "lat", "lon", "iso3", "place", "category", "title",
@@ -19,9 +20,10 @@ def _columns(events: pd.DataFrame) -> list[str]:
 
 
 def events_csv(events: pd.DataFrame) -> str:
-    """The events as CSV, in the columns of data/events.csv (plus `origin` when mixed)."""
+    """The events as CSV, in the columns of data/events.csv (plus `origin` when mixed); text
+    cells that a spreadsheet would run as a formula are neutralised (geo.escape.csv_safe)."""
     out = events[_columns(events)].assign(date=events["date"].dt.strftime("%Y-%m-%d"))
-    return out.to_csv(index=False, lineterminator="\n")
+    return csv_safe(out).to_csv(index=False, lineterminator="\n")
 
 
 def events_geojson(events: pd.DataFrame) -> str:
@@ -40,7 +42,7 @@ def status_csv(status: pd.DataFrame) -> str:
     """Status rows as CSV, in the columns of data/status.csv."""
     out = status.assign(start=status["start"].dt.strftime("%Y-%m-%d"),
                         end=status["end"].dt.strftime("%Y-%m-%d").fillna(""))
-    return out[["iso3", "dimension", "value", "start", "end", "sources", "note"]].to_csv(
+    return csv_safe(out[["iso3", "dimension", "value", "start", "end", "sources", "note"]]).to_csv(
         index=False, lineterminator="\n")
 
 

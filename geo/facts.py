@@ -36,7 +36,7 @@ class DataError(ValueError):
 
     def __init__(self, path: Path | str, message: str, line: int | None = None,
                  column: str | None = None) -> None:
-        where = str(path)
+        where = Path(path).name  # the file's name only: messages reach visitors, paths do not
         if line is not None:
             where += f", line {line}"
         if column is not None:
@@ -158,6 +158,8 @@ def read_table(path: Path, columns: Sequence[Column]) -> pd.DataFrame:
         raise DataError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(path, f"not a readable CSV table: {exc}") from exc
+    except OSError as exc:
+        raise DataError(path, f"cannot be read ({exc.strerror or exc})") from exc
     for col in columns:
         if col.optional_column and col.name not in frame.columns:
             frame[col.name] = ""
@@ -248,6 +250,9 @@ def load_un_votes(path: Path) -> pd.DataFrame:
     return frame
 
 
+BORDER_COLUMNS = ("iso3", "name", "name_fr", "region")
+
+
 def load_borders(path: Path) -> gpd.GeoDataFrame:
     """Country polygons with iso3, name, name_fr and region, in EPSG:4326."""
     if not path.is_file():
@@ -255,8 +260,11 @@ def load_borders(path: Path) -> gpd.GeoDataFrame:
     try:
         frame = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise DataError(path, f"not a readable GeoJSON file: {exc}") from exc
-    for column in ("iso3", "name", "name_fr", "region"):
+        detail = str(exc).replace(str(path), path.name)
+        raise DataError(path, f"not a readable GeoJSON file: {detail}") from exc
+    if frame.empty:
+        raise DataError(path, "holds no country")
+    for column in BORDER_COLUMNS:
         if column not in frame.columns:
             raise DataError(path, f"features lack the property '{column}'")
     for number, (iso3, region, geometry) in enumerate(
@@ -330,12 +338,14 @@ def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
             return loader(path)
         except DataError as exc:
             errors.append(str(exc))
-            return empty
+        except OSError as exc:
+            errors.append(str(DataError(path, f"cannot be read ({exc.strerror or exc})")))
+        return empty
 
     borders_path = data_dir / "borders.geojson"
     borders = attempt(load_borders, borders_path,
-                      gpd.GeoDataFrame({"iso3": [], "name": [], "name_fr": [], "region": []},
-                                       geometry=[], crs=4326))
+                      gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in BORDER_COLUMNS},
+                                       geometry=gpd.GeoSeries([], crs=4326), crs=4326))
     coups = attempt(load_coups, data_dir / "coups.csv", _empty(COUP_COLUMNS, ["date"]))
     status = attempt(load_status, data_dir / "status.csv",
                      _empty(STATUS_COLUMNS, ["start", "end"]))

@@ -10,23 +10,23 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import re
 import sys
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from geo.facts import DataError, load_borders
+from geo.escape import csv_safe, inert
+from geo.facts import DataError, curation_date, load_borders
 from geo.i18n import N_, Translate, english
-from geo.vocabulary import UPLOAD_CATEGORY
+from geo.vocabulary import COVERAGE_START, UPLOAD_CATEGORY
 
 MAX_BYTES = 50 * 1024 * 1024
 NEAR_DEG = 0.25  # a point this close to its country (about 25 km) still counts as in it
@@ -72,13 +72,30 @@ MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "
 MONTHS_FR = {m: i for i, m in enumerate(["janvier", "février", "mars", "avril", "mai", "juin",
                                          "juillet", "août", "septembre", "octobre", "novembre",
                                          "décembre"], start=1)}
-ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
-DMY_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+                      r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 LONG_DATE = re.compile(r"^(\d{1,2})[ -]([^\W\d_]+)[ -](\d{4})$")
+DATE_ORDERS = ("auto", "dmy", "mdy")  # how to read 03/04/2023: decided by the file, or chosen
+MAX_DEPTH_NOTE = N_("{name}: the JSON is nested too deeply to be a GeoJSON file of events.")
 
 
 class IngestError(ValueError):
     """The file as a whole cannot be read as a table (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's rows as text cells, indexed by the line (CSV) or feature (GeoJSON) they start
+    on; `broken` holds the lines or features that are not rows of the table, with reasons."""
+
+    frame: pd.DataFrame
+    notes: tuple[str, ...]
+    broken: pd.DataFrame  # columns: row, reasons
+
+
+def _broken(rows: list[tuple[int, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["row", "reasons"]).astype({"row": int})
 
 
 @dataclass(frozen=True)
@@ -90,6 +107,7 @@ class IngestReport:
     loaded: pd.DataFrame
     rejected: pd.DataFrame
     notes: tuple[str, ...] = field(default_factory=tuple)
+    ambiguous_dates: bool = False  # slash dates that could be day/month or month/day
 
     def summary(self) -> str:
         total = len(self.loaded) + len(self.rejected)
@@ -97,74 +115,219 @@ class IngestReport:
                 f"{len(self.rejected):,} rejected.")
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding of a file: UTF-8 (with or without BOM), else Latin-1."""
+def _lines_with(text: str, char: str, limit: int = 5) -> str:
+    lines = [str(n) for n, line in enumerate(text.split("\n"), start=1) if char in line]
+    return ", ".join(lines[:limit]) + (" …" if len(lines) > limit else "")
+
+
+def decode(data: bytes, name: str = "file", tr: Translate = english) -> tuple[str, list[str]]:
+    """A file's text and notes on how it was decoded: UTF-8 (with or without BOM), UTF-16 with a
+    BOM, else Windows-1252, else Latin-1. Bytes that are not UTF-8 in a file that says it is
+    (BOM) are replaced and their lines named."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), [tr("Encoding: {encoding}.").format(encoding="UTF-16")]
+        except UnicodeDecodeError as exc:
+            raise IngestError(tr("{name} starts like UTF-16 text but is not; save it as CSV "
+                                 "(UTF-8).").format(name=inert(name))) from exc
+    if b"\x00" in data[:4096]:
+        raise IngestError(tr("{name} does not look like a table of events: it holds NUL bytes "
+                             "(a binary file, or UTF-16 without its byte-order mark?); save it "
+                             "as CSV (UTF-8).").format(
+            name=inert(name)))
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8 with BOM"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "Latin-1"
+        text = data[3:].decode("utf-8", errors="replace")
+        notes = [tr("Encoding: {encoding}.").format(encoding="UTF-8 with BOM")]
+        if "\ufffd" in text and "\ufffd".encode() not in data:
+            notes.append(tr("Bytes that are not UTF-8 were replaced by \ufffd on line(s) "
+                            "{lines}.").format(lines=_lines_with(text, "\ufffd")))
+        return text, notes
+    for encoding, label in (("utf-8", "UTF-8"), ("cp1252", "Windows-1252")):
+        try:
+            return data.decode(encoding), [tr("Encoding: {encoding}.").format(encoding=label)]
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), [tr("Encoding: {encoding}.").format(encoding="Latin-1")]
 
 
-def read_table(data: bytes, name: str, tr: Translate = english) -> tuple[pd.DataFrame, list[str]]:
-    """A file's rows as text columns (CSV with , ; or tab, or GeoJSON points), and notes."""
+def read_table(data: bytes, name: str, tr: Translate = english) -> Table:
+    """A file's rows as text columns (CSV with , ; or tab, or GeoJSON points), with notes and
+    the lines that are not rows of the table."""
     if not data.strip():
-        raise IngestError(tr("{name} is empty.").format(name=name))
+        raise IngestError(tr("{name} is empty.").format(name=inert(name)))
     if len(data) > MAX_BYTES:
         raise IngestError(tr("{name} is {size} MB; the limit is {limit} MB.").format(
-            name=name, size=f"{len(data) / 1e6:.0f}", limit=f"{MAX_BYTES / 1e6:.0f}"))
+            name=inert(name), size=f"{len(data) / 1e6:.0f}", limit=f"{MAX_BYTES / 1e6:.0f}"))
     if name.lower().endswith((".xlsx", ".xls")):
         raise IngestError(tr("{name}: Excel files are not read; save the sheet as CSV "
-                             "(UTF-8).").format(name=name))
-    text, encoding = decode(data)
-    notes = [tr("Encoding: {encoding}.").format(encoding=encoding)]
+                             "(UTF-8).").format(name=inert(name)))
+    text, notes = decode(data, name, tr)
+    if "\x00" in text:
+        raise IngestError(tr("{name} does not look like a table of events (it holds NUL "
+                             "bytes).").format(name=inert(name)))
     if name.lower().endswith((".geojson", ".json")) or text.lstrip().startswith("{"):
-        return _geojson_rows(text, name, tr), [*notes, tr("Read as GeoJSON.")]
-    sample = text[:65536]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        sep = dialect.delimiter
-    except csv.Error:
-        sep = ","
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                            skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise IngestError(tr("{name} is not a readable table: {error}").format(
-            name=name, error=exc)) from exc
+        frame, broken = _geojson_rows(text, name, tr)
+        if frame.shape[1] == 0:
+            first = broken.iloc[0]["reasons"] if len(broken) else tr("no properties")
+            raise IngestError(tr("{name}: no feature could be read ({reason}).").format(
+                name=inert(name), reason=first))
+        return Table(frame, (*notes, tr("Read as GeoJSON.")), broken)
+    sep = _separator(text[:65536])
+    frame, broken, more = _csv_rows(text, sep, name, tr)
     if frame.shape[1] < 3:
         raise IngestError(tr("{name} does not look like a table of events (found {count} "
                              "column(s); need at least date, latitude, longitude and "
-                             "country).").format(name=name, count=frame.shape[1]))
-    frame.columns = [str(c).strip() for c in frame.columns]
+                             "country).").format(name=inert(name), count=frame.shape[1]))
     names = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab")}
     separator = tr(names[sep]) if sep in names else repr(sep)
-    return frame, [*notes, tr("Separator: {separator}.").format(separator=separator)]
+    return Table(frame, (*notes, tr("Separator: {separator}.").format(separator=separator), *more),
+                 broken)
 
 
-def _geojson_rows(text: str, name: str, tr: Translate = english) -> pd.DataFrame:
+def _separator(sample: str) -> str:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        header = sample.split("\n", 1)[0]
+        return max(",;\t", key=header.count)
+
+
+def _split_line(line: str, sep: str) -> list[str]:
+    return next(csv.reader([line.rstrip("\n")], delimiter=sep, skipinitialspace=True), [])
+
+
+def _quoting_error(line: str, sep: str) -> str | None:
+    """Why one line's quotes are malformed (an unclosed quote, text after a closing quote)."""
+    try:
+        list(csv.reader([line.rstrip("\n")], delimiter=sep, skipinitialspace=True, strict=True))
+    except csv.Error as exc:
+        return str(exc)
+    return None
+
+
+LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+
+
+def _csv_rows(text: str, sep: str, name: str, tr: Translate
+              ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Parse CSV record by record, keeping each record's first line number.
+
+    A record that spans several lines is a quoted cell with line breaks, unless its field count
+    is wrong or one of its later lines is a whole row by itself: then a stray quote swallowed
+    lines, and each line is read on its own, so one bad line costs only itself.
+    """
+    lines = LINE.findall(text.replace("\r\n", "\n").replace("\r", "\n"))
+    reader = csv.reader(lines, delimiter=sep, skipinitialspace=True)
+    records: list[tuple[int, int, list[str]]] = []  # first line, last line, fields
+    try:
+        for fields in reader:
+            first = records[-1][1] + 1 if records else 1
+            records.append((first, reader.line_num, fields))
+    except csv.Error as exc:
+        raise IngestError(tr("{name} is not a readable table: {error}").format(
+            name=inert(name), error=inert(exc))) from exc
+    records = [r for r in records if any(cell.strip() for cell in r[2])]
+    if not records:
+        raise IngestError(tr("{name} is empty.").format(name=inert(name)))
+    (header_line, _, header), body = records[0], records[1:]
+    width = len(header)
+    columns, notes = _column_names(header, tr)
+    good: list[list[str]] = []
+    numbers: list[int] = []
+    broken: list[tuple[int, str]] = []
+
+    def take(number: int, fields: list[str], line: str | None) -> None:
+        error = _quoting_error(line, sep) if line is not None else None
+        if error is not None:
+            broken.append((number, tr("malformed quotes on this line ({error}); the line is "
+                                      "not read").format(error=error)))
+        elif len(fields) > width:
+            broken.append((number, tr("{found} fields where the header has {width}").format(
+                found=len(fields), width=width)))
+        else:
+            good.append(fields + [""] * (width - len(fields)))
+            numbers.append(number)
+
+    for first, last, fields in body:
+        span = [(n, lines[n - 1]) for n in range(first, last + 1) if lines[n - 1].strip()]
+        if len(span) == 1:
+            take(span[0][0], fields, span[0][1])
+        elif len(fields) == width and not any(
+                len(_split_line(line, sep)) >= width for _, line in span[1:]):
+            take(first, fields, None)  # a quoted cell with line breaks
+        else:
+            for number, line in span:
+                take(number, _split_line(line, sep), line)
+    frame = pd.DataFrame(good, columns=columns, index=pd.Index(numbers, name="line"), dtype=str)
+    if header_line > 1:
+        notes.append(tr("The header is on line {line}.").format(line=header_line))
+    return frame, _broken(broken), notes
+
+
+def _column_names(header: list[str], tr: Translate) -> tuple[list[str], list[str]]:
+    """Unique column names; a repeated name is kept as 'name (2)' and said in a note."""
+    columns: list[str] = []
+    notes: list[str] = []
+    for position, raw in enumerate(header, start=1):
+        base = raw.strip() or f"column {position}"
+        column, copy = base, 1
+        while column in columns:
+            copy += 1
+            column = f"{base} ({copy})"
+        if copy == 2:
+            notes.append(tr("Column {column} appears more than once; the first one is used "
+                            "(the others are kept as {column} (2)...).").format(
+                column=inert(base)))
+        columns.append(column)
+    return columns, notes
+
+
+def _geojson_rows(text: str, name: str, tr: Translate = english
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise IngestError(tr("{name} is not valid JSON: {error} (line {line}).").format(
-            name=name, error=exc.msg, line=exc.lineno)) from exc
+            name=inert(name), error=exc.msg, line=exc.lineno)) from exc
+    except RecursionError as exc:
+        raise IngestError(tr(MAX_DEPTH_NOTE).format(name=inert(name))) from exc
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list) or not features:
         raise IngestError(tr("{name} is not a GeoJSON FeatureCollection with features.").format(
-            name=name))
-    rows = []
-    for feature in features:
-        props = dict((feature or {}).get("properties") or {})
-        geometry = (feature or {}).get("geometry") or {}
+            name=inert(name)))
+    rows, numbers, broken = [], [], []
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict):
+            broken.append((number, tr("feature {number} is not a JSON object").format(
+                number=number)))
+            continue
+        props = feature.get("properties")
+        if props is not None and not isinstance(props, dict):
+            broken.append((number, tr("feature {number}: its properties are not a JSON "
+                                      "object").format(number=number)))
+            continue
+        props = dict(props or {})
+        geometry = feature.get("geometry")
+        geometry = geometry if isinstance(geometry, dict) else {}
         coords = geometry.get("coordinates") if geometry.get("type") == "Point" else None
         if isinstance(coords, list) and len(coords) >= 2:
             for key, value in (("lon", coords[0]), ("lat", coords[1])):
                 if props.get(key) in (None, ""):
                     props[key] = value
-        rows.append({k: "" if v is None else (" ".join(map(str, v)) if isinstance(v, list)
-                                              else str(v)) for k, v in props.items()})
-    return pd.DataFrame(rows).fillna("")
+        rows.append({str(k): _json_text(v) for k, v in props.items()})
+        numbers.append(number)
+    frame = pd.DataFrame(rows, index=pd.Index(numbers, name="line"), dtype=object).fillna("")
+    return frame.astype(str), _broken(broken)
+
+
+def _json_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(map(_json_text, value))
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)[:1000]
+    return str(value)
 
 
 def detect_format(columns: list[str]) -> str | None:
@@ -176,42 +339,75 @@ def detect_format(columns: list[str]) -> str | None:
     return None
 
 
-def mapping_for(fmt: str, columns: list[str]) -> dict[str, str]:
-    """Our field -> the file's column, for a known format (first column present wins)."""
+def mapping_for(fmt: str, columns: list[str]) -> dict[str, tuple[str, ...]]:
+    """Our field -> the file's columns that can fill it, for a known format, in order: the
+    first one filled in on a row wins (ACLED's `iso`, else its `country`)."""
     by_lower = {c.lower(): c for c in columns}
     out = {}
     for fld, candidates in FORMATS[fmt].items():
-        present = [by_lower[c] for c in candidates if c in by_lower]
+        present = tuple(by_lower[c] for c in candidates if c in by_lower)
         if present:
-            out[fld] = present[0]
+            out[fld] = present
     return out
 
 
-def parse_date(text: str) -> pd.Timestamp | None:
-    """ISO (2023-01-31, also with a time), dd/mm/yyyy, or '31 January 2023' (English/French)."""
+def date_parts(text: str, order: str = "dmy") -> date | None:
+    """The day written in `text`: ISO (2023-01-31, also with a valid time), a slash date read in
+    `order` (dmy: 31/01/2023, mdy: 01/31/2023), or '31 January 2023' (English or French)."""
     text = text.strip()
     day = month = year = 0
     if m := ISO_DATE.match(text):
         year, month, day = int(m[1]), int(m[2]), int(m[3])
-    elif m := DMY_DATE.match(text):
-        day, month, year = int(m[1]), int(m[2]), int(m[3])
+        if m[4] is not None and not (int(m[4]) < 24 and int(m[5]) < 60
+                                     and (m[6] is None or int(m[6]) < 60)):
+            return None
+    elif m := SLASH_DATE.match(text):
+        first, second, year = int(m[1]), int(m[2]), int(m[3])
+        day, month = (second, first) if order == "mdy" else (first, second)
     elif m := LONG_DATE.match(text):
         word = m[2].lower()
         month = MONTHS.get(word) or MONTHS_FR.get(word) or next(
             (n for w, n in MONTHS.items() if len(word) >= 3 and w.startswith(word)), 0)
         day, year = int(m[1]), int(m[3])
     try:
-        return pd.Timestamp(year=year, month=month, day=day) if year else None
+        return date(year, month, day) if year else None
     except ValueError:
         return None
 
 
-def _number(text: str) -> float | None:
+def parse_date(text: str, order: str = "dmy") -> pd.Timestamp | None:
+    """`date_parts` as a Timestamp (None outside pandas' years 1678-2261 too)."""
+    day = date_parts(text, order)
     try:
-        value = float(text.strip().replace(",", ".")) if text.strip() else None
-    except ValueError:
+        return pd.Timestamp(day) if day is not None else None
+    except (ValueError, OverflowError):
         return None
-    return value if value is not None and np.isfinite(value) else None
+
+
+def date_order_of(values: pd.Series) -> tuple[str, str | None]:
+    """How a file writes slash dates (dmy or mdy) and why a reader should check, if so.
+
+    A first number above 12 means day first; a second one above 12, month first. A file with
+    neither is ambiguous (read as day first); a file with both mixes the two."""
+    parts = values[values.str.contains("/", regex=False)].str.extract(SLASH_DATE.pattern)
+    if parts.empty:
+        return "dmy", None
+    numbers = parts.dropna().astype(int)
+    day_first, month_first = bool((numbers[0] > 12).any()), bool((numbers[1] > 12).any())
+    if day_first and month_first:
+        return "dmy", N_("The file mixes day/month/year and month/day/year dates; they are read "
+                         "as day/month/year and rows that do not fit are rejected.")
+    if month_first:
+        return "mdy", None
+    if day_first or numbers.empty:
+        return "dmy", None
+    return "dmy", N_("Every slash date could be day/month or month/day (03/04/2023); they are "
+                     "read as day/month/year. Choose month/day/year if that is wrong.")
+
+
+def _numbers(text: pd.Series) -> pd.Series:
+    values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    return values.where(np.isfinite(values))
 
 
 def country_codes(borders: gpd.GeoDataFrame) -> dict[str, str]:
@@ -225,102 +421,201 @@ def country_codes(borders: gpd.GeoDataFrame) -> dict[str, str]:
     return {k: v for k, v in codes.items() if v in set(borders["iso3"])}
 
 
-def ingest(frame: pd.DataFrame, mapping: Mapping[str, str], borders: gpd.GeoDataFrame,
+Columns = str | tuple[str, ...]
+
+
+def _cells(frame: pd.DataFrame, columns: Columns | None) -> pd.Series:
+    """A field's text on every row: the first of its columns that is filled in."""
+    names = (columns,) if isinstance(columns, str) else tuple(columns or ())
+    out = pd.Series("", index=frame.index, dtype=object)
+    for column in reversed(names):
+        if column in frame.columns:
+            cells = frame[column].astype(str).str.strip()
+            out = cells.where(cells != "", out)
+    return out
+
+
+class _Reasons:
+    """Reasons for rejection, collected check by check, in order, for every row at once."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.text = pd.Series("", index=index, dtype=object)
+
+    def add(self, mask: pd.Series, message: str | pd.Series) -> None:
+        if not mask.any():
+            return
+        new = message[mask] if isinstance(message, pd.Series) else message
+        old = self.text[mask]
+        self.text[mask] = old.where(old == "", old + "; ") + new
+
+    def add_each(self, mask: pd.Series, template: str, values: pd.Series) -> None:
+        """One message per row, with that row's value quoted."""
+        if mask.any():
+            self.add(mask, values[mask].map(lambda v: template.format(value=repr(v))))
+
+
+def _placement(lat: pd.Series, lon: pd.Series, iso3: pd.Series,
+               shapes: gpd.GeoSeries) -> tuple[pd.Series, pd.Series]:
+    """Which points are not in (or within NEAR_DEG of) their country, and which of those are
+    in it once latitude and longitude are swapped. Uses each country's prepared polygon."""
+    outside = pd.Series(False, index=lat.index)
+    swapped = pd.Series(False, index=lat.index)
+    for code, rows in lat.groupby(iso3).groups.items():
+        shape = shapes[code]
+        shapely.prepare(shape)
+        x, y = lon[rows].to_numpy(), lat[rows].to_numpy()
+        far = ~shapely.contains_xy(shape, x, y)
+        if far.any():
+            far[far] = shapely.distance(shape, shapely.points(x[far], y[far])) > NEAR_DEG
+        if far.any():
+            index = pd.Index(rows)[far]
+            outside[index] = True
+            swapped[index] = shapely.distance(shape, shapely.points(y[far], x[far])) <= NEAR_DEG
+    return outside, swapped
+
+
+def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders: gpd.GeoDataFrame,
            name: str = "upload", fmt: str = "mapped", taken_ids: frozenset[str] = frozenset(),
-           notes: tuple[str, ...] = (), tr: Translate = english) -> IngestReport:
-    """Validate every row; good rows become events (events.csv columns), bad rows keep reasons
-    (in the language of `tr`)."""
+           notes: tuple[str, ...] = (), tr: Translate = english, last: date | None = None,
+           date_order: str = "auto") -> IngestReport:
+    """Validate every row at once; good rows become events (events.csv columns), bad rows keep
+    their reasons (in the language of `tr`), and lines that were not rows stay rejected.
+
+    Dates must fall within COVERAGE_START..`last` (default: today), the days the dashboard can
+    show. `date_order` reads slash dates as dmy or mdy; "auto" decides from the file.
+    """
+    if isinstance(table, pd.DataFrame):
+        frame = table if table.index.name == "line" else table.set_axis(
+            pd.Index(range(2, len(table) + 2), name="line"))
+        table = Table(frame, (), _broken([]))
+    frame = table.frame
+    notes = (*table.notes, *notes)
+    last = last or date.today()
     codes = country_codes(borders)
     shapes = borders.set_index("iso3").geometry
-    seen: set[str] = set(taken_ids)
-    loaded, rejected = [], []
+    cells = {fld: _cells(frame, mapping.get(fld)) for fld in FIELDS}
+    reasons = _Reasons(frame.index)
+    for fld in REQUIRED:
+        reasons.add(cells[fld] == "", tr("missing {field}").format(field=tr(REQUIRED_NAMES[fld])))
 
-    def cell(row: Mapping[Hashable, Any], fld: str) -> str:
-        column = mapping.get(fld)
-        return str(row.get(column, "")).strip() if column else ""
+    order, doubt = date_order_of(cells["date"]) if date_order == "auto" else (date_order, None)
+    if doubt is not None:
+        notes = (*notes, tr(doubt))
+    written = cells["date"]
+    days = written.map({v: date_parts(v, order) for v in written.unique() if v})
+    reasons.add_each((written != "") & days.isna(), tr(
+        "unparseable date {value} (use YYYY-MM-DD, DD/MM/YYYY or '31 January 2023')"), written)
+    parsed = days.notna()
+    early = parsed & (days.where(parsed, COVERAGE_START) < COVERAGE_START)
+    late = parsed & (days.where(parsed, COVERAGE_START) > last)
+    reasons.add_each(early | late, tr("date {value} is outside {start} to {end}, the days the "
+                                      "dashboard shows").format(
+        value="{value}", start=f"{COVERAGE_START}", end=f"{last}"), written)
 
-    for number, row in enumerate(frame.to_dict("records"), start=2):
-        reasons = [tr("missing {field}").format(field=tr(REQUIRED_NAMES[fld]))
-                   for fld in REQUIRED if not cell(row, fld)]
-        day = parse_date(cell(row, "date")) if cell(row, "date") else None
-        if cell(row, "date") and day is None:
-            reasons.append(tr("unparseable date {value} (use YYYY-MM-DD, DD/MM/YYYY or "
-                              "'31 January 2023')").format(value=repr(cell(row, "date"))))
-        lat, lon = _number(cell(row, "lat")), _number(cell(row, "lon"))
-        if cell(row, "lat") and lat is None:
-            reasons.append(tr("latitude {value} is not a number").format(
-                value=repr(cell(row, "lat"))))
-        if cell(row, "lon") and lon is None:
-            reasons.append(tr("longitude {value} is not a number").format(
-                value=repr(cell(row, "lon"))))
-        iso3 = codes.get(cell(row, "country").lower()) if cell(row, "country") else None
-        if cell(row, "country") and iso3 is None:
-            reasons.append(tr("country {value} is not one of the map's countries").format(
-                value=repr(cell(row, "country"))))
-        if lat is not None and lon is not None:
-            if lat == 0 and lon == 0:
-                reasons.append(tr("coordinates are exactly 0,0 (a missing location?)"))
-            elif not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                reasons.append(tr("coordinates {lat}, {lon} are out of range").format(
-                    lat=lat, lon=lon))
-            elif iso3 is not None:
-                shape = shapes[iso3]
-                if shape.distance(shapely.Point(lon, lat)) > NEAR_DEG:
-                    if shape.distance(shapely.Point(lat, lon)) <= NEAR_DEG:
-                        reasons.append(tr("latitude and longitude look swapped"))
-                    else:
-                        reasons.append(tr("point {lat}, {lon} is outside {country}").format(
-                            lat=lat, lon=lon, country=iso3))
-        ident = cell(row, "id") or f"{name}-row-{number}"
-        if ident in seen:
-            reasons.append(tr("duplicate id {value}").format(value=repr(ident)))
-        seen.add(ident)
-        if reasons:
-            rejected.append({"row": number, "reasons": "; ".join(reasons),
-                             **{f: cell(row, f) for f in FIELDS}})
-            continue
-        kind = cell(row, "kind")
-        if fmt == "ucdp":
-            kind = UCDP_VIOLENCE.get(kind, kind)
-        assert day is not None and lat is not None and lon is not None and iso3 is not None
-        loaded.append({"id": ident, "date": day, "lat": lat, "lon": lon, "iso3": iso3,
-                       "place": cell(row, "place"), "category": UPLOAD_CATEGORY,
-                       "title": kind or tr("Event"), "summary": cell(row, "summary"),
-                       "sources": cell(row, "sources"), "row": number})
-    loaded_frame = pd.DataFrame(loaded, columns=["id", "date", "lat", "lon", "iso3", "place",
-                                                 "category", "title", "summary", "sources", "row"])
-    loaded_frame["date"] = pd.to_datetime(loaded_frame["date"])
-    rejected_frame = pd.DataFrame(rejected, columns=["row", "reasons", *FIELDS])
-    return IngestReport(name, fmt, loaded_frame, rejected_frame, notes)
+    lat, lon = _numbers(cells["lat"]), _numbers(cells["lon"])
+    reasons.add_each((cells["lat"] != "") & lat.isna(), tr("latitude {value} is not a number"),
+                     cells["lat"])
+    reasons.add_each((cells["lon"] != "") & lon.isna(), tr("longitude {value} is not a number"),
+                     cells["lon"])
+    iso3 = cells["country"].str.lower().map(codes)
+    reasons.add_each((cells["country"] != "") & iso3.isna(),
+                     tr("country {value} is not one of the map's countries"), cells["country"])
+    located = lat.notna() & lon.notna()
+    zero = located & (lat == 0) & (lon == 0)
+    reasons.add(zero, tr("coordinates are exactly 0,0 (a missing location?)"))
+    in_range = lat.between(-90, 90) & lon.between(-180, 180)
+    wild = located & ~zero & ~in_range
+    reasons.add(wild, lat.astype(str).combine(lon.astype(str), lambda a, b: tr(
+        "coordinates {lat}, {lon} are out of range").format(lat=a, lon=b)))
+    placed = located & ~zero & in_range & iso3.notna()
+    outside, swapped = _placement(lat[placed], lon[placed], iso3[placed], shapes)
+    reasons.add(swapped.reindex(frame.index, fill_value=False),
+                tr("latitude and longitude look swapped"))
+    far = (outside & ~swapped).reindex(frame.index, fill_value=False)
+    if far.any():
+        reasons.add(far, pd.Series([tr("point {lat}, {lon} is outside {country}").format(
+            lat=a, lon=b, country=c) for a, b, c in zip(lat[far], lon[far], iso3[far],
+                                                         strict=True)], index=lat[far].index))
+
+    number = frame.index.to_series()
+    ident = cells["id"].where(cells["id"] != "", f"{name}-row-" + number.astype(str))
+    reasons.add_each(ident.duplicated() | ident.isin(taken_ids), tr("duplicate id {value}"), ident)
+
+    good = reasons.text == ""
+    kind = cells["kind"][good]
+    if fmt == "ucdp":
+        kind = kind.map(lambda k: UCDP_VIOLENCE.get(k, k))
+    loaded = pd.DataFrame({
+        "id": ident[good], "date": pd.to_datetime(days[good].astype("object")),
+        "lat": lat[good].astype(float), "lon": lon[good].astype(float), "iso3": iso3[good],
+        "place": cells["place"][good], "category": UPLOAD_CATEGORY,
+        "title": kind.where(kind != "", tr("Event")), "summary": cells["summary"][good],
+        "sources": cells["sources"][good], "row": number[good]},
+        columns=LOADED_COLUMNS).reset_index(drop=True)
+    loaded["date"] = pd.to_datetime(loaded["date"])
+    bad = ~good
+    rejected = pd.DataFrame({"row": number[bad], "reasons": reasons.text[bad],
+                             **{f: cells[f][bad] for f in FIELDS}})
+    rejected = pd.concat([rejected, table.broken.reindex(columns=rejected.columns, fill_value="")]
+                         if len(table.broken) else [rejected], ignore_index=True)
+    rejected = rejected.astype({"row": int}).sort_values("row", kind="stable", ignore_index=True)
+    return IngestReport(name, fmt, loaded, rejected, notes, doubt is not None)
+
+
+LOADED_COLUMNS = ["id", "date", "lat", "lon", "iso3", "place", "category", "title", "summary",
+                  "sources", "row"]
 
 
 def ingest_bytes(data: bytes, name: str, borders: gpd.GeoDataFrame,
-                 mapping: Mapping[str, str] | None = None,
-                 taken_ids: frozenset[str] = frozenset(), tr: Translate = english) -> IngestReport:
+                 mapping: Mapping[str, Columns] | None = None,
+                 taken_ids: frozenset[str] = frozenset(), tr: Translate = english,
+                 last: date | None = None, date_order: str = "auto") -> IngestReport:
     """Read and validate a file; a known format is mapped automatically, else `mapping` is used."""
-    frame, notes = read_table(data, name, tr)
-    fmt = detect_format(list(frame.columns))
+    table = read_table(data, name, tr)
+    fmt = detect_format(list(table.frame.columns))
     if mapping is None:
         if fmt is None:
             raise IngestError(tr("{name}: the columns ({columns}) are not ACLED, UCDP GED or "
                                  "events.csv columns; map them by hand.").format(
-                name=name, columns=", ".join(frame.columns[:12])))
-        mapping = mapping_for(fmt, list(frame.columns))
-    return ingest(frame, mapping, borders, name, fmt or "mapped", taken_ids, tuple(notes), tr)
+                name=inert(name), columns=inert(", ".join(table.frame.columns[:12]), 200)))
+        mapping = mapping_for(fmt, list(table.frame.columns))
+    return ingest(table, mapping, borders, name, fmt or "mapped", taken_ids, (), tr, last,
+                  date_order)
+
+
+EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, EXIT_CRASH = 0, 1, 2, 3
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Check an events file before adding it.")
+    """Check a file. Exit status: 0 every row loaded, 1 some rows rejected, 2 the file or the
+    arguments cannot be used (argparse's own status too), 3 an internal error (a bug)."""
+    parser = argparse.ArgumentParser(
+        description="Check an events file before adding it. Exit status: 0 every row loaded, "
+                    "1 some rows rejected, 2 unreadable file or bad arguments, 3 internal error.")
     parser.add_argument("file", type=Path)
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parent.parent / "data")
     parser.add_argument("--rejected", type=Path, help="write the rejected rows to this CSV")
+    parser.add_argument("--date-order", choices=DATE_ORDERS, default="auto",
+                        help="how to read slash dates such as 03/04/2023 (default: from the file)")
     args = parser.parse_args(argv)
     try:
-        borders = load_borders(args.data / "borders.geojson")
-        report = ingest_bytes(args.file.read_bytes(), args.file.name, borders)
+        return _check(args.file, args.data, args.rejected, args.date_order)
     except (IngestError, DataError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_UNREADABLE
+    except Exception as exc:  # a bug: one line, not a traceback, and its own status
+        print(f"internal error ({type(exc).__name__}): {exc}", file=sys.stderr)
+        return EXIT_CRASH
+
+
+def _check(path: Path, data: Path, rejected_csv: Path | None, date_order: str) -> int:
+    borders = load_borders(data / "borders.geojson")
+    try:
+        last = curation_date(data / "SOURCES.md").date()
+    except DataError:
+        last = None
+    report = ingest_bytes(path.read_bytes(), path.name, borders, last=last,
+                          date_order=date_order)
     print(report.summary())
     for note in report.notes:
         print(f"  {note}")
@@ -328,9 +623,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  row {row.row}: {row.reasons}")
     if len(report.rejected) > 50:
         print(f"  ... and {len(report.rejected) - 50:,} more rejected rows")
-    if args.rejected is not None:
-        report.rejected.to_csv(args.rejected, index=False)
-    return 1 if len(report.rejected) else 0
+    if rejected_csv is not None:
+        rejected_csv.write_text(csv_safe(report.rejected).to_csv(index=False), encoding="utf-8")
+    return EXIT_REJECTED if len(report.rejected) else EXIT_OK
 
 
 if __name__ == "__main__":

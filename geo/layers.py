@@ -129,7 +129,9 @@ def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: M
                 "outlined": row.iso3 in outlined,
             },
         })
-    minx, miny, maxx, maxy = (float(v) for v in borders.total_bounds)
+    # With no borders (a broken data file, already reported) the layer is empty, not an error.
+    minx, miny, maxx, maxy = (float(v) for v in borders.total_bounds) if features else (
+        -26.0, -5.0, 38.0, 38.0)
     return CountryLayer(
         {"type": "FeatureCollection", "features": features}, [[miny, minx], [maxy, maxx]],
         name=metric.title,
@@ -140,7 +142,7 @@ def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: M
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["name", "status", "detail"],
                                       aliases=[esc(tr("Country")), esc(tr(metric.title)),
-                                               esc(tr("Details"))]),
+                                               esc(tr("Details"))]) if features else None,
     )
 
 

@@ -142,7 +142,8 @@ def un_vote_table(facts: Facts, resolution: str, countries: tuple[str, ...] = ()
 
 # Column headers of the tables above (and of the upload report), translated when shown.
 COLUMN_NAMES = (N_("date"), N_("country"), N_("place"), N_("category"), N_("title"),
-                N_("summary"), N_("source"), N_("status"), N_("since"), N_("until"), N_("note"),
+                N_("summary"), N_("source"), N_("source_text"), N_("status"), N_("since"),
+                N_("until"), N_("note"),
                 N_("from"), N_("outcome"), N_("ousted"), N_("installed"), N_("vote"), N_("file"),
                 N_("holds"), N_("license"), N_("rows"), N_("curated"), N_("site"),
                 N_("cited_by"), N_("citations"), N_("row"), N_("reasons"), N_("id"), N_("lat"),

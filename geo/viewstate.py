@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from geo.escape import inert
 from geo.i18n import LANGS, N_, Translate, translator
 from geo.metrics import METRICS
 from geo.timeline import DateWindow
@@ -51,7 +52,7 @@ def _names(text: str, allowed: tuple[str, ...], what: str,
     names = [n.strip() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in allowed]
     if unknown:
-        warnings.append(tr(what).format(unknown=", ".join(unknown), known=", ".join(allowed)))
+        warnings.append(tr(what).format(unknown=inert(", ".join(unknown)), known=", ".join(allowed)))
     return tuple(n for n in allowed if n in names)
 
 
@@ -66,7 +67,7 @@ def parse_view(params: Mapping[str, str], curated: date, countries: Collection[s
     tr = translator(lang)
     if lang not in LANGS:
         warnings.append(tr("Unknown language {lang} in the link; known: {known}.").format(
-            lang=repr(lang), known=", ".join(LANGS)))
+            lang=inert(lang), known=", ".join(LANGS)))
         lang = "en"
     bounds = tr("between {start} and {end}").format(start=f"{COVERAGE_START:%Y-%m-%d}",
                                                     end=f"{curated:%Y-%m-%d}")
@@ -75,7 +76,7 @@ def parse_view(params: Mapping[str, str], curated: date, countries: Collection[s
         day = _day(params["date"], curated)
         if day is None:
             warnings.append(tr("The date {value} in the link is not a date {bounds} (YYYY-MM-DD); "
-                               "showing {default}.").format(value=repr(params["date"]),
+                               "showing {default}.").format(value=inert(params["date"]),
                                                              bounds=bounds,
                                                              default=f"{curated:%Y-%m-%d}"))
         else:
@@ -87,14 +88,14 @@ def parse_view(params: Mapping[str, str], curated: date, countries: Collection[s
         if start is None or end is None or end < start:
             warnings.append(tr("The event window from={start} to={end} is not a range of dates "
                                "{bounds}; showing the 90 days up to {day}.").format(
-                start=repr(params.get("from", "")), end=repr(params.get("to", "")),
+                start=inert(params.get("from", "")), end=inert(params.get("to", "")),
                 bounds=bounds, day=f"{as_of:%Y-%m-%d}"))
         else:
             window = DateWindow(start, end)
     metric = params.get("metric", DEFAULT_METRIC)
     if metric not in METRICS:
         warnings.append(tr("Unknown map metric {metric} in the link; showing {default}. "
-                           "Known: {known}.").format(metric=repr(metric),
+                           "Known: {known}.").format(metric=inert(metric),
                                                      default=tr(METRICS[DEFAULT_METRIC].title),
                                                      known=", ".join(METRICS)))
         metric = DEFAULT_METRIC
@@ -114,7 +115,7 @@ def parse_view(params: Mapping[str, str], curated: date, countries: Collection[s
     dimension = params.get("dim", DEFAULT_DIMENSION)
     if dimension not in dimensions and dimension != DEFAULT_DIMENSION:
         warnings.append(tr("Unknown alignment {value} in the link; showing {default}.").format(
-            value=repr(dimension), default=DEFAULT_DIMENSION))
+            value=inert(dimension), default=DEFAULT_DIMENSION))
         dimension = DEFAULT_DIMENSION
     return ViewState(as_of, window, metric, layers, categories, chosen, dimension, lang), warnings
 

@@ -85,3 +85,20 @@ def _clear_streamlit_caches() -> None:
     import streamlit as st
 
     st.cache_data.clear()
+
+
+PAGES = ["pages/situation_map.py", "pages/coups.py", "pages/alignments.py", "pages/events.py",
+         "pages/sources.py"]
+
+
+def open_page(page: str = PAGES[0], params: dict[str, str] | None = None):
+    """An AppTest of the dashboard opened with a link's parameters, switched to `page`."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    return at

@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 from conftest import ROOT
@@ -318,6 +318,40 @@ def test_uploaded_events_show_and_their_text_stays_inert(server, page, tmp_path)
     pg.get_by_text("West Africa on").wait_for(timeout=30_000)
     map_holds(pg, "() => !!window.eventMarkers && window.eventMarkers.some("
                   f"g => g.getLayers().length === {len(HOSTILE)})", 30, "the uploaded events on the situation map")
+
+
+def test_a_markdown_link_in_a_shared_link_stays_text(server, page):
+    pg, _ = page
+    requested: list[str] = []
+    pg.on("request", lambda r: requested.append(r.url))
+    link = "[Your session expired - click here](https://evil.example/login)"
+    pg.goto(f"{server}/?metric={quote(link)}&lang={quote('![b](http://127.0.0.1:9/x.png)')}")
+    warning = pg.locator('[data-testid="stAlert"]').filter(has_text="Unknown map metric")
+    warning.wait_for(timeout=60_000)
+    assert link in warning.inner_text()  # shown as written
+    assert pg.locator('a[href*="evil.example"]').count() == 0
+    assert pg.locator('img[src*="127.0.0.1:9"]').count() == 0
+    assert not [u for u in requested if ":9/" in u]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("bom.csv", b"\xef\xbb\xbfevent_date,latitude,longitude,event_type,country\n"
+                b"2026-10-01,13.5,2.1,x,Niger\xff\n", "1 rows read as acled"),
+    ("deep.geojson", b'{"type": "FeatureCollection", "features": ' + b"[" * 10000 + b"]" * 10000
+     + b"}", "nested too deeply"),
+    ("odd.geojson", b'{"type": "FeatureCollection", "features": [1]}', "not a JSON object"),
+])
+def test_a_broken_upload_gets_a_message_not_a_traceback(server, page, tmp_path, name, data,
+                                                         message):
+    pg, _ = page
+    path = tmp_path / name
+    path.write_bytes(data)
+    pg.goto(f"{server}/events")
+    pg.get_by_text("Import your own events").click()
+    pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    pg.get_by_text(message).first.wait_for(timeout=60_000)
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in pg.inner_text("body")
 
 
 def test_a_50000_row_acled_file_loads_with_every_row_accounted_for(server, page, tmp_path):

@@ -6,12 +6,10 @@ import json
 from datetime import date
 
 import pytest
-from conftest import ROOT
+from conftest import PAGES, ROOT, open_page
 from streamlit.testing.v1 import AppTest
 
 pytestmark = pytest.mark.filterwarnings("ignore")
-PAGES = ["pages/situation_map.py", "pages/coups.py", "pages/alignments.py", "pages/events.py",
-         "pages/sources.py"]
 
 
 @pytest.fixture
@@ -19,12 +17,7 @@ def app(data_dir, monkeypatch):
     monkeypatch.setenv("COUPBELT_DATA_DIR", str(data_dir))
 
     def open_app(page: str = PAGES[0], **params: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        if page != PAGES[0]:
-            at.switch_page(page).run()
+        at = open_page(page, params)
         assert not at.exception, [e.value for e in at.exception]
         assert not at.error, [e.value for e in at.error]
         return at
