@@ -11,8 +11,8 @@ from geo.i18n import Translate, english
 from geo.metrics import METRICS, Metric, MetricClass, classify
 from geo.vocabulary import NO_DATA_COLOUR, UN_VOTES, VALUE_LABELS
 
-STATUS_DIMENSIONS = ("ecowas", "ecowas_sanctions", "aes", "forces_france", "forces_russia",
-                     "forces_usa")
+STATUS_DIMENSIONS = ("ecowas", "ecowas_sanctions", "aes", "au", "oif", "icc", "mission_un",
+                     "mission_eu", "forces_france", "forces_russia", "forces_usa")
 UN_PREFIX = "un:"
 
 

@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.i18n import Translate, english
+from geo.timeline import continuous_since
 from geo.vocabulary import (
     DIMENSIONS,
     EVENT_CATEGORIES,
@@ -134,6 +135,9 @@ EVENT_COLUMNS = (
     Column("title_fr", None, required=False, optional_column=True),
     Column("summary_fr", None, required=False, optional_column=True),
     Column("place_fr", None, required=False, optional_column=True),
+    # the reported death toll of an attack (the first source's figure; the summary gives others)
+    Column("deaths", _pattern(re.compile(r"^\d{1,6}$"), "a whole number of deaths"),
+           required=False, optional_column=True),
 )
 UN_VOTE_COLUMNS = (
     Column("resolution", _pattern(re.compile(r"^ES-\d+/\d+$"), "a resolution number like ES-11/1")),
@@ -203,11 +207,14 @@ def load_events(path: Path) -> pd.DataFrame:
     _unique(frame, path, "id")
     frame["date"] = pd.to_datetime(frame["date"])
     frame[["lat", "lon"]] = frame[["lat", "lon"]].astype(float)
+    frame["deaths"] = pd.to_numeric(frame["deaths"].replace("", None)).astype("Int64")
     return frame.sort_values("date", kind="stable", ignore_index=True)
 
 
 def load_status(path: Path) -> pd.DataFrame:
-    """Status intervals [start, end) per country and dimension; checks values and overlaps."""
+    """Status intervals [start, end) per country and dimension; checks values and overlaps.
+    `since` is the start of the unbroken run of the same value the row belongs to, `run_since`
+    that of the unbroken run of any value (sanctions of one kind, then another)."""
     frame = read_table(path, STATUS_COLUMNS)
     for line, row in enumerate(frame.to_dict("records"), start=2):
         allowed = DIMENSIONS[row["dimension"]]
@@ -219,6 +226,8 @@ def load_status(path: Path) -> pd.DataFrame:
     frame["start"] = pd.to_datetime(frame["start"])
     frame["end"] = pd.to_datetime(frame["end"].replace("", None))
     _check_overlaps(frame, path)
+    frame["since"] = continuous_since(frame)
+    frame["run_since"] = continuous_since(frame, same_value=False)
     return frame
 
 
@@ -348,7 +357,8 @@ def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
                                        geometry=gpd.GeoSeries([], crs=4326), crs=4326))
     coups = attempt(load_coups, data_dir / "coups.csv", _empty(COUP_COLUMNS, ["date"]))
     status = attempt(load_status, data_dir / "status.csv",
-                     _empty(STATUS_COLUMNS, ["start", "end"]))
+                     _empty([*STATUS_COLUMNS, Column("since"), Column("run_since")],
+                            ["start", "end", "since", "run_since"]))
     events_file = events_path or data_dir / "events.csv"
     events = attempt(load_events, events_file, _empty(EVENT_COLUMNS, ["date"]))
     events[["lat", "lon"]] = events[["lat", "lon"]].astype(float)

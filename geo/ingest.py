@@ -130,7 +130,8 @@ def decode(data: bytes, name: str = "file", tr: Translate = english) -> tuple[st
         except UnicodeDecodeError as exc:
             raise IngestError(tr("{name} starts like UTF-16 text but is not; save it as CSV "
                                  "(UTF-8).").format(name=inert(name))) from exc
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    if head.count(b"\x00") > len(head) / 10:  # UTF-16 text, or a binary file
         raise IngestError(tr("{name} does not look like a table of events: it holds NUL bytes "
                              "(a binary file, or UTF-16 without its byte-order mark?); save it "
                              "as CSV (UTF-8).").format(
@@ -162,9 +163,6 @@ def read_table(data: bytes, name: str, tr: Translate = english) -> Table:
         raise IngestError(tr("{name}: Excel files are not read; save the sheet as CSV "
                              "(UTF-8).").format(name=inert(name)))
     text, notes = decode(data, name, tr)
-    if "\x00" in text:
-        raise IngestError(tr("{name} does not look like a table of events (it holds NUL "
-                             "bytes).").format(name=inert(name)))
     if name.lower().endswith((".geojson", ".json")) or text.lstrip().startswith("{"):
         frame, broken = _geojson_rows(text, name, tr)
         if frame.shape[1] == 0:
@@ -217,6 +215,10 @@ def _csv_rows(text: str, sep: str, name: str, tr: Translate
     lines, and each line is read on its own, so one bad line costs only itself.
     """
     lines = LINE.findall(text.replace("\r\n", "\n").replace("\r", "\n"))
+    nul = [(n, tr("the line holds a NUL byte; it is not read")) for n, line in
+           enumerate(lines, start=1) if "\x00" in line]
+    for n, _ in nul:
+        lines[n - 1] = "\n"  # read as a blank line, so later lines keep their numbers
     reader = csv.reader(lines, delimiter=sep, skipinitialspace=True)
     records: list[tuple[int, int, list[str]]] = []  # first line, last line, fields
     try:
@@ -234,7 +236,7 @@ def _csv_rows(text: str, sep: str, name: str, tr: Translate
     columns, notes = _column_names(header, tr)
     good: list[list[str]] = []
     numbers: list[int] = []
-    broken: list[tuple[int, str]] = []
+    broken: list[tuple[int, str]] = [row for row in nul if row[0] > header_line]
 
     def take(number: int, fields: list[str], line: str | None) -> None:
         error = _quoting_error(line, sep) if line is not None else None

@@ -360,7 +360,7 @@ def forces_layer(forces: pd.DataFrame, borders: gpd.GeoDataFrame, tr: Translate 
     badges: list[dict[str, object]] = []
     for iso3, rows in forces.sort_values(["iso3", "dimension"]).groupby("iso3"):
         point = anchors[iso3]
-        for k, (dim, value, start) in enumerate(zip(rows["dimension"], rows["value"], rows["start"],
+        for k, (dim, value, start) in enumerate(zip(rows["dimension"], rows["value"], rows["since"],
                                                     strict=True)):
             text = tr("{power}: {forces} present {since}").format(
                 power=tr(FORCE_LABELS[dim]), forces=tr(VALUE_LABELS[(dim, value)]),

@@ -18,6 +18,7 @@ from geo.vocabulary import (
     FORCE_LABELS,
     NO_DATA_COLOUR,
     OKABE_ITO,
+    TOL_MUTED,
     VALUE_LABELS,
 )
 
@@ -60,7 +61,8 @@ METRICS: dict[str, Metric] = {
             NOT_MEMBER,
         )),
         Metric("ecowas_sanctions", N_("ECOWAS sanctions"), (
-            _c("in_force", VALUE_LABELS[("ecowas_sanctions", "in_force")], OKABE_ITO["vermillion"]),
+            _c("economic", VALUE_LABELS[("ecowas_sanctions", "economic")], OKABE_ITO["vermillion"]),
+            _c("targeted", VALUE_LABELS[("ecowas_sanctions", "targeted")], OKABE_ITO["orange"]),
             _c("none", N_("No ECOWAS sanctions"), OKABE_ITO["sky_blue"]),
             NOT_MEMBER,
         )),
@@ -88,6 +90,29 @@ METRICS: dict[str, Metric] = {
         Metric("forces_usa", N_("US forces"), (
             _c("present", VALUE_LABELS[("forces_usa", "present")], FORCE_COLOURS["forces_usa"]),
             _c("none", N_("No US forces"), NONE_COLOUR),
+        )),
+        Metric("au", N_("African Union"), (
+            _c("suspended", VALUE_LABELS[("au", "suspended")], OKABE_ITO["vermillion"]),
+            _c("none", N_("Not suspended from the AU"), NONE_COLOUR),
+        )),
+        Metric("oif", N_("Francophonie (OIF)"), (
+            _c("suspended", VALUE_LABELS[("oif", "suspended")], OKABE_ITO["orange"]),
+            _c("withdrawn", VALUE_LABELS[("oif", "withdrawn")], OKABE_ITO["vermillion"]),
+            _c("none", N_("Not suspended or withdrawn (or not an OIF member)"), NONE_COLOUR),
+        )),
+        Metric("icc", N_("International Criminal Court"), (
+            _c("member", VALUE_LABELS[("icc", "member")], OKABE_ITO["blue"]),
+            _c("withdrawing", VALUE_LABELS[("icc", "withdrawing")], OKABE_ITO["orange"]),
+            _c("withdrawn", VALUE_LABELS[("icc", "withdrawn")], OKABE_ITO["vermillion"]),
+            _c("none", N_("Not a state party"), NONE_COLOUR),
+        )),
+        Metric("mission_un", N_("UN missions"), (
+            _c("present", VALUE_LABELS[("mission_un", "present")], OKABE_ITO["sky_blue"]),
+            _c("none", N_("No UN mission"), NONE_COLOUR),
+        )),
+        Metric("mission_eu", N_("EU missions"), (
+            _c("present", VALUE_LABELS[("mission_eu", "present")], TOL_MUTED["indigo"]),
+            _c("none", N_("No EU mission"), NONE_COLOUR),
         )),
         Metric("coups", N_("Successful coups since 2020"), (
             _c("0", N_("None"), "#fef0d9"),
@@ -144,18 +169,22 @@ def _class_of(metric: str, iso3: str, now: dict[tuple[str, str], dict[Hashable, 
             return "none", ""
         key = present[0][0] if len(present) == 1 else "several"
         detail = "; ".join(f"{tr(VALUE_LABELS[(d, r['value'])])} ({tr(FORCE_LABELS[d])}) "
-                           f"{since_text(r['start'], tr)}" for d, r in present)
+                           f"{since_text(r['since'], tr)}" for d, r in present)
         return key, detail
     if metric != "ecowas_sanctions":  # one status dimension, shown as it is
         r = row(metric)
         if r is None:
             key = {"regime": "no_data", "ecowas": "not_member"}.get(metric, "none")
             return key, ""
-        return r["value"], since_text(r["start"], tr)
+        return r["value"], since_text(r["since"], tr)
     # ecowas_sanctions: only meaningful for (former) ECOWAS members
     r = row("ecowas_sanctions")
     if r is not None:
-        return "in_force", since_text(r["start"], tr)
+        detail = since_text(r["since"], tr)
+        if r["run_since"] < r["since"]:
+            detail += "; " + tr("under ECOWAS sanctions without a break {since}").format(
+                since=since_text(r["run_since"], tr))
+        return r["value"], detail
     if row("ecowas") is None:
         return "not_member", ""
     return "none", ""

@@ -69,6 +69,7 @@ def event_rows(facts: Facts, shown: pd.DataFrame, tr: Translate = english,
         "category": [tr(CATEGORY_LABELS.get(str(c), str(c))) for c in shown["category"]],
         "title": [f"{t.title} {t.fallback}".strip() for t in texts],
         "summary": [t.summary for t in texts],
+        "deaths": shown["deaths"] if "deaths" in shown.columns else pd.NA,
         "sources": shown["sources"],
     })
     return _explode_sources(table)
@@ -82,7 +83,7 @@ def sources_table(facts: Facts, day: date, tr: Translate = english,
         "country": now["iso3"].map(country_names(facts, lang)),
         "status": [tr(VALUE_LABELS[(d, v)]) for d, v in zip(now["dimension"], now["value"],
                                                             strict=True)],
-        "since": now["start"].dt.strftime("%Y-%m-%d"),
+        "since": now["since"].dt.strftime("%Y-%m-%d"),
         "until": now["end"].dt.strftime("%Y-%m-%d").fillna(""),
         "note": in_language(now, "note", lang, tr),
         "sources": now["sources"],
@@ -147,4 +148,4 @@ COLUMN_NAMES = (N_("date"), N_("country"), N_("place"), N_("category"), N_("titl
                 N_("from"), N_("outcome"), N_("ousted"), N_("installed"), N_("vote"), N_("file"),
                 N_("holds"), N_("license"), N_("rows"), N_("curated"), N_("site"),
                 N_("cited_by"), N_("citations"), N_("row"), N_("reasons"), N_("id"), N_("lat"),
-                N_("lon"), N_("kind"), N_("sources"))
+                N_("lon"), N_("kind"), N_("sources"), N_("deaths"))

@@ -40,6 +40,19 @@ def status_on(status: pd.DataFrame, day: date) -> pd.DataFrame:
     return status[holds]
 
 
+def continuous_since(status: pd.DataFrame, same_value: bool = True) -> pd.Series:
+    """For each status row, the first day of the unbroken run it belongs to: a row that starts
+    the day the one before it (same country and dimension, and same value if `same_value`)
+    ends continues it. With same_value=False, Guinea reads 'under ECOWAS sanctions since
+    2021-09-16' across targeted, economic and again targeted sanctions."""
+    ordered = status.sort_values(["iso3", "dimension", "start"])
+    previous = ordered.groupby(["iso3", "dimension"])[["end", "value"]].shift()
+    joined = previous["end"] == ordered["start"]
+    new_run = ~(joined & (previous["value"] == ordered["value"])) if same_value else ~joined
+    run = new_run.cumsum()
+    return ordered["start"].groupby(run).transform("first").reindex(status.index)
+
+
 def _in_window(events: pd.DataFrame, window: DateWindow) -> pd.Series:
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
     return (events["date"] >= start) & (events["date"] <= end)

@@ -23,6 +23,14 @@ OKABE_ITO = {
     "purple": "#CC79A7",
     "black": "#000000",
 }
+# Paul Tol's "muted" scheme (also colour-blind safe), for classes beyond Okabe-Ito's eight.
+TOL_MUTED = {
+    "wine": "#882255",
+    "teal": "#44AA99",
+    "indigo": "#332288",
+    "olive": "#999933",
+    "rose": "#CC6677",
+}
 NO_DATA_COLOUR = "#d9d9d9"
 
 
@@ -50,11 +58,18 @@ OUTCOMES = ("successful", "failed")
 DIMENSIONS: dict[str, tuple[str, ...]] = {
     "regime": ("military", "civilian"),
     "ecowas": ("member", "suspended", "withdrawn"),
-    "ecowas_sanctions": ("in_force",),
+    # economic: economic and financial sanctions (borders, trade, central-bank assets), with or
+    # without targeted ones; targeted: only measures on named people (travel bans, asset freezes)
+    "ecowas_sanctions": ("economic", "targeted"),
     "aes": ("member",),
     "forces_france": ("present",),
     "forces_russia": ("wagner", "africa_corps"),
     "forces_usa": ("present",),
+    "au": ("suspended",),  # African Union: suspended by its Peace and Security Council
+    "oif": ("suspended", "withdrawn"),  # Francophonie; withdrawn = six months after notice
+    "icc": ("member", "withdrawing", "withdrawn"),  # Rome Statute: party, exit announced, out
+    "mission_un": ("present",),  # a UN peacekeeping or political mission in the country
+    "mission_eu": ("present",),  # an EU CSDP mission or initiative in the country
 }
 FORCE_DIMENSIONS = ("forces_france", "forces_russia", "forces_usa")
 FORCE_LABELS = {"forces_france": N_("France"), "forces_russia": N_("Russia"),
@@ -72,12 +87,21 @@ VALUE_LABELS: dict[tuple[str, str], str] = {
     ("ecowas", "member"): N_("ECOWAS member"),
     ("ecowas", "suspended"): N_("Suspended from ECOWAS"),
     ("ecowas", "withdrawn"): N_("Withdrawn from ECOWAS"),
-    ("ecowas_sanctions", "in_force"): N_("Under ECOWAS sanctions"),
+    ("ecowas_sanctions", "economic"): N_("ECOWAS economic and financial sanctions"),
+    ("ecowas_sanctions", "targeted"): N_("ECOWAS targeted sanctions only"),
     ("aes", "member"): N_("AES member"),
     ("forces_france", "present"): N_("French forces"),
     ("forces_russia", "wagner"): N_("Wagner Group"),
     ("forces_russia", "africa_corps"): N_("Russia's Africa Corps"),
     ("forces_usa", "present"): N_("US forces"),
+    ("au", "suspended"): N_("Suspended from the African Union"),
+    ("oif", "suspended"): N_("Suspended from the Francophonie"),
+    ("oif", "withdrawn"): N_("Withdrawn from the Francophonie"),
+    ("icc", "member"): N_("ICC state party"),
+    ("icc", "withdrawing"): N_("ICC withdrawal announced"),
+    ("icc", "withdrawn"): N_("Withdrawn from the ICC"),
+    ("mission_un", "present"): N_("UN mission present"),
+    ("mission_eu", "present"): N_("EU mission present"),
 }
 
 EVENT_CATEGORIES: dict[str, tuple[str, str]] = {
@@ -90,6 +114,11 @@ EVENT_CATEGORIES: dict[str, tuple[str, str]] = {
     "foreign_forces": (N_("Foreign forces"), OKABE_ITO["green"]),
     "protest": (N_("Protest"), OKABE_ITO["yellow"]),
     "diplomacy": (N_("Diplomacy"), OKABE_ITO["black"]),
+    "attack": (N_("Armed attack or massacre"), TOL_MUTED["wine"]),
+    "governance": (N_("Election, referendum or charter"), TOL_MUTED["teal"]),
+    "mission": (N_("International mission"), TOL_MUTED["indigo"]),
+    "economy": (N_("Economic sovereignty"), TOL_MUTED["olive"]),
+    "rupture": (N_("Diplomatic rupture or rapprochement"), TOL_MUTED["rose"]),
 }
 
 UN_VOTES: dict[str, tuple[str, str]] = {

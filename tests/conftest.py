@@ -28,7 +28,7 @@ NER,ecowas,member,2020-01-01,2023-12-10,https://example.org/e1,
 NER,ecowas,suspended,2023-12-10,2025-01-29,https://example.org/e2,
 NER,ecowas,withdrawn,2025-01-29,,https://example.org/e3,
 GHA,ecowas,member,2020-01-01,,https://example.org/e4,
-NER,ecowas_sanctions,in_force,2023-07-30,2024-02-24,https://example.org/e5,
+NER,ecowas_sanctions,economic,2023-07-30,2024-02-24,https://example.org/e5,
 NER,forces_france,present,2020-01-01,2023-12-22,https://example.org/f1,present before 2020
 NER,forces_russia,africa_corps,2024-04-10,,https://example.org/f2,
 """

@@ -80,7 +80,7 @@ def test_events_follow_the_window(data_dir, monkeypatch):
 def test_widgets_change_the_view_and_the_url(data_dir, monkeypatch):
     at = run(data_dir, monkeypatch, date="2023-08-01")
     at.selectbox(key="metric").set_value("ecowas_sanctions").run()
-    assert choropleth(map_args(at))["NER"]["status"] == "Under ECOWAS sanctions"
+    assert choropleth(map_args(at))["NER"]["status"] == "ECOWAS economic and financial sanctions"
     assert at.query_params["metric"] == "ecowas_sanctions"
     at.date_input(key="as_of").set_value(__import__("datetime").date(2024, 3, 1)).run()
     assert choropleth(map_args(at))["NER"]["status"] == "No ECOWAS sanctions"
@@ -130,7 +130,7 @@ def test_tables_are_built_when_opened_and_stay_open_across_dates(data_dir, monke
     at.run()
     (status,) = [df.value for df in at.dataframe]
     niger = status[status["country"] == "Land NER"]
-    assert {"Military rule", "Under ECOWAS sanctions", "French forces"} <= set(niger["status"])
+    assert {"Military rule", "ECOWAS economic and financial sanctions", "French forces"} <= set(niger["status"])
     assert niger["source"].str.startswith("http").all()
     assert "Status of each country on 2023-09-10, with sources" in [c.value for c in at.caption]
     at.session_state["situation_events"] = True

@@ -205,3 +205,57 @@ def test_the_french_provenance_notes_match_the_english():
     for pattern in (r"\d{4}-\d{2}-\d{2}", r"`[^`]+`", r"https?://\S+"):
         assert sorted(re.findall(pattern, en)) == sorted(re.findall(pattern, fr)), pattern
     assert [len(h) for h in re.findall(r"^#+", en, re.M)] == [len(h) for h in re.findall(r"^#+", fr, re.M)]
+
+
+def test_at_least_400_events_across_the_region(facts):
+    events = facts.events
+    assert len(events) >= 400
+    assert set(events["iso3"]) >= WEST_AFRICA - {"CPV"} | {"TCD", "CMR", "DZA", "SDN", "CAF"}
+    assert (events["category"] == "attack").sum() >= 80
+
+
+def test_no_event_is_entered_twice(facts):
+    same = facts.events.duplicated(["date", "place", "category"], keep=False)
+    assert not same.any(), facts.events.loc[same, ["id", "date", "place"]]
+
+
+def test_death_tolls_are_counts_on_violent_events(facts):
+    tolls = facts.events.dropna(subset=["deaths"])
+    assert len(tolls) >= 50 and (tolls["deaths"] >= 0).all()
+    assert set(tolls["category"]) <= {"attack", "protest", "coup", "coup_attempt"}
+
+
+def test_the_three_audit_findings_are_fixed(facts):
+    s = facts.status
+    usa = s[(s["iso3"] == "NER") & (s["dimension"] == "forces_usa")]
+    assert list(usa["end"]) == [pd.Timestamp("2024-09-16")]  # withdrawal done by 15 Sept 2024
+    for iso3, day in (("MLI", "2022-07-03"), ("NER", "2024-02-24")):
+        after = status_on(s, pd.Timestamp(day).date())
+        held = after[(after["iso3"] == iso3) & (after["dimension"] == "ecowas_sanctions")]
+        assert list(held["value"]) == ["targeted"], iso3  # only the economic ones were lifted
+    veto = facts.events[(facts.events["date"] == pd.Timestamp("2023-08-30"))
+                        & facts.events["title"].str.contains("veto", case=False)]
+    assert len(veto) == 1
+
+
+def test_guinea_is_under_sanctions_without_a_break_since_september_2021(facts):
+    s = facts.status
+    guinea = s[(s["iso3"] == "GIN") & (s["dimension"] == "ecowas_sanctions")].sort_values("start")
+    assert set(guinea["run_since"]) == {pd.Timestamp("2021-09-16")}
+    assert guinea["value"].tolist() == ["targeted", "economic", "targeted"]
+
+
+def test_new_alignment_dimensions_cover_the_sahel_states(facts):
+    s = facts.status
+    for dimension in ("au", "oif", "icc", "mission_un", "mission_eu"):
+        assert len(s[s["dimension"] == dimension]) >= 4, dimension
+    now = status_on(s, facts.curated.date())
+    icc = now[now["dimension"] == "icc"].set_index("iso3")["value"]
+    assert {icc["MLI"], icc["BFA"], icc["NER"]} == {"withdrawing"}
+    au = set(now.loc[now["dimension"] == "au", "iso3"])
+    assert {"MLI", "BFA", "NER"} <= au
+
+
+def test_the_data_changelog_names_the_curation_date(facts):
+    changelog = (DATA / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## {facts.curated:%Y-%m-%d}" in changelog

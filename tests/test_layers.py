@@ -43,7 +43,7 @@ def test_classify_each_metric(data_dir):
     assert detail["NER"] == "since 2023-07-26"
     assert detail["GHA"] == "before 2020-01-01"
     assert classes("ecowas")[0] == {"MLI": "not_member", "NER": "member", "GHA": "member"}
-    assert classes("ecowas_sanctions")[0] == {"MLI": "not_member", "NER": "in_force",
+    assert classes("ecowas_sanctions")[0] == {"MLI": "not_member", "NER": "economic",
                                               "GHA": "none"}
     forces, detail = classes("forces")
     assert forces == {"MLI": "none", "NER": "forces_france", "GHA": "none"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geo.facts import load_coups, load_events, load_status
@@ -34,7 +35,7 @@ def status(data_dir: Path):
         (date(2023, 12, 10), "NER", "ecowas", "suspended"),  # end is exclusive
         (date(2025, 1, 28), "NER", "ecowas", "suspended"),
         (date(2025, 1, 29), "NER", "ecowas", "withdrawn"),
-        (date(2024, 2, 23), "NER", "ecowas_sanctions", "in_force"),
+        (date(2024, 2, 23), "NER", "ecowas_sanctions", "economic"),
         (date(2024, 2, 24), "NER", "ecowas_sanctions", None),  # the day after it ends
         (date(2023, 7, 29), "NER", "ecowas_sanctions", None),  # before it starts
         (date(2023, 12, 21), "NER", "forces_france", "present"),
@@ -108,3 +109,26 @@ def test_coups_until_and_counts(data_dir, day, ids, mli, ner):
     for iso3, expected in (("MLI", mli), ("NER", ner)):
         got = tuple(counts.loc[iso3]) if iso3 in counts.index else None
         assert got == expected
+
+
+@pytest.mark.parametrize(("rows", "same_value", "expected"), [
+    ([("a", "2020-01-01", "2021-01-01"), ("a", "2021-01-01", None)], True,
+     ["2020-01-01", "2020-01-01"]),  # adjacent, same value: one run
+    ([("a", "2020-01-01", "2021-01-01"), ("b", "2021-01-01", None)], True,
+     ["2020-01-01", "2021-01-01"]),  # a new value starts a new run
+    ([("a", "2020-01-01", "2021-01-01"), ("b", "2021-01-01", None)], False,
+     ["2020-01-01", "2020-01-01"]),  # unless any value counts
+    ([("a", "2020-01-01", "2021-01-01"), ("a", "2021-01-02", None)], True,
+     ["2020-01-01", "2021-01-02"]),  # a one-day gap breaks the run
+    ([("a", "2021-01-01", None)], True, ["2021-01-01"]),
+])
+def test_continuous_since(rows, same_value, expected):
+    from geo.timeline import continuous_since
+
+    status = pd.DataFrame({"iso3": "GIN", "dimension": "ecowas_sanctions",
+                           "value": [r[0] for r in rows],
+                           "start": pd.to_datetime([r[1] for r in rows]),
+                           "end": pd.to_datetime([r[2] for r in rows])})
+    shuffled = status.iloc[::-1]
+    got = continuous_since(shuffled, same_value).reindex(status.index)
+    assert list(got.dt.strftime("%Y-%m-%d")) == expected

@@ -85,4 +85,4 @@ def test_default_link_only_carries_the_date():
     assert full == {"date": "2023-08-10", "from": "2023-07-26", "to": "2023-09-30",
                     "metric": "forces", "layers": "choropleth", "cat": "ecowas,ecowas_force"}
     assert set(LAYERS) == {"choropleth", "events", "forces", "upload", "basemap"}
-    assert len(EVENT_CATEGORIES) == 8
+    assert len(EVENT_CATEGORIES) == 13
