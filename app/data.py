@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+from geo.changes import headline_series
 from geo.facts import Facts, load_facts
+from geo.vocabulary import COVERAGE_START
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR_ENV = "COUPBELT_DATA_DIR"
@@ -35,13 +38,30 @@ def _load(folder: str, events: str | None, mtimes: tuple[tuple[str, float], ...]
     return load_facts(Path(folder), Path(events) if events else None)
 
 
-def facts() -> Facts:
-    """The validated facts; errors are in `.errors`, never raised."""
+def _key() -> tuple[str, str | None, tuple[tuple[str, float], ...]]:
     folder, events = data_dir(), events_file()
     key = _mtimes(folder) if folder.is_dir() else ()
     if events is not None and events.is_file():
         key += ((str(events), events.stat().st_mtime),)
-    return _load(str(folder), str(events) if events else None, key)
+    return str(folder), str(events) if events else None, key
+
+
+def facts() -> Facts:
+    """The validated facts; errors are in `.errors`, never raised."""
+    return _load(*_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _history(folder: str, events: str | None, mtimes: tuple[tuple[str, float], ...],
+             _facts: Facts) -> pd.DataFrame:
+    last = _facts.curated.date() if _facts.curated is not None else COVERAGE_START
+    return headline_series(_facts.status, COVERAGE_START, last, "month")
+
+
+def headline_history(loaded: Facts) -> pd.DataFrame:
+    """The headline counts month by month from 2020 to the curation date (once per data
+    version: 84 status look-ups are too many for every rerun)."""
+    return _history(*_key(), loaded)
 
 
 @st.cache_data(show_spinner=False)

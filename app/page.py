@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import folium
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -16,6 +15,7 @@ from geo.alignments import alignment_choices
 from geo.escape import links_only_for_web_urls
 from geo.facts import Facts, country_names
 from geo.i18n import Translate, translator
+from geo.situation import LayeredMap
 from geo.viewstate import ViewState
 
 
@@ -32,10 +32,11 @@ def _through_the_entry_point() -> None:
         st.rerun()
 
 
-def start_page() -> tuple[Facts, ViewState, Translate]:
+def start_page(by_metric: bool = False) -> tuple[Facts, ViewState, Translate]:
     """Load the facts, report data problems and draw the shared sidebar; stop if nothing can show.
 
-    Returns the facts, the view and the view's translate function.
+    Returns the facts, the view and the view's translate function. With `by_metric`, the
+    change buttons step between changes of the map's metric only.
     """
     _through_the_entry_point()
     loaded = facts()
@@ -48,7 +49,8 @@ def start_page() -> tuple[Facts, ViewState, Translate]:
                     "pick its default date."))
         st.stop()
     curated = loaded.curated.date()
-    view = shared_view(curated, country_names(loaded, lang), list(alignment_choices(loaded.un_votes)))
+    view = shared_view(curated, country_names(loaded, lang), list(alignment_choices(loaded.un_votes)),
+                       loaded.status, by_metric)
     tr = translator(view.lang)
     for warning in url_warnings():
         st.warning(warning)
@@ -67,12 +69,15 @@ def country_from_click(map_key: str) -> Callable[[], None]:
     return pick
 
 
-def show_map(m: folium.Map, key: str, height: int = 520, returned: tuple[str, ...] = (),
+def show_map(the_map: LayeredMap, height: int = 520, returned: tuple[str, ...] = (),
              on_change: Callable[[], None] | None = None) -> None:
-    """Draw a folium map: a fixed key, only the returned objects a page reads (so pan and zoom
-    do not rerun the script), and one render instead of streamlit-folium's default two."""
-    st_folium(m, key=key, returned_objects=list(returned), render=False, height=height,
-              use_container_width=True, on_change=on_change)
+    """Draw a page's map: a fixed key, only the returned objects a page reads (so pan and zoom
+    do not rerun the script), and one render instead of streamlit-folium's default two. The
+    view-dependent layers travel as feature groups: a rerun swaps them on the same Leaflet map,
+    so the reader's zoom and centre stay."""
+    st_folium(the_map.base, key=the_map.key, returned_objects=list(returned), render=False,
+              height=height, use_container_width=True, on_change=on_change,
+              feature_group_to_add=list(the_map.layers))
 
 
 def table(frame: pd.DataFrame, tr: Translate) -> None:

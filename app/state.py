@@ -11,15 +11,17 @@ page with the same view.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from geo.i18n import LANG_NAMES, LANGS, N_, Translate, translator
+from geo.changes import dimensions_of, next_change, previous_change
+from geo.i18n import LANG_NAMES, LANGS, N_, Translate, month_label, translator
 from geo.metrics import METRICS
 from geo.timeline import DateWindow
-from geo.viewstate import LAYERS, ViewState, parse_view, view_query
+from geo.viewstate import LAYERS, ViewState, parse_view, parse_viewport, view_query
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES
 
 # Session-state keys, defined once.
@@ -33,6 +35,8 @@ CATEGORIES = "categories"
 COUNTRIES = "countries"
 DIMENSION = "dimension"
 LANG = "lang"
+MONTH = "as_of_month"
+COMPARE = "compare"
 LAYER_KEYS = {name: f"layer_{name}" for name in LAYERS}
 
 LAYER_LABELS = {
@@ -53,6 +57,7 @@ def _widget_values(view: ViewState) -> dict[str, object]:
         COUNTRIES: list(view.countries),
         DIMENSION: view.dimension,
         LANG: view.lang,
+        COMPARE: view.compare,
     }
     values.update({key: name in view.layers for name, key in LAYER_KEYS.items()})
     return values
@@ -69,16 +74,61 @@ def _restore(curated: date, countries: Mapping[str, str], dimensions: list[str])
         st.session_state[key] = value
 
 
+def set_as_of(day: date) -> None:
+    """Move the as-of date (from a widget's callback); an untouched event window follows it,
+    one the user set stays put."""
+    st.session_state[VALUES][AS_OF] = day
+    if not st.session_state[WINDOW_CUSTOM]:
+        window = DateWindow.ending(day)
+        st.session_state[VALUES][WINDOW] = (window.start, window.end)
+
+
 def _changed(key: str) -> Callable[[], None]:
     def remember() -> None:
+        if key == AS_OF:
+            set_as_of(st.session_state[AS_OF] or st.session_state[VALUES][AS_OF])
+            return
         st.session_state[VALUES][key] = st.session_state[key]
-        if key == AS_OF and not st.session_state[WINDOW_CUSTOM]:
-            # An untouched event window follows the as-of date; one the user set stays put.
-            window = DateWindow.ending(st.session_state[AS_OF])
-            st.session_state[VALUES][WINDOW] = (window.start, window.end)
         if key == WINDOW:
             st.session_state[WINDOW_CUSTOM] = True
     return remember
+
+
+def _month_moved() -> None:
+    picked: date = st.session_state[MONTH]
+    if picked != st.session_state[VALUES][AS_OF].replace(day=1):
+        set_as_of(picked)
+
+
+def _step_to(day: date | None) -> Callable[[], None]:
+    return lambda: set_as_of(day) if day is not None else None
+
+
+def _time_controls(status: pd.DataFrame, curated: date, tr: Translate, by_metric: bool) -> None:
+    """Beside the exact calendar: a month slider (labels in the page's language, arrow keys
+    step) and buttons to the previous / next day on which the metric shown (or, off the
+    situation page, any status) changes."""
+    values = st.session_state[VALUES]
+    as_of: date = values[AS_OF]
+    months = [d.date() for d in pd.date_range(COVERAGE_START, curated, freq="MS")]
+    st.session_state[MONTH] = as_of.replace(day=1)
+    lang = values[LANG]
+    dims = dimensions_of(values[METRIC]) if by_metric else None
+    before, after = previous_change(status, as_of, dims), next_change(status, as_of, dims, curated)
+    with st.sidebar:
+        st.select_slider(tr("Month"), months, key=MONTH, on_change=_month_moved,
+                         format_func=lambda d: month_label(d, lang),
+                         help=tr("Slide, or use the arrow keys, to move the as-of date month by "
+                                 "month; the calendar above sets the exact day."))
+        left, right = st.columns(2)
+        left.button(tr("◀ Previous change"), key="previous_change", on_click=_step_to(before),
+                    disabled=before is None, width="stretch",
+                    help=tr("The last day before this one on which a status changed") +
+                    (f" ({before:%Y-%m-%d})" if before else ""))
+        right.button(tr("Next change ▶"), key="next_change", on_click=_step_to(after),
+                     disabled=after is None, width="stretch",
+                     help=tr("The next day on which a status changed") +
+                     (f" ({after:%Y-%m-%d})" if after else ""))
 
 
 def _current_view(curated: date) -> ViewState:
@@ -97,13 +147,16 @@ def _current_view(curated: date) -> ViewState:
         countries=tuple(ss[COUNTRIES]),
         dimension=ss[DIMENSION],
         lang=ss[LANG],
+        compare=ss[COMPARE],
     )
 
 
-def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[str]) -> ViewState:
+def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[str],
+                status: pd.DataFrame, by_metric: bool = False) -> ViewState:
     """Draw the shared sidebar filters and return the view; the URL is updated to match.
 
-    `countries` maps ISO3 codes to names; `dimensions` are the alignments page's choices.
+    `countries` maps ISO3 codes to names; `dimensions` are the alignments page's choices;
+    `status` gives the days the change buttons step to (the map metric's only, `by_metric`).
     """
     _restore(curated, countries, dimensions)
     tr = translator(st.session_state[LANG])
@@ -113,6 +166,7 @@ def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[st
         st.date_input(tr("As of"), key=AS_OF, min_value=COVERAGE_START, max_value=curated,
                       on_change=_changed(AS_OF), format="YYYY-MM-DD",
                       help=tr("Maps and figures show each country's status on this day."))
+        _time_controls(status, curated, tr, by_metric)
         st.date_input(tr("Events between"), key=WINDOW, min_value=COVERAGE_START,
                       max_value=curated, on_change=_changed(WINDOW), format="YYYY-MM-DD",
                       help=tr("Events dated in this range (both days included) are shown. "
@@ -125,6 +179,9 @@ def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[st
                        on_change=_changed(COUNTRIES),
                        help=tr("Limit events, coups and tables to these countries."))
     view = _current_view(curated)
+    # The browser writes view=LAT,LON,ZOOM into the link as the reader moves the map (static/
+    # js/coupbelt.js); keep what the link says now, so rewriting the link does not drop it.
+    view = replace(view, viewport=parse_viewport(st.query_params.get("view", "")))
     st.query_params.from_dict(view_query(view))
     return view
 
@@ -137,6 +194,24 @@ def map_controls(tr: Translate) -> None:
         st.caption(tr("Layers"))
         for name, key in LAYER_KEYS.items():
             st.checkbox(tr(LAYER_LABELS[name]), key=key, on_change=_changed(key))
+
+
+def pick_date(chart_key: str, picked: Callable[[object], date | None]) -> Callable[[], None]:
+    """A chart's on_select callback: the date the reader clicked becomes the as-of date."""
+    def pick() -> None:
+        state = st.session_state.get(chart_key)
+        day = picked(getattr(state, "selection", None) or {})
+        if day is not None:
+            set_as_of(day)
+    return pick
+
+
+def compare_control(curated: date, tr: Translate) -> None:
+    """The situation page's second date: empty compares nothing."""
+    st.date_input(tr("Compare with"), key=COMPARE, min_value=COVERAGE_START, max_value=curated,
+                  on_change=_changed(COMPARE), format="YYYY-MM-DD",
+                  help=tr("Pick a second date: the map outlines the countries whose status "
+                          "changed between the two dates, and the table lists every change."))
 
 
 def dimension_control(labels: Mapping[str, str], tr: Translate) -> None:

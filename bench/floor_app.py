@@ -14,7 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.page import show_map
 from geo.layers import base_map
+from geo.situation import LayeredMap
 
-m = base_map(basemap=False)
+m = base_map("floor_map")
 folium.CircleMarker([14.0, 0.0], radius=8).add_to(m)
-show_map(m, "floor_map", height=620)
+show_map(LayeredMap("floor_map", m, ()), height=620)

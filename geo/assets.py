@@ -17,11 +17,13 @@ import folium
 STATIC_PREFIX = "../../app/static"
 LEAFLET_JS = f"{STATIC_PREFIX}/leaflet/leaflet.js"
 LEAFLET_CSS = f"{STATIC_PREFIX}/leaflet/leaflet.css"
+COUPBELT_JS = f"{STATIC_PREFIX}/js/coupbelt.js"  # the legend layer and the remembered view
 
 
 def use_local_assets(m: folium.Map) -> folium.Map:
-    """Point the map at the locally served Leaflet only (new lists: folium's are shared)."""
-    m.default_js = [("leaflet", LEAFLET_JS)]
+    """Point the map at the locally served Leaflet and our helpers only (new lists: folium's
+    are shared)."""
+    m.default_js = [("leaflet", LEAFLET_JS), ("coupbelt", COUPBELT_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     return m
 
@@ -34,6 +36,7 @@ def standalone_html(m: folium.Map) -> str:
     m.default_js, m.default_css = [], []
     page = str(m.get_root().render())
     css = (STATIC / "leaflet" / "leaflet.css").read_text(encoding="utf-8")
-    js = (STATIC / "leaflet" / "leaflet.js").read_text(encoding="utf-8")
+    js = "\n".join((STATIC / path).read_text(encoding="utf-8")
+                   for path in ("leaflet/leaflet.js", "js/coupbelt.js"))
     inline = f"<style>{css}</style>\n<script>{js}</script>\n"
     return page.replace("<head>", "<head>\n" + inline, 1)

@@ -118,3 +118,43 @@ def in_weeks(events: pd.DataFrame,
         return events
     start, end = weeks
     return events[(events["date"] >= start) & (events["date"] < end + pd.Timedelta(days=7))]
+
+
+PICK = "pick"
+
+
+def headline_chart(series: pd.DataFrame, labels: Mapping[str, str], as_of: date,
+                   tr: Translate = english, lang: str = "en") -> alt.LayerChart:
+    """The headline counts over time (one line per group, `labels` naming them), a rule at the
+    as-of date; a click picks the nearest month (selection PICK, field `date`)."""
+    data = series.assign(label=series["group"].map(labels))
+    pick = alt.selection_point(name=PICK, fields=["date"], nearest=True, on="click",
+                               empty=False)
+    palette = [OKABE_ITO[k] for k in ("vermillion", "orange", "black", "yellow", "purple",
+                                      "sky_blue", "blue", "green")]
+    lines = alt.Chart(data).mark_line(interpolate="step-after", strokeWidth=2).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+        y=alt.Y("count:Q", title=tr("Countries"), axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("label:N", title=None, sort=list(labels.values()),
+                        scale=alt.Scale(domain=list(labels.values()), range=palette),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
+        tooltip=[alt.Tooltip("date:T", title=tr("date"), format="%Y-%m-%d"),
+                 alt.Tooltip("label:N", title=tr("status")),
+                 alt.Tooltip("count:Q", title=tr("Countries"))])
+    points = alt.Chart(data).mark_point(opacity=0, size=200).encode(
+        x="date:T", y="count:Q").add_params(pick)
+    label = tr("as of {date}").format(date=f"{as_of:%Y-%m-%d}")
+    return cast(alt.LayerChart, (lines + points + _rule(as_of, label)).properties(
+        height=230, width="container").configure(locale=vega_locale(lang)))
+
+
+def picked_date(selection: Mapping[str, object]) -> date | None:
+    """The month a click on the headline chart picked, if any."""
+    picked = selection.get(PICK) if isinstance(selection, Mapping) else None
+    if isinstance(picked, list) and picked and isinstance(picked[0], dict):
+        value = picked[0].get("date")
+        if isinstance(value, (int, float)):
+            return pd.Timestamp(value, unit="ms").date()
+        if isinstance(value, str):
+            return pd.Timestamp(value).date()
+    return None

@@ -63,6 +63,11 @@ def short_date(day: date, lang: str) -> str:
     return format_date(day, "d MMM y", locale=lang if lang in LANGS else "en")
 
 
+def month_label(day: date, lang: str) -> str:
+    """A month in the page's language: 'Jan 2023', 'janv. 2023'."""
+    return format_date(day, "MMM y", locale=lang if lang in LANGS else "en")
+
+
 def number(value: int | float, lang: str) -> str:
     """'49,700' / '49 700' (a narrow no-break space groups thousands in French)."""
     return format_decimal(value, locale=lang if lang in LANGS else "en")

@@ -45,16 +45,49 @@ def esc(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def base_map(basemap: bool) -> folium.Map:
-    """An empty map framed on West Africa that needs nothing from the internet."""
+def base_map(name: str) -> folium.Map:
+    """An empty map framed on West Africa that needs nothing from the internet.
+
+    It is the same on every rerun of a page (nothing in it depends on the view), so
+    streamlit-folium keeps one Leaflet map and swaps only the layers; `name` is the page's map,
+    whose view the browser remembers (static/js/coupbelt.js).
+    """
     # No zoom animation: the component iframe starts hidden, and an animation begun there never
     # ends, leaving vector layers stuck at a scaled-up size.
     m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, min_zoom=3, zoom_animation=False)
     use_local_assets(m)
-    if basemap:
-        folium.TileLayer(BASEMAP, name="Basemap", control=False).add_to(m)
     m.fit_bounds(WEST_AFRICA_BOUNDS)
+    LegendStyle().add_to(m)
+    KeepView(name).add_to(m)
     return m
+
+
+def layer_group(name: str, *children: MacroElement) -> folium.FeatureGroup:
+    """A named group of layers, swapped as one on the page's map."""
+    group = folium.FeatureGroup(name=name, control=False)
+    for child in children:
+        child.add_to(group)
+    return group
+
+
+def tiles_layer() -> folium.FeatureGroup:
+    """OpenStreetMap tiles under the other layers (they fail harmlessly with no internet)."""
+    return layer_group("basemap", folium.TileLayer(BASEMAP, name="Basemap", control=False))
+
+
+class KeepView(MacroElement):
+    """Restore and remember the reader's view of one page's map (coupbelt.keepView)."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    coupbelt.keepView({{ this._parent.get_name() }}, {{ this.key | tojson }});
+    {% endmacro %}
+    """)
+
+    def __init__(self, key: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "KeepView"
+        self.key = key
 
 
 class Verbatim(Element):
@@ -260,7 +293,7 @@ class AggregatedEvents(InertMacro):
     _template = Template("""
     {% macro script(this, kwargs) %}
     (function () {
-      var map = {{ this._parent.get_name() }};
+      var parent = {{ this._parent.get_name() }}, map = null;
       function decode(b64, Type) {
         var bin = atob(b64), bytes = new Uint8Array(bin.length);
         for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
@@ -271,7 +304,7 @@ class AggregatedEvents(InertMacro):
       var scale = {{ this.scale }}, colours = {{ this.colours | tojson }},
           labels = {{ this.labels | tojson }}, cell = 44,
           one = {{ this.one | tojson }}, many = {{ this.many | tojson }}, lang = {{ this.lang | tojson }};
-      var renderer = L.canvas({padding: 0.3}), layer = L.layerGroup().addTo(map);
+      var renderer = L.canvas({padding: 0.3}), layer = L.layerGroup();
       (window.aggregatedEvents = window.aggregatedEvents || []).push({count: lat.length, layer: layer});
       function redraw() {
         layer.clearLayers();
@@ -296,8 +329,11 @@ class AggregatedEvents(InertMacro):
                          lines.join("<br>")).addTo(layer);
         });
       }
-      map.on("zoomend moveend", redraw);
-      redraw();
+      // The cells follow the map the layer is on: the parent may be a layer group that is
+      // swapped in and out of the page's map on every rerun.
+      layer.on("add", function () { map = layer._map; map.on("zoomend moveend", redraw); redraw(); });
+      layer.on("remove", function () { if (map) { map.off("zoomend moveend", redraw); } map = null; });
+      layer.addTo(parent);
     })();
     {% endmacro %}
     """)
@@ -373,8 +409,8 @@ def forces_layer(forces: pd.DataFrame, borders: gpd.GeoDataFrame, tr: Translate 
     return Badges(badges)
 
 
-class Legend(InertMacro):
-    """A static legend in the map's corner: plain HTML and CSS, no d3 or branca colormap."""
+class LegendStyle(MacroElement):
+    """The legend's and the force badges' CSS, in the base map's header (it never changes)."""
 
     _template = Template("""
     {% macro header(this, kwargs) %}
@@ -389,27 +425,53 @@ class Legend(InertMacro):
         vertical-align: -2px; border: 1px solid #444;}
       .map-legend i.dot {border-radius: 50%;}
       .map-legend i.outline {border: 2px dashed #000;}
+      .map-stamp {position: absolute; z-index: 1000; top: 10px; right: 10px; padding: 2px 10px;
+        background: rgba(255,255,255,0.9); border-radius: 4px; color: #111;
+        font: bold 26px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);}
       .force-badge {color: #fff; font: bold 11px/18px sans-serif; text-align: center;
         border-radius: 3px; border: 1px solid #fff; box-shadow: 0 0 2px #000;}
     </style>
     {% endmacro %}
-    {% macro html(this, kwargs) %}
-    <details class="map-legend" id="map-legend" open>
-      <summary>{{ this.title }}</summary>{{ this.body }}</details>
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "LegendStyle"
+
+
+class Legend(InertMacro):
+    """The legend of the layers that are on, as a layer (coupbelt.legend): it is swapped with
+    them, and its text is set with textContent in the browser."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    {{ this._parent.get_name() }}.addLayer(coupbelt.legend({{ this.title | tojson }},
+        {{ this.sections | tojson }}, "legend"));
     {% endmacro %}
     """)
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str, str]]]],
                  title: str = "Legend") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
-        self.title = esc(title)
-        parts = []
-        for title, entries in sections:
-            parts.append(f"<h4>{esc(title)}</h4>")
-            for shape, colour, label in entries:
-                parts.append(f'<div><i class="{esc(shape)}" style="background:{esc(colour)}"></i>'
-                             f"{esc(label)}</div>")
-        self.body = "".join(parts)
+        self._name = "Legend"
+        self.title = title
+        self.sections = [[heading, [list(entry) for entry in entries]]
+                         for heading, entries in sections]
+
+
+class DateStamp(InertMacro):
+    """A playback frame's date, large on the map (coupbelt.stamp), swapped with the layers."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    {{ this._parent.get_name() }}.addLayer(coupbelt.stamp({{ this.text | tojson }}));
+    {% endmacro %}
+    """)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "DateStamp"
+        self.text = text
 
 
 def legend_sections(metric: Metric | None, categories: Iterable[str], forces: bool,

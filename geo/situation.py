@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import folium
 import pandas as pd
+from branca.element import MacroElement
 
 from geo.alignments import alignment_classes
+from geo.changes import changes_between
 from geo.facts import Facts, name_column
-from geo.i18n import N_, translator
+from geo.i18n import N_, long_date, translator
 from geo.layers import (
     UPLOAD_PALETTE,
+    DateStamp,
     Legend,
     base_map,
     choropleth_layer,
     events_on_map,
     forces_layer,
+    layer_group,
     legend_sections,
+    tiles_layer,
 )
 from geo.metrics import METRICS, classify
 from geo.timeline import events_in_view, forces_on, headline_on
@@ -23,7 +30,32 @@ from geo.viewstate import ViewState
 from geo.vocabulary import UPLOAD_CATEGORY
 
 MILITARY_OUTLINE = N_("Under military rule on the as-of date")
+CHANGED_OUTLINE = N_("Status changed since {date}")
 
+
+@dataclass(frozen=True)
+class LayeredMap:
+    """A page's map: a base that is the same on every rerun, and the layers that depend on the
+    view (date, window, filters, metric, language), which st_folium swaps on the same Leaflet
+    map (feature_group_to_add) so the reader's zoom and centre stay."""
+
+    key: str  # the page's map: the st_folium key, and the name its view is remembered by
+    base: folium.Map
+    layers: tuple[folium.FeatureGroup, ...]
+
+    def whole(self) -> folium.Map:
+        """Everything on one map: the offline export, which has no reruns."""
+        for layer in self.layers:
+            layer.add_to(self.base)
+        return self.base
+
+
+def _layered(key: str, basemap: bool, base: folium.Map | None = None,
+             **groups: MacroElement | None) -> LayeredMap:
+    """A page's map: the basemap tiles (if on) under the named layers, in order (None: off)."""
+    out = [tiles_layer()] if basemap else []
+    out += [layer_group(name, layer) for name, layer in groups.items() if layer is not None]
+    return LayeredMap(key, base or base_map(key), tuple(out))
 
 
 def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataFrame | None:
@@ -33,76 +65,85 @@ def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataF
     return events_in_view(uploaded, view.window, (UPLOAD_CATEGORY,), view.countries)
 
 
-def situation_map(facts: Facts, view: ViewState,
-                  uploaded: pd.DataFrame | None = None) -> folium.Map:
+def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None = None,
+                  stamp: bool = False) -> LayeredMap:
     """The situation map: layers that are on, as things stood on the view's date.
 
-    `uploaded` are the user's own events (shown when the upload layer is on).
+    `uploaded` are the user's own events (shown when the upload layer is on); `stamp` writes
+    the date large on the map (a playback frame).
     """
     tr = translator(view.lang)
-    m = base_map(basemap="basemap" in view.layers)
-    metric = None
+    metric = countries = None
     if "choropleth" in view.layers and len(facts.borders):
         metric = METRICS[view.metric]
         classes = classify(view.metric, facts.borders["iso3"], facts.status, facts.coups,
                            view.as_of, tr)
-        choropleth_layer(facts.borders, classes, metric, tr=tr,
-                         name_column=name_column(view.lang)).add_to(m)
+        changed: frozenset[str] = frozenset()
+        note = ""
+        if view.compare is not None:
+            changed = frozenset(changes_between(facts.status, view.compare, view.as_of)["iso3"])
+            note = tr(CHANGED_OUTLINE).format(date=f"{view.compare:%Y-%m-%d}")
+        countries = choropleth_layer(facts.borders, classes, metric, changed, note, tr=tr,
+                                     name_column=name_column(view.lang))
     categories: tuple[str, ...] = ()
+    events = None
     if "events" in view.layers and view.categories:
         categories = view.categories
         shown = events_in_view(facts.events, view.window, categories, view.countries)
         if len(shown):
-            events_on_map(shown, tr=tr, lang=view.lang).add_to(m)
+            events = events_on_map(shown, tr=tr, lang=view.lang)
     mine = uploaded_in_view(uploaded, view)
-    if mine is not None and len(mine):
-        events_on_map(mine, UPLOAD_PALETTE, tr, view.lang).add_to(m)
+    upload = events_on_map(mine, UPLOAD_PALETTE, tr, view.lang) if mine is not None and len(
+        mine) else None
     forces = "forces" in view.layers and len(facts.borders) > 0
-    if forces:
-        forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr).add_to(m)
-    Legend(legend_sections(metric, categories, forces, uploaded=0 if mine is None else len(mine),
-                           tr=tr, lang=view.lang), tr("Legend")).add_to(m)
-    return m
+    badges = forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr) if forces else None
+    outline = tr(CHANGED_OUTLINE).format(date=f"{view.compare:%Y-%m-%d}") if (
+        view.compare is not None and metric is not None) else ""
+    legend = Legend(legend_sections(metric, categories, forces, outline,
+                                    uploaded=0 if mine is None else len(mine), tr=tr,
+                                    lang=view.lang), tr("Legend"))
+    date_stamp = DateStamp(long_date(view.as_of, view.lang)) if stamp else None
+    return _layered("situation_map", "basemap" in view.layers, countries=countries,
+                    events=events, upload=upload, forces=badges, legend=legend, stamp=date_stamp)
 
 
-def coups_map(facts: Facts, view: ViewState) -> folium.Map:
+def coups_map(facts: Facts, view: ViewState) -> LayeredMap:
     """Successful coups up to the date by country; countries under military rule outlined."""
     tr = translator(view.lang)
-    m = base_map(basemap="basemap" in view.layers)
     metric = METRICS["coups"]
     classes = classify("coups", facts.borders["iso3"], facts.status, facts.coups, view.as_of, tr)
     military = frozenset(headline_on(facts.status, view.as_of).military)
-    choropleth_layer(facts.borders, classes, metric, military, tr(MILITARY_OUTLINE), tr,
-                     name_column(view.lang)).add_to(m)
-    Legend(legend_sections(metric, (), False, MILITARY_OUTLINE, tr=tr), tr("Legend")).add_to(m)
-    return m
+    countries = choropleth_layer(facts.borders, classes, metric, military, tr(MILITARY_OUTLINE),
+                                 tr, name_column(view.lang))
+    legend = Legend(legend_sections(metric, (), False, MILITARY_OUTLINE, tr=tr), tr("Legend"))
+    return _layered("coups_map", "basemap" in view.layers, countries=countries, legend=legend)
 
 
-def alignment_map(facts: Facts, view: ViewState) -> folium.Map:
+def alignment_map(facts: Facts, view: ViewState) -> LayeredMap:
     """One alignment (a status dimension or a UN vote) on the view's date."""
     tr = translator(view.lang)
-    m = base_map(basemap="basemap" in view.layers)
     metric, classes = alignment_classes(view.dimension, facts, view.as_of, tr)
-    choropleth_layer(facts.borders, classes, metric, tr=tr, name_column=name_column(view.lang)).add_to(m)
-    Legend(legend_sections(metric, (), False, tr=tr), tr("Legend")).add_to(m)
-    return m
+    countries = choropleth_layer(facts.borders, classes, metric, tr=tr,
+                                 name_column=name_column(view.lang))
+    legend = Legend(legend_sections(metric, (), False, tr=tr), tr("Legend"))
+    return _layered("alignment_map", "basemap" in view.layers, countries=countries,
+                    legend=legend)
 
 
 def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
-               uploaded: pd.DataFrame | None = None, lang: str = "en") -> folium.Map:
+               uploaded: pd.DataFrame | None = None, lang: str = "en") -> LayeredMap:
     """The given events (and the user's, already filtered) over plain borders."""
     tr = translator(lang)
-    m = base_map(basemap=basemap)
+    m = base_map("events_map")
     folium.GeoJson(facts.borders[["iso3", "geometry"]].to_json(drop_id=True), name="Borders",
                    style_function=lambda f: {"fillColor": "#f4f4f4", "fillOpacity": 0.6,
                                              "color": "#666666", "weight": 0.8},
                    interactive=False).add_to(m)
     categories = tuple(c for c in dict.fromkeys(events["category"]))
-    if len(events):
-        events_on_map(events, tr=tr, lang=lang).add_to(m)
-    if uploaded is not None and len(uploaded):
-        events_on_map(uploaded, UPLOAD_PALETTE, tr, lang).add_to(m)
-    Legend(legend_sections(None, categories, False,
-                           uploaded=0 if uploaded is None else len(uploaded), tr=tr, lang=lang),
-           tr("Legend")).add_to(m)
-    return m
+    shown = events_on_map(events, tr=tr, lang=lang) if len(events) else None
+    upload = events_on_map(uploaded, UPLOAD_PALETTE, tr, lang) if uploaded is not None and len(
+        uploaded) else None
+    legend = Legend(legend_sections(None, categories, False,
+                                    uploaded=0 if uploaded is None else len(uploaded), tr=tr,
+                                    lang=lang), tr("Legend"))
+    return _layered("events_map", basemap, m, events=shown, upload=upload, legend=legend)

@@ -10,11 +10,13 @@ from datetime import date
 
 import pandas as pd
 
+from geo.changes import changes_between
 from geo.facts import Facts, country_names, in_language, localised
 from geo.i18n import N_, Translate, english
+from geo.metrics import METRICS
 from geo.timeline import coups_until, events_in_view, headline_on, status_on
 from geo.viewstate import ViewState
-from geo.vocabulary import EVENT_CATEGORIES, UN_VOTES, UPLOAD_CATEGORY, VALUE_LABELS
+from geo.vocabulary import DIMENSIONS, EVENT_CATEGORIES, UN_VOTES, UPLOAD_CATEGORY, VALUE_LABELS
 
 CATEGORY_LABELS = {**{k: v[0] for k, v in EVENT_CATEGORIES.items()},
                    UPLOAD_CATEGORY: N_("Your events")}
@@ -32,6 +34,31 @@ HEADLINE_LABELS = {
     "french_forces": N_("With French forces"),
     "us_forces": N_("With US forces"),
 }
+
+
+DIMENSION_TITLES = {**{d: m.title for d, m in METRICS.items() if d in DIMENSIONS},
+                    "regime": N_("Regime")}
+
+
+def change_table(facts: Facts, start: date, end: date, tr: Translate = english,
+                 lang: str = "en") -> pd.DataFrame:
+    """Every status change between two dates (geo.changes.changes_between), one row each, in
+    words: country, what, before, after, the day, and the sources together in one cell."""
+    changes = changes_between(facts.status, start, end)
+
+    def label(dimension: str, value: str) -> str:
+        return tr(VALUE_LABELS[(dimension, value)]) if value else "—"
+
+    return pd.DataFrame({
+        "date": changes["changed_on"].dt.strftime("%Y-%m-%d"),
+        "country": changes["iso3"].map(country_names(facts, lang)),
+        "dimension": [tr(DIMENSION_TITLES.get(d, d)) for d in changes["dimension"]],
+        "before": [label(d, v) for d, v in zip(changes["dimension"], changes["before"],
+                                              strict=True)],
+        "after": [label(d, v) for d, v in zip(changes["dimension"], changes["after"],
+                                             strict=True)],
+        "sources": [s.split() for s in changes["sources"]],
+    })
 
 
 def headline_figures(facts: Facts, day: date, tr: Translate = english,
@@ -148,4 +175,5 @@ COLUMN_NAMES = (N_("date"), N_("country"), N_("place"), N_("category"), N_("titl
                 N_("from"), N_("outcome"), N_("ousted"), N_("installed"), N_("vote"), N_("file"),
                 N_("holds"), N_("license"), N_("rows"), N_("curated"), N_("site"),
                 N_("cited_by"), N_("citations"), N_("row"), N_("reasons"), N_("id"), N_("lat"),
-                N_("lon"), N_("kind"), N_("sources"), N_("deaths"))
+                N_("lon"), N_("kind"), N_("sources"), N_("deaths"), N_("dimension"),
+                N_("before"), N_("after"))

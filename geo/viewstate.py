@@ -32,6 +32,22 @@ class ViewState:
     countries: tuple[str, ...] = ()  # ISO3 codes; empty means every country
     dimension: str = DEFAULT_DIMENSION  # the alignments page's choice
     lang: str = "en"
+    viewport: tuple[float, float, float] | None = None  # lat, lon, zoom once the reader moved
+    compare: date | None = None  # a second date whose differences the situation page shows
+
+
+def parse_viewport(text: str) -> tuple[float, float, float] | None:
+    """LAT,LON,ZOOM of a map view (the browser writes it after the reader moves the map), or
+    None when the text is not one: latitude -90..90, longitude -180..180, zoom 1..19."""
+    parts = text.split(",")
+    if len(parts) != 3:
+        return None
+    try:
+        lat, lon, zoom = (float(p) for p in parts)
+    except ValueError:
+        return None
+    ok = -90 <= lat <= 90 and -180 <= lon <= 180 and 1 <= zoom <= 19
+    return (lat, lon, zoom) if ok else None
 
 
 def default_view(curated: date) -> ViewState:
@@ -117,7 +133,22 @@ def parse_view(params: Mapping[str, str], curated: date, countries: Collection[s
         warnings.append(tr("Unknown alignment {value} in the link; showing {default}.").format(
             value=inert(dimension), default=DEFAULT_DIMENSION))
         dimension = DEFAULT_DIMENSION
-    return ViewState(as_of, window, metric, layers, categories, chosen, dimension, lang), warnings
+    viewport = None
+    if "view" in params:
+        viewport = parse_viewport(params["view"])
+        if viewport is None:
+            warnings.append(tr("The map view {value} in the link is not LAT,LON,ZOOM (for "
+                               "example 13.5,2.1,6); showing the whole region.").format(
+                value=inert(params["view"])))
+    compare = None
+    if "compare" in params:
+        compare = _day(params["compare"], curated)
+        if compare is None:
+            warnings.append(tr("The comparison date {value} in the link is not a date {bounds} "
+                               "(YYYY-MM-DD); nothing is compared.").format(
+                value=inert(params["compare"]), bounds=bounds))
+    return ViewState(as_of, window, metric, layers, categories, chosen, dimension, lang,
+                     viewport, compare), warnings
 
 
 def view_query(view: ViewState) -> dict[str, str]:
@@ -137,4 +168,8 @@ def view_query(view: ViewState) -> dict[str, str]:
         query["dim"] = view.dimension
     if view.lang != "en":
         query["lang"] = view.lang
+    if view.compare is not None:
+        query["compare"] = view.compare.isoformat()
+    if view.viewport is not None:
+        query["view"] = ",".join(f"{v:g}" for v in view.viewport)
     return query

@@ -16,7 +16,7 @@ choices = alignment_choices(facts.un_votes, tr)
 
 st.title(tr("Alignments on {day}").format(day=long_date(view.as_of, view.lang)))
 dimension_control(choices, tr)
-show_map(alignment_map(facts, view), "alignment_map")
+show_map(alignment_map(facts, view))
 
 metric, classes = alignment_classes(view.dimension, facts, view.as_of, tr)
 if view.dimension.startswith(UN_PREFIX):

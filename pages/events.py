@@ -36,7 +36,7 @@ else:
 mine = uploaded_in_view(uploaded_events(), view)
 mine = in_weeks(mine, brushed) if mine is not None else None
 with map_slot:
-    show_map(events_map(facts, shown, "basemap" in view.layers, mine, view.lang), "events_map")
+    show_map(events_map(facts, shown, "basemap" in view.layers, mine, view.lang))
 
 if len(shown) > TABLE_LIMIT:
     st.caption(tr("The table shows the first {limit} of {total} events; the Sources & data page "

@@ -1,15 +1,20 @@
-"""The situation map: every country's status on the as-of date, events in the window, forces."""
+"""The situation map: every country's status on the as-of date, events in the window, forces,
+how the headline counts changed over time, and what changed since a second date."""
 
 import streamlit as st
 
-from app.page import show_map, start_page, table_panel
-from app.state import map_controls, uploaded_events
+from app.data import headline_history
+from app.page import start_page, table, table_panel
+from app.playback import map_section, playback_controls
+from app.state import compare_control, map_controls, pick_date, uploaded_events
 from geo.assets import standalone_html
+from geo.charts import PICK, headline_chart, picked_date
 from geo.i18n import long_date
 from geo.situation import situation_map
-from geo.tables import event_table, headline_figures, sources_table
+from geo.tables import HEADLINE_LABELS, change_table, event_rows, event_table, headline_figures, sources_table
+from geo.timeline import DateWindow, events_in_view
 
-facts, view, tr = start_page()
+facts, view, tr = start_page(by_metric=True)
 map_controls(tr)
 
 st.title(tr("West Africa on {day}").format(day=long_date(view.as_of, view.lang)))
@@ -18,8 +23,34 @@ for column, (label, count, names) in zip(st.columns(4) + st.columns(4), figures,
     column.metric(label, count, help=names or tr("none"))
     column.caption(names or "—")
 
-the_map = situation_map(facts, view, uploaded_events())
-show_map(the_map, "situation_map", height=620)
+mine = uploaded_events()
+map_section(lambda v, playing: situation_map(facts, v, mine, stamp=playing), view, tr)
+playback_controls(facts.curated.date() if facts.curated is not None else view.as_of, tr)
+
+st.subheader(tr("Change over time"))
+st.caption(tr("How many countries were in each group, month by month. Click the chart to move "
+              "the as-of date there."))
+labels = {k: tr(v) for k, v in HEADLINE_LABELS.items()}
+st.altair_chart(headline_chart(headline_history(facts), labels, view.as_of, tr, view.lang),
+                key="headline_chart", on_select=pick_date("headline_chart", picked_date),
+                selection_mode=PICK, width="stretch")
+
+compare_control(facts.curated.date() if facts.curated is not None else view.as_of, tr)
+if view.compare is not None:
+    first, last = sorted((view.compare, view.as_of))
+    st.subheader(tr("What changed between {start} and {end}").format(
+        start=long_date(first, view.lang), end=long_date(last, view.lang)))
+    changes = change_table(facts, first, last, tr, view.lang)
+    if changes.empty:
+        st.info(tr("No status changed between these dates."))
+    else:
+        st.dataframe(changes, hide_index=True, width="stretch", column_config={
+            "sources": st.column_config.ListColumn(tr("sources")),
+            **{c: st.column_config.Column(tr(c)) for c in changes.columns if c != "sources"}})
+    between = events_in_view(facts.events, DateWindow(first, last), view.categories,
+                             view.countries)
+    st.caption(tr("{count} events between the two dates").format(count=len(between)))
+    table(event_rows(facts, between.iloc[::-1], tr, view.lang), tr)
 
 table_panel(tr("Table of the events in the window"), "situation_events",
             tr("Events {start} to {end}").format(start=f"{view.window.start:%Y-%m-%d}",
@@ -31,4 +62,4 @@ table_panel(tr("Table of each country's status, with sources"), "situation_statu
 
 if st.toggle(tr("Prepare this map as a file that opens with no internet")):
     st.download_button(tr("Download the map (HTML)"), standalone_html(situation_map(
-        facts, view, uploaded_events())), f"sahel-map-{view.as_of:%Y-%m-%d}.html", "text/html")
+        facts, view, mine).whole()), f"sahel-map-{view.as_of:%Y-%m-%d}.html", "text/html")

@@ -102,3 +102,26 @@ def open_page(page: str = PAGES[0], params: dict[str, str] | None = None):
     if page != PAGES[0]:
         at.switch_page(page).run()
     return at
+
+
+def map_args(component) -> dict:
+    """What st_folium sends for a map: its arguments, with `layers` = the base map's script and
+    the swapped feature groups together (what the browser draws) and `legend` = the legend's
+    title and sections as sent."""
+    import re
+
+    args = json.loads(component.proto.json_args)
+    args["layers"] = args["script"] + "\n" + (args.get("feature_group") or "")
+    found = re.search(r"coupbelt\.legend\((\".*?\"),\s*(\[.*?\]), \"legend\"\)",
+                      args["layers"], re.S)
+    args["legend"] = (json.loads(found.group(1)), json.loads(found.group(2))) if found else None
+    return args
+
+
+def legend_labels(args: dict) -> list[str]:
+    """The title, headings and entries of a map's legend."""
+    if not args["legend"]:
+        return []
+    title, sections = args["legend"]
+    return [title] + [text for heading, entries in sections
+                      for text in [heading, *(e[2] for e in entries)]]

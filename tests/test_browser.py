@@ -298,11 +298,11 @@ def test_uploaded_events_show_and_their_text_stays_inert(server, page, tmp_path)
         str(hostile_file(tmp_path / "mine.csv")))
     pg.get_by_text(f"{len(HOSTILE)} loaded, 1 rejected").wait_for(timeout=60_000)
     frame = map_holds(pg, "() => !!window.eventMarkers && "
-                          f"window.eventMarkers.at(-1).getLayers().length === {len(HOSTILE)}", 30,
+                          f"window.eventMarkers.filter(g => g._map).at(-1).getLayers().length === {len(HOSTILE)}", 30,
                       "the uploaded events on the map")
     legend = frame.locator(".map-legend").inner_text()
     assert f"Your events ({len(HOSTILE)})" in legend
-    texts = frame.evaluate("""() => window.eventMarkers.at(-1).getLayers().map(m => {
+    texts = frame.evaluate("""() => window.eventMarkers.filter(g => g._map).at(-1).getLayers().map(m => {
         m.openPopup(); const el = m.getPopup().getElement();
         const out = {title: el.querySelector('b').textContent,
                      links: [...el.querySelectorAll('.event-popup a')].map(a => a.getAttribute('href'))};
@@ -377,7 +377,7 @@ def test_a_50000_row_acled_file_loads_with_every_row_accounted_for(server, page,
     frame = map_holds(pg, f"() => !!window.aggregatedEvents && window.aggregatedEvents.some("
                           f"a => a.count === {n - bad})", 60, "the aggregated upload on the map")
     # every good row is in the map's aggregates: the cells' tooltips add up to all of them
-    total = frame.evaluate("""() => { let t = 0; window.aggregatedEvents.at(-1).layer.eachLayer(
+    total = frame.evaluate("""() => { let t = 0; window.aggregatedEvents.filter(a => a.layer._map).at(-1).layer.eachLayer(
         m => { t += parseInt(m.getTooltip().getContent().match(/<b>([\\d,]+)/)[1].replaceAll(",", "")); });
         return t; }""")  # counts are shown grouped: '1,234' in English
     assert total == n - bad
@@ -396,7 +396,7 @@ def test_the_exported_map_opens_with_no_internet(browser, data_dir, tmp_path):
     view = ViewState(date(2023, 9, 1), DateWindow.ending(date(2023, 9, 1)),
                      layers=frozenset({"choropleth", "events"}))
     path = tmp_path / "map.html"
-    path.write_text(standalone_html(situation_map(facts, view)), encoding="utf-8")
+    path.write_text(standalone_html(situation_map(facts, view).whole()), encoding="utf-8")
     context = browser.new_context()
     requests: list[str] = []
     context.route("**/*", lambda r: (requests.append(r.request.url), r.continue_()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, write_data
+from conftest import map_args as component_args
 from streamlit.testing.v1 import AppTest
 
 pytestmark = pytest.mark.filterwarnings("ignore")
@@ -27,13 +28,13 @@ def run(data_dir: Path | None, monkeypatch, **params: str) -> AppTest:
 
 def map_args(at: AppTest) -> dict:
     (component,) = at.get("component_instance")
-    return json.loads(component.proto.json_args)
+    return component_args(component)
 
 
 def choropleth(args: dict) -> dict[str, dict]:
     """iso3 -> properties of the choropleth's features, parsed out of the map script."""
     out = {}
-    for match in re.finditer(r'"properties": (\{[^{}]*\})', args["script"]):
+    for match in re.finditer(r'"properties": (\{[^{}]*\})', args["layers"]):
         props = json.loads(match.group(1))
         if "iso3" in props and "fill" in props:
             out[props["iso3"]] = props
@@ -68,12 +69,12 @@ def test_date_in_the_link_changes_the_map(data_dir, monkeypatch):
 
 def test_events_follow_the_window(data_dir, monkeypatch):
     at = run(data_dir, monkeypatch, date="2023-09-05")
-    script = map_args(at)["script"]
+    script = map_args(at)["layers"]
     for title in ("Summit in Niamey", "Ghana pledges troops", "Protest at the base"):
         assert title in script
     assert "Old event" not in script
     at = run(data_dir, monkeypatch, date="2023-09-05", **{"from": "2021-01-01", "to": "2021-02-01"})
-    script = map_args(at)["script"]
+    script = map_args(at)["layers"]
     assert "Old event" in script and "Summit in Niamey" not in script
 
 
@@ -89,7 +90,7 @@ def test_widgets_change_the_view_and_the_url(data_dir, monkeypatch):
     assert at.date_input(key="window").value == (
         __import__("datetime").date(2023, 12, 3), __import__("datetime").date(2024, 3, 1))
     at.checkbox(key="layer_events").uncheck().run()
-    assert "Protest at the base" not in map_args(at)["script"]
+    assert "Protest at the base" not in map_args(at)["layers"]
     assert at.query_params["layers"] == "choropleth,forces,upload,basemap"
 
 

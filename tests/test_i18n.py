@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pandas as pd
 import pytest
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
-from conftest import ROOT
+from conftest import ROOT, legend_labels, map_args
 from streamlit.testing.v1 import AppTest
 
 from geo.i18n import long_date, translator
@@ -65,9 +64,9 @@ def visible_text(at: AppTest) -> list[str]:
         texts += [w.label for w in getattr(at, kind)]
     texts += [e.label for e in at.expander]
     for component in at.get("component_instance"):
-        args = json.loads(component.proto.json_args)
-        texts += re.findall(r"<(?:h4|summary)>([^<]+)<", args["html"])
-        texts += re.findall(r'aliases": \[(.*?)\]', args["script"])
+        args = map_args(component)
+        texts += legend_labels(args)
+        texts += re.findall(r'aliases": \[(.*?)\]', args["layers"])
     return texts
 
 

@@ -26,7 +26,7 @@ from geo.vocabulary import EVENT_CATEGORIES, UPLOAD_CATEGORY
 
 
 def rendered(m) -> str:
-    return m.get_root().render()
+    return m.whole().get_root().render() if hasattr(m, "whole") else m.get_root().render()
 
 
 def test_classify_each_metric(data_dir):
@@ -69,7 +69,7 @@ def test_map_changes_with_the_date(data_dir):
 def test_no_asset_leaves_the_machine(data_dir):
     facts = load_facts(data_dir)
     view = ViewState(date(2023, 9, 1), DateWindow.ending(date(2023, 9, 1)))
-    m = situation_map(facts, view)
+    m = situation_map(facts, view).whole()
     links = [url for _, url in m.default_js + m.default_css]
     assert links and all(u.startswith("../../app/static/") for u in links)
     html = rendered(m)
@@ -87,7 +87,7 @@ def hostile_event() -> pd.Series:
 
 
 def rendered_script(events: pd.DataFrame) -> str:
-    m = base_map(basemap=False)
+    m = base_map("test_map")
     events_on_map(events).add_to(m)
     return str(m.get_root().render())
 
@@ -114,13 +114,14 @@ def test_template_syntax_in_event_text_stays_text(data_dir):
     uploaded = events.assign(category=UPLOAD_CATEGORY)
     for page in (rendered_script(events),
                  standalone_html(situation_map(load_facts(data_dir), ViewState(
-                     date(2023, 8, 2), DateWindow(date(2023, 7, 1), date(2023, 8, 2))), uploaded))):
+                     date(2023, 8, 2), DateWindow(date(2023, 7, 1), date(2023, 8, 2))),
+                     uploaded).whole())):
         assert "{{ 7*7 }} {{ cycler.__init__.__globals__.os.getcwd() }}" in page
         assert "{% for x in range(3) %}loop{% endfor %} {{ \\u0027unclosed" in page
         assert "49" not in page.split("7*7")[0][-40:] and "looploop" not in page
     many = pd.DataFrame([event] * (DETAIL_LIMIT + 1)).assign(category="{{ 7*7 }}")
     layer = AggregatedEvents(many, {"{{ 7*7 }}": ("{{ 7*7 }}", "#000000")})
-    m = base_map(basemap=False)
+    m = base_map("test_map")
     layer.add_to(m)
     assert '"{{ 7*7 }}"' in m.get_root().render()
 
@@ -147,7 +148,7 @@ def test_many_events_are_aggregated_and_compact():
 def test_standalone_html_inlines_leaflet(data_dir):
     facts = load_facts(data_dir)
     view = ViewState(date(2023, 9, 1), DateWindow.ending(date(2023, 9, 1)))
-    page = standalone_html(situation_map(facts, view))
+    page = standalone_html(situation_map(facts, view).whole())
     assert "<script src=" not in page and '<link rel="stylesheet" href=' not in page
     assert "Leaflet 1.9.3" in page and "Land NER" in page
 

@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 import pytest
-from conftest import PAGES, ROOT, open_page
+from conftest import PAGES, ROOT, legend_labels, map_args, open_page
 from streamlit.testing.v1 import AppTest
 
 pytestmark = pytest.mark.filterwarnings("ignore")
@@ -30,7 +30,7 @@ def frames(at: AppTest) -> list:
 
 def map_script(at: AppTest) -> str:
     (component,) = at.get("component_instance")
-    return str(json.loads(component.proto.json_args)["script"])
+    return str(map_args(component)["layers"])
 
 
 def vega_specs(at: AppTest) -> list[dict]:
@@ -148,7 +148,7 @@ def test_imported_events_follow_the_filters_across_pages_and_can_be_removed(app,
     at.run()
     assert '"Mine one"' in map_script(at) and '"Mine old"' not in map_script(at)  # the window
     (component,) = at.get("component_instance")
-    assert "Your events (1)" in json.loads(component.proto.json_args)["html"]  # legend
+    assert "Your events (1)" in legend_labels(map_args(component))
     assert any("2 loaded, 0 rejected" in s.value for s in at.success)
     at.switch_page("pages/situation_map.py").run()
     assert '"Mine one"' in map_script(at)

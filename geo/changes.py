@@ -1,0 +1,112 @@
+"""Change over time: the days on which statuses change, what changed between two dates, the
+headline counts through time, and the frames of a playback. Pure, so table-tested."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import fields
+from datetime import date, timedelta
+
+import pandas as pd
+
+from geo.timeline import headline_on
+from geo.vocabulary import COVERAGE_START, FORCE_DIMENSIONS
+
+# The status dimensions behind each map metric (a metric not listed is one dimension).
+METRIC_DIMENSIONS: dict[str, tuple[str, ...]] = {"forces": FORCE_DIMENSIONS,
+                                                 "coups": ("regime",)}
+STEPS = ("week", "month")
+CHANGE_COLUMNS = ["iso3", "dimension", "before", "after", "changed_on", "sources"]
+
+
+def dimensions_of(metric: str) -> tuple[str, ...]:
+    """The status dimensions a map metric shows."""
+    return METRIC_DIMENSIONS.get(metric, (metric,))
+
+
+def change_dates(status: pd.DataFrame, dimensions: Iterable[str] | None = None) -> list[date]:
+    """Every day on which some country's status changes (a row starts or ends), oldest first;
+    only the given dimensions when named. The first day of coverage is not a change."""
+    rows = status if dimensions is None else status[status["dimension"].isin(list(dimensions))]
+    days = pd.concat([rows["start"], rows["end"].dropna()])
+    return sorted({d.date() for d in days if d.date() > COVERAGE_START})
+
+
+def next_change(status: pd.DataFrame, day: date, dimensions: Iterable[str] | None = None,
+                last: date | None = None) -> date | None:
+    """The first change after `day` (up to `last`), or None."""
+    later = [d for d in change_dates(status, dimensions) if d > day and (last is None or d <= last)]
+    return later[0] if later else None
+
+
+def previous_change(status: pd.DataFrame, day: date,
+                    dimensions: Iterable[str] | None = None) -> date | None:
+    """The last change before `day`, or None."""
+    earlier = [d for d in change_dates(status, dimensions) if d < day]
+    return earlier[-1] if earlier else None
+
+
+def changes_between(status: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """What changed after `start` up to and including `end`, in every dimension: one row per
+    change (country, dimension, value before, value after, the day, the sources of the row that
+    begins or ends then), oldest first. `before`/`after` are '' where nothing held. The dates
+    may come in either order."""
+    first, last = (start, end) if start <= end else (end, start)
+    lo, hi = pd.Timestamp(first), pd.Timestamp(last)
+    out = []
+    for (iso3, dimension), rows in status.groupby(["iso3", "dimension"], sort=True):
+        rows = rows.sort_values("start")
+        days = sorted({d for d in pd.concat([rows["start"], rows["end"].dropna()])
+                       if lo < d <= hi})
+        for day in days:
+            before, after = _holding(rows, day - pd.Timedelta(days=1)), _holding(rows, day)
+            value_before, value_after = _value(before), _value(after)
+            if value_before == value_after:
+                continue  # a new row of the same value (a new decision): no change to show
+            cause = after if len(after) else before
+            out.append({"iso3": iso3, "dimension": dimension, "before": value_before,
+                        "after": value_after, "changed_on": day,
+                        "sources": " ".join(dict.fromkeys(" ".join(cause["sources"]).split()))})
+    frame = pd.DataFrame(out, columns=CHANGE_COLUMNS)
+    return frame.sort_values(["changed_on", "iso3", "dimension"], ignore_index=True)
+
+
+def _holding(rows: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    return rows[(rows["start"] <= day) & (rows["end"].isna() | (day < rows["end"]))]
+
+
+def _value(rows: pd.DataFrame) -> str:
+    return str(rows["value"].iloc[0]) if len(rows) else ""
+
+
+def frame_dates(start: date, end: date, step: str) -> list[date]:
+    """The as-of dates of a playback from `start` to `end`: every 7 days, or the same day of
+    each month (the 1st when it starts on the 1st), always ending on `end`."""
+    if step not in STEPS:
+        raise ValueError(f"step must be one of {STEPS}, got {step!r}")
+    days: list[date] = []
+    day, k = start, 0
+    while day < end:
+        days.append(day)
+        k += 1
+        if step == "week":
+            day = start + timedelta(days=7 * k)
+        else:
+            month = start.month - 1 + k
+            year, month = start.year + month // 12, month % 12 + 1
+            day = date(year, month, min(start.day, 28))
+    days.append(end)
+    return days
+
+
+def headline_series(status: pd.DataFrame, start: date, end: date,
+                    step: str = "month") -> pd.DataFrame:
+    """The headline counts (military rule, suspended, withdrawn, sanctions, AES, forces) on each
+    frame date: columns date, group, count."""
+    rows = []
+    for day in frame_dates(start, end, step):
+        head = headline_on(status, day)
+        for f in fields(head):
+            rows.append({"date": pd.Timestamp(day), "group": f.name,
+                         "count": len(getattr(head, f.name))})
+    return pd.DataFrame(rows, columns=["date", "group", "count"])

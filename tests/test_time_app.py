@@ -1,0 +1,150 @@
+"""AppTest of moving through time: the month slider, the change buttons, the headline chart's
+data, and comparing two dates (on the bundled facts and on the small fixture)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import map_args, open_page
+
+from geo.changes import change_dates, dimensions_of
+from geo.facts import load_facts
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+
+@pytest.fixture
+def bundled(monkeypatch):
+    monkeypatch.delenv("COUPBELT_DATA_DIR", raising=False)
+    monkeypatch.delenv("COUPBELT_EVENTS", raising=False)
+
+
+@pytest.fixture
+def small(data_dir, monkeypatch):
+    monkeypatch.setenv("COUPBELT_DATA_DIR", str(data_dir))
+    return data_dir
+
+
+def test_the_compare_link_lists_what_changed_in_every_dimension(bundled):
+    at = open_page(params={"date": "2025-01-01", "compare": "2023-01-01"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["compare"] == "2023-01-01"
+    (changes, *_) = [df.value for df in at.dataframe]
+    rows = {(r.country, r.dimension, r.after) for r in changes.itertuples()}
+    assert ("Niger", "Regime", "Military rule") in rows
+    assert ("Niger", "ECOWAS status", "Suspended from ECOWAS") in rows
+    assert ("Niger", "Alliance of Sahel States", "AES member") in rows
+    left = {(r.country, r.before) for r in changes.itertuples() if r.dimension == "French forces"}
+    assert {("Burkina Faso", "French forces"), ("Niger", "French forces")} <= left
+    assert all(len(s) >= 1 and all(u.startswith("http") for u in s) for s in changes["sources"])
+    assert list(changes["date"]) == sorted(changes["date"])
+    niger = map_args(at.get("component_instance")[0])["layers"]
+    assert niger.count('"outlined": true') >= 3  # the countries that changed are outlined
+    assert "Status changed since 2023-01-01" in niger
+
+
+def test_a_bad_compare_date_warns_and_compares_nothing(small):
+    at = open_page(params={"date": "2023-09-01", "compare": "1999-01-01"})
+    assert any("comparison date" in w.value for w in at.warning)
+    assert "compare" not in at.query_params
+
+
+def test_comparing_on_the_page_updates_the_link_and_the_table(small):
+    at = open_page(params={"date": "2023-09-01"})
+    assert not at.dataframe or "before" not in at.dataframe[0].value.columns
+    at.date_input(key="compare").set_value(date(2023, 7, 1)).run()
+    assert at.query_params["compare"] == "2023-07-01"
+    changes = at.dataframe[0].value
+    assert list(zip(changes["country"], changes["after"], strict=True)) == [
+        ("Land NER", "Military rule"), ("Land NER", "ECOWAS economic and financial sanctions")]
+
+
+def test_the_month_slider_moves_the_date_in_the_page_language(small):
+    at = open_page(params={"date": "2023-09-14", "lang": "fr"})
+    slider = at.select_slider(key="as_of_month")
+    assert slider.value == date(2023, 9, 1)
+    assert slider.format_func(date(2023, 1, 1)) == "janv. 2023"
+    slider.set_value(date(2024, 2, 1)).run()
+    assert at.query_params["date"] == "2024-02-01"
+    assert at.date_input(key="as_of").value == date(2024, 2, 1)
+
+
+def test_the_change_buttons_step_to_the_metric_s_next_and_previous_change(small):
+    facts = load_facts(small)
+    at = open_page(params={"date": "2023-07-01"})
+    at.button(key="next_change").click().run()
+    regime_days = change_dates(facts.status, dimensions_of("regime"))
+    assert at.query_params["date"] == "2023-07-26" == regime_days[-1].isoformat()
+    assert at.button(key="next_change").disabled  # no later regime change
+    at.button(key="previous_change").click().run()
+    assert at.query_params["date"] == "2020-08-18"
+    at.selectbox(key="metric").set_value("ecowas").run()
+    at.button(key="next_change").click().run()
+    assert at.query_params["date"] == "2023-12-10"  # Niger's suspension, on that metric
+
+
+def test_the_window_follows_a_stepped_date_until_set(small):
+    at = open_page(params={"date": "2023-07-01"})
+    at.button(key="next_change").click().run()
+    assert "from" not in at.query_params  # the 90-day window moved with the date
+
+
+def test_a_bad_view_in_the_link_warns(small):
+    at = open_page(params={"view": "[x](https://evil.example)"})
+    assert any("map view" in w.value and "`[x](https://evil.example)`" in w.value
+               for w in at.warning)
+    good = open_page(params={"view": "13.5,2.1,7"})
+    assert not good.warning and good.query_params["view"] == "13.5,2.1,7"
+
+
+def choropleth_fills(at) -> dict[str, str]:
+    import json
+    import re
+
+    out = {}
+    for match in re.finditer(r'"properties": (\{[^{}]*\})', map_args(at.get("component_instance")[0])["layers"]):
+        props = json.loads(match.group(1))
+        if "iso3" in props and "fill" in props:
+            out[props["iso3"]] = props["fill"]
+    return out
+
+
+def test_playback_steps_frames_with_the_model_s_colours_and_stops_on_the_frame(small):
+    from geo.metrics import classify
+
+    facts = load_facts(small)
+    at = open_page(params={"date": "2023-09-01"})
+    at.date_input(key="playback_from").set_value(date(2023, 6, 1))
+    at.date_input(key="playback_to").set_value(date(2023, 9, 1))
+    at.button(key="playback_play").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    seen = []
+    for _ in range(3):  # each run is what the fragment's timer does: the next frame
+        caption = next(c.value for c in at.caption if c.value.startswith("Frame "))
+        day = date.fromisoformat({"June": "2023-06-01", "July": "2023-07-01",
+                                  "August": "2023-08-01", "September": "2023-09-01"}[
+            caption.split(": ")[1].split()[1]])
+        seen.append(day)
+        model = classify("regime", facts.borders["iso3"], facts.status, facts.coups, day)
+        assert choropleth_fills(at) == dict(zip(model["iso3"], model["colour"], strict=True))
+        stamp = f'coupbelt.stamp("{day.day} {day:%B %Y}")'
+        assert stamp in map_args(at.get("component_instance")[0])["layers"]
+        at.run()
+    assert seen == [date(2023, 6, 1), date(2023, 7, 1), date(2023, 8, 1)]
+    at.button(key="playback_pause").click().run()
+    assert at.query_params["date"] == "2023-09-01"  # the frame on the map when paused
+    assert at.title[0].value == "West Africa on 1 September 2023"
+    assert not any(c.value.startswith("Frame ") for c in at.caption)
+
+
+def test_playback_ends_on_the_last_frame_and_the_page_follows(small):
+    at = open_page(params={"date": "2021-01-01"})
+    at.date_input(key="playback_from").set_value(date(2023, 7, 1))
+    at.date_input(key="playback_to").set_value(date(2023, 7, 20))
+    at.radio(key="playback_step").set_value("week")
+    at.button(key="playback_play").click().run()
+    for _ in range(4):
+        at.run()
+    assert at.query_params["date"] == "2023-07-20"
+    assert at.date_input(key="as_of").value == date(2023, 7, 20)
