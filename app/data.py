@@ -9,7 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from geo.changes import headline_series
+from geo.charts import headline_spec
 from geo.facts import Facts, load_facts
+from geo.i18n import translator
+from geo.tables import HEADLINE_LABELS
 from geo.vocabulary import COVERAGE_START
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,10 +61,7 @@ def _history(folder: str, events: str | None, mtimes: tuple[tuple[str, float], .
     return headline_series(_facts.status, COVERAGE_START, last, "month")
 
 
-def headline_history(loaded: Facts) -> pd.DataFrame:
-    """The headline counts month by month from 2020 to the curation date (once per data
-    version: 84 status look-ups are too many for every rerun)."""
-    return _history(*_key(), loaded)
+
 
 
 @st.cache_data(show_spinner=False)
@@ -81,3 +81,17 @@ def sources_text(lang: str = "en") -> str:
     if not path.is_file():
         return f"{path.name} is missing."
     return _read_text(str(path), path.stat().st_mtime)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _headline_spec(folder: str, events: str | None, mtimes: tuple[tuple[str, float], ...],
+                   lang: str, _facts: Facts) -> dict[str, object]:
+    tr = translator(lang)
+    labels = {k: tr(v) for k, v in HEADLINE_LABELS.items()}
+    return headline_spec(_history(folder, events, mtimes, _facts), labels, tr, lang)
+
+
+def headline_chart_spec(loaded: Facts, lang: str) -> dict[str, object]:
+    """The headline counts chart without its as-of rule, built once per language and data
+    version (building it costs about 70 ms, too much for every rerun)."""
+    return _headline_spec(*_key(), lang, loaded)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import socket
 import statistics
@@ -37,7 +38,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WINDOW = {"from": "2020-01-01", "to": "2026-11-29"}
+WINDOW = {"from": "2020-01-01", "to": "2026-12-02"}
 DATES = [date(2023, 7, 26), date(2023, 9, 10), date(2024, 8, 5), date(2021, 5, 24)]
 TARGETS = {"dashboard": ROOT / "pages" / "situation_map.py",
            "reference": ROOT / "bench" / "reference_app.py"}
@@ -119,6 +120,84 @@ def serve(app: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     return server, base
 
 
+FILLS = """() => { const out = {}; map_div.eachLayer(l => { if (l.feature && l.feature.properties.iso3
+    && l.options.fillColor) out[l.feature.properties.iso3] = l.options.fillColor; });
+    return JSON.stringify(out); }"""
+
+
+def _map_frame(page):  # type: ignore[no-untyped-def]
+    element = page.query_selector('iframe[title="streamlit_folium.st_folium"]')
+    return element.content_frame() if element else None
+
+
+def _until_changed(page, before: str, timeout: float = 30) -> float:  # type: ignore[no-untyped-def]
+    """Seconds until the map's country colours differ from `before` (polled every 10 ms)."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        frame = _map_frame(page)
+        try:
+            if frame is not None and frame.evaluate(FILLS) != before:
+                return time.perf_counter() - start
+        except Exception:  # the frame is between two states
+            pass
+        time.sleep(0.01)
+    raise TimeoutError("the map did not change")
+
+
+def measure_time_travel(page) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """On a loaded situation page: 10 date changes (Next change), 3 metric switches, 3 layer
+    toggles: seconds to new colours, and how many times the Leaflet map was re-created; then
+    playback's frames per second at the highest speed."""
+    frame = _map_frame(page)
+    frame.evaluate("() => { window.__bench_same = true; map_div.setZoom(6); }")
+    page.wait_for_timeout(500)
+    dates, metrics, recreated = [], [], 0
+    for _ in range(10):
+        before = _map_frame(page).evaluate(FILLS)
+        page.get_by_role("button", name="Next change ▶").click()
+        dates.append(_until_changed(page, before))
+        page.wait_for_timeout(300)  # let the rerun finish before the next click
+        recreated += 0 if _map_frame(page).evaluate("() => window.__bench_same === true") else 1
+    for metric in ("ECOWAS status", "Foreign forces", "Regime"):
+        before = _map_frame(page).evaluate(FILLS)
+        box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Colour countries by")
+        box.get_by_role("combobox").click()
+        page.keyboard.type(metric)
+        page.keyboard.press("Enter")
+        metrics.append(_until_changed(page, before))
+        page.wait_for_timeout(300)
+        recreated += 0 if _map_frame(page).evaluate("() => window.__bench_same === true") else 1
+    for label in ("Foreign forces (badges)", "Events", "Foreign forces (badges)"):
+        page.locator('[data-testid="stCheckbox"]').filter(
+            has_text=re.compile(f"^{re.escape(label)}$")).first.click()
+        page.wait_for_timeout(800)
+        recreated += 0 if _map_frame(page).evaluate("() => window.__bench_same === true") else 1
+    zoom = _map_frame(page).evaluate("() => map_div.getZoom()")
+    # playback: monthly frames from the start, 8 per second asked; count the frames drawn
+    page.get_by_text("Play through time").click()
+    page.locator('[data-testid="stSlider"]').filter(has_text="Frames per second").click()
+    page.keyboard.press("End")
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="▶ Play").click()
+    seen: dict[str, float] = {}
+    start = time.perf_counter()
+    while time.perf_counter() - start < 8:
+        frame = _map_frame(page)
+        try:
+            text = frame.evaluate("() => { const s = document.querySelector('.map-stamp'); "
+                                  "return s ? s.textContent : null; }") if frame else None
+        except Exception:
+            text = None
+        if text and text not in seen:
+            seen[text] = time.perf_counter()
+        time.sleep(0.02)
+    stamps = sorted(seen.values())
+    fps = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 2 else 0.0
+    return {"date_change_s": statistics.median(dates), "date_change_max_s": max(dates),
+            "metric_switch_s": statistics.median(metrics), "recreated": recreated,
+            "zoom_kept": float(zoom == 6), "playback_fps": fps}
+
+
 def measure_browser(env: dict[str, str]) -> dict[str, float]:
     """Load the dashboard and Streamlit's floor page in turns in Chromium; time each map, count
     what pan and zoom send, and read the dashboard server's peak memory."""
@@ -139,7 +218,7 @@ def measure_browser(env: dict[str, str]) -> dict[str, float]:
                 page = context.new_page()
                 page.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append("x")))
                 start = time.perf_counter()
-                page.goto(f"{base}/?from={WINDOW['from']}&to={WINDOW['to']}")
+                page.goto(f"{base}/?date=2020-01-01&from={WINDOW['from']}&to={WINDOW['to']}")
                 frame = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]',
                                                state="attached", timeout=120_000).content_frame()
                 assert frame is not None
@@ -165,6 +244,10 @@ def measure_browser(env: dict[str, str]) -> dict[str, float]:
             page.wait_for_timeout(1500)
             frames_after_zoom = len(sent) - before
             page.context.close()
+            page, _ = open_page(browser, "dashboard")
+            page.wait_for_timeout(1500)
+            travel = measure_time_travel(page)
+            page.context.close()
             browser.close()
         ours, floor = times["dashboard"][1:], times["floor"][1:]
         return {"cold_draw_s": times["dashboard"][0], "draw_s": statistics.median(ours),
@@ -172,7 +255,7 @@ def measure_browser(env: dict[str, str]) -> dict[str, float]:
                 "floor_s": statistics.median(floor), "floor_min_s": min(floor),
                 "floor_max_s": max(floor),
                 "peak_mb": peak_rss_mb(servers["dashboard"][0].pid),
-                "frames_on_pan_zoom": frames_after_zoom}
+                "frames_on_pan_zoom": frames_after_zoom, **travel}
     finally:
         for server, _ in servers.values():
             os.killpg(server.pid, signal.SIGTERM)
@@ -262,6 +345,16 @@ def main() -> None:
         print(f"| {label} | {ours['rerun_ms']:,.0f} ms | {ref_ms} | {speed} | "
               f"{ours['payload_bytes'] / 1024:,.0f} KB | {ref_kb} | {mem} | {drawn} | {again} | "
               f"{frames} |")
+    print("\n| data | first draw / floor | date change → new colours (median, max) | "
+          "metric switch | map re-created (10 dates, 3 metrics, 3 layers) | zoom kept | "
+          "playback |")
+    print("|---|---|---|---|---|---|---|")
+    for label, _ours, _ref, web, _limit in rows:
+        if web:
+            print(f"| {label} | {web['draw_s'] / web['floor_s']:.2f}x | "
+                  f"{web['date_change_s'] * 1000:.0f} ms ({web['date_change_max_s'] * 1000:.0f}) | "
+                  f"{web['metric_switch_s'] * 1000:.0f} ms | {web['recreated']:.0f} | "
+                  f"{'yes' if web['zoom_kept'] else 'no'} | {web['playback_fps']:.1f} frames/s |")
     print(f"\nwhole bench: {time.perf_counter() - began:.0f} s; runs per median: {args.runs}; "
           f"event window {WINDOW['from']} to {WINDOW['to']} (every event in view)")
 

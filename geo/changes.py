@@ -25,10 +25,16 @@ def dimensions_of(metric: str) -> tuple[str, ...]:
 
 
 def change_dates(status: pd.DataFrame, dimensions: Iterable[str] | None = None) -> list[date]:
-    """Every day on which some country's status changes (a row starts or ends), oldest first;
-    only the given dimensions when named. The first day of coverage is not a change."""
+    """Every day on which some country's status changes, oldest first; only the given
+    dimensions when named. A row that follows one of the same value without a gap (a new
+    decision, a second coup) changes nothing; the first day of coverage is not a change."""
     rows = status if dimensions is None else status[status["dimension"].isin(list(dimensions))]
-    days = pd.concat([rows["start"], rows["end"].dropna()])
+    rows = rows.sort_values(["iso3", "dimension", "start"])
+    group = rows.groupby(["iso3", "dimension"])
+    before, after = group[["end", "value"]].shift(), group[["start", "value"]].shift(-1)
+    carried_on = (before["end"] == rows["start"]) & (before["value"] == rows["value"])
+    carries_on = (after["start"] == rows["end"]) & (after["value"] == rows["value"])
+    days = pd.concat([rows.loc[~carried_on, "start"], rows.loc[~carries_on, "end"].dropna()])
     return sorted({d.date() for d in days if d.date() > COVERAGE_START})
 
 

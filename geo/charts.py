@@ -123,10 +123,11 @@ def in_weeks(events: pd.DataFrame,
 PICK = "pick"
 
 
-def headline_chart(series: pd.DataFrame, labels: Mapping[str, str], as_of: date,
-                   tr: Translate = english, lang: str = "en") -> alt.LayerChart:
-    """The headline counts over time (one line per group, `labels` naming them), a rule at the
-    as-of date; a click picks the nearest month (selection PICK, field `date`)."""
+def headline_spec(series: pd.DataFrame, labels: Mapping[str, str], tr: Translate = english,
+                  lang: str = "en") -> dict[str, object]:
+    """The Vega-Lite spec of the headline counts over time (one line per group, `labels` naming
+    them); a click picks the nearest month (selection PICK, field `date`). It does not depend on
+    the date, so a page builds it once per language and adds the as-of rule (`with_rule`)."""
     data = series.assign(label=series["group"].map(labels))
     pick = alt.selection_point(name=PICK, fields=["date"], nearest=True, on="click",
                                empty=False)
@@ -143,9 +144,21 @@ def headline_chart(series: pd.DataFrame, labels: Mapping[str, str], as_of: date,
                  alt.Tooltip("count:Q", title=tr("Countries"))])
     points = alt.Chart(data).mark_point(opacity=0, size=200).encode(
         x="date:T", y="count:Q").add_params(pick)
-    label = tr("as of {date}").format(date=f"{as_of:%Y-%m-%d}")
-    return cast(alt.LayerChart, (lines + points + _rule(as_of, label)).properties(
-        height=230, width="container").configure(locale=vega_locale(lang)))
+    return cast(dict[str, object], (lines + points).properties(
+        height=230, width="container").configure(locale=vega_locale(lang)).to_dict())
+
+
+def with_rule(spec: Mapping[str, object], day: date, label: str) -> dict[str, object]:
+    """A copy of a layered spec with a dashed rule and its label at `day`."""
+    values = [{"date": f"{day:%Y-%m-%d}", "label": label}]
+    x = {"field": "date", "type": "temporal"}
+    rule = {"data": {"values": values}, "encoding": {"x": x},
+            "mark": {"type": "rule", "color": "black", "strokeDash": [4, 3], "size": 1.5}}
+    text = {"data": {"values": values},
+            "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "label", "type": "nominal"}},
+            "mark": {"type": "text", "align": "left", "dx": 4, "dy": -6, "fontSize": 11}}
+    layers = cast(list[object], spec["layer"])
+    return {**spec, "layer": [*layers, rule, text]}
 
 
 def picked_date(selection: Mapping[str, object]) -> date | None:

@@ -3,15 +3,15 @@ how the headline counts changed over time, and what changed since a second date.
 
 import streamlit as st
 
-from app.data import headline_history
+from app.data import headline_chart_spec
 from app.page import start_page, table, table_panel
 from app.playback import map_section, playback_controls
 from app.state import compare_control, map_controls, pick_date, uploaded_events
 from geo.assets import standalone_html
-from geo.charts import PICK, headline_chart, picked_date
+from geo.charts import PICK, picked_date, with_rule
 from geo.i18n import long_date
 from geo.situation import situation_map
-from geo.tables import HEADLINE_LABELS, change_table, event_rows, event_table, headline_figures, sources_table
+from geo.tables import change_table, event_rows, event_table, headline_figures, sources_table
 from geo.timeline import DateWindow, events_in_view
 
 facts, view, tr = start_page(by_metric=True)
@@ -30,10 +30,10 @@ playback_controls(facts.curated.date() if facts.curated is not None else view.as
 st.subheader(tr("Change over time"))
 st.caption(tr("How many countries were in each group, month by month. Click the chart to move "
               "the as-of date there."))
-labels = {k: tr(v) for k, v in HEADLINE_LABELS.items()}
-st.altair_chart(headline_chart(headline_history(facts), labels, view.as_of, tr, view.lang),
-                key="headline_chart", on_select=pick_date("headline_chart", picked_date),
-                selection_mode=PICK, width="stretch")
+st.vega_lite_chart(with_rule(headline_chart_spec(facts, view.lang), view.as_of,
+                             tr("as of {date}").format(date=f"{view.as_of:%Y-%m-%d}")),
+                   key="headline_chart", on_select=pick_date("headline_chart", picked_date),
+                   selection_mode=PICK, width="stretch")
 
 compare_control(facts.curated.date() if facts.curated is not None else view.as_of, tr)
 if view.compare is not None:

@@ -19,8 +19,11 @@ def test_bench_runs_on_the_curated_data():
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     rows = [line for line in out.stdout.splitlines() if line.startswith("| curated |")]
-    assert len(rows) == 1, out.stdout
+    assert len(rows) == 2, out.stdout  # the side-by-side table, then moving through time
     cells = [c.strip() for c in rows[0].strip("|").split("|")]
+    travel = [c.strip() for c in rows[1].strip("|").split("|")]
+    assert travel[4] == "0", "date, metric and layer changes must not re-create the map"
+    assert travel[5] == "yes" and travel[6].endswith("frames/s")
     assert cells[1].endswith(" ms") and cells[2].endswith(" ms")  # both apps measured
     assert cells[4].endswith(" KB") and cells[6].endswith(" MB")
     assert cells[-1] == "0", "panning and zooming the map must not talk to the server"

@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 from conftest import ROOT
@@ -452,3 +452,115 @@ def test_a_shared_link_to_a_page_works_as_a_fresh_servers_first_visit(browser):
             "Carte de situation", "Coups d'État", "Alignements", "Événements", "Sources et données"]
         assert urlparse(pg.url).path == "/coups" and "lang=fr" in pg.url
         context.close()
+
+
+MILITARY = "#D55E00"  # the regime metric's colour for military rule (Okabe-Ito vermillion)
+
+
+def current_map(pg: Page) -> Frame:
+    element = pg.wait_for_selector(MAP_FRAME, state="attached", timeout=60_000)
+    frame = element.content_frame()
+    assert frame is not None
+    return frame
+
+
+def choose(pg: Page, label: str, option: str) -> None:
+    """Pick an option of a Streamlit selectbox, as a person would: open it, type, Enter."""
+    box = pg.locator('[data-testid="stSelectbox"]').filter(has_text=label)
+    box.get_by_role("combobox").click()
+    pg.keyboard.type(option)
+    pg.keyboard.press("Enter")
+
+
+def test_the_map_keeps_the_reader_s_view_through_dates_metrics_layers_and_pages(server, page):
+    pg, _ = page
+    frame = open_map(pg, f"{server}/?date=2023-08-10")
+    frame.evaluate("() => { window.__same = 'this map'; map_div.setView([13.5, 2.1], 7); }")
+    wait_until(lambda: "view=13.5%2C2.1%2C7" in pg.url, 10, "the view written into the link")
+    steps = [
+        ("a date change", lambda: pg.get_by_role("button", name="Next change ▶").click(),
+         "() => !!document.querySelector('.map-legend')"),
+        ("a metric switch", lambda: choose(pg, "Colour countries by", "ECOWAS status"),
+         "() => [...document.querySelectorAll('.map-legend h4')].some(h => h.textContent === 'ECOWAS status')"),
+        ("a layer toggle", lambda: pg.get_by_text("Foreign forces (badges)").click(),
+         "() => !document.querySelector('.force-badge')"),
+    ]
+    for what, act, done in steps:
+        title = pg.locator("h1").first.inner_text()
+        act()
+        map_holds(pg, done, 30, f"the map after {what}")
+        if what == "a date change":
+            wait_until(lambda old=title: pg.locator("h1").first.inner_text() != old, 30,
+                       "the new date")
+        frame = current_map(pg)
+        assert frame.evaluate("() => window.__same") == "this map", what  # not re-created
+        assert frame.evaluate("() => map_div.getZoom()") == 7, what
+        assert frame.evaluate("() => window.coupbeltMaps") == 1, what
+    lat, lon, zoom = (float(v) for v in parse_qs(urlparse(pg.url).query)["view"][0].split(","))
+    assert abs(lat - 13.5) < 0.05 and abs(lon - 2.1) < 0.05 and zoom == 7  # still in the link
+    pg.get_by_role("link", name="Coups").click()
+    pg.get_by_text("Coups and attempts since 2020").wait_for(timeout=30_000)
+    pg.get_by_role("link", name="Situation map").click()
+    pg.get_by_text("West Africa on").wait_for(timeout=30_000)
+    frame = map_holds(pg, "() => window.map_div && map_div.getZoom() === 7", 30,
+                      "the page's own view after a round trip")
+    centre = frame.evaluate("() => map_div.getCenter()")
+    assert abs(centre["lat"] - 13.5) < 0.05 and abs(centre["lng"] - 2.1) < 0.05
+
+
+def test_a_link_with_a_view_opens_on_that_view(server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    try:
+        frame = open_map(pg, f"{server}/?date=2023-08-10&view=12.6,-8.0,6.5")
+        frame.wait_for_function("() => map_div.getZoom() === 6.5", timeout=30_000)
+        centre = frame.evaluate("() => map_div.getCenter()")
+        assert abs(centre["lat"] - 12.6) < 0.01 and abs(centre["lng"] + 8.0) < 0.01
+    finally:
+        context.close()
+
+
+def test_playback_recolours_the_map_and_stops_on_a_date_the_page_shows(server, page):
+    pg, _ = page
+    open_map(pg, f"{server}/?date=2021-01-01")
+    pg.get_by_text("Play through time").click()
+    for label, value in (("From", "20230501"), ("To", "20231001")):
+        field = pg.get_by_label(label, exact=True)  # a date field of segments: type the digits
+        field.get_by_role("spinbutton").first.click()
+        pg.keyboard.type(value)
+        pg.keyboard.press("Enter")
+    pg.get_by_role("button", name="▶ Play").click()
+    frames: dict[str, str] = {}
+
+    def record() -> bool:
+        element = pg.query_selector(MAP_FRAME)
+        frame = element.content_frame() if element else None
+        try:
+            got = frame.evaluate("() => { const s = document.querySelector('.map-stamp');"
+                                 f" return s && [s.textContent, ({COUNTRY_FILLS})().NER]; }}")
+        except PlaywrightError:
+            return False
+        if got:
+            frames[got[0]] = got[1]
+        return "1 October 2023" in frames or pg.locator("h1").first.inner_text().endswith(
+            "1 October 2023")
+
+    wait_until(record, 60, "the playback to reach its last frame")
+    assert len(frames) >= 3, frames  # several frames were drawn on the way
+    for day, fill in frames.items():  # Niger under military rule from 26 July 2023
+        assert (fill == MILITARY) == (day in ("1 August 2023", "1 September 2023",
+                                              "1 October 2023")), (day, fill)
+    pg.get_by_text("West Africa on 1 October 2023").wait_for(timeout=30_000)
+    wait_until(lambda: "date=2023-10-01" in pg.url, 10, "the link to follow the last frame")
+
+
+def test_the_compare_link_reopens_both_dates_and_outlines_what_changed(server, page):
+    pg, _ = page
+    frame = open_map(pg, f"{server}/?date=2025-01-01&compare=2023-01-01")
+    pg.get_by_text("What changed between 1 January 2023 and 1 January 2025").wait_for(
+        timeout=30_000)
+    dashed = frame.evaluate("() => { const out = []; map_div.eachLayer(l => { if (l.feature && "
+                            "l.feature.properties.outlined) out.push(l.feature.properties.iso3); });"
+                            " return out; }")
+    assert {"NER", "MLI", "BFA"} <= set(dashed)
+    assert frame.locator(".map-legend").inner_text().count("Status changed since 2023-01-01") == 1

@@ -84,6 +84,9 @@ def test_change_dates_and_stepping():
     assert previous_change(NIGER, date(2023, 7, 26), ["regime", "ecowas"]) is None
     assert previous_change(NIGER, date(2023, 7, 27)) == date(2023, 7, 26)
     assert next_change(NIGER, date(2023, 7, 1), last=date(2023, 7, 20)) is None
+    # Mali's second row of economic sanctions (a new decision) is no change: 2023-06-01 is not
+    sanctions = change_dates(NIGER, ["ecowas_sanctions"])
+    assert sanctions == [date(2023, 2, 1), date(2023, 9, 1)]
 
 
 @pytest.mark.parametrize(("start", "end", "step", "expected"), [
