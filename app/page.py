@@ -10,6 +10,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
 from app.data import facts
+from app.memory import release_memory_in_background
 from app.state import page_language, set_countries, shared_view, url_warnings
 from geo.alignments import alignment_choices
 from geo.escape import links_only_for_web_urls
@@ -39,6 +40,7 @@ def start_page(by_metric: bool = False) -> tuple[Facts, ViewState, Translate]:
     change buttons step between changes of the map's metric only.
     """
     _through_the_entry_point()
+    release_memory_in_background()
     loaded = facts()
     lang = page_language()
     tr = translator(lang)

@@ -1,0 +1,121 @@
+"""Server memory around uploads: before, during, after the sessions close, and after the
+disconnected-session time-to-live, for 1 and for 5 browser sessions each importing the same
+150,000-row file.
+
+    python bench/memory.py [--rows 150000] [--sessions 1,5] [--ttl 10]
+
+Each round starts its own `streamlit run` (so rounds do not share memory) with
+server.disconnectedSessionTTL set to --ttl seconds, and reads the server's resident memory
+(VmRSS) and peak (VmHWM) from /proc. Prints a Markdown table for BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.run import CHROMIUM_ARGS, free_port  # noqa: E402
+from bench.synthetic import synthetic_events  # noqa: E402
+
+
+def status_mb(pid: int, field: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def serve(ttl: int) -> tuple[object, str]:
+    import subprocess
+    import urllib.request
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.disconnectedSessionTTL", str(ttl)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
+                break
+        except OSError:
+            time.sleep(0.2)
+    return server, base
+
+
+def measure(path: Path, rows: int, sessions: int, ttl: int) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    server, base = serve(ttl)
+    pid = server.pid  # type: ignore[attr-defined]
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            warm = browser.new_context()
+            page = warm.new_page()
+            page.goto(f"{base}/events")
+            page.get_by_text("Import your own events").wait_for(timeout=60_000)
+            warm.close()
+            time.sleep(ttl + 3)
+            baseline = status_mb(pid, "VmRSS")
+            contexts, pages = [], []
+            for _ in range(sessions):
+                context = browser.new_context()
+                page = context.new_page()
+                page.goto(f"{base}/events")
+                page.get_by_text("Import your own events").click()
+                contexts.append(context)
+                pages.append(page)
+            for page in pages:  # all uploads start together
+                page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+                    str(path))
+            for page in pages:
+                page.get_by_text(f"{rows:,} loaded").wait_for(timeout=300_000)
+            during = status_mb(pid, "VmRSS")
+            for context in contexts:
+                context.close()
+            time.sleep(2)
+            closed = status_mb(pid, "VmRSS")
+            time.sleep(ttl + 40)  # past the time-to-live and one release cycle of the server
+            after = status_mb(pid, "VmRSS")
+            browser.close()
+        return {"baseline": baseline, "during": during, "closed": closed, "after": after,
+                "peak": status_mb(pid, "VmHWM")}
+    finally:
+        os.killpg(pid, signal.SIGTERM)
+        server.wait(timeout=20)  # type: ignore[attr-defined]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=150_000)
+    parser.add_argument("--sessions", default="1,5")
+    parser.add_argument("--ttl", type=int, default=10)
+    args = parser.parse_args()
+    path = Path(tempfile.mkdtemp(prefix="coupbelt-memory-")) / "upload.csv"
+    synthetic_events(args.rows).to_csv(path, index=False)
+    print(f"file: {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB; "
+          f"disconnected-session TTL {args.ttl} s", file=sys.stderr)
+    print("| sessions importing | idle before | all imported | sessions closed | after TTL + 40 s "
+          "| peak | extra while imported | extra left after |")
+    print("|---|---|---|---|---|---|---|---|")
+    for n in (int(s) for s in args.sessions.split(",")):
+        r = measure(path, args.rows, n, args.ttl)
+        print(f"| {n} | {r['baseline']:.0f} MB | {r['during']:.0f} MB | {r['closed']:.0f} MB | "
+              f"{r['after']:.0f} MB | {r['peak']:.0f} MB | {r['during'] - r['baseline']:.0f} MB | "
+              f"{r['after'] - r['baseline']:.0f} MB |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
