@@ -48,8 +48,11 @@ def _stop() -> None:
 
 
 def playback_controls(curated: date, tr: Translate) -> None:
-    """The settings and the Play button, folded under the map."""
-    with st.expander(tr("Play through time"), key="playback_panel"):
+    """The settings and the Play button, folded under the map (drawn only once opened, so the
+    page's first draw does not pay for them)."""
+    with st.expander(tr("Play through time"), key="playback_panel", on_change="rerun") as panel:
+        if not panel.open:
+            return
         left, right = st.columns(2)
         left.date_input(tr("From"), value=COVERAGE_START, min_value=COVERAGE_START,
                         max_value=curated, key="playback_from", format="YYYY-MM-DD")

@@ -206,7 +206,8 @@ class EventMarkers(InertMacro):
     {% macro script(this, kwargs) %}
     (function () {
       var map = {{ this._parent.get_name() }};
-      var cats = {{ this.categories | tojson }}, rows = {{ this.rows | tojson }};
+      var cats = {{ this.categories | tojson }}, rows = {{ this.rows | tojson }},
+          brief = {{ this.brief | tojson }};
       var layer = L.featureGroup().addTo(map);
       function el(tag, text, cls) {
         var e = document.createElement(tag);
@@ -243,7 +244,9 @@ class EventMarkers(InertMacro):
         m.feature = {type: "Feature", geometry: {type: "Point"},
                      properties: {id: r[8], category: cat[0]}};
         m.bindTooltip(function () { return el("span", r[3] + " · " + cat[0] + ": " + r[4]); });
-        m.bindPopup(function () { return popup(r, cat); }, {maxWidth: 320});
+        if (!brief) {  // a playback frame's markers carry no popup text
+          m.bindPopup(function () { return popup(r, cat); }, {maxWidth: 320});
+        }
         layer.addLayer(m);
       });
       (window.eventMarkers = window.eventMarkers || []).push(layer);
@@ -253,9 +256,10 @@ class EventMarkers(InertMacro):
 
     def __init__(self, events: pd.DataFrame,
                  palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                 tr: Translate = english, lang: str = "en") -> None:
+                 tr: Translate = english, lang: str = "en", brief: bool = False) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "EventMarkers"
+        self.brief = brief
         codes = list(palette)
         self.categories = [[tr(palette[c][0]), palette[c][1]] for c in codes]
         self.sources_label = tr("Sources:") + " "
@@ -263,6 +267,11 @@ class EventMarkers(InertMacro):
         self.rows = []
         for r, (lat, lon) in zip(events.to_dict("records"), points, strict=True):
             text = localised(r, lang, tr)
+            if brief:  # a playback frame: the tooltip's date and title, no popup text to send
+                self.rows.append([round(lat, 4), round(lon, 4), codes.index(r["category"]),
+                                  f"{r['date']:%Y-%m-%d}", text.title, "", "", [], str(r["id"]),
+                                  ""])
+                continue
             self.rows.append([round(lat, 4), round(lon, 4), codes.index(r["category"]),
                               f"{r['date']:%Y-%m-%d}", text.title, text.place, text.summary,
                               http_urls(str(r["sources"])), str(r["id"]), text.fallback])
@@ -356,10 +365,12 @@ class AggregatedEvents(InertMacro):
 
 
 def events_on_map(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                  tr: Translate = english, lang: str = "en") -> EventMarkers | AggregatedEvents:
-    """Markers with popups for up to DETAIL_LIMIT events; counts per cell beyond that."""
+                  tr: Translate = english, lang: str = "en",
+                  brief: bool = False) -> EventMarkers | AggregatedEvents:
+    """Markers with popups for up to DETAIL_LIMIT events (`brief`: tooltips only, for the
+    frames of a playback); counts per cell beyond that."""
     if len(events) <= DETAIL_LIMIT:
-        return EventMarkers(events, palette, tr, lang)
+        return EventMarkers(events, palette, tr, lang, brief)
     return AggregatedEvents(events, palette, tr, lang)
 
 

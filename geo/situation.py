@@ -70,7 +70,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
     """The situation map: layers that are on, as things stood on the view's date.
 
     `uploaded` are the user's own events (shown when the upload layer is on); `stamp` writes
-    the date large on the map (a playback frame).
+    the date large on the map and sends the events without their popups (a playback frame).
     """
     tr = translator(view.lang)
     metric = countries = None
@@ -91,9 +91,9 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
         categories = view.categories
         shown = events_in_view(facts.events, view.window, categories, view.countries)
         if len(shown):
-            events = events_on_map(shown, tr=tr, lang=view.lang)
+            events = events_on_map(shown, tr=tr, lang=view.lang, brief=stamp)
     mine = uploaded_in_view(uploaded, view)
-    upload = events_on_map(mine, UPLOAD_PALETTE, tr, view.lang) if mine is not None and len(
+    upload = events_on_map(mine, UPLOAD_PALETTE, tr, view.lang, stamp) if mine is not None and len(
         mine) else None
     forces = "forces" in view.layers and len(facts.borders) > 0
     badges = forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr) if forces else None

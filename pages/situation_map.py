@@ -27,13 +27,14 @@ mine = uploaded_events()
 map_section(lambda v, playing: situation_map(facts, v, mine, stamp=playing), view, tr)
 playback_controls(facts.curated.date() if facts.curated is not None else view.as_of, tr)
 
-st.subheader(tr("Change over time"))
-st.caption(tr("How many countries were in each group, month by month. Click the chart to move "
-              "the as-of date there."))
-st.vega_lite_chart(with_rule(headline_chart_spec(facts, view.lang), view.as_of,
-                             tr("as of {date}").format(date=f"{view.as_of:%Y-%m-%d}")),
-                   key="headline_chart", on_select=pick_date("headline_chart", picked_date),
-                   selection_mode=PICK, width="stretch")
+with st.expander(tr("Change over time"), key="headline_panel", on_change="rerun") as panel:
+    if panel.open:  # a chart costs the first draw a front-end module: built once opened
+        st.caption(tr("How many countries were in each group, month by month. Click the chart "
+                      "to move the as-of date there."))
+        st.vega_lite_chart(with_rule(headline_chart_spec(facts, view.lang), view.as_of,
+                                     tr("as of {date}").format(date=f"{view.as_of:%Y-%m-%d}")),
+                           key="headline_chart", on_select=pick_date("headline_chart", picked_date),
+                           selection_mode=PICK, width="stretch")
 
 compare_control(facts.curated.date() if facts.curated is not None else view.as_of, tr)
 if view.compare is not None:

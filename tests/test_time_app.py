@@ -90,6 +90,23 @@ def test_the_window_follows_a_stepped_date_until_set(small):
     assert "from" not in at.query_params  # the 90-day window moved with the date
 
 
+def test_the_headline_chart_is_built_when_opened_and_a_click_sets_the_date(small):
+    import json
+
+    at = open_page(params={"date": "2023-09-01"})
+    assert not at.get("vega_lite_chart")
+    at.session_state["headline_panel"] = True
+    at.run()
+    (chart,) = at.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    rule = spec["layer"][-2]
+    assert rule["mark"]["type"] == "rule" and rule["data"]["values"][0]["date"] == "2023-09-01"
+    from geo.charts import picked_date
+
+    assert picked_date({"pick": [{"date": 1690848000000}]}) == date(2023, 8, 1)
+    assert picked_date({}) is None and picked_date({"pick": []}) is None
+
+
 def test_a_bad_view_in_the_link_warns(small):
     at = open_page(params={"view": "[x](https://evil.example)"})
     assert any("map view" in w.value and "`[x](https://evil.example)`" in w.value
@@ -115,6 +132,9 @@ def test_playback_steps_frames_with_the_model_s_colours_and_stops_on_the_frame(s
 
     facts = load_facts(small)
     at = open_page(params={"date": "2023-09-01"})
+    assert not [w for w in at.date_input if w.key == "playback_from"]  # folded: not built
+    at.session_state["playback_panel"] = True  # the reader opens the panel
+    at.run()
     at.date_input(key="playback_from").set_value(date(2023, 6, 1))
     at.date_input(key="playback_to").set_value(date(2023, 9, 1))
     at.button(key="playback_play").click().run()
@@ -140,6 +160,8 @@ def test_playback_steps_frames_with_the_model_s_colours_and_stops_on_the_frame(s
 
 def test_playback_ends_on_the_last_frame_and_the_page_follows(small):
     at = open_page(params={"date": "2021-01-01"})
+    at.session_state["playback_panel"] = True
+    at.run()
     at.date_input(key="playback_from").set_value(date(2023, 7, 1))
     at.date_input(key="playback_to").set_value(date(2023, 7, 20))
     at.radio(key="playback_step").set_value("week")
