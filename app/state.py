@@ -120,15 +120,15 @@ def _time_controls(status: pd.DataFrame, curated: date, tr: Translate, by_metric
                          format_func=lambda d: month_label(d, lang),
                          help=tr("Slide, or use the arrow keys, to move the as-of date month by "
                                  "month; the calendar above sets the exact day."))
-        left, right = st.columns(2)
-        left.button(tr("◀ Previous change"), key="previous_change", on_click=_step_to(before),
-                    disabled=before is None, width="stretch",
-                    help=tr("The last day before this one on which a status changed") +
-                    (f" ({before:%Y-%m-%d})" if before else ""))
-        right.button(tr("Next change ▶"), key="next_change", on_click=_step_to(after),
-                     disabled=after is None, width="stretch",
-                     help=tr("The next day on which a status changed") +
-                     (f" ({after:%Y-%m-%d})" if after else ""))
+        # One button a row: side by side, the labels are cut in French in the sidebar.
+        st.button(tr("◀ Previous change"), key="previous_change", on_click=_step_to(before),
+                  disabled=before is None, width="stretch",
+                  help=tr("The last day before this one on which a status changed") +
+                  (f" ({before:%Y-%m-%d})" if before else ""))
+        st.button(tr("Next change ▶"), key="next_change", on_click=_step_to(after),
+                  disabled=after is None, width="stretch",
+                  help=tr("The next day on which a status changed") +
+                  (f" ({after:%Y-%m-%d})" if after else ""))
 
 
 def _current_view(curated: date) -> ViewState:
