@@ -36,6 +36,8 @@ from geo.vocabulary import (
 
 # West Africa, from Cabo Verde to Lake Chad and from the Gulf of Guinea to southern Algeria.
 WEST_AFRICA_BOUNDS = [[3.5, -25.5], [27.5, 16.0]]
+# Every country the figures count, Gabon, Sudan and the Central African Republic included.
+REGION_BOUNDS = [[-4.0, -25.5], [27.5, 38.5]]
 BASEMAP = "OpenStreetMap"  # optional: tiles fail harmlessly (grey) with no internet
 SPREAD_DEG = 0.3  # spacing of events that share one place, so each stays clickable
 
@@ -56,7 +58,7 @@ def base_map(name: str) -> folium.Map:
     # ends, leaving vector layers stuck at a scaled-up size.
     m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, min_zoom=3, zoom_animation=False)
     use_local_assets(m)
-    m.fit_bounds(WEST_AFRICA_BOUNDS)
+    m.fit_bounds(REGION_BOUNDS)
     LegendStyle().add_to(m)
     KeepView(name).add_to(m)
     return m
@@ -70,9 +72,38 @@ def layer_group(name: str, *children: MacroElement) -> folium.FeatureGroup:
     return group
 
 
-def tiles_layer() -> folium.FeatureGroup:
-    """OpenStreetMap tiles under the other layers (they fail harmlessly with no internet)."""
-    return layer_group("basemap", folium.TileLayer(BASEMAP, name="Basemap", control=False))
+TILES_FAILED = N_("Basemap tiles could not load (no internet?); every layer still works "
+                  "without them.")
+
+
+def tiles_layer(tr: Translate = english) -> folium.FeatureGroup:
+    """OpenStreetMap tiles under the other layers. With no internet they fail harmlessly, and a
+    note says so on the map."""
+    return layer_group("basemap", folium.TileLayer(BASEMAP, name="Basemap", control=False),
+                       TileNote(tr(TILES_FAILED)))
+
+
+class TileNote(MacroElement):
+    """A note on the map when the basemap's tiles fail to load (coupbelt.tileNote)."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    coupbelt.tileNote({{ this._parent.get_name() }}, {{ this.text | tojson }});
+    {% endmacro %}
+    """)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "TileNote"
+        self.text = text
+
+
+def borders_layer(borders: gpd.GeoDataFrame) -> folium.GeoJson:
+    """Plain country borders, so the map orients the reader with country colours off."""
+    return folium.GeoJson(borders[["iso3", "geometry"]].to_json(drop_id=True), name="Borders",
+                          style_function=lambda f: {"fillColor": "#f4f4f4", "fillOpacity": 0.6,
+                                                    "color": "#666666", "weight": 0.8},
+                          interactive=False)
 
 
 class KeepView(MacroElement):
@@ -140,8 +171,10 @@ class CountryLayer(folium.GeoJson, InertMacro):
 
 def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: Metric,
                      outlined: frozenset[str] = frozenset(), outline_note: str = "",
-                     tr: Translate = english, name_column: str = "name") -> CountryLayer:
-    """Countries filled by their class; tooltip gives name, status and since when.
+                     tr: Translate = english, name_column: str = "name",
+                     summaries: Mapping[str, str] | None = None) -> CountryLayer:
+    """Countries filled by their class; tooltip gives name, status and since when, and the
+    country's whole status on the date (`summaries`, iso3 -> text) when given.
 
     Countries in `outlined` get a thick dashed border and `outline_note` in their tooltip.
     """
@@ -158,6 +191,7 @@ def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: M
                 "status": esc(row.label),
                 "detail": esc("; ".join(t for t in (row.detail, outline_note if row.iso3 in outlined
                                                               else "") if t)),
+                "all": esc((summaries or {}).get(row.iso3, "")),
                 "fill": row.colour,
                 "outlined": row.iso3 in outlined,
             },
@@ -173,9 +207,11 @@ def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: M
                                   "weight": 3 if f["properties"]["outlined"] else 0.8,
                                   "dashArray": "7 4" if f["properties"]["outlined"] else None},
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "status", "detail"],
-                                      aliases=[esc(tr("Country")), esc(tr(metric.title)),
-                                               esc(tr("Details"))]) if features else None,
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "status", "detail", *(["all"] if summaries is not None else [])],
+            aliases=[esc(tr("Country")), esc(tr(metric.title)), esc(tr("Details")),
+                     *([esc(tr("On this date"))] if summaries is not None else [])],
+            style="max-width: 340px; white-space: normal;") if features else None,
     )
 
 
@@ -436,6 +472,9 @@ class LegendStyle(MacroElement):
         vertical-align: -2px; border: 1px solid #444;}
       .map-legend i.dot {border-radius: 50%;}
       .map-legend i.outline {border: 2px dashed #000;}
+      .map-note {position: absolute; z-index: 1000; top: 10px; left: 50px; padding: 3px 8px;
+        background: rgba(255,255,255,0.95); border-radius: 4px; color: #111;
+        font: 12px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 60%;}
       .map-stamp {position: absolute; z-index: 1000; top: 10px; right: 10px; padding: 2px 10px;
         background: rgba(255,255,255,0.9); border-radius: 4px; color: #111;
         font: bold 26px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);}

@@ -188,3 +188,23 @@ def _class_of(metric: str, iso3: str, now: dict[tuple[str, str], dict[Hashable, 
     if row("ecowas") is None:
         return "not_member", ""
     return "none", ""
+
+
+SUMMARY_DIMENSIONS = ("regime", "ecowas", "ecowas_sanctions", "aes", "au", "forces_france",
+                      "forces_russia", "forces_usa")
+
+
+def status_summaries(status: pd.DataFrame, day: date,
+                     tr: Translate = english) -> dict[str, str]:
+    """iso3 -> the country's whole status on `day` in one line: regime, ECOWAS, sanctions, AES,
+    AU and foreign forces, each with its since-date (what a tooltip shows beside the metric)."""
+    held = status_on(status, day)
+    held = held[held["dimension"].isin(SUMMARY_DIMENSIONS)]
+    order = {d: i for i, d in enumerate(SUMMARY_DIMENSIONS)}
+    out: dict[str, str] = {}
+    for iso3, rows in held.groupby("iso3"):
+        rows = rows.sort_values("dimension", key=lambda d: d.map(order))
+        out[str(iso3)] = " · ".join(
+            f"{tr(VALUE_LABELS[(d, v)])} {since_text(pd.Timestamp(s), tr)}"
+            for d, v, s in zip(rows["dimension"], rows["value"], rows["since"], strict=True))
+    return out

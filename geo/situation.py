@@ -11,12 +11,13 @@ from branca.element import MacroElement
 from geo.alignments import alignment_classes
 from geo.changes import changes_between
 from geo.facts import Facts, name_column
-from geo.i18n import N_, long_date, translator
+from geo.i18n import N_, Translate, english, long_date, translator
 from geo.layers import (
     UPLOAD_PALETTE,
     DateStamp,
     Legend,
     base_map,
+    borders_layer,
     choropleth_layer,
     events_on_map,
     forces_layer,
@@ -24,7 +25,7 @@ from geo.layers import (
     legend_sections,
     tiles_layer,
 )
-from geo.metrics import METRICS, classify
+from geo.metrics import METRICS, classify, status_summaries
 from geo.timeline import events_in_view, forces_on, headline_on
 from geo.viewstate import ViewState
 from geo.vocabulary import UPLOAD_CATEGORY
@@ -50,10 +51,10 @@ class LayeredMap:
         return self.base
 
 
-def _layered(key: str, basemap: bool, base: folium.Map | None = None,
+def _layered(key: str, basemap: bool, base: folium.Map | None = None, tr: Translate = english,
              **groups: MacroElement | None) -> LayeredMap:
     """A page's map: the basemap tiles (if on) under the named layers, in order (None: off)."""
-    out = [tiles_layer()] if basemap else []
+    out = [tiles_layer(tr)] if basemap else []
     out += [layer_group(name, layer) for name, layer in groups.items() if layer is not None]
     return LayeredMap(key, base or base_map(key), tuple(out))
 
@@ -73,7 +74,8 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
     the date large on the map and sends the events without their popups (a playback frame).
     """
     tr = translator(view.lang)
-    metric = countries = None
+    metric = None
+    countries: MacroElement | None = None
     if "choropleth" in view.layers and len(facts.borders):
         metric = METRICS[view.metric]
         classes = classify(view.metric, facts.borders["iso3"], facts.status, facts.coups,
@@ -84,7 +86,10 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
             changed = frozenset(changes_between(facts.status, view.compare, view.as_of)["iso3"])
             note = tr(CHANGED_OUTLINE).format(date=f"{view.compare:%Y-%m-%d}")
         countries = choropleth_layer(facts.borders, classes, metric, changed, note, tr=tr,
-                                     name_column=name_column(view.lang))
+                                     name_column=name_column(view.lang),
+                                     summaries=status_summaries(facts.status, view.as_of, tr))
+    elif len(facts.borders):
+        countries = borders_layer(facts.borders)  # colours off: the borders still orient
     categories: tuple[str, ...] = ()
     events = None
     if "events" in view.layers and view.categories:
@@ -103,7 +108,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
                                     uploaded=0 if mine is None else len(mine), tr=tr,
                                     lang=view.lang), tr("Legend"))
     date_stamp = DateStamp(long_date(view.as_of, view.lang)) if stamp else None
-    return _layered("situation_map", "basemap" in view.layers, countries=countries,
+    return _layered("situation_map", "basemap" in view.layers, tr=tr, countries=countries,
                     events=events, upload=upload, forces=badges, legend=legend, stamp=date_stamp)
 
 
@@ -114,9 +119,11 @@ def coups_map(facts: Facts, view: ViewState) -> LayeredMap:
     classes = classify("coups", facts.borders["iso3"], facts.status, facts.coups, view.as_of, tr)
     military = frozenset(headline_on(facts.status, view.as_of).military)
     countries = choropleth_layer(facts.borders, classes, metric, military, tr(MILITARY_OUTLINE),
-                                 tr, name_column(view.lang))
+                                 tr, name_column(view.lang),
+                                 status_summaries(facts.status, view.as_of, tr))
     legend = Legend(legend_sections(metric, (), False, MILITARY_OUTLINE, tr=tr), tr("Legend"))
-    return _layered("coups_map", "basemap" in view.layers, countries=countries, legend=legend)
+    return _layered("coups_map", "basemap" in view.layers, tr=tr, countries=countries,
+                    legend=legend)
 
 
 def alignment_map(facts: Facts, view: ViewState) -> LayeredMap:
@@ -124,9 +131,10 @@ def alignment_map(facts: Facts, view: ViewState) -> LayeredMap:
     tr = translator(view.lang)
     metric, classes = alignment_classes(view.dimension, facts, view.as_of, tr)
     countries = choropleth_layer(facts.borders, classes, metric, tr=tr,
-                                 name_column=name_column(view.lang))
+                                 name_column=name_column(view.lang),
+                                 summaries=status_summaries(facts.status, view.as_of, tr))
     legend = Legend(legend_sections(metric, (), False, tr=tr), tr("Legend"))
-    return _layered("alignment_map", "basemap" in view.layers, countries=countries,
+    return _layered("alignment_map", "basemap" in view.layers, tr=tr, countries=countries,
                     legend=legend)
 
 
@@ -135,10 +143,7 @@ def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
     """The given events (and the user's, already filtered) over plain borders."""
     tr = translator(lang)
     m = base_map("events_map")
-    folium.GeoJson(facts.borders[["iso3", "geometry"]].to_json(drop_id=True), name="Borders",
-                   style_function=lambda f: {"fillColor": "#f4f4f4", "fillOpacity": 0.6,
-                                             "color": "#666666", "weight": 0.8},
-                   interactive=False).add_to(m)
+    borders_layer(facts.borders).add_to(m)
     categories = tuple(c for c in dict.fromkeys(events["category"]))
     shown = events_on_map(events, tr=tr, lang=lang) if len(events) else None
     upload = events_on_map(uploaded, UPLOAD_PALETTE, tr, lang) if uploaded is not None and len(
@@ -146,4 +151,4 @@ def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
     legend = Legend(legend_sections(None, categories, False,
                                     uploaded=0 if uploaded is None else len(uploaded), tr=tr,
                                     lang=lang), tr("Legend"))
-    return _layered("events_map", basemap, m, events=shown, upload=upload, legend=legend)
+    return _layered("events_map", basemap, m, tr, events=shown, upload=upload, legend=legend)

@@ -166,3 +166,43 @@ def test_playback_frames_send_markers_without_their_popup_text():
     assert full.rows[0][6] == "a & b <b>bold</b>" and full.rows[0][7]
     assert brief.rows[0][4] == full.rows[0][4]  # the tooltip's title stays
     assert brief.rows[0][5:8] == ["", "", []] and brief.brief is True
+
+
+def test_tooltips_give_the_whole_status_with_since_dates(data_dir):
+    from geo.metrics import status_summaries
+
+    facts = load_facts(data_dir)
+    text = status_summaries(facts.status, date(2023, 9, 1))
+    assert text["NER"] == ("Military rule since 2023-07-26 · ECOWAS member before 2020-01-01 · "
+                           "ECOWAS economic and financial sanctions since 2023-07-30 · "
+                           "French forces before 2020-01-01")
+    assert text["GHA"] == "Civilian government before 2020-01-01 · ECOWAS member before 2020-01-01"
+    page = rendered(situation_map(facts, ViewState(date(2023, 9, 1),
+                                                   DateWindow.ending(date(2023, 9, 1)))))
+    assert '"all": "Military rule since 2023-07-26' in page and '"On this date"' in page
+
+
+def test_borders_are_drawn_with_country_colours_off(data_dir):
+    facts = load_facts(data_dir)
+    view = ViewState(date(2023, 9, 1), DateWindow.ending(date(2023, 9, 1)),
+                     layers=frozenset({"events"}))
+    layered = situation_map(facts, view)
+    assert [g.layer_name for g in layered.layers][:1] == ["countries"]
+    (borders,) = layered.layers[0]._children.values()
+    assert borders.layer_name == "Borders" and len(borders.data["features"]) == 3
+    assert '"fill": "#' not in rendered(layered)  # no choropleth colours
+
+
+def test_the_default_extent_holds_every_counted_country():
+    from geo.layers import REGION_BOUNDS
+
+    (south, west), (north, east) = REGION_BOUNDS
+    # Gabon's south coast, Sudan's Red Sea coast, Cabo Verde, southern Algeria
+    assert south <= -3.9 and east >= 38.0 and west <= -25.3 and north >= 27.0
+
+
+def test_the_basemap_says_when_its_tiles_cannot_load(data_dir):
+    facts = load_facts(data_dir)
+    view = ViewState(date(2023, 9, 1), DateWindow.ending(date(2023, 9, 1)), lang="fr")
+    page = rendered(situation_map(facts, view))
+    assert 'coupbelt.tileNote(' in page and "internet ?) ; toutes les couches" in page

@@ -6,6 +6,8 @@
 
    coupbelt.stamp(text): the same for a playback frame's date, shown large.
 
+   coupbelt.tileNote(group, text): a note on the map when basemap tiles fail (offline).
+
    coupbelt.keepView(map, name): gives each page's map its own remembered view. On load it
    restores the centre and zoom saved for `name` in this tab (a rerun of the page, or a return to
    it), else the link's view=LAT,LON,ZOOM; after the reader moves the map it saves the view and
@@ -69,6 +71,21 @@
     });
   }
 
+  // A note on the map once the tiles of a layer in `group` fail to load (no internet).
+  function tileNote(group, text) {
+    var note = boxLayer(function () {
+      var box = document.createElement("div");
+      box.className = "map-note";
+      box.textContent = text;
+      return box;
+    });
+    group.eachLayer(function (layer) {
+      if (layer instanceof L.TileLayer) {
+        layer.on("tileerror", function () { if (!group.hasLayer(note)) { group.addLayer(note); } });
+      }
+    });
+  }
+
   function linkView() {
     try {
       var text = new URLSearchParams(window.parent.location.search).get("view");
@@ -110,5 +127,5 @@
     window.coupbeltMaps = (window.coupbeltMaps || 0) + 1;  // counts Leaflet maps made here
   }
 
-  window.coupbelt = {legend: legend, stamp: stamp, keepView: keepView};
+  window.coupbelt = {legend: legend, stamp: stamp, tileNote: tileNote, keepView: keepView};
 })();
