@@ -22,43 +22,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import CHROMIUM_ARGS, free_port  # noqa: E402
+from bench.run import CHROMIUM_ARGS, memory_mb, serve  # noqa: E402
 from bench.synthetic import synthetic_events  # noqa: E402
-
-
-def status_mb(pid: int, field: str) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def serve(ttl: int) -> tuple[object, str]:
-    import subprocess
-    import urllib.request
-
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.disconnectedSessionTTL", str(ttl)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
-                break
-        except OSError:
-            time.sleep(0.2)
-    return server, base
 
 
 def measure(path: Path, rows: int, sessions: int, ttl: int) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
-    server, base = serve(ttl)
-    pid = server.pid  # type: ignore[attr-defined]
+    server, base = serve("dashboard", dict(os.environ),
+                         ("--server.disconnectedSessionTTL", str(ttl)))
+    pid = server.pid
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -68,7 +41,7 @@ def measure(path: Path, rows: int, sessions: int, ttl: int) -> dict[str, float]:
             page.get_by_text("Import your own events").wait_for(timeout=60_000)
             warm.close()
             time.sleep(ttl + 3)
-            baseline = status_mb(pid, "VmRSS")
+            baseline = memory_mb(pid, "VmRSS")
             contexts, pages = [], []
             for _ in range(sessions):
                 context = browser.new_context()
@@ -82,19 +55,19 @@ def measure(path: Path, rows: int, sessions: int, ttl: int) -> dict[str, float]:
                     str(path))
             for page in pages:
                 page.get_by_text(f"{rows:,} loaded").wait_for(timeout=300_000)
-            during = status_mb(pid, "VmRSS")
+            during = memory_mb(pid, "VmRSS")
             for context in contexts:
                 context.close()
             time.sleep(2)
-            closed = status_mb(pid, "VmRSS")
+            closed = memory_mb(pid, "VmRSS")
             time.sleep(ttl + 40)  # past the time-to-live and one release cycle of the server
-            after = status_mb(pid, "VmRSS")
+            after = memory_mb(pid, "VmRSS")
             browser.close()
         return {"baseline": baseline, "during": during, "closed": closed, "after": after,
-                "peak": status_mb(pid, "VmHWM")}
+                "peak": memory_mb(pid)}
     finally:
         os.killpg(pid, signal.SIGTERM)
-        server.wait(timeout=20)  # type: ignore[attr-defined]
+        server.wait(timeout=20)
 
 
 def main() -> None:

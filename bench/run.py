@@ -83,9 +83,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def peak_rss_mb(pid: int) -> float:
+def memory_mb(pid: int, field: str = "VmHWM") -> float:
+    """A process's memory from /proc: VmHWM (peak resident) or VmRSS (resident now)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -100,12 +101,14 @@ DRAWN = {  # when the map counts as drawn
 }
 
 
-def serve(app: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `streamlit run` for an app; return the process and its base URL once healthy."""
+def serve(app: str, env: dict[str, str],
+          options: tuple[str, ...] = ()) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `streamlit run` for an app (with more `options`); return the process and its base
+    URL once healthy."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", APPS[app], "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
+         "--server.port", str(port), "--server.address", "127.0.0.1", *options],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -254,7 +257,7 @@ def measure_browser(env: dict[str, str]) -> dict[str, float]:
                 "draw_min_s": min(ours), "draw_max_s": max(ours),
                 "floor_s": statistics.median(floor), "floor_min_s": min(floor),
                 "floor_max_s": max(floor),
-                "peak_mb": peak_rss_mb(servers["dashboard"][0].pid),
+                "peak_mb": memory_mb(servers["dashboard"][0].pid),
                 "frames_on_pan_zoom": frames_after_zoom, **travel}
     finally:
         for server, _ in servers.values():
