@@ -1,5 +1,11 @@
 """Memory that comes back: a server process returns the memory of ended sessions to the system.
 
+Streamlit keeps a disconnected session for its time-to-live (server.disconnectedSessionTTL) so a
+reconnecting tab finds its state. But its session storage is a TTL cache that reaps lazily:
+an expired session is dropped only when the cache is next written, by another session
+connecting or leaving, and it is not shut down even then, so its state and its uploaded files
+stayed in memory on an idle server. The thread below ends expired sessions itself.
+
 When a session ends (its tab closed, then Streamlit's disconnected-session time-to-live), its
 uploaded events are freed, but the allocators keep the freed memory inside the process: pandas
 3 keeps text columns in Arrow buffers, whose memory pool (mimalloc) holds on to freed pages, and
@@ -10,6 +16,7 @@ hand free pages back every half minute.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import threading
@@ -29,6 +36,33 @@ def _trimmer() -> Callable[[int], int] | None:
         return None
 
 
+def end_expired_sessions() -> int:
+    """Shut down the disconnected sessions whose time-to-live has passed; how many.
+
+    Uses Streamlit's private session storage (checked against Streamlit 1.67); if that changes,
+    it does nothing rather than fail.
+    """
+    try:
+        from streamlit.runtime import Runtime
+
+        if not Runtime.exists():
+            return 0
+        runtime = Runtime.instance()
+        manager = runtime._session_mgr
+        with getattr(manager, "_storage_lock", contextlib.nullcontext()):
+            expired = manager._session_storage._cache.expire()  # type: ignore[attr-defined]
+    except Exception:  # another Streamlit: nothing to do here
+        return 0
+    try:  # sessions are shut down on Streamlit's event loop, as Streamlit itself does
+        run = runtime._get_async_objs().eventloop.call_soon_threadsafe
+    except Exception:
+        run = None
+    for _, info in expired:
+        with contextlib.suppress(Exception):  # its state, script thread and uploaded files
+            run(info.session.shutdown) if run is not None else info.session.shutdown()
+    return len(expired)
+
+
 def release_memory() -> None:
     """Free what ended sessions left behind, and give the pages back to the system."""
     gc.collect()
@@ -39,7 +73,8 @@ def release_memory() -> None:
 
 
 def release_memory_in_background(every: float = RELEASE_EVERY_S) -> None:
-    """Start, once per process, a daemon thread that calls release_memory every `every` s."""
+    """Start, once per process, a daemon thread that ends expired sessions and releases
+    memory every `every` seconds."""
     if _started.is_set():
         return
     _started.set()
@@ -47,6 +82,7 @@ def release_memory_in_background(every: float = RELEASE_EVERY_S) -> None:
     def loop() -> None:
         while True:
             time.sleep(every)
+            end_expired_sessions()
             release_memory()
 
     threading.Thread(target=loop, name="coupbelt-release-memory", daemon=True).start()

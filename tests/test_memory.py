@@ -38,3 +38,37 @@ def test_one_release_thread_per_process():
     release_memory_in_background(every=3600)
     names = [t.name for t in threading.enumerate()]
     assert names.count("coupbelt-release-memory") == 1
+
+
+def test_expired_disconnected_sessions_are_shut_down(monkeypatch):
+    """Streamlit's session storage reaps expired sessions only when it is next written, and
+    without shutting them down: end_expired_sessions does both, on Streamlit's own storage."""
+    import time
+    from types import SimpleNamespace
+
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+
+    from app.memory import end_expired_sessions
+
+    ended: list[str] = []
+    storage = MemorySessionStorage(ttl_seconds=0.2)
+    for name in ("gone", "also gone"):
+        session = SimpleNamespace(id=name, shutdown=lambda n=name: ended.append(n))
+        storage.save(SimpleNamespace(session=session, client=None, script_run_count=1))
+    runtime = SimpleNamespace(_session_mgr=SimpleNamespace(_session_storage=storage))
+    monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: True))
+    monkeypatch.setattr(Runtime, "instance", classmethod(lambda cls: runtime))
+    assert end_expired_sessions() == 0 and ended == []  # still within their time-to-live
+    deadline = time.monotonic() + 5
+    count = 0
+    while time.monotonic() < deadline and count < 2:
+        count += end_expired_sessions()
+    assert count == 2 and sorted(ended) == ["also gone", "gone"]
+    assert storage.list() == []
+
+
+def test_without_a_streamlit_server_nothing_is_ended():
+    from app.memory import end_expired_sessions
+
+    assert end_expired_sessions() == 0
