@@ -172,7 +172,7 @@ class CountryLayer(folium.GeoJson, InertMacro):
 def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: Metric,
                      outlined: frozenset[str] = frozenset(), outline_note: str = "",
                      tr: Translate = english, name_column: str = "name",
-                     summaries: Mapping[str, str] | None = None) -> CountryLayer:
+                     summaries: Mapping[str, list[str]] | None = None) -> CountryLayer:
     """Countries filled by their class; tooltip gives name, status and since when, and the
     country's whole status on the date (`summaries`, iso3 -> text) when given.
 
@@ -191,7 +191,8 @@ def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: M
                 "status": esc(row.label),
                 "detail": esc("; ".join(t for t in (row.detail, outline_note if row.iso3 in outlined
                                                               else "") if t)),
-                "all": esc((summaries or {}).get(row.iso3, "")),
+                # one escaped line a dimension (the tooltip shows its fields as HTML)
+                "all": "<br>".join(esc(line) for line in (summaries or {}).get(row.iso3, [])),
                 "fill": row.colour,
                 "outlined": row.iso3 in outlined,
             },

@@ -195,16 +195,17 @@ SUMMARY_DIMENSIONS = ("regime", "ecowas", "ecowas_sanctions", "aes", "au", "forc
 
 
 def status_summaries(status: pd.DataFrame, day: date,
-                     tr: Translate = english) -> dict[str, str]:
-    """iso3 -> the country's whole status on `day` in one line: regime, ECOWAS, sanctions, AES,
-    AU and foreign forces, each with its since-date (what a tooltip shows beside the metric)."""
+                     tr: Translate = english) -> dict[str, list[str]]:
+    """iso3 -> the country's whole status on `day`, one line a dimension: regime, ECOWAS,
+    sanctions, AES, AU and foreign forces, each with its since-date (what a tooltip shows
+    beside the metric)."""
     held = status_on(status, day)
     held = held[held["dimension"].isin(SUMMARY_DIMENSIONS)]
     order = {d: i for i, d in enumerate(SUMMARY_DIMENSIONS)}
-    out: dict[str, str] = {}
+    out: dict[str, list[str]] = {}
     for iso3, rows in held.groupby("iso3"):
         rows = rows.sort_values("dimension", key=lambda d: d.map(order))
-        out[str(iso3)] = " · ".join(
+        out[str(iso3)] = list(
             f"{tr(VALUE_LABELS[(d, v)])} {since_text(pd.Timestamp(s), tr)}"
             for d, v, s in zip(rows["dimension"], rows["value"], rows["since"], strict=True))
     return out

@@ -173,13 +173,15 @@ def test_tooltips_give_the_whole_status_with_since_dates(data_dir):
 
     facts = load_facts(data_dir)
     text = status_summaries(facts.status, date(2023, 9, 1))
-    assert text["NER"] == ("Military rule since 2023-07-26 · ECOWAS member before 2020-01-01 · "
-                           "ECOWAS economic and financial sanctions since 2023-07-30 · "
-                           "French forces before 2020-01-01")
-    assert text["GHA"] == "Civilian government before 2020-01-01 · ECOWAS member before 2020-01-01"
+    assert text["NER"] == ["Military rule since 2023-07-26", "ECOWAS member before 2020-01-01",
+                           "ECOWAS economic and financial sanctions since 2023-07-30",
+                           "French forces before 2020-01-01"]
+    assert text["GHA"] == ["Civilian government before 2020-01-01",
+                           "ECOWAS member before 2020-01-01"]
     page = rendered(situation_map(facts, ViewState(date(2023, 9, 1),
                                                    DateWindow.ending(date(2023, 9, 1)))))
-    assert '"all": "Military rule since 2023-07-26' in page and '"On this date"' in page
+    assert r'"all": "Military rule since 2023-07-26\u003cbr\u003eECOWAS member' in page
+    assert '"On this date"' in page
 
 
 def test_borders_are_drawn_with_country_colours_off(data_dir):
