@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 import threading
 import time
@@ -59,8 +60,17 @@ def end_expired_sessions() -> int:
         run = None
     for _, info in expired:
         with contextlib.suppress(Exception):  # its state, script thread and uploaded files
-            run(info.session.shutdown) if run is not None else info.session.shutdown()
+            end = functools.partial(_end, info.session)
+            run(end) if run is not None else end()
     return len(expired)
+
+
+def _end(session: object) -> None:
+    """Shut a session down and empty its state: Streamlit's runtime loop keeps the last session
+    it flushed messages for in a local variable until another session sends something, so on an
+    idle server the session object itself outlives its end (checked with gc referrers)."""
+    session.shutdown()  # type: ignore[attr-defined]
+    session.session_state.clear()  # type: ignore[attr-defined]
 
 
 def release_memory() -> None:

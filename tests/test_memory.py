@@ -52,9 +52,12 @@ def test_expired_disconnected_sessions_are_shut_down(monkeypatch):
     from app.memory import end_expired_sessions
 
     ended: list[str] = []
+    cleared: list[str] = []
     storage = MemorySessionStorage(ttl_seconds=0.2)
     for name in ("gone", "also gone"):
-        session = SimpleNamespace(id=name, shutdown=lambda n=name: ended.append(n))
+        state = SimpleNamespace(clear=lambda n=name: cleared.append(n))
+        session = SimpleNamespace(id=name, shutdown=lambda n=name: ended.append(n),
+                                  session_state=state)
         storage.save(SimpleNamespace(session=session, client=None, script_run_count=1))
     runtime = SimpleNamespace(_session_mgr=SimpleNamespace(_session_storage=storage))
     monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: True))
@@ -65,6 +68,7 @@ def test_expired_disconnected_sessions_are_shut_down(monkeypatch):
     while time.monotonic() < deadline and count < 2:
         count += end_expired_sessions()
     assert count == 2 and sorted(ended) == ["also gone", "gone"]
+    assert sorted(cleared) == ["also gone", "gone"]  # their state is emptied too
     assert storage.list() == []
 
 
