@@ -17,7 +17,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from geo.changes import dimensions_of, next_change, previous_change
+from geo.changes import changes_around, dimensions_of
 from geo.i18n import LANG_NAMES, LANGS, N_, Translate, month_label, translator
 from geo.metrics import METRICS
 from geo.timeline import DateWindow
@@ -114,7 +114,7 @@ def _time_controls(status: pd.DataFrame, curated: date, tr: Translate, by_metric
     st.session_state[MONTH] = as_of.replace(day=1)
     lang = values[LANG]
     dims = dimensions_of(values[METRIC]) if by_metric else None
-    before, after = previous_change(status, as_of, dims), next_change(status, as_of, dims, curated)
+    before, after = changes_around(status, as_of, dims, curated)
     with st.sidebar:
         st.select_slider(tr("Month"), months, key=MONTH, on_change=_month_moved,
                          format_func=lambda d: month_label(d, lang),

@@ -38,18 +38,26 @@ def change_dates(status: pd.DataFrame, dimensions: Iterable[str] | None = None) 
     return sorted({d.date() for d in days if d.date() > COVERAGE_START})
 
 
+def changes_around(status: pd.DataFrame, day: date, dimensions: Iterable[str] | None = None,
+                   last: date | None = None) -> tuple[date | None, date | None]:
+    """The last change before `day` and the first after it (up to `last`); None where there is
+    none. One pass over the change days, for the two buttons of the sidebar."""
+    days = change_dates(status, dimensions)
+    before = [d for d in days if d < day]
+    after = [d for d in days if d > day and (last is None or d <= last)]
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
 def next_change(status: pd.DataFrame, day: date, dimensions: Iterable[str] | None = None,
                 last: date | None = None) -> date | None:
     """The first change after `day` (up to `last`), or None."""
-    later = [d for d in change_dates(status, dimensions) if d > day and (last is None or d <= last)]
-    return later[0] if later else None
+    return changes_around(status, day, dimensions, last)[1]
 
 
 def previous_change(status: pd.DataFrame, day: date,
                     dimensions: Iterable[str] | None = None) -> date | None:
     """The last change before `day`, or None."""
-    earlier = [d for d in change_dates(status, dimensions) if d < day]
-    return earlier[-1] if earlier else None
+    return changes_around(status, day, dimensions)[0]
 
 
 def changes_between(status: pd.DataFrame, start: date, end: date) -> pd.DataFrame:

@@ -34,8 +34,6 @@ from geo.vocabulary import (
     text_colour,
 )
 
-# West Africa, from Cabo Verde to Lake Chad and from the Gulf of Guinea to southern Algeria.
-WEST_AFRICA_BOUNDS = [[3.5, -25.5], [27.5, 16.0]]
 # Every country the figures count, Gabon, Sudan and the Central African Republic included.
 REGION_BOUNDS = [[-4.0, -25.5], [27.5, 38.5]]
 BASEMAP = "OpenStreetMap"  # optional: tiles fail harmlessly (grey) with no internet
@@ -60,7 +58,7 @@ def base_map(name: str) -> folium.Map:
     use_local_assets(m)
     m.fit_bounds(REGION_BOUNDS)
     LegendStyle().add_to(m)
-    KeepView(name).add_to(m)
+    keep_view(name).add_to(m)
     return m
 
 
@@ -80,22 +78,7 @@ def tiles_layer(tr: Translate = english) -> folium.FeatureGroup:
     """OpenStreetMap tiles under the other layers. With no internet they fail harmlessly, and a
     note says so on the map."""
     return layer_group("basemap", folium.TileLayer(BASEMAP, name="Basemap", control=False),
-                       TileNote(tr(TILES_FAILED)))
-
-
-class TileNote(MacroElement):
-    """A note on the map when the basemap's tiles fail to load (coupbelt.tileNote)."""
-
-    _template = Template("""
-    {% macro script(this, kwargs) %}
-    coupbelt.tileNote({{ this._parent.get_name() }}, {{ this.text | tojson }});
-    {% endmacro %}
-    """)
-
-    def __init__(self, text: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "TileNote"
-        self.text = text
+                       tile_note(tr(TILES_FAILED)))
 
 
 def borders_layer(borders: gpd.GeoDataFrame) -> folium.GeoJson:
@@ -104,21 +87,6 @@ def borders_layer(borders: gpd.GeoDataFrame) -> folium.GeoJson:
                           style_function=lambda f: {"fillColor": "#f4f4f4", "fillOpacity": 0.6,
                                                     "color": "#666666", "weight": 0.8},
                           interactive=False)
-
-
-class KeepView(MacroElement):
-    """Restore and remember the reader's view of one page's map (coupbelt.keepView)."""
-
-    _template = Template("""
-    {% macro script(this, kwargs) %}
-    coupbelt.keepView({{ this._parent.get_name() }}, {{ this.key | tojson }});
-    {% endmacro %}
-    """)
-
-    def __init__(self, key: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "KeepView"
-        self.key = key
 
 
 class Verbatim(Element):
@@ -199,7 +167,7 @@ def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: M
         })
     # With no borders (a broken data file, already reported) the layer is empty, not an error.
     minx, miny, maxx, maxy = (float(v) for v in borders.total_bounds) if features else (
-        -26.0, -5.0, 38.0, 38.0)
+        REGION_BOUNDS[0][1], REGION_BOUNDS[0][0], REGION_BOUNDS[1][1], REGION_BOUNDS[1][0])
     return CountryLayer(
         {"type": "FeatureCollection", "features": features}, [[miny, minx], [maxy, maxx]],
         name=metric.title,
@@ -304,14 +272,12 @@ class EventMarkers(InertMacro):
         self.rows = []
         for r, (lat, lon) in zip(events.to_dict("records"), points, strict=True):
             text = localised(r, lang, tr)
-            if brief:  # a playback frame: the tooltip's date and title, no popup text to send
-                self.rows.append([round(lat, 4), round(lon, 4), codes.index(r["category"]),
-                                  f"{r['date']:%Y-%m-%d}", text.title, "", "", [], str(r["id"]),
-                                  ""])
-                continue
+            # a playback frame (brief) sends the tooltip's date and title, no popup text
+            place, summary, sources, fallback = ("", "", [], "") if brief else (
+                text.place, text.summary, http_urls(str(r["sources"])), text.fallback)
             self.rows.append([round(lat, 4), round(lon, 4), codes.index(r["category"]),
-                              f"{r['date']:%Y-%m-%d}", text.title, text.place, text.summary,
-                              http_urls(str(r["sources"])), str(r["id"]), text.fallback])
+                              f"{r['date']:%Y-%m-%d}", text.title, place, summary, sources,
+                              str(r["id"]), fallback])
 
 
 def http_urls(sources: str) -> list[str]:
@@ -490,39 +456,46 @@ class LegendStyle(MacroElement):
         self._name = "LegendStyle"
 
 
-class Legend(InertMacro):
+class BrowserCall(InertMacro):
+    """A call to one of static/js/coupbelt.js's helpers, `coupbelt.<function>(parent, *args)`,
+    with the element's parent (the map or a swapped group) and the arguments as JSON. The
+    helpers build their elements with textContent, so no text is parsed as HTML."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    coupbelt.{{ this.function }}({{ this._parent.get_name() }}
+    {%- for arg in this.args %}, {{ arg | tojson }}{% endfor %});
+    {% endmacro %}
+    """)
+
+    def __init__(self, function: str, *args: object) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "BrowserCall"
+        self.function = function
+        self.args = args
+
+
+def keep_view(key: str) -> BrowserCall:
+    """Restore and remember the reader's view of one page's map (coupbelt.keepView)."""
+    return BrowserCall("keepView", key)
+
+
+def tile_note(text: str) -> BrowserCall:
+    """A note on the map when the basemap's tiles fail to load (coupbelt.tileNote)."""
+    return BrowserCall("tileNote", text)
+
+
+def legend_layer(sections: list[tuple[str, list[tuple[str, str, str]]]],
+                 title: str = "Legend") -> BrowserCall:
     """The legend of the layers that are on, as a layer (coupbelt.legend): it is swapped with
-    them, and its text is set with textContent in the browser."""
-
-    _template = Template("""
-    {% macro script(this, kwargs) %}
-    {{ this._parent.get_name() }}.addLayer(coupbelt.legend({{ this.title | tojson }},
-        {{ this.sections | tojson }}, "legend"));
-    {% endmacro %}
-    """)
-
-    def __init__(self, sections: list[tuple[str, list[tuple[str, str, str]]]],
-                 title: str = "Legend") -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "Legend"
-        self.title = title
-        self.sections = [[heading, [list(entry) for entry in entries]]
-                         for heading, entries in sections]
+    them."""
+    return BrowserCall("legend", title, [[heading, [list(entry) for entry in entries]]
+                                         for heading, entries in sections], "legend")
 
 
-class DateStamp(InertMacro):
+def date_stamp(text: str) -> BrowserCall:
     """A playback frame's date, large on the map (coupbelt.stamp), swapped with the layers."""
-
-    _template = Template("""
-    {% macro script(this, kwargs) %}
-    {{ this._parent.get_name() }}.addLayer(coupbelt.stamp({{ this.text | tojson }}));
-    {% endmacro %}
-    """)
-
-    def __init__(self, text: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "DateStamp"
-        self.text = text
+    return BrowserCall("stamp", text)
 
 
 def legend_sections(metric: Metric | None, categories: Iterable[str], forces: bool,

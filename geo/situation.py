@@ -14,14 +14,14 @@ from geo.facts import Facts, name_column
 from geo.i18n import N_, Translate, english, long_date, translator
 from geo.layers import (
     UPLOAD_PALETTE,
-    DateStamp,
-    Legend,
     base_map,
     borders_layer,
     choropleth_layer,
+    date_stamp,
     events_on_map,
     forces_layer,
     layer_group,
+    legend_layer,
     legend_sections,
     tiles_layer,
 )
@@ -76,12 +76,12 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
     tr = translator(view.lang)
     metric = None
     countries: MacroElement | None = None
+    note = ""  # the outline's meaning, in the tooltips and the legend, when comparing
     if "choropleth" in view.layers and len(facts.borders):
         metric = METRICS[view.metric]
         classes = classify(view.metric, facts.borders["iso3"], facts.status, facts.coups,
                            view.as_of, tr)
         changed: frozenset[str] = frozenset()
-        note = ""
         if view.compare is not None:
             changed = frozenset(changes_between(facts.status, view.compare, view.as_of)["iso3"])
             note = tr(CHANGED_OUTLINE).format(date=f"{view.compare:%Y-%m-%d}")
@@ -102,14 +102,12 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
         mine) else None
     forces = "forces" in view.layers and len(facts.borders) > 0
     badges = forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr) if forces else None
-    outline = tr(CHANGED_OUTLINE).format(date=f"{view.compare:%Y-%m-%d}") if (
-        view.compare is not None and metric is not None) else ""
-    legend = Legend(legend_sections(metric, categories, forces, outline,
-                                    uploaded=0 if mine is None else len(mine), tr=tr,
-                                    lang=view.lang), tr("Legend"))
-    date_stamp = DateStamp(long_date(view.as_of, view.lang)) if stamp else None
+    legend = legend_layer(legend_sections(metric, categories, forces, note,
+                                          uploaded=0 if mine is None else len(mine), tr=tr,
+                                          lang=view.lang), tr("Legend"))
+    stamped = date_stamp(long_date(view.as_of, view.lang)) if stamp else None
     return _layered("situation_map", "basemap" in view.layers, tr=tr, countries=countries,
-                    events=events, upload=upload, forces=badges, legend=legend, stamp=date_stamp)
+                    events=events, upload=upload, forces=badges, legend=legend, stamp=stamped)
 
 
 def coups_map(facts: Facts, view: ViewState) -> LayeredMap:
@@ -121,7 +119,8 @@ def coups_map(facts: Facts, view: ViewState) -> LayeredMap:
     countries = choropleth_layer(facts.borders, classes, metric, military, tr(MILITARY_OUTLINE),
                                  tr, name_column(view.lang),
                                  status_summaries(facts.status, view.as_of, tr))
-    legend = Legend(legend_sections(metric, (), False, MILITARY_OUTLINE, tr=tr), tr("Legend"))
+    legend = legend_layer(legend_sections(metric, (), False, MILITARY_OUTLINE, tr=tr),
+                          tr("Legend"))
     return _layered("coups_map", "basemap" in view.layers, tr=tr, countries=countries,
                     legend=legend)
 
@@ -133,7 +132,7 @@ def alignment_map(facts: Facts, view: ViewState) -> LayeredMap:
     countries = choropleth_layer(facts.borders, classes, metric, tr=tr,
                                  name_column=name_column(view.lang),
                                  summaries=status_summaries(facts.status, view.as_of, tr))
-    legend = Legend(legend_sections(metric, (), False, tr=tr), tr("Legend"))
+    legend = legend_layer(legend_sections(metric, (), False, tr=tr), tr("Legend"))
     return _layered("alignment_map", "basemap" in view.layers, tr=tr, countries=countries,
                     legend=legend)
 
@@ -148,7 +147,7 @@ def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
     shown = events_on_map(events, tr=tr, lang=lang) if len(events) else None
     upload = events_on_map(uploaded, UPLOAD_PALETTE, tr, lang) if uploaded is not None and len(
         uploaded) else None
-    legend = Legend(legend_sections(None, categories, False,
-                                    uploaded=0 if uploaded is None else len(uploaded), tr=tr,
-                                    lang=lang), tr("Legend"))
+    legend = legend_layer(legend_sections(None, categories, False,
+                                          uploaded=0 if uploaded is None else len(uploaded), tr=tr,
+                                          lang=lang), tr("Legend"))
     return _layered("events_map", basemap, m, tr, events=shown, upload=upload, legend=legend)

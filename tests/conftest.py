@@ -112,7 +112,7 @@ def map_args(component) -> dict:
 
     args = json.loads(component.proto.json_args)
     args["layers"] = args["script"] + "\n" + (args.get("feature_group") or "")
-    found = re.search(r"coupbelt\.legend\((\".*?\"),\s*(\[.*?\]), \"legend\"\)",
+    found = re.search(r"coupbelt\.legend\(\w+, (\".*?\"), (\[.*?\]), \"legend\"\)",
                       args["layers"], re.S)
     args["legend"] = (json.loads(found.group(1)), json.loads(found.group(2))) if found else None
     return args

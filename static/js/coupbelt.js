@@ -1,10 +1,10 @@
 /* Map helpers of the Sahel coup-belt dashboard, served by the app itself (no CDN).
 
-   coupbelt.legend(title, sections): a Leaflet layer that shows the legend in the map's corner
-   while it is on the map. Python swaps it with the other date-dependent layers, so the legend
+   coupbelt.legend(group, title, sections, id): adds to `group` a Leaflet layer that shows the
+   legend in the map's corner while it is on the map. Python swaps it with the other date-dependent layers, so the legend
    always matches the colours. Built with textContent: no text is ever parsed as HTML.
 
-   coupbelt.stamp(text): the same for a playback frame's date, shown large.
+   coupbelt.stamp(group, text): the same for a playback frame's date, shown large.
 
    coupbelt.tileNote(group, text): a note on the map when basemap tiles fail (offline).
 
@@ -34,8 +34,8 @@
     return new Layer();
   }
 
-  function legend(title, sections, id) {
-    return boxLayer(function () {
+  function legend(group, title, sections, id) {
+    group.addLayer(boxLayer(function () {
       var box = document.createElement("details");
       box.className = "map-legend";
       box.id = "map-legend";
@@ -58,17 +58,17 @@
         });
       });
       return box;
-    });
+    }));
   }
 
   // The date of a playback frame, large in the map's corner.
-  function stamp(text) {
-    return boxLayer(function () {
+  function stamp(group, text) {
+    group.addLayer(boxLayer(function () {
       var box = document.createElement("div");
       box.className = "map-stamp";
       box.textContent = text;
       return box;
-    });
+    }));
   }
 
   // A note on the map once the tiles of a layer in `group` fail to load (no internet).
