@@ -247,3 +247,25 @@ def uploaded_events() -> pd.DataFrame | None:
     """The events the user imported in this session (None if none)."""
     report = st.session_state.get(UPLOAD)
     return None if report is None else report.loaded
+
+
+COUNTRY_PICK = "country_page_pick"
+
+
+def _country_picked() -> None:
+    picked = st.session_state[COUNTRY_PICK]
+    set_countries([picked] if picked else [])
+
+
+def country_picker(names: Mapping[str, str], tr: Translate) -> str | None:
+    """The country page's choice of country (the first of the shared country filter), by name;
+    None until one is picked."""
+    chosen = st.session_state[VALUES][COUNTRIES]
+    current = chosen[0] if chosen and chosen[0] in names else None
+    st.session_state[COUNTRY_PICK] = current
+    st.selectbox(tr("Country"), sorted(names, key=lambda k: names[k]), key=COUNTRY_PICK,
+                 format_func=lambda k: names.get(k, k), on_change=_country_picked,
+                 placeholder=tr("Pick a country"))
+    if len(chosen) > 1:
+        st.caption(tr("This page shows one country: the first of those picked in the sidebar."))
+    return current
