@@ -442,6 +442,12 @@ def test_pages_work_on_a_phone(server, browser, path):
                'button').first.click()
     pg.get_by_text("Événements entre").wait_for(timeout=10_000)
     assert low_contrast_text(pg) == []  # the sidebar's labels and captions too
+    if path == "":  # after a change the sidebar folds, so the reader sees the map change
+        pg.get_by_role("button", name="Changement suivant ▶").click()
+        unfold = pg.locator('[data-testid="stExpandSidebarButton"]')
+        sidebar = pg.locator('[data-testid="stSidebar"]')
+        wait_until(lambda: unfold.count() == 1 and sidebar.bounding_box()["width"] == 0, 20,
+                   "the sidebar to fold after a change")
     context.close()
 
 
