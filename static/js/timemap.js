@@ -1,7 +1,7 @@
 /* The time map of the Sahel coup-belt project, with no server: the exported HTML file and the
    static site both run it.
 
-   Its data is JSON in <script type="application/json" id="timemap-data"> (built by
+   Its data is JSON in the page's application/json script element #timemap-data (built by
    geo/site.py): the borders, and for every metric and country the intervals of days (since
    2020-01-01) on which each class holds, computed by the Python model. Moving the date only
    looks up the interval holding on that day and recolours, so every frame is the model's.
