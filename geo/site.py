@@ -118,16 +118,19 @@ def class_intervals(facts: Facts, metric: str, tr: Translate) -> dict[str, list[
 
 def summary_intervals(facts: Facts, tr: Translate) -> dict[str, list[Interval]]:
     """iso3 -> the intervals of the country's whole status (geo.metrics.status_summaries, one
-    line a dimension, joined by newlines in `detail`)."""
-    countries = list(facts.borders["iso3"])
+    line a dimension, joined by newlines in `detail`). Each country is sampled on its own
+    change days only: a summary reads nothing but the country's own rows."""
     end = last_day(facts)
-    days = sorted({COVERAGE_START} | {d for d in _row_days(facts.status, SUMMARY_DIMENSIONS)
-                                      if COVERAGE_START < d <= end})
-    samples = []
-    for day in days:
-        lines = status_summaries(facts.status, day, tr)
-        samples.append((day, {c: ("", "\n".join(lines.get(c, []))) for c in countries}))
-    return _intervals(samples, end, countries)
+    rows = facts.status[facts.status["dimension"].isin(SUMMARY_DIMENSIONS)]
+    out: dict[str, list[Interval]] = {}
+    for iso3 in facts.borders["iso3"]:
+        own = rows[rows["iso3"] == iso3]
+        days = sorted({COVERAGE_START} | {d for d in _row_days(own, SUMMARY_DIMENSIONS)
+                                          if COVERAGE_START < d <= end})
+        samples = [(day, {iso3: ("", "\n".join(status_summaries(own, day, tr).get(iso3, [])))})
+                   for day in days]
+        out.update(_intervals(samples, end, [iso3]))
+    return out
 
 
 def class_on(intervals: Sequence[Interval], day: date) -> Interval | None:
@@ -318,6 +321,8 @@ nav {display: flex; flex-wrap: wrap; gap: .5rem 1.2rem; padding: .6rem 0; border
 table {border-collapse: collapse; width: 100%; margin: .5rem 0 1rem;}
 th, td {text-align: left; vertical-align: top; padding: 4px 6px; border-bottom: 1px solid #ddd;}
 th {background: #f2f2f2;}
+th::first-letter {text-transform: uppercase;}
+td.date {white-space: nowrap;}
 .swatch {display: inline-block; width: 12px; height: 12px; border: 1px solid #444;
   margin-right: 4px; vertical-align: -1px;}
 .sources a, .sources span {margin-right: .6rem; font-size: 13px;}
@@ -385,6 +390,12 @@ def _none_label(dimension: str) -> str:
     return keys[0].label if keys else "—"
 
 
+def _on_map(day: date, dimension: str) -> str:
+    """A day as a link to the map on that day, coloured by the dimension when it is a metric."""
+    metric = dimension if dimension in METRICS else DEFAULT_METRIC
+    return f'<a href="../index.html#date={day:%Y-%m-%d}&amp;metric={metric}">{day:%Y-%m-%d}</a>'
+
+
 def _since(start: pd.Timestamp, tr: Translate) -> str:
     """The day a status began, or 'before 2020-01-01' when it held when coverage starts."""
     if start.date() <= COVERAGE_START:
@@ -416,17 +427,21 @@ def country_page(facts: Facts, iso3: str, lang: str, root: str = "../",
             continue
         out.append(f'<tr data-dimension="{dimension}"><td>{_e(title)}</td>'
                    f"<td>{_e(tr(VALUE_LABELS[(dimension, r['value'])]))}</td>"
-                   f"<td>{_e(_since(r['since'], tr))}</td><td>{_links(r['sources'])}</td></tr>\n")
+                   f'<td class="date">{_e(_since(r["since"], tr))}</td>'
+                   f"<td>{_links(r['sources'])}</td></tr>\n")
     out.append("</tbody></table>\n")
     out.append(f"<h2>{_e(tr(SITE_UI['periods']))}</h2>\n<table><thead><tr>" + "".join(
         f"<th>{_e(tr(h))}</th>" for h in ("dimension", "status", "from", "until", "note",
                                           "sources")) + "</tr></thead><tbody>\n")
-    periods = rows.sort_values(["dimension", "start"])
+    order = {d: k for k, d in enumerate(DIMENSIONS)}
+    periods = rows.sort_values(["dimension", "start"], key=lambda c: c.map(order) if c.name == "dimension"
+                               else c)
     for index, p in zip(periods.index, periods.to_dict("records"), strict=True):
         until = f"{p['end']:%Y-%m-%d}" if pd.notna(p["end"]) else tr(SITE_UI["in_force"])
         out.append(f"<tr><td>{_e(tr(DIMENSION_TITLES.get(p['dimension'], p['dimension'])))}</td>"
                    f"<td>{_e(tr(VALUE_LABELS[(p['dimension'], p['value'])]))}</td>"
-                   f"<td>{p['start']:%Y-%m-%d}</td><td>{_e(until)}</td>"
+                   f'<td class="date">{_on_map(p["start"].date(), p["dimension"])}</td>'
+                   f'<td class="date">{_e(until)}</td>'
                    f"<td>{_e(notes[index])}</td><td>{_links(p['sources'])}</td></tr>\n")
     out.append("</tbody></table>\n")
     coups = facts.coups[facts.coups["iso3"] == iso3].sort_values("date", ascending=False)

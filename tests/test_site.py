@@ -27,7 +27,7 @@ from conftest import ROOT, write_data
 
 from geo.facts import Facts, load_facts
 from geo.i18n import translator
-from geo.metrics import METRICS, classify
+from geo.metrics import METRICS, classify, status_summaries
 from geo.site import (
     MAX_HTML_BYTES,
     class_intervals,
@@ -36,6 +36,7 @@ from geo.site import (
     main,
     map_payload,
     metric_change_days,
+    summary_intervals,
     write_site,
 )
 from geo.vocabulary import COVERAGE_START
@@ -124,6 +125,18 @@ def test_the_day_a_status_starts_and_the_day_before(which, metric, iso3, day, ex
     model = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day).set_index("iso3")
     assert model.loc[iso3, "class"] == expected  # the data says so
     assert payload_class(payload_of(facts, "en"), metric, iso3, day)[0] == expected
+
+
+@pytest.mark.parametrize("which", ["real", "small"])
+def test_shipped_status_summaries_equal_the_model(which, request):
+    facts = request.getfixturevalue(which)
+    tr = translator("fr")
+    shipped = summary_intervals(facts, tr)
+    days = sample_days(facts, "regime") + sample_days(facts, "ecowas_sanctions")
+    for day in sorted(set(days)):
+        model = status_summaries(facts.status, day, tr)
+        for iso3 in facts.borders["iso3"]:
+            assert class_on(shipped[iso3], day).detail == "\n".join(model.get(iso3, [])), (iso3, day)
 
 
 def test_intervals_cover_every_day_once(real):

@@ -192,10 +192,20 @@
       while (lo < hi) { var mid = (lo + hi) >> 1; if (events[mid][0] < day) { lo = mid + 1; } else { hi = mid; } }
       return lo;
     }
+    var shownCategories = "";
     function drawEvents() {
       var from = firstAtOrAfter(state.day - data.window + 1), to = firstAtOrAfter(state.day + 1);
+      var used = {};
       eventLayer.clearLayers();
-      for (var k = from; k < to; k++) { eventLayer.addLayer(marker(k)); }
+      for (var k = from; k < to; k++) {
+        eventLayer.addLayer(marker(k));
+        used[events[k][3]] = true;
+      }
+      var key = Object.keys(used).sort().join(",");
+      if (key !== shownCategories) {  // the legend lists the categories on the map
+        shownCategories = key;
+        drawLegend();
+      }
     }
 
     function drawLegend() {
@@ -208,9 +218,10 @@
         sw.style.background = c[2];
         row.appendChild(document.createTextNode(c[1]));
       });
-      el("h4", null, fill(ui.events_window, {days: data.window}), legend);
+      if (!shownCategories) { return; }
       var used = {};
-      events.forEach(function (r) { used[r[3]] = true; });
+      shownCategories.split(",").forEach(function (k) { used[k] = true; });
+      el("h4", null, fill(ui.events_window, {days: data.window}), legend);
       data.categories.forEach(function (c, k) {
         if (!used[k]) { return; }
         var row = el("div", null, null, legend), sw = el("i", "dot", null, row);
@@ -306,8 +317,8 @@
     }
     if (metrics[asked.metric]) { state.metric = asked.metric; }
 
-    drawLegend();
     setDay(state.day);
+    drawLegend();
     return {
       map: map, countries: countries, layers: layers, events: eventLayer,
       setDay: setDay, setMetric: setMetric, play: resume, pause: pause,
