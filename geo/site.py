@@ -273,6 +273,14 @@ html, body {margin: 0; height: 100%; font: 14px/1.4 system-ui, sans-serif; color
 .tm-credit {position: absolute; z-index: 1000; right: 0; bottom: 0; padding: 1px 6px;
   font-size: 11px; background: rgba(255,255,255,.85);}
 .tm-popup p {margin: 4px 0;}
+@media (max-width: 600px) {
+  .tm-title {font-size: 12px; max-width: calc(100% - 80px);}
+  .tm-stamp {top: 52px; right: auto; left: 54px; font-size: 18px;}
+  .tm-legend {bottom: auto; top: 124px; max-width: 70%; max-height: 40%;}
+  .tm-controls {gap: 4px 8px; font-size: 12px; bottom: 30px;}
+  .tm-ticks span:nth-child(even) {display: none;}
+  .tm-credit {font-size: 10px;}
+}
 .tm-tip {max-width: 320px; white-space: normal;}
 .tm-tip div {margin: 1px 0;}
 """
@@ -329,7 +337,8 @@ td.date {white-space: nowrap;}
 .muted {color: #555; font-size: 13px;}
 li {margin: .3rem 0;}
 """
-MAP_PAGE_CSS = "body {margin: 0;} .site-nav {position: absolute; z-index: 1001; top: 44px; " \
+MAP_PAGE_CSS = "@media (max-width: 600px) {.site-nav {top: 90px !important;}} " \
+               "body {margin: 0;} .site-nav {position: absolute; z-index: 1001; top: 44px; " \
                "left: 54px; padding: 2px 8px; background: rgba(255,255,255,.92); border-radius: 4px;" \
                " font-size: 13px; box-shadow: 0 1px 4px rgba(0,0,0,.3);} .site-nav a {margin-right: 8px;}"
 
@@ -574,43 +583,54 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m geo.site",
-                description="Write the static site: the time map (index.html), a page per country, "
-                            "the data files and their provenance. Any static web host serves it.")
-    p.add_argument("out", type=Path, help="the folder to write (created; files in it are replaced)")
-    p.add_argument("--lang", nargs="+", default=list(LANGS), choices=LANGS, metavar="LANG",
-                   help="languages, the first at the top of the site (default: en fr)")
-    p.add_argument("--data", type=Path, default=DATA_DIR, help="the data folder (default: data/)")
-    return p
+def add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    """The site command's arguments, for this module's parser or a `site` subcommand."""
+    parser.add_argument("out", type=Path,
+                        help="the folder to write (created; files in it are replaced)")
+    parser.add_argument("--lang", nargs="+", default=list(LANGS), choices=LANGS, metavar="LANG",
+                        help="languages, the first at the top of the site, the others in "
+                             "<lang>/ (default: en fr)")
+    parser.add_argument("--data", type=Path, default=DATA_DIR,
+                        help="the data folder (default: the project's data/)")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """The command line: 0 written, 2 bad arguments or unusable data, 3 an internal error."""
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
+def run_site(args: argparse.Namespace, prog: str = "python -m geo.site") -> int:
+    """Write the site the parsed arguments ask for: 0 written, 2 unusable arguments or data
+    (one line on stderr says why), 3 an internal error (one line, no traceback)."""
     if not args.data.is_dir():
-        print(f"python -m geo.site: the data folder {args.data.name!r} does not exist", file=sys.stderr)
+        print(f"{prog}: the data folder {args.data.name!r} does not exist", file=sys.stderr)
         return 2
     if args.out.exists() and not args.out.is_dir():
-        print(f"python -m geo.site: {args.out.name!r} is a file, not a folder", file=sys.stderr)
+        print(f"{prog}: {args.out.name!r} is a file, not a folder", file=sys.stderr)
         return 2
     try:
         facts = load_facts(args.data)
         if facts.errors:
-            print(f"python -m geo.site: the data cannot be used: {facts.errors[0]}", file=sys.stderr)
+            print(f"{prog}: the data cannot be used: {facts.errors[0]}", file=sys.stderr)
             return 2
         written = write_site(facts, args.out, tuple(args.lang), args.data)
     except (DataError, OSError) as exc:
-        print(f"python -m geo.site: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"{prog}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # one line, never a traceback
-        print(f"python -m geo.site: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"{prog}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 3
     print(f"wrote {len(written)} files to {args.out}")
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: 0 written, 2 bad arguments or unusable data, 3 an internal error."""
+    parser = _Parser(prog="python -m geo.site",
+                     description="Write the static site: the time map (index.html), a page per "
+                                 "country, the data files and their provenance. Any static web "
+                                 "host serves it.")
+    add_site_arguments(parser)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return run_site(args)
 
 
 if __name__ == "__main__":

@@ -515,3 +515,19 @@ def test_slider_to_new_colours_is_quick(static_server, offline, real):
     (out / "site_timing.json").write_text(json.dumps({"slider_to_colours_ms": times,
                                                       "median_ms": median}), encoding="utf-8")
     assert median < 250, times
+
+
+def test_the_dashboard_offers_the_time_map_as_its_offline_copy(data_dir, monkeypatch):
+    from conftest import open_page
+
+    monkeypatch.setenv("COUPBELT_DATA_DIR", str(data_dir))
+    at = open_page(params={"lang": "fr", "metric": "ecowas", "date": "2024-01-15"})
+    toggle = next(t for t in at.toggle if t.label == "Préparer cette carte en fichier consultable sans Internet")
+    toggle.set_value(True).run()
+    assert not at.exception
+    button = next(b for b in at.get("download_button") if "HTML" in b.proto.label)
+    assert button.proto.label == "Télécharger la carte (HTML)"
+    # the file is built on click by interactive_html with the page's language, metric and date
+    page = interactive_html(load_facts(data_dir), "fr", "ecowas", date(2024, 1, 15))
+    data = json.loads(re.search(r'id="timemap-data">(.*?)</script>', page, re.S).group(1))
+    assert (data["metric"], data["day"], data["lang"]) == ("ecowas", _day(date(2024, 1, 15)), "fr")

@@ -62,7 +62,7 @@
     var title = el("h1", "tm-title", null, root);
     var stamp = el("div", "tm-stamp", null, root);
     var legend = el("details", "tm-legend", null, root);
-    legend.open = true;
+    legend.open = root.clientWidth > 600;  // folded on a phone, where it would hide the map
     var controls = el("div", "tm-controls", null, root);
     var credit = el("div", "tm-credit", data.credit, root);
     credit.id = "tm-credit";
