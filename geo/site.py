@@ -30,7 +30,7 @@ from babel.dates import get_month_names
 from geo.changes import dimensions_of
 from geo.facts import DataError, Facts, country_names, in_language, load_facts, localised
 from geo.i18n import LANGS, N_, Translate, long_date, short_date, translator
-from geo.layers import REGION_BOUNDS, _spread, http_urls
+from geo.layers import REGION_BOUNDS, UPLOAD_PALETTE, _spread, http_urls
 from geo.metrics import METRICS, SUMMARY_DIMENSIONS, classify, status_summaries
 from geo.tables import CATEGORY_LABELS, DIMENSION_TITLES, OUTCOME_LABELS
 from geo.timeline import DEFAULT_WINDOW_DAYS, status_on
@@ -170,11 +170,13 @@ def _day_number(day: date) -> int:
 def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
                 day: date | None = None, categories: Sequence[str] | None = None,
                 window_days: int = DEFAULT_WINDOW_DAYS,
-                country_link: str | None = None) -> dict[str, object]:
+                country_link: str | None = None,
+                uploaded: pd.DataFrame | None = None) -> dict[str, object]:
     """Everything the time map draws, as JSON-ready data: borders, every metric's intervals
     (days since 2020-01-01), labels and colours, events, and the page's words in `lang`.
 
-    `country_link` ('country/{iso3}.html') makes a click on a country open its page."""
+    `country_link` ('country/{iso3}.html') makes a click on a country open its page;
+    `uploaded` are a reader's own events (white dots), shown as written."""
     tr = translator(lang)
     end = last_day(facts)
     start_day = min(max(day or end, COVERAGE_START), end)
@@ -202,8 +204,12 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
          "geometry": r.geometry.__geo_interface__} for r in facts.borders.itertuples()]}
     shown = facts.events if categories is None else facts.events[
         facts.events["category"].isin(list(categories))]
-    shown = shown[shown["date"] <= pd.Timestamp(end)]
-    codes = list(EVENT_CATEGORIES)
+    if uploaded is not None and len(uploaded):
+        shown = pd.concat([shown, uploaded[[c for c in uploaded.columns if c in shown.columns]]],
+                          ignore_index=True).sort_values("date", kind="stable", ignore_index=True)
+    shown = shown[(shown["date"] >= pd.Timestamp(COVERAGE_START)) & (shown["date"] <= pd.Timestamp(end))]
+    palette = {**EVENT_CATEGORIES, **UPLOAD_PALETTE}
+    codes = list(palette)
     points = _spread(zip(shown["lat"], shown["lon"], strict=True))
     events = []
     for r, (lat, lon) in zip(shown.to_dict("records"), points, strict=True):
@@ -231,7 +237,7 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
         "summaries": summaries,
         "borders": borders,
         "bounds": REGION_BOUNDS,
-        "categories": [[tr(EVENT_CATEGORIES[c][0]), EVENT_CATEGORIES[c][1]] for c in codes],
+        "categories": [[tr(palette[c][0]), palette[c][1]] for c in codes],
         "events": events,
         "country_link": country_link,
     }
@@ -308,11 +314,14 @@ def _map_body(payload: Mapping[str, object], scripts: str) -> str:
 
 def interactive_html(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
                      day: date | None = None, categories: Sequence[str] | None = None,
-                     window_days: int = DEFAULT_WINDOW_DAYS) -> str:
+                     window_days: int = DEFAULT_WINDOW_DAYS,
+                     uploaded: pd.DataFrame | None = None) -> str:
     """The time map as ONE self-contained HTML file (Leaflet and timemap.js inlined): slider,
     playback, metric picker, legend, events and credit; it opens from file:// with no network
-    and works inside an <iframe>. Opens on `day` (default: the last day) and `metric`."""
-    payload = map_payload(facts, lang, metric, day, categories, window_days)
+    and works inside an <iframe>. Opens on `day` (default: the last day) and `metric`;
+    `uploaded` are the reader's own events, added as their own category."""
+    payload = map_payload(facts, lang, metric, day, categories, window_days,
+                          uploaded=uploaded)
     css = (STATIC / "leaflet" / "leaflet.css").read_text(encoding="utf-8")
     scripts = "".join(f"<script>{_script_text((STATIC / p).read_text(encoding='utf-8'))}</script>\n"
                       for p in ("leaflet/leaflet.js", "js/timemap.js"))

@@ -531,3 +531,17 @@ def test_the_dashboard_offers_the_time_map_as_its_offline_copy(data_dir, monkeyp
     page = interactive_html(load_facts(data_dir), "fr", "ecowas", date(2024, 1, 15))
     data = json.loads(re.search(r'id="timemap-data">(.*?)</script>', page, re.S).group(1))
     assert (data["metric"], data["day"], data["lang"]) == ("ecowas", _day(date(2024, 1, 15)), "fr")
+
+
+def test_a_reader_s_own_events_join_the_export_as_their_own_category(small):
+    mine = pd.DataFrame({"id": ["mine-1"], "date": [pd.Timestamp("2023-08-01")], "lat": [13.0],
+                         "lon": [-1.5], "iso3": ["NER"], "place": ["Ici"], "category": ["upload"],
+                         "title": [HOSTILE_TITLE], "summary": ["Seen."], "sources": ["Reuters"],
+                         "row": [2]})
+    page = interactive_html(small, "fr", uploaded=mine)
+    data = json.loads(re.search(r'id="timemap-data">(.*?)</script>', page, re.S).group(1))
+    row = next(e for e in data["events"] if e[8] == "mine-1")
+    assert data["categories"][row[3]] == ["Vos événements", "#FFFFFF"]
+    assert (row[0], row[4], row[5], row[7]) == (_day(date(2023, 8, 1)), HOSTILE_TITLE, "Ici", [])
+    assert [e[0] for e in data["events"]] == sorted(e[0] for e in data["events"])  # by date
+    assert "<script>alert" not in page
