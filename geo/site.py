@@ -39,7 +39,7 @@ from geo.vocabulary import COVERAGE_START, DIMENSIONS, EVENT_CATEGORIES, VALUE_L
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
 DATA_DIR = ROOT / "data"
-PROJECT = N_("Sahel coup belt")
+PROJECT = N_("Sahel coup belt")  # a name: the same in every language, as on the images
 DATA_FILES = ("borders.geojson", "coups.csv", "status.csv", "events.csv", "un_votes.csv",
               "SOURCES.md", "SOURCES.fr.md", "CHANGELOG.md")
 DEFAULT_METRIC = "regime"
