@@ -7,9 +7,9 @@ from app.data import headline_chart_spec
 from app.page import start_page, table, table_panel
 from app.playback import map_section, playback_controls
 from app.state import compare_control, map_controls, pick_date, uploaded_events
-from geo.assets import standalone_html
 from geo.charts import PICK, picked_date, with_rule
 from geo.i18n import long_date
+from geo.site import interactive_html
 from geo.situation import situation_map
 from geo.tables import change_table, event_rows, event_table, headline_figures, sources_table
 from geo.timeline import DateWindow, events_in_view
@@ -57,5 +57,6 @@ table_panel(tr("Table of each country's status, with sources"), "situation_statu
             lambda: sources_table(facts, view.as_of, tr, view.lang), tr)
 
 if st.toggle(tr("Prepare this map as a file that opens with no internet")):
-    st.download_button(tr("Download the map (HTML)"), standalone_html(situation_map(
-        facts, view, mine).whole()), f"sahel-map-{view.as_of:%Y-%m-%d}.html", "text/html")
+    st.download_button(tr("Download the map (HTML)"), lambda: interactive_html(  # built on click
+        facts, view.lang, view.metric, view.as_of, view.categories, uploaded=mine),
+        f"sahel-map-{view.metric}-{view.as_of:%Y-%m-%d}-{view.lang}.html", "text/html")

@@ -1,0 +1,646 @@
+"""Publish without a server: the time map as one HTML file, and a static site of it.
+
+The status of every country is shipped once, as intervals of days per metric, computed here by
+the Python model itself (geo.metrics.classify evaluated on every day a class can change); the
+browser (static/js/timemap.js) only looks up the interval holding on the slider's day and
+recolours. So every frame drawn in the browser is what the model gives for that date.
+
+Text from the data travels as JSON in a <script type="application/json"> block and is put on
+the page with textContent; the country pages are plain HTML escaped here. Only http(s) URLs
+become links.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import hashlib
+import html
+import json
+import shutil
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+from babel.dates import get_month_names
+
+from geo.changes import dimensions_of
+from geo.facts import DataError, Facts, country_names, in_language, load_facts, localised
+from geo.i18n import LANGS, N_, Translate, long_date, short_date, translator
+from geo.layers import REGION_BOUNDS, UPLOAD_PALETTE, _spread, http_urls
+from geo.metrics import METRICS, SUMMARY_DIMENSIONS, classify, status_summaries
+from geo.tables import CATEGORY_LABELS, DIMENSION_TITLES, OUTCOME_LABELS
+from geo.timeline import DEFAULT_WINDOW_DAYS, status_on
+from geo.vocabulary import COVERAGE_START, DIMENSIONS, EVENT_CATEGORIES, VALUE_LABELS
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "static"
+DATA_DIR = ROOT / "data"
+PROJECT = N_("Sahel coup belt")  # a name: the same in every language, as on the images
+DATA_FILES = ("borders.geojson", "coups.csv", "status.csv", "events.csv", "un_votes.csv",
+              "SOURCES.md", "SOURCES.fr.md", "CHANGELOG.md")
+DEFAULT_METRIC = "regime"
+MAX_HTML_BYTES = 1_500_000  # the interactive file's budget for the curated data
+
+# The status dimensions each metric's class is read from (geo.metrics._class_of): a metric's
+# class can only change on a day one of these rows starts or ends (or, for coups, on a coup).
+_EXTRA_DIMENSIONS = {"ecowas_sanctions": ("ecowas",)}  # 'not a member' comes from ECOWAS
+
+
+@dataclass(frozen=True)
+class Interval:
+    """One class holding for a country from `start` up to, not including, `end`."""
+
+    start: date
+    end: date
+    cls: str
+    detail: str
+
+
+def last_day(facts: Facts) -> date:
+    """The map's last day: the curation date (or, without one, the latest date in the data)."""
+    if facts.curated is not None:
+        return facts.curated.date()
+    days = [d for frame, column in ((facts.status, "start"), (facts.status, "end"),
+                                    (facts.events, "date"), (facts.coups, "date"))
+            for d in frame[column].dropna()]
+    return max((d.date() for d in days), default=COVERAGE_START)
+
+
+def _row_days(status: pd.DataFrame, dimensions: Iterable[str]) -> set[date]:
+    rows = status[status["dimension"].isin(list(dimensions))]
+    return {d.date() for d in pd.concat([rows["start"], rows["end"].dropna()])}
+
+
+def metric_change_days(facts: Facts, metric: str) -> list[date]:
+    """Every day on which `metric`'s class (or its detail) may change, with the first day of
+    coverage: a superset of the model's change days, so sampling the model there is exact."""
+    if metric == "coups":
+        days = {d.date() for d in facts.coups["date"]}
+    else:
+        days = _row_days(facts.status, (*dimensions_of(metric), *_EXTRA_DIMENSIONS.get(metric, ())))
+    end = last_day(facts)
+    return sorted({COVERAGE_START} | {d for d in days if COVERAGE_START < d <= end})
+
+
+def _intervals(samples: Sequence[tuple[date, Mapping[str, tuple[str, str]]]], end: date,
+               countries: Iterable[str]) -> dict[str, list[Interval]]:
+    """Per country, the runs of equal (class, detail) across the sampled days."""
+    stop = end + timedelta(days=1)
+    out: dict[str, list[Interval]] = {}
+    for iso3 in countries:
+        runs: list[Interval] = []
+        for k, (day, values) in enumerate(samples):
+            until = samples[k + 1][0] if k + 1 < len(samples) else stop
+            cls, detail = values[iso3]
+            if runs and (runs[-1].cls, runs[-1].detail) == (cls, detail):
+                runs[-1] = Interval(runs[-1].start, until, cls, detail)
+            else:
+                runs.append(Interval(day, until, cls, detail))
+        out[iso3] = runs
+    return out
+
+
+def class_intervals(facts: Facts, metric: str, tr: Translate) -> dict[str, list[Interval]]:
+    """iso3 -> the intervals of `metric`'s class from 2020-01-01 to the last day (its end is
+    the day after it), each as geo.metrics.classify gives it on every day inside."""
+    countries = list(facts.borders["iso3"])
+    samples = []
+    for day in metric_change_days(facts, metric):
+        classes = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day, tr)
+        samples.append((day, dict(zip(classes["iso3"], zip(classes["class"], classes["detail"],
+                                                            strict=True), strict=True))))
+    return _intervals(samples, last_day(facts), countries)
+
+
+def summary_intervals(facts: Facts, tr: Translate) -> dict[str, list[Interval]]:
+    """iso3 -> the intervals of the country's whole status (geo.metrics.status_summaries, one
+    line a dimension, joined by newlines in `detail`). Each country is sampled on its own
+    change days only: a summary reads nothing but the country's own rows."""
+    end = last_day(facts)
+    rows = facts.status[facts.status["dimension"].isin(SUMMARY_DIMENSIONS)]
+    out: dict[str, list[Interval]] = {}
+    for iso3 in facts.borders["iso3"]:
+        own = rows[rows["iso3"] == iso3]
+        days = sorted({COVERAGE_START} | {d for d in _row_days(own, SUMMARY_DIMENSIONS)
+                                          if COVERAGE_START < d <= end})
+        samples = [(day, {iso3: ("", "\n".join(status_summaries(own, day, tr).get(iso3, [])))})
+                   for day in days]
+        out.update(_intervals(samples, end, [iso3]))
+    return out
+
+
+def class_on(intervals: Sequence[Interval], day: date) -> Interval | None:
+    """The interval holding on `day` (what the browser looks up), or None outside them."""
+    k = bisect.bisect_right([i.start for i in intervals], day) - 1
+    return intervals[k] if k >= 0 and day < intervals[k].end else None
+
+
+# What the page says (labels travel in the JSON; the browser never builds text of its own).
+UI = {
+    "metric": N_("Colour countries by"),
+    "play": N_("Play"),
+    "pause": N_("Pause"),
+    "step": N_("Step"),
+    "week": N_("a week per frame"),
+    "month": N_("a month per frame"),
+    "loop": N_("Loop"),
+    "speed": N_("Frames per second"),
+    "date": N_("Date"),
+    "legend": N_("Legend"),
+    "events": N_("Events"),
+    "events_window": N_("Events of the {days} days up to the date"),
+    "sources": N_("Sources:"),
+    "country": N_("Country"),
+    "on_date": N_("On this date"),
+    "open_country": N_("Click for the country's page"),
+    "no_js": N_("This map needs JavaScript."),
+}
+CREDIT = N_("{project} · data curated {date} · sources in data/")
+TITLE = N_("{project}: {metric}, {date}")
+
+
+def _day_number(day: date) -> int:
+    return (day - COVERAGE_START).days
+
+
+def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
+                day: date | None = None, categories: Sequence[str] | None = None,
+                window_days: int = DEFAULT_WINDOW_DAYS,
+                country_link: str | None = None,
+                uploaded: pd.DataFrame | None = None) -> dict[str, object]:
+    """Everything the time map draws, as JSON-ready data: borders, every metric's intervals
+    (days since 2020-01-01), labels and colours, events, and the page's words in `lang`.
+
+    `country_link` ('country/{iso3}.html') makes a click on a country open its page;
+    `uploaded` are a reader's own events (white dots), shown as written."""
+    tr = translator(lang)
+    end = last_day(facts)
+    start_day = min(max(day or end, COVERAGE_START), end)
+    strings: dict[str, int] = {}
+
+    def text(s: str) -> int:
+        return strings.setdefault(s, len(strings))
+
+    metrics = []
+    for key, m in METRICS.items():
+        codes = [c.key for c in m.classes]
+        intervals = class_intervals(facts, key, tr)
+        metrics.append({
+            "key": key, "title": tr(m.title),
+            "classes": [[c.key, tr(c.label), c.colour] for c in m.classes],
+            "intervals": {iso3: [[_day_number(i.start), _day_number(i.end), codes.index(i.cls),
+                                  text(i.detail)] for i in runs]
+                          for iso3, runs in intervals.items()},
+        })
+    summaries = {iso3: [[_day_number(i.start), _day_number(i.end), text(i.detail)] for i in runs]
+                 for iso3, runs in summary_intervals(facts, tr).items()}
+    names = country_names(facts, lang)
+    borders = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"iso3": r.iso3, "name": names[r.iso3]},
+         "geometry": r.geometry.__geo_interface__} for r in facts.borders.itertuples()]}
+    shown = facts.events if categories is None else facts.events[
+        facts.events["category"].isin(list(categories))]
+    if uploaded is not None and len(uploaded):
+        shown = pd.concat([shown, uploaded[[c for c in uploaded.columns if c in shown.columns]]],
+                          ignore_index=True).sort_values("date", kind="stable", ignore_index=True)
+    shown = shown[(shown["date"] >= pd.Timestamp(COVERAGE_START)) & (shown["date"] <= pd.Timestamp(end))]
+    palette = {**EVENT_CATEGORIES, **UPLOAD_PALETTE}
+    codes = list(palette)
+    points = _spread(zip(shown["lat"], shown["lon"], strict=True))
+    events = []
+    for r, (lat, lon) in zip(shown.to_dict("records"), points, strict=True):
+        t = localised(r, lang, tr)
+        events.append([_day_number(r["date"].date()), round(lat, 4), round(lon, 4),
+                       codes.index(r["category"]), t.title, t.place, t.summary,
+                       http_urls(str(r["sources"])), str(r["id"]), t.fallback,
+                       f"{r['date']:%Y-%m-%d}"])
+    return {
+        "lang": lang,
+        "project": tr(PROJECT),
+        "title": tr(TITLE),
+        "credit": tr(CREDIT).format(project=tr(PROJECT), date=long_date(end, lang)),
+        "start": f"{COVERAGE_START:%Y-%m-%d}",
+        "last": _day_number(end),
+        "day": _day_number(start_day),
+        "window": window_days,
+        "metric": metric if metric in METRICS else DEFAULT_METRIC,
+        "months": [str(get_month_names("wide", locale=lang)[k]) for k in range(1, 13)],
+        "short_months": [str(get_month_names("abbreviated", locale=lang)[k])
+                         for k in range(1, 13)],
+        "ui": {k: tr(v) for k, v in UI.items()},
+        "metrics": metrics,
+        "strings": list(strings),
+        "summaries": summaries,
+        "borders": borders,
+        "bounds": REGION_BOUNDS,
+        "categories": [[tr(palette[c][0]), palette[c][1]] for c in codes],
+        "events": events,
+        "country_link": country_link,
+    }
+
+
+def payload_json(payload: Mapping[str, object]) -> str:
+    """JSON safe inside <script type="application/json">: no '<', '>' or '&' can end the block
+    or open a comment, whatever the data holds."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+PAGE_CSS = """
+html, body {margin: 0; height: 100%; font: 14px/1.4 system-ui, sans-serif; color: #111;}
+.timemap {position: relative; height: 100%; min-height: 360px;}
+.timemap .tm-map {position: absolute; inset: 0; background: #dfe9f0;}
+.tm-title {position: absolute; z-index: 1000; top: 8px; left: 54px; right: 220px; margin: 0;
+  font: bold 16px/1.3 system-ui, sans-serif; padding: 2px 8px; background: rgba(255,255,255,.92);
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); width: max-content; max-width: 60%;}
+.tm-stamp {position: absolute; z-index: 1000; top: 8px; right: 10px; padding: 2px 10px;
+  background: rgba(255,255,255,.92); border-radius: 4px; font: bold 26px/1.3 system-ui, sans-serif;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3);}
+.tm-controls {position: absolute; z-index: 1000; left: 10px; right: 10px; bottom: 22px;
+  display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; padding: 6px 10px;
+  background: rgba(255,255,255,.95); border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3);}
+.tm-controls label {display: inline-flex; gap: 4px; align-items: center;}
+.tm-slider {flex: 1 1 260px; display: flex; flex-direction: column; min-width: 200px;}
+.tm-slider input {width: 100%;}
+.tm-ticks {position: relative; height: 14px; font-size: 10px; color: #333;}
+.tm-ticks span {position: absolute; transform: translateX(-50%); white-space: nowrap;}
+.tm-legend {position: absolute; z-index: 1000; left: 10px; bottom: 96px; max-width: 45%;
+  max-height: 50%; overflow-y: auto; padding: 4px 8px; background: rgba(255,255,255,.95);
+  border-radius: 4px; font-size: 12px; box-shadow: 0 1px 4px rgba(0,0,0,.3);}
+.tm-legend summary {cursor: pointer; font-weight: bold;}
+.tm-legend h4 {margin: 4px 0 2px; font-size: 12px;}
+.tm-legend i {display: inline-block; width: 11px; height: 11px; margin-right: 4px;
+  vertical-align: -2px; border: 1px solid #444;}
+.tm-legend i.dot {border-radius: 50%;}
+.tm-credit {position: absolute; z-index: 1000; right: 0; bottom: 0; padding: 1px 6px;
+  font-size: 11px; background: rgba(255,255,255,.85);}
+.tm-popup p {margin: 4px 0;}
+@media (max-width: 600px) {
+  .tm-title {font-size: 12px; max-width: calc(100% - 80px);}
+  .tm-stamp {top: 52px; right: auto; left: 54px; font-size: 18px;}
+  .tm-legend {bottom: auto; top: 124px; max-width: 70%; max-height: 40%;}
+  .tm-controls {gap: 4px 8px; font-size: 12px; bottom: 30px;}
+  .tm-ticks span:nth-child(even) {display: none;}
+  .tm-credit {font-size: 10px;}
+}
+.tm-tip {max-width: 320px; white-space: normal;}
+.tm-tip div {margin: 1px 0;}
+"""
+
+
+def _page(lang: str, title: str, head: str, body: str) -> str:
+    return (f'<!doctype html>\n<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n{head}</head>\n<body>\n{body}</body>\n</html>\n")
+
+
+def _script_text(text: str) -> str:
+    # A script inlined in the page must not contain its own end tag.
+    return text.replace("</script", "<\\/script")
+
+
+def _map_body(payload: Mapping[str, object], scripts: str) -> str:
+    ui = payload["ui"]
+    assert isinstance(ui, dict)
+    return (f'<div class="timemap" id="timemap"><noscript>{html.escape(ui["no_js"])}</noscript>'
+            "</div>\n"
+            f'<script type="application/json" id="timemap-data">{payload_json(payload)}</script>\n'
+            f"{scripts}")
+
+
+def interactive_html(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
+                     day: date | None = None, categories: Sequence[str] | None = None,
+                     window_days: int = DEFAULT_WINDOW_DAYS,
+                     uploaded: pd.DataFrame | None = None) -> str:
+    """The time map as ONE self-contained HTML file (Leaflet and timemap.js inlined): slider,
+    playback, metric picker, legend, events and credit; it opens from file:// with no network
+    and works inside an <iframe>. Opens on `day` (default: the last day) and `metric`;
+    `uploaded` are the reader's own events, added as their own category."""
+    payload = map_payload(facts, lang, metric, day, categories, window_days,
+                          uploaded=uploaded)
+    css = (STATIC / "leaflet" / "leaflet.css").read_text(encoding="utf-8")
+    scripts = "".join(f"<script>{_script_text((STATIC / p).read_text(encoding='utf-8'))}</script>\n"
+                      for p in ("leaflet/leaflet.js", "js/timemap.js"))
+    return _page(lang, translator(lang)(PROJECT), f"<style>{css}</style>\n<style>{PAGE_CSS}</style>\n",
+                 _map_body(payload, scripts))
+
+
+# --- the static site ------------------------------------------------------------------------
+
+SITE_CSS = """
+body {max-width: 60rem; margin: 0 auto; padding: 0 1rem 2rem; font: 15px/1.5 system-ui,
+  sans-serif; color: #111;}
+nav {display: flex; flex-wrap: wrap; gap: .5rem 1.2rem; padding: .6rem 0; border-bottom: 1px solid #ccc;}
+table {border-collapse: collapse; width: 100%; margin: .5rem 0 1rem;}
+th, td {text-align: left; vertical-align: top; padding: 4px 6px; border-bottom: 1px solid #ddd;}
+th {background: #f2f2f2;}
+th::first-letter {text-transform: uppercase;}
+td.date {white-space: nowrap;}
+.swatch {display: inline-block; width: 12px; height: 12px; border: 1px solid #444;
+  margin-right: 4px; vertical-align: -1px;}
+.sources a, .sources span {margin-right: .6rem; font-size: 13px;}
+.muted {color: #555; font-size: 13px;}
+li {margin: .3rem 0;}
+"""
+MAP_PAGE_CSS = "@media (max-width: 600px) {.site-nav {top: 90px !important;}} " \
+               "body {margin: 0;} .site-nav {position: absolute; z-index: 1001; top: 44px; " \
+               "left: 54px; padding: 2px 8px; background: rgba(255,255,255,.92); border-radius: 4px;" \
+               " font-size: 13px; box-shadow: 0 1px 4px rgba(0,0,0,.3);} .site-nav a {margin-right: 8px;}"
+
+SITE_UI = {
+    "map": N_("Map"),
+    "data": N_("Data and provenance"),
+    "countries": N_("Countries"),
+    "status_on": N_("Status on {date}"),
+    "periods": N_("Dated status periods"),
+    "coups": N_("Coups and attempts since 2020"),
+    "events": N_("Events, newest first"),
+    "no_coups": N_("No coup or attempt since 2020."),
+    "no_events": N_("No event."),
+    "in_force": N_("in force"),
+    "data_intro": N_("The facts behind this site, as published. Every row cites the sources it "
+                     "was checked against; SOURCES.md tells what each file holds, its origin, "
+                     "license, how it was built, and the curation date."),
+    "bytes": N_("bytes"),
+    "size": N_("size"),
+    "provenance": N_("Provenance"),
+}
+
+
+def _links(sources: str) -> str:
+    """Sources as links (http(s) URLs only; anything else stays text)."""
+    parts = []
+    for item in str(sources).split():
+        if http_urls(item):
+            host = item.split("/")[2].removeprefix("www.")
+            parts.append(f'<a href="{html.escape(item, quote=True)}" rel="noopener noreferrer">'
+                         f"{html.escape(host)}</a>")
+        else:
+            parts.append(f"<span>{html.escape(item)}</span>")
+    return f'<span class="sources">{"".join(parts)}</span>'
+
+
+def _e(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _nav(home: str, other: Mapping[str, str], tr: Translate) -> str:
+    """The site's navigation: the map, the data page, and this page in the other languages
+    (`home`: the way up to the language's folder)."""
+    links = [f'<a href="{home}index.html">{_e(tr(SITE_UI["map"]))}</a>',
+             f'<a href="{home}data.html">{_e(tr(SITE_UI["data"]))}</a>']
+    links += [f'<a href="{href}" hreflang="{code}" lang="{code}">{_e(name)}</a>'
+              for code, (name, href) in ((c, (LANG_LABELS[c], h)) for c, h in other.items())]
+    return f"<nav>{''.join(links)}</nav>\n"
+
+
+LANG_LABELS = {"en": "English", "fr": "Français"}
+
+
+def _none_label(dimension: str) -> str:
+    """What a dimension reads when no row holds ('No French forces', 'Not a state party')."""
+    classes = METRICS[dimension].classes if dimension in METRICS else ()
+    keys = [c for c in classes if (dimension, c.key) not in VALUE_LABELS]
+    return keys[0].label if keys else "—"
+
+
+def _on_map(day: date, dimension: str) -> str:
+    """A day as a link to the map on that day, coloured by the dimension when it is a metric."""
+    metric = dimension if dimension in METRICS else DEFAULT_METRIC
+    return f'<a href="../index.html#date={day:%Y-%m-%d}&amp;metric={metric}">{day:%Y-%m-%d}</a>'
+
+
+def _since(start: pd.Timestamp, tr: Translate) -> str:
+    """The day a status began, or 'before 2020-01-01' when it held when coverage starts."""
+    if start.date() <= COVERAGE_START:
+        return tr("before {date}").format(date=f"{COVERAGE_START:%Y-%m-%d}")
+    return f"{start:%Y-%m-%d}"
+
+
+def country_page(facts: Facts, iso3: str, lang: str, root: str = "../",
+                 other: Mapping[str, str] | None = None) -> str:
+    """One country's page: its status on the last day in every dimension with sources, its dated
+    status periods, its coups and its events newest first. Plain HTML, every datum escaped."""
+    tr = translator(lang)
+    end = last_day(facts)
+    name = country_names(facts, lang).get(iso3, iso3)
+    rows = facts.status[facts.status["iso3"] == iso3]
+    held = {r["dimension"]: r for r in status_on(rows, end).to_dict("records")}
+    notes = dict(zip(rows.index, in_language(rows, "note", lang, tr), strict=True))
+    out = [_nav("../", other or {}, tr), f"<h1>{_e(name)}</h1>\n",
+           f"<h2>{_e(tr(SITE_UI['status_on']).format(date=long_date(end, lang)))}</h2>\n",
+           "<table><thead><tr>" + "".join(f"<th>{_e(tr(h))}</th>" for h in
+                                          ("dimension", "status", "since", "sources")) +
+           "</tr></thead><tbody>\n"]
+    for dimension in DIMENSIONS:
+        r = held.get(dimension)
+        title = tr(DIMENSION_TITLES.get(dimension, dimension))
+        if r is None:
+            out.append(f'<tr data-dimension="{dimension}"><td>{_e(title)}</td>'
+                       f"<td>{_e(tr(_none_label(dimension)))}</td><td></td><td></td></tr>\n")
+            continue
+        out.append(f'<tr data-dimension="{dimension}"><td>{_e(title)}</td>'
+                   f"<td>{_e(tr(VALUE_LABELS[(dimension, r['value'])]))}</td>"
+                   f'<td class="date">{_e(_since(r["since"], tr))}</td>'
+                   f"<td>{_links(r['sources'])}</td></tr>\n")
+    out.append("</tbody></table>\n")
+    out.append(f"<h2>{_e(tr(SITE_UI['periods']))}</h2>\n<table><thead><tr>" + "".join(
+        f"<th>{_e(tr(h))}</th>" for h in ("dimension", "status", "from", "until", "note",
+                                          "sources")) + "</tr></thead><tbody>\n")
+    order = {d: k for k, d in enumerate(DIMENSIONS)}
+    periods = rows.sort_values(["dimension", "start"], key=lambda c: c.map(order) if c.name == "dimension"
+                               else c)
+    for index, p in zip(periods.index, periods.to_dict("records"), strict=True):
+        until = f"{p['end']:%Y-%m-%d}" if pd.notna(p["end"]) else tr(SITE_UI["in_force"])
+        out.append(f"<tr><td>{_e(tr(DIMENSION_TITLES.get(p['dimension'], p['dimension'])))}</td>"
+                   f"<td>{_e(tr(VALUE_LABELS[(p['dimension'], p['value'])]))}</td>"
+                   f'<td class="date">{_on_map(p["start"].date(), p["dimension"])}</td>'
+                   f'<td class="date">{_e(until)}</td>'
+                   f"<td>{_e(notes[index])}</td><td>{_links(p['sources'])}</td></tr>\n")
+    out.append("</tbody></table>\n")
+    coups = facts.coups[facts.coups["iso3"] == iso3].sort_values("date", ascending=False)
+    out.append(f"<h2>{_e(tr(SITE_UI['coups']))}</h2>\n")
+    if coups.empty:
+        out.append(f"<p>{_e(tr(SITE_UI['no_coups']))}</p>\n")
+    else:
+        summaries = in_language(coups, "summary", lang, tr)
+        out.append("<ul>\n")
+        for coup, summary in zip(coups.to_dict("records"), summaries, strict=True):
+            out.append(f"<li><b>{_e(short_date(coup['date'].date(), lang))}</b> · "
+                       f"{_e(tr(OUTCOME_LABELS[coup['outcome']]))}: {_e(summary)} "
+                       f"{_links(coup['sources'])}</li>\n")
+        out.append("</ul>\n")
+    events = facts.events[(facts.events["iso3"] == iso3)
+                          & (facts.events["date"] <= pd.Timestamp(end))].iloc[::-1]
+    out.append(f"<h2>{_e(tr(SITE_UI['events']))} ({len(events)})</h2>\n")
+    if events.empty:
+        out.append(f"<p>{_e(tr(SITE_UI['no_events']))}</p>\n")
+    else:
+        out.append("<ul>\n")
+        for event in events.to_dict("records"):
+            t = localised(event, lang, tr)
+            category = tr(CATEGORY_LABELS.get(str(event["category"]), str(event["category"])))
+            out.append(f'<li id="{_e(event["id"])}"><b>{_e(short_date(event["date"].date(), lang))}'
+                       f"</b> · {_e(category)} · {_e(t.place)}<br><b>{_e(t.title)}</b> "
+                       f'<span class="muted">{_e(t.fallback)}</span><br>{_e(t.summary)} '
+                       f"{_links(str(event['sources']))}</li>\n")
+        out.append("</ul>\n")
+    out.append(f'<p class="muted">{_e(tr(CREDIT).format(project=tr(PROJECT), date=long_date(end, lang)))}'
+               "</p>\n")
+    return _page(lang, f"{name} · {tr(PROJECT)}",
+                 f'<link rel="stylesheet" href="{root}assets/site.css">\n', "".join(out))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def data_page(facts: Facts, lang: str, files: Sequence[Path], root: str,
+              other: Mapping[str, str]) -> str:
+    """The data files as published, with size, SHA-256 and a link to their provenance."""
+    tr = translator(lang)
+    end = last_day(facts)
+    credit = tr(CREDIT).format(project=tr(PROJECT), date=long_date(end, lang))
+    names = country_names(facts, lang)
+    provenance = "SOURCES.fr.md" if lang == "fr" and any(
+        f.name == "SOURCES.fr.md" for f in files) else "SOURCES.md"
+    rows = "".join(f'<tr><td><a href="{root}data/{_e(f.name)}">{_e(f.name)}</a></td>'
+                   f"<td>{f.stat().st_size:,} {_e(tr(SITE_UI['bytes']))}</td>"
+                   f"<td><code>{_sha256(f)}</code></td></tr>\n" for f in files)
+    countries = "".join(f'<li><a href="country/{_e(c)}.html">{_e(n)}</a></li>'
+                        for c, n in sorted(names.items(), key=lambda kv: kv[1]))
+    body = (_nav("", other, tr) + f"<h1>{_e(tr(SITE_UI['data']))}</h1>\n"
+            f"<p>{_e(tr(SITE_UI['data_intro']))}</p>\n"
+            f'<p><b>{_e(tr(SITE_UI["provenance"]))}</b>: <a href="{root}data/{provenance}">'
+            f"{provenance}</a> · {_e(credit)}</p>\n"
+            f"<table><thead><tr><th>{_e(tr('file'))}</th><th>{_e(tr(SITE_UI['size']))}</th>"
+            f"<th>SHA-256</th></tr></thead><tbody>\n{rows}</tbody></table>\n"
+            f"<h2>{_e(tr(SITE_UI['countries']))}</h2>\n<ul>{countries}</ul>\n")
+    return _page(lang, f"{tr(SITE_UI['data'])} · {tr(PROJECT)}",
+                 f'<link rel="stylesheet" href="{root}assets/site.css">\n', body)
+
+
+def _folder(lang: str, langs: Sequence[str]) -> str:
+    """A language's folder in the site: the first language at the top, others below it."""
+    return "" if lang == langs[0] else f"{lang}/"
+
+
+def write_site(facts: Facts, out: Path, langs: Sequence[str] = ("en", "fr"),
+               data_dir: Path = DATA_DIR) -> list[Path]:
+    """Write a folder of static files any web host serves with no Python: the time map
+    (index.html, and <lang>/index.html for the other languages), a page per country
+    (country/<ISO3>.html), the data files with their provenance (data/, data.html) and the
+    assets (Leaflet, timemap.js). Every link is relative. Returns the files written."""
+    langs = tuple(dict.fromkeys(langs))
+    unknown = [lang for lang in langs if lang not in LANGS]
+    if not langs or unknown:
+        raise ValueError(f"languages must be among {', '.join(LANGS)}; got {', '.join(unknown) or 'none'}")
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def write(relative: str, text: str) -> None:
+        path = out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+
+    (out / "assets").mkdir(exist_ok=True)
+    for source, name in ((STATIC / "leaflet" / "leaflet.css", "leaflet.css"),
+                         (STATIC / "leaflet" / "leaflet.js", "leaflet.js"),
+                         (STATIC / "js" / "timemap.js", "timemap.js")):
+        written.append(Path(shutil.copyfile(source, out / "assets" / name)))
+    write("assets/site.css", SITE_CSS)
+    (out / "data").mkdir(exist_ok=True)
+    files = [Path(shutil.copyfile(data_dir / n, out / "data" / n)) for n in DATA_FILES
+             if (data_dir / n).is_file()]
+    written += files
+    countries = list(facts.borders["iso3"])
+    for lang in langs:
+        folder = _folder(lang, langs)
+        up = "../" * folder.count("/")
+
+        def others(page: str, lang: str = lang, up: str = up) -> dict[str, str]:
+            return {o: up + _folder(o, langs) + page for o in langs if o != lang}
+
+        payload = map_payload(facts, lang, country_link="country/{iso3}.html")
+        scripts = (f'<script src="{up}assets/leaflet.js"></script>\n'
+                   f'<script src="{up}assets/timemap.js"></script>\n')
+        tr = translator(lang)
+        nav = ('<div class="site-nav">' + f'<a href="data.html">{_e(tr(SITE_UI["data"]))}</a>' +
+               "".join(f'<a href="{h}" hreflang="{o}" lang="{o}">{LANG_LABELS[o]}</a>'
+                       for o, h in others("index.html").items()) + "</div>\n")
+        head = (f'<link rel="stylesheet" href="{up}assets/leaflet.css">\n'
+                f"<style>{PAGE_CSS}{MAP_PAGE_CSS}</style>\n")
+        write(f"{folder}index.html", _page(lang, tr(PROJECT), head, nav + _map_body(payload, scripts)))
+        write(f"{folder}data.html", data_page(facts, lang, files, up, others("data.html")))
+        for iso3 in countries:
+            page = f"country/{iso3}.html"
+            write(f"{folder}{page}", country_page(
+                facts, iso3, lang, "../" + up, {o: "../" + h for o, h in others(page).items()}))
+    return written
+
+
+# --- command line ---------------------------------------------------------------------------
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"{self.prog}: {message} (see --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    """The site command's arguments, for this module's parser or a `site` subcommand."""
+    parser.add_argument("out", type=Path,
+                        help="the folder to write (created; files in it are replaced)")
+    parser.add_argument("--lang", nargs="+", default=list(LANGS), choices=LANGS, metavar="LANG",
+                        help="languages, the first at the top of the site, the others in "
+                             "<lang>/ (default: en fr)")
+    parser.add_argument("--data", type=Path, default=DATA_DIR,
+                        help="the data folder (default: the project's data/)")
+
+
+def run_site(args: argparse.Namespace, prog: str = "python -m geo.site") -> int:
+    """Write the site the parsed arguments ask for: 0 written, 2 unusable arguments or data
+    (one line on stderr says why), 3 an internal error (one line, no traceback)."""
+    if not args.data.is_dir():
+        print(f"{prog}: the data folder {args.data.name!r} does not exist", file=sys.stderr)
+        return 2
+    if args.out.exists() and not args.out.is_dir():
+        print(f"{prog}: {args.out.name!r} is a file, not a folder", file=sys.stderr)
+        return 2
+    try:
+        facts = load_facts(args.data)
+        if facts.errors:
+            print(f"{prog}: the data cannot be used: {facts.errors[0]}", file=sys.stderr)
+            return 2
+        written = write_site(facts, args.out, tuple(args.lang), args.data)
+    except (DataError, OSError) as exc:
+        print(f"{prog}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # one line, never a traceback
+        print(f"{prog}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 3
+    print(f"wrote {len(written)} files to {args.out}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: 0 written, 2 bad arguments or unusable data, 3 an internal error."""
+    parser = _Parser(prog="python -m geo.site",
+                     description="Write the static site: the time map (index.html), a page per "
+                                 "country, the data files and their provenance. Any static web "
+                                 "host serves it.")
+    add_site_arguments(parser)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return run_site(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

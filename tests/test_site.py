@@ -1,0 +1,547 @@
+"""The time map without a server (geo.site, static/js/timemap.js): the intervals it ships equal
+the model on every date, the one-file export stays small and inert, the static site links only
+to itself, and in a real browser (every non-local request blocked) it recolours, plays and opens
+country pages, served by `python -m http.server` or opened from file:// inside an iframe."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+import pytest
+from conftest import ROOT, write_data
+
+from geo.facts import Facts, load_facts
+from geo.i18n import translator
+from geo.metrics import METRICS, classify, status_summaries
+from geo.site import (
+    MAX_HTML_BYTES,
+    class_intervals,
+    class_on,
+    interactive_html,
+    main,
+    map_payload,
+    metric_change_days,
+    summary_intervals,
+    write_site,
+)
+from geo.vocabulary import COVERAGE_START
+
+METRICS_CHECKED = ("regime", "ecowas", "ecowas_sanctions", "aes", "forces", "forces_russia",
+                   "coups", "icc")
+
+
+@pytest.fixture(scope="module")
+def real() -> Facts:
+    facts = load_facts(ROOT / "data")
+    assert facts.errors == ()
+    return facts
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Facts:
+    return load_facts(write_data(tmp_path_factory.mktemp("small") / "data"))
+
+
+_PAYLOADS: dict[tuple[int, str], dict] = {}
+
+
+def payload_of(facts: Facts, lang: str) -> dict:
+    """map_payload, once per facts and language (it evaluates the model on every change day)."""
+    key = (id(facts), lang)
+    if key not in _PAYLOADS:
+        _PAYLOADS[key] = map_payload(facts, lang)
+    return _PAYLOADS[key]
+
+
+def sample_days(facts: Facts, metric: str) -> list[date]:
+    """Every change day, the day before and after it, and every 17th day from 2020-01-01."""
+    last = facts.curated.date()
+    days = {COVERAGE_START, last}
+    for d in metric_change_days(facts, metric):
+        days |= {d - timedelta(days=1), d, d + timedelta(days=1)}
+    days |= {COVERAGE_START + timedelta(days=k) for k in range(0, (last - COVERAGE_START).days, 17)}
+    return sorted(d for d in days if COVERAGE_START <= d <= last)
+
+
+def payload_class(payload: dict, metric: str, iso3: str, day: date) -> tuple[str, str, str] | None:
+    """What the browser looks up: (class key, colour, detail) of the interval holding on `day`."""
+    n = (day - COVERAGE_START).days
+    m = next(x for x in payload["metrics"] if x["key"] == metric)
+    for start, end, cls, detail in m["intervals"][iso3]:
+        if start <= n < end:
+            key, _label, colour = m["classes"][cls]
+            return key, colour, payload["strings"][detail]
+    return None
+
+
+@pytest.mark.parametrize("which", ["real", "small"])
+@pytest.mark.parametrize("metric", METRICS_CHECKED)
+def test_shipped_intervals_equal_the_model_on_sampled_days(which, metric, request):
+    facts = request.getfixturevalue(which)
+    tr = translator("fr")
+    payload = payload_of(facts, "fr")
+    intervals = class_intervals(facts, metric, tr)
+    for day in sample_days(facts, metric):
+        model = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day, tr)
+        for row in model.to_dict("records"):
+            shipped = class_on(intervals[row["iso3"]], day)
+            assert shipped is not None, (metric, row["iso3"], day)
+            assert (shipped.cls, shipped.detail) == (row["class"], row["detail"]), (metric, row["iso3"], day)
+            assert payload_class(payload, metric, row["iso3"], day) == (
+                row["class"], row["colour"], row["detail"]), (metric, row["iso3"], day)
+
+
+@pytest.mark.parametrize("which", ["real", "small"])
+@pytest.mark.parametrize(("metric", "iso3", "day", "expected"), [
+    ("regime", "NER", date(2023, 7, 25), "civilian"),  # the last day of Bazoum's government
+    ("regime", "NER", date(2023, 7, 26), "military"),  # the day the guard seized power
+    ("regime", "MLI", date(2020, 8, 17), "civilian"),
+    ("regime", "MLI", date(2020, 8, 18), "military"),
+    ("coups", "NER", date(2023, 7, 25), "0"),
+    ("coups", "NER", date(2023, 7, 26), "1"),
+    ("coups", "MLI", date(2021, 5, 24), "2"),
+    ("ecowas", "NER", date(2025, 1, 28), "suspended"),
+    ("ecowas", "NER", date(2025, 1, 29), "withdrawn"),
+    ("forces_russia", "NER", date(2024, 4, 9), "none"),
+    ("forces_russia", "NER", date(2024, 4, 10), "africa_corps"),
+])
+def test_the_day_a_status_starts_and_the_day_before(which, metric, iso3, day, expected, request):
+    facts = request.getfixturevalue(which)
+    model = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day).set_index("iso3")
+    assert model.loc[iso3, "class"] == expected  # the data says so
+    assert payload_class(payload_of(facts, "en"), metric, iso3, day)[0] == expected
+
+
+@pytest.mark.parametrize("which", ["real", "small"])
+def test_shipped_status_summaries_equal_the_model(which, request):
+    facts = request.getfixturevalue(which)
+    tr = translator("fr")
+    shipped = summary_intervals(facts, tr)
+    days = sample_days(facts, "regime") + sample_days(facts, "ecowas_sanctions")
+    for day in sorted(set(days)):
+        model = status_summaries(facts.status, day, tr)
+        for iso3 in facts.borders["iso3"]:
+            assert class_on(shipped[iso3], day).detail == "\n".join(model.get(iso3, [])), (iso3, day)
+
+
+def test_intervals_cover_every_day_once(real):
+    payload = payload_of(real, "en")
+    for m in payload["metrics"]:
+        for iso3, runs in m["intervals"].items():
+            assert runs[0][0] == 0 and runs[-1][1] == payload["last"] + 1, (m["key"], iso3)
+            assert all(a[1] == b[0] for a, b in itertools.pairwise(runs)), (m["key"], iso3)
+            assert all((a[2], a[3]) != (b[2], b[3]) for a, b in itertools.pairwise(runs)), "not merged"
+
+
+def test_labels_and_colours_are_the_model_s_in_the_page_language(real):
+    payload = payload_of(real, "fr")
+    regime = next(m for m in payload["metrics"] if m["key"] == "regime")
+    assert regime["title"] == "Régime"
+    assert ["military", "Régime militaire", METRICS["regime"].cls("military").colour] in regime["classes"]
+    assert payload["months"][7] == "août"
+    assert "2 décembre 2026" in payload["credit"] and "data/" in payload["credit"]
+    assert payload["ui"]["play"] == "Lecture"
+    english = payload_of(real, "en")
+    assert english["credit"] == "Sahel coup belt · data curated 2 December 2026 · sources in data/"
+
+
+def script_blocks(page: str) -> list[str]:
+    return re.findall(r"<script\b[^>]*>(.*?)</script>", page, re.S)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_interactive_file_is_self_contained_and_small(real, lang):
+    page = interactive_html(real, lang)
+    size = len(page.encode("utf-8"))
+    assert size <= MAX_HTML_BYTES, f"{size} bytes"
+    assert not re.search(r"""<(script|link|img)\b[^>]*(src|href)=""", page), "a file it would fetch"
+    assert "L.map(" in page and "timemap-data" in page  # Leaflet and timemap.js are inlined
+    data = json.loads(re.search(r'<script type="application/json" id="timemap-data">(.*?)</script>',
+                                page, re.S).group(1))
+    assert len(data["borders"]["features"]) == len(real.borders)
+    assert len(data["events"]) == len(real.events)
+    assert data["lang"] == lang
+
+
+HOSTILE_TITLE = '</script><script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def hostile(facts: Facts) -> Facts:
+    """Facts whose first event carries a script in its title and a javascript: source (data
+    that got past validation: the output must stay inert anyway)."""
+    events = facts.events.copy()
+    events.loc[0, ["title", "summary", "place"]] = [HOSTILE_TITLE, "{{ 7*7 }} & <b>bold</b>", "<i>x</i>"]
+    events.loc[0, "sources"] = "javascript:alert(1) https://example.org/ok"
+    return dataclasses.replace(facts, events=events)
+
+
+def test_text_from_the_data_stays_inert_in_the_file(small):
+    facts = hostile(small)
+    page = interactive_html(facts, "en")
+    assert "<script>alert" not in page and "<img src=x" not in page
+    blocks = script_blocks(page)
+    assert len(blocks) == page.count("<script")  # no block was closed early by the data
+    data = json.loads(next(b for b in blocks if '"borders"' in b))
+    row = next(e for e in data["events"] if e[8] == facts.events.loc[0, "id"])
+    assert row[4] == HOSTILE_TITLE  # the text itself, to be set with textContent
+    assert row[7] == ["https://example.org/ok"]  # only http(s) sources become links
+    js = (ROOT / "static" / "js" / "timemap.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in js and "insertAdjacentHTML" not in js and "document.write" not in js
+
+
+def test_text_from_the_data_stays_inert_in_the_country_pages(small, tmp_path):
+    facts = hostile(small)
+    iso3 = facts.events.loc[0, "iso3"]
+    write_site(facts, tmp_path / "site", ("en",), ROOT / "tests" / "missing")
+    page = (tmp_path / "site" / "country" / f"{iso3}.html").read_text(encoding="utf-8")
+    assert "&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)" in page
+    assert "<script" not in page and "<img" not in page and "<b>bold" not in page
+    assert 'href="javascript:' not in page and "<span>javascript:alert(1)</span>" in page
+    assert 'href="https://example.org/ok"' in page
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.targets.append(value)
+
+
+@pytest.fixture(scope="module")
+def site(real, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    write_site(real, out)
+    return out
+
+
+def test_the_site_holds_map_country_pages_and_data(site, real):
+    for iso3 in real.borders["iso3"]:
+        assert (site / "country" / f"{iso3}.html").is_file()
+        assert (site / "fr" / "country" / f"{iso3}.html").is_file()
+    for name in ("borders.geojson", "coups.csv", "status.csv", "events.csv", "un_votes.csv",
+                 "SOURCES.md"):
+        assert (site / "data" / name).read_bytes() == (ROOT / "data" / name).read_bytes()
+    data_page = (site / "data.html").read_text(encoding="utf-8")
+    assert 'href="data/SOURCES.md"' in data_page and "SHA-256" in data_page
+    assert (site / "fr" / "index.html").read_text(encoding="utf-8").startswith(
+        '<!doctype html>\n<html lang="fr">')
+
+
+def test_every_link_of_the_site_is_relative_and_resolves(site):
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 50
+    for page in pages:
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for target in parser.targets:
+            if urlparse(target).scheme in ("http", "https"):
+                continue  # a source cited: the only links that leave the site
+            assert not target.startswith("/") and "://" not in target, (page, target)
+            path = (page.parent / target.split("#")[0]).resolve()
+            assert path.is_file() and site.resolve() in path.parents, (page, target)
+
+
+def test_a_country_page_shows_its_status_periods_coups_and_events(site, real):
+    page = (site / "country" / "NER.html").read_text(encoding="utf-8")
+    regime = re.search(r'<tr data-dimension="regime">(.*?)</tr>', page).group(1)
+    assert "Military rule" in regime and "2023-07-26" in regime and 'href="https://' in regime
+    assert "Dated status periods" in page and "Coups and attempts since 2020" in page
+    assert "26 Jul 2023" in page  # the coup
+    dates = [pd.Timestamp(d) for d in re.findall(r'<li id="[^"]+"><b>([^<]+)</b>', page)]
+    assert len(dates) == len(real.events[real.events["iso3"] == "NER"])
+    assert dates == sorted(dates, reverse=True)  # newest first
+    french = (site / "fr" / "country" / "NER.html").read_text(encoding="utf-8")
+    assert "Régime militaire" in french and 'href="../../country/NER.html"' in french
+
+
+@pytest.mark.parametrize(("argv", "code", "says"), [
+    (["--lang", "de", "out"], 2, "invalid choice"),
+    ([], 2, "required"),
+    (["out", "--data", "no-such-folder"], 2, "does not exist"),
+    (["out", "--bogus"], 2, "unrecognized"),
+])
+def test_the_command_line_says_what_is_wrong_in_one_line(argv, code, says, capsys, tmp_path,
+                                                         monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == code
+    err = capsys.readouterr().err
+    assert says in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_command_line_refuses_broken_data_and_reports_internal_errors(tmp_path, capsys,
+                                                                          monkeypatch):
+    broken = write_data(tmp_path / "broken", status__csv="iso3,dimension\nNER,regime\n")
+    assert main([str(tmp_path / "out"), "--data", str(broken)]) == 2
+    assert "status.csv" in capsys.readouterr().err
+    good = write_data(tmp_path / "good")
+    monkeypatch.setattr("geo.site.write_site", lambda *a, **k: 1 / 0)
+    assert main([str(tmp_path / "out"), "--data", str(good)]) == 3
+    err = capsys.readouterr().err
+    assert "internal error" in err and err.count("\n") == 1
+
+
+def test_the_command_writes_the_site(tmp_path):
+    good = write_data(tmp_path / "good")
+    run = subprocess.run([sys.executable, "-m", "geo.site", str(tmp_path / "out"), "--data",
+                          str(good), "--lang", "fr", "en"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "out" / "index.html").read_text(encoding="utf-8").count('lang="fr"') >= 1
+    assert (tmp_path / "out" / "en" / "country" / "NER.html").is_file()
+    assert (tmp_path / "out" / "data" / "status.csv").is_file()
+    helped = subprocess.run([sys.executable, "-m", "geo.site", "--help"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert helped.returncode == 0 and "--lang" in helped.stdout and "--data" in helped.stdout
+
+
+# --- in a real browser ----------------------------------------------------------------------
+
+BROWSER_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _until(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+                                    args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def static_server(site) -> Iterator[str]:
+    """`python -m http.server` serving the written site, under a path prefix (/news/map/) as a
+    newsroom would, to show that every link is relative."""
+    root = site.parent / f"{site.name}-host"
+    (root / "news").mkdir(parents=True, exist_ok=True)
+    if not (root / "news" / "map").exists():
+        (root / "news" / "map").symlink_to(site)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                             "--directory", str(root)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/news/map/"
+
+    def ready() -> bool:
+        if proc.poll() is not None:
+            raise AssertionError("http.server exited")
+        try:
+            with urllib.request.urlopen(base + "index.html", timeout=1) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    try:
+        _until(ready, 30, "http.server")
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def offline(chromium):
+    """A browser page whose every request not to this machine (or a file) is blocked."""
+    context = chromium.new_context(viewport={"width": 1200, "height": 800})
+    blocked: list[str] = []
+
+    def route(r):
+        url = urlparse(r.request.url)
+        if url.scheme == "file" or url.hostname in ("127.0.0.1", "localhost"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page, blocked, errors
+    context.close()
+
+
+def model_colour(facts: Facts, metric: str, iso3: str, day: date) -> str:
+    classes = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day)
+    return str(classes.set_index("iso3").loc[iso3, "colour"]).lower()
+
+
+DRAWN_FILL = "iso3 => window.timemap.layers[iso3]._path.getAttribute('fill').toLowerCase()"
+SLIDE = """n => { const s = document.querySelector('.tm-range'); s.value = String(n);
+  s.dispatchEvent(new Event('input', {bubbles: true})); }"""
+
+
+def _day(d: date) -> int:
+    return (d - COVERAGE_START).days
+
+
+@pytest.mark.browser
+def test_the_served_site_recolours_plays_and_opens_a_country_page(static_server, offline, real):
+    page, blocked, errors = offline
+    page.goto(static_server + "index.html")
+    page.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length >= "
+                           f"{len(real.borders)}", timeout=20_000)
+    assert page.locator(".tm-stamp").inner_text() == "2 December 2026"
+    for day in (date(2023, 7, 25), date(2023, 7, 26), date(2021, 5, 24)):
+        page.evaluate(SLIDE, _day(day))
+        assert page.evaluate(DRAWN_FILL, "NER") == model_colour(real, "regime", "NER", day), day
+    before = page.evaluate(DRAWN_FILL, "NER")  # civilian, 2021
+    page.select_option(".tm-step", "week")
+    page.select_option(".tm-speed", "8")
+    page.evaluate(SLIDE, _day(date(2023, 6, 1)))
+    page.click(".tm-play")
+    _until(lambda: page.evaluate("() => window.timemap.day()") > _day(date(2023, 8, 1)), 15,
+           "playback to pass August 2023")
+    page.click(".tm-play")  # pause
+    shown = date.fromisoformat(page.evaluate("() => window.timemap.date()"))
+    assert page.evaluate("() => window.timemap.playing()") is False
+    assert page.evaluate(DRAWN_FILL, "NER") == model_colour(real, "regime", "NER", shown) != before
+    assert page.locator(".tm-stamp").inner_text().endswith(str(shown.year))
+    # the metric picker: the same date in another metric, the legend follows
+    page.select_option(".tm-metric", "ecowas")
+    assert page.evaluate(DRAWN_FILL, "NER") == model_colour(real, "ecowas", "NER", shown)
+    assert "ECOWAS status" in page.locator(".tm-legend").inner_text()
+    # a click on Niger (on a day with no event markers over it) opens its page
+    page.evaluate(SLIDE, 0)
+    point = page.evaluate("""() => { const t = window.timemap, c = t.layers.NER.getBounds().getCenter();
+        const p = t.map.latLngToContainerPoint(c), r = t.map.getContainer().getBoundingClientRect();
+        return [p.x + r.left, p.y + r.top]; }""")
+    page.mouse.click(*point)
+    page.wait_for_url("**/news/map/country/NER.html", timeout=10_000)
+    regime = page.locator('tr[data-dimension="regime"]').inner_text()
+    assert "Military rule" in regime and "2023-07-26" in regime
+    page.click("text=Français")
+    page.wait_for_url("**/news/map/fr/country/NER.html")
+    assert "Régime militaire" in page.locator('tr[data-dimension="regime"]').inner_text()
+    page.click("nav >> text=Carte")
+    page.wait_for_function("() => window.timemap && document.querySelectorAll("
+                           "'path.leaflet-interactive').length > 20", timeout=20_000)
+    assert page.locator(".tm-play").inner_text() == "▶ Lecture"
+    assert blocked == [] and errors == []
+
+
+@pytest.mark.browser
+def test_the_exported_file_plays_inside_an_iframe_with_no_network(offline, real, tmp_path):
+    page, blocked, errors = offline
+    (tmp_path / "map.html").write_text(interactive_html(real, "en", day=date(2023, 7, 1)),
+                                       encoding="utf-8")
+    (tmp_path / "article.html").write_text(
+        "<!doctype html><html><body><h1>An article</h1><p>Text before the map.</p>"
+        '<iframe src="map.html" title="map" width="900" height="600"></iframe></body></html>',
+        encoding="utf-8")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((tmp_path / "article.html").as_uri())
+    frame = page.frame_locator('iframe[title="map"]')
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=20_000)
+    inner = page.query_selector('iframe[title="map"]').content_frame()
+    inner.wait_for_function(f"() => document.querySelectorAll('path.leaflet-interactive').length >= "
+                            f"{len(real.borders)}")
+    assert inner.evaluate("() => window.timemap.date()") == "2023-07-01"
+    assert inner.evaluate(DRAWN_FILL, "NER") == model_colour(real, "regime", "NER", date(2023, 7, 1))
+    assert frame.locator(".tm-title").inner_text() == "Sahel coup belt: Regime, 1 July 2023"
+    assert "sources in data/" in frame.locator(".tm-credit").inner_text()
+    frame.locator(".tm-step").select_option("week")
+    frame.locator(".tm-speed").select_option("8")
+    frame.locator(".tm-play").click()
+    _until(lambda: inner.evaluate("() => window.timemap.day()") >= _day(date(2023, 8, 1)), 15,
+           "playback inside the iframe")
+    frame.locator(".tm-play").click()
+    shown = date.fromisoformat(inner.evaluate("() => window.timemap.date()"))
+    assert inner.evaluate(DRAWN_FILL, "NER") == model_colour(real, "regime", "NER", shown)
+    assert frame.locator(".tm-stamp").inner_text().endswith("2023")
+    assert [u for u in requests if not u.startswith("file://")] == [] and blocked == []
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_slider_to_new_colours_is_quick(static_server, offline, real):
+    """Median time from a slider change to the repainted map (the next animation frame)."""
+    page, _blocked, _errors = offline
+    page.goto(static_server + "index.html")
+    page.wait_for_function("() => window.timemap", timeout=20_000)
+    times = page.evaluate("""async () => {
+        const s = document.querySelector('.tm-range'), out = [];
+        for (let k = 0; k < 11; k++) {
+          const t0 = performance.now();
+          s.value = String(200 + k * 150); s.dispatchEvent(new Event('input', {bubbles: true}));
+          await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+          out.push(performance.now() - t0);
+        }
+        return out; }""")
+    median = sorted(times)[len(times) // 2]
+    out = ROOT / "tests" / "output"
+    out.mkdir(exist_ok=True)
+    (out / "site_timing.json").write_text(json.dumps({"slider_to_colours_ms": times,
+                                                      "median_ms": median}), encoding="utf-8")
+    assert median < 250, times
+
+
+def test_the_dashboard_offers_the_time_map_as_its_offline_copy(data_dir, monkeypatch):
+    from conftest import open_page
+
+    monkeypatch.setenv("COUPBELT_DATA_DIR", str(data_dir))
+    at = open_page(params={"lang": "fr", "metric": "ecowas", "date": "2024-01-15"})
+    toggle = next(t for t in at.toggle if t.label == "Préparer cette carte en fichier consultable sans Internet")
+    toggle.set_value(True).run()
+    assert not at.exception
+    button = next(b for b in at.get("download_button") if "HTML" in b.proto.label)
+    assert button.proto.label == "Télécharger la carte (HTML)"
+    # the file is built on click by interactive_html with the page's language, metric and date
+    page = interactive_html(load_facts(data_dir), "fr", "ecowas", date(2024, 1, 15))
+    data = json.loads(re.search(r'id="timemap-data">(.*?)</script>', page, re.S).group(1))
+    assert (data["metric"], data["day"], data["lang"]) == ("ecowas", _day(date(2024, 1, 15)), "fr")
+
+
+def test_a_reader_s_own_events_join_the_export_as_their_own_category(small):
+    mine = pd.DataFrame({"id": ["mine-1"], "date": [pd.Timestamp("2023-08-01")], "lat": [13.0],
+                         "lon": [-1.5], "iso3": ["NER"], "place": ["Ici"], "category": ["upload"],
+                         "title": [HOSTILE_TITLE], "summary": ["Seen."], "sources": ["Reuters"],
+                         "row": [2]})
+    page = interactive_html(small, "fr", uploaded=mine)
+    data = json.loads(re.search(r'id="timemap-data">(.*?)</script>', page, re.S).group(1))
+    row = next(e for e in data["events"] if e[8] == "mine-1")
+    assert data["categories"][row[3]] == ["Vos événements", "#FFFFFF"]
+    assert (row[0], row[4], row[5], row[7]) == (_day(date(2023, 8, 1)), HOSTILE_TITLE, "Ici", [])
+    assert [e[0] for e in data["events"]] == sorted(e[0] for e in data["events"])  # by date
+    assert "<script>alert" not in page
