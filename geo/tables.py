@@ -52,10 +52,13 @@ DIMENSION_TITLES = {**{d: m.title for d, m in METRICS.items() if d in DIMENSIONS
 
 
 def change_table(facts: Facts, start: date, end: date, tr: Translate = english,
-                 lang: str = "en") -> pd.DataFrame:
+                 lang: str = "en", countries: tuple[str, ...] = ()) -> pd.DataFrame:
     """Every status change between two dates (geo.changes.changes_between), one row each, in
-    words: country, what, before, after, the day, and the sources together in one cell."""
+    words: country, what, before, after, the day, and the sources together in one cell.
+    `countries` limits it to those ISO3 codes (empty: all)."""
     changes = changes_between(facts.status, start, end)
+    if countries:
+        changes = changes[changes["iso3"].isin(countries)]
 
     def label(dimension: str, value: str) -> str:
         return tr(VALUE_LABELS[(dimension, value)]) if value else "—"
@@ -167,11 +170,14 @@ def event_rows(facts: Facts, shown: pd.DataFrame, tr: Translate = english,
     return _sources_listed(table)
 
 
-def sources_table(facts: Facts, day: date, tr: Translate = english,
-                  lang: str = "en") -> pd.DataFrame:
-    """Every status holding on `day`, by country name, one row per status."""
+def sources_table(facts: Facts, day: date, tr: Translate = english, lang: str = "en",
+                  countries: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every status holding on `day` (in `countries`, or all), by country name, one row per
+    status."""
     names = country_names(facts, lang)
     now = status_on(facts.status, day)
+    if countries:
+        now = now[now["iso3"].isin(countries)]
     now = now.assign(_name=now["iso3"].map(names)).sort_values(["_name", "dimension"])
     return _held(now, {"iso3": now["iso3"], "country": now["_name"]}, tr, lang)
 

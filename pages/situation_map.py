@@ -41,7 +41,7 @@ if view.compare is not None:
     first, last = sorted((view.compare, view.as_of))
     st.subheader(tr("What changed between {start} and {end}").format(
         start=long_date(first, view.lang), end=long_date(last, view.lang)))
-    table(change_table(facts, first, last, tr, view.lang), tr,
+    table(change_table(facts, first, last, tr, view.lang, view.countries), tr,
           tr("No status changed between these dates."))
     between = events_in_view(facts.events, DateWindow(first, last), view.categories,
                              view.countries)
@@ -54,7 +54,7 @@ table_panel(tr("Table of the events in the window"), "situation_events",
             lambda: event_table(facts, view, tr), tr)
 table_panel(tr("Table of each country's status, with sources"), "situation_status",
             tr("Status of each country on {date}, with sources").format(date=f"{view.as_of:%Y-%m-%d}"),
-            lambda: sources_table(facts, view.as_of, tr, view.lang), tr)
+            lambda: sources_table(facts, view.as_of, tr, view.lang, view.countries), tr)
 
 if st.toggle(tr("Prepare this map as a file that opens with no internet")):
     st.download_button(tr("Download the map (HTML)"), lambda: interactive_html(  # built on click

@@ -142,3 +142,13 @@ def test_tables_are_built_when_opened_and_stay_open_across_dates(data_dir, monke
     at.date_input(key="as_of").set_value(date(2023, 7, 25)).run()
     assert len(fact_tables(at)) == 2  # both open, still open on another date
     assert "Status of each country on 2023-07-25, with sources" in [c.value for c in at.caption]
+
+
+def test_every_table_of_the_situation_page_honours_the_country_filter(data_dir, monkeypatch):
+    at = run(data_dir, monkeypatch, date="2023-09-10", compare="2023-01-01", iso3="NER")
+    at.session_state["situation_status"] = at.session_state["situation_events"] = True
+    at.run()
+    tables = fact_tables(at)
+    assert len(tables) == 4  # what changed, events between, events of the window, status
+    for frame in tables:
+        assert len(frame) and set(frame["country"]) == {"Land NER"}, frame
