@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app.page import show_map, start_page, table
+from app.publish import image_downloads
 from app.state import dimension_control
 from geo.alignments import UN_PREFIX, alignment_choices, alignment_classes, status_intervals
 from geo.charts import status_gantt
@@ -17,6 +18,7 @@ choices = alignment_choices(facts.un_votes, tr)
 st.title(tr("Alignments on {day}").format(day=long_date(view.as_of, view.lang)))
 dimension_control(choices, tr)
 show_map(alignment_map(facts, view))
+image_downloads(facts, view, tr, "alignments", view.dimension)
 
 metric, classes = alignment_classes(view.dimension, facts, view.as_of, tr)
 if view.dimension.startswith(UN_PREFIX):
