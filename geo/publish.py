@@ -51,9 +51,9 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from geo.alignments import UN_PREFIX, alignment_choices, alignment_classes
-from geo.changes import STEPS, change_dates, frame_dates
+from geo.changes import STEPS, change_dates, dimensions_of, frame_dates
 from geo.facts import DataError, Facts, load_facts, name_column
-from geo.i18n import LANGS, N_, Translate, long_date, translator
+from geo.i18n import LANGS, N_, Translate, english, long_date, translator
 from geo.layers import _spread  # the web map's fan-out of events that share a place
 from geo.metrics import METRICS, Metric
 from geo.timeline import DateWindow, events_in_view, status_on
@@ -72,6 +72,7 @@ FRAME_DPI = {"wide": 120, "square": 120}  # 960 x 600 and 720 x 720 pixels
 FRAMES_PER_SECOND = {"month": 4, "week": 8}
 HOLD_LAST_SECONDS = 2.0
 DEFAULT_EVENT_DAYS = 90
+LEGEND_LINE_PT = 9.6  # the height of one legend line of 7.5 pt text
 # lat/lon of the web map's frame (geo.layers.REGION_BOUNDS), as (west, south, east, north)
 REGION = (-25.5, -4.0, 38.5, 27.5)
 SEA = "#e4ecf2"
@@ -272,10 +273,11 @@ def _frame_bounds(borders: gpd.GeoDataFrame, iso3: str | None) -> tuple[float, f
 
 
 def _fit(bounds: tuple[float, float, float, float], box: tuple[float, float, float, float],
-         figsize: tuple[float, float]) -> tuple[float, float, float, float]:
+         figsize: tuple[float, float], north_share: float = 0.5) -> tuple[float, float, float, float]:
     """Widen the frame (west, south, east, north) to the map box's proportions, a degree of
     longitude drawn cos(latitude) as long as one of latitude mid-frame, as geopandas draws
-    geographic data: the frame is kept whole and centred."""
+    geographic data: the frame is kept whole, and `north_share` of any added height goes to
+    the north (the region's frame has open sea to its south and countries to its north)."""
     west, south, east, north = bounds
     stretch = 1 / math.cos(math.radians((south + north) / 2))
     box_ratio = (box[2] * figsize[0]) / (box[3] * figsize[1])  # width / height, in inches
@@ -284,8 +286,8 @@ def _fit(bounds: tuple[float, float, float, float], box: tuple[float, float, flo
         grow = (height * box_ratio - width) / 2
         west, east = west - grow, east + grow
     else:
-        grow = (width / box_ratio / stretch - (north - south)) / 2
-        south, north = south - grow, north + grow
+        grow = width / box_ratio / stretch - (north - south)
+        south, north = south - grow * (1 - north_share), north + grow * north_share
     return west, south, east, north
 
 
@@ -360,7 +362,7 @@ class MapFigure:
                                         linestyles=(0, (4, 2)), zorder=3)
         ax.add_collection(self.outlines)
         west, south, east, north = _fit(_frame_bounds(facts.borders, iso3), layout.map_box,
-                                        FIGSIZE[self.shape])
+                                        FIGSIZE[self.shape], 0.5 if iso3 else 0.8)
         ax.set_xlim(west, east)
         ax.set_ylim(south, north)
         if iso3 is not None:  # a country page: the framed country's name on it
@@ -389,53 +391,75 @@ class MapFigure:
         ax = self.figure.add_axes(layout.legend_box)
         ax.set_axis_off()
         tr = self.tr
-        entries: list[tuple[str, str, str]] = [("heading", "", tr(metric.title))]
-        entries += [("box", c.colour, tr(c.label)) for c in metric.classes]
+        countries: list[tuple[str, str, str]] = [("box", c.colour, tr(c.label))
+                                                 for c in metric.classes]
         if self.outline:
-            entries.append(("dashed", "", tr(self.outline)))
-        entries.append(("capital", "", tr("Capital")))
+            countries.append(("dashed", "", tr(self.outline)))
+        countries.append(("capital", "", tr("Capital")))
+        sections = [(tr(metric.title), countries)]
         if events is not None and len(events):
-            entries.append(("heading", "", event_heading))
-            entries += [("dot", EVENT_CATEGORIES[c][1], tr(EVENT_CATEGORIES[c][0]))
-                        for c in EVENT_CATEGORIES if c in set(events["category"])]
+            sections.append((event_heading, [
+                ("dot", EVENT_CATEGORIES[c][1], tr(EVENT_CATEGORIES[c][0]))
+                for c in EVENT_CATEGORIES if c in set(events["category"])]))
         height_pt = layout.legend_box[3] * FIGSIZE[self.shape][1] * 72
-        width_pt = layout.legend_box[2] * FIGSIZE[self.shape][0] * 72
-        line = 9.6 / height_pt  # one line of 7.5 pt text, in axes fraction
-        column_w = 1.0 / layout.legend_columns
-        rows = [(kind, colour, textwrap.wrap(text, layout.legend_chars) or [""])
-                for kind, colour, text in entries]
-        total = sum(len(t) + (0.5 if k == "heading" else 0.25) for k, _, t in rows)
-        per_column = total / layout.legend_columns
-        x0, y, used = 0.0, 1.0, 0.0
-        box_w = 9 / width_pt
-        for kind, colour, text in rows:
-            size = len(text) + (0.5 if kind == "heading" else 0.25)
-            if layout.legend_columns > 1 and used + size > per_column + 0.5 and x0 == 0.0 \
-                    and kind != "heading":
-                x0, y, used = column_w, 1.0, 0.0
-            used += size
-            if kind == "heading":
-                _plain(ax.text(x0, y, "\n".join(text), fontsize=8.2, weight="bold", color=INK,
-                               va="top", transform=ax.transAxes, linespacing=1.15))
-                y -= line * (len(text) + 0.5)
-                continue
-            mid = y - line * 0.5
-            if kind == "box":
-                ax.add_patch(Rectangle((x0, mid - line * 0.38), box_w, line * 0.76,
-                                       transform=ax.transAxes, facecolor=colour, edgecolor=EDGE,
-                                       linewidth=0.45))
-            elif kind == "dashed":
-                ax.add_patch(Rectangle((x0, mid - line * 0.38), box_w, line * 0.76,
-                                       transform=ax.transAxes, facecolor="none", edgecolor=INK,
-                                       linewidth=1.2, linestyle=(0, (3, 1.5))))
-            else:
-                ax.scatter([x0 + box_w / 2], [mid], s=14 if kind == "dot" else 9,
-                           transform=ax.transAxes, linewidths=0.6 if kind == "dot" else 0.8,
-                           facecolors=colour if kind == "dot" else "white",
-                           edgecolors="#222222" if kind == "dot" else INK)
-            _plain(ax.text(x0 + box_w * 1.6, y, "\n".join(text), fontsize=7.5, color=INK,
+        columns = self._legend_columns(sections, layout, height_pt / LEGEND_LINE_PT)
+        needed = max(sum(len(lines) + gap for _, lines, gap in column) for column in columns)
+        scale = min(1.0, height_pt / (needed * LEGEND_LINE_PT))  # shrink rather than overflow
+        line = LEGEND_LINE_PT * scale / height_pt  # one line, in axes fraction
+        box_w = 9 * scale / (layout.legend_box[2] * FIGSIZE[self.shape][0] * 72)
+        for number, column in enumerate(columns):
+            x0, y = number / len(columns), 1.0
+            for kind, lines, gap in column:
+                self._legend_entry(ax, kind, lines, x0, y, line, box_w, scale)
+                y -= line * (len(lines) + gap)
+
+    @staticmethod
+    def _legend_columns(sections: list[tuple[str, list[tuple[str, str, str]]]],
+                        layout: _Layout, room: float) -> list[list[tuple[str, list[str], float]]]:
+        """The legend's rows (kind+colour, wrapped lines, space after) in one column, or in two
+        where the layout has them and one does not hold `room` lines: a second section (the
+        events) then starts the second column, else the countries' classes are split in half."""
+        def rows(heading: str, entries: list[tuple[str, str, str]]
+                 ) -> list[tuple[str, list[str], float]]:
+            out = [("heading", textwrap.wrap(heading, layout.legend_chars) or [""], 0.5)]
+            out += [(f"{kind}|{colour}", textwrap.wrap(text, layout.legend_chars) or [""], 0.25)
+                    for kind, colour, text in entries]
+            return out
+
+        single = [row for heading, entries in sections for row in rows(heading, entries)]
+        if layout.legend_columns == 1 or sum(len(t) + gap for _, t, gap in single) <= room:
+            return [single]
+        if len(sections) > 1:
+            return [rows(*sections[0]), [r for section in sections[1:] for r in rows(*section)]]
+        heading, entries = sections[0]
+        half = (len(entries) + 2) // 2
+        return [rows(heading, entries[:half]), [r for r in rows("", entries[half:])][1:]]
+
+    @staticmethod
+    def _legend_entry(ax: Axes, kind: str, lines: list[str], x0: float, y: float, line: float,
+                      box_w: float, scale: float) -> None:
+        text = "\n".join(lines)
+        if kind == "heading":
+            _plain(ax.text(x0, y, text, fontsize=8.2 * scale, weight="bold", color=INK,
                            va="top", transform=ax.transAxes, linespacing=1.15))
-            y -= line * (len(text) + 0.25)
+            return
+        kind, colour = kind.split("|")
+        mid, high = y - line * 0.5, line * 0.76
+        if kind == "box":
+            ax.add_patch(Rectangle((x0, mid - high / 2), box_w, high, transform=ax.transAxes,
+                                   facecolor=colour, edgecolor=EDGE, linewidth=0.45))
+        elif kind == "dashed":
+            ax.add_patch(Rectangle((x0, mid - high / 2), box_w, high, transform=ax.transAxes,
+                                   facecolor="none", edgecolor=INK, linewidth=1.2,
+                                   linestyle=(0, (3, 1.5))))
+        else:
+            dot = kind == "dot"
+            ax.scatter([x0 + box_w / 2], [mid], s=(14 if dot else 9) * scale,
+                       transform=ax.transAxes, linewidths=0.6 if dot else 0.8,
+                       facecolors=colour if dot else "white",
+                       edgecolors="#222222" if dot else INK)
+        _plain(ax.text(x0 + box_w * 1.6, y, text, fontsize=7.5 * scale, color=INK, va="top",
+                       transform=ax.transAxes, linespacing=1.15))
 
     def paint(self, classes: pd.DataFrame, outlined: frozenset[str] = frozenset()) -> None:
         """Fill each country with its class colour; outline the `outlined` ones (dashed)."""
@@ -453,6 +477,45 @@ class MapFigure:
         x, y = self.ax.transData.transform((lon, lat))
         height = self.figure.get_size_inches()[1] * self.figure.dpi
         return round(float(x)), round(float(height - y))
+
+    def prepare_frames(self) -> None:
+        """Draw once what no frame changes, for `frame`: everything but the countries, their
+        outlines and the date stamp (the background), and, apart, what lies over the countries
+        (capitals, labels, events) with its transparency. Text is most of a full draw."""
+        dynamic = [self.countries, self.outlines, self.date_text]
+        over = [a for a in self.ax.get_children()  # the frame's spines, capitals, labels
+                if (a.get_zorder() >= 5 or a in self.ax.spines.values())
+                and a is not self.date_text and a.get_visible()]
+        for artist in (*dynamic, *over):
+            artist.set_visible(False)
+        self.canvas.draw()  # type: ignore[no-untyped-call]
+        renderer = self.canvas.get_renderer()  # type: ignore[no-untyped-call]
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)  # type: ignore[no-untyped-call]
+        renderer.clear()  # transparent: Agg keeps straight (not premultiplied) alpha
+        for artist in over:
+            artist.set_visible(True)
+            artist.draw(renderer)
+        overlay = np.asarray(self.canvas.buffer_rgba()).copy()  # type: ignore[no-untyped-call]
+        flat = overlay.reshape(-1, 4)
+        self._where = np.flatnonzero(flat[:, 3])  # the few pixels anything covers
+        self._alpha = flat[self._where, 3:].astype(np.float32) / 255
+        self._over = flat[self._where, :3].astype(np.float32) * self._alpha
+        for artist in dynamic:
+            artist.set_visible(True)
+
+    def frame(self) -> np.ndarray:
+        """The figure as painted and stamped, as an (height, width, 3) array, drawing only the
+        countries, outlines and date over the background prepared by `prepare_frames`."""
+        renderer = self.canvas.get_renderer()  # type: ignore[no-untyped-call]
+        self.canvas.restore_region(self._background)  # type: ignore[no-untyped-call]
+        self.countries.draw(renderer)
+        self.outlines.draw(renderer)
+        buffer = np.asarray(self.canvas.buffer_rgba())  # type: ignore[no-untyped-call]
+        flat = buffer.reshape(-1, 4)  # a view: the capitals and labels go over, in place
+        under = flat[self._where, :3].astype(np.float32)
+        flat[self._where, :3] = np.rint(self._over + under * (1 - self._alpha)).astype(np.uint8)
+        self.date_text.draw(renderer)  # the date over everything, as in a full draw
+        return buffer[..., :3].copy()
 
     def rgb(self) -> np.ndarray:
         """The figure drawn, as an (height, width, 3) array."""
@@ -523,9 +586,16 @@ def render_image(facts: Facts, view: MapImage) -> bytes:
 # --- animations ---------------------------------------------------------------------------
 
 def _epochs(facts: Facts, metric: str) -> list[date]:
-    """Days from which a metric's classes may differ from the day before: any status change
-    and, for coups, each coup. Between two of them every country keeps its class."""
-    days = set(change_dates(facts.status))
+    """Days from which a metric's classes may differ from the day before: the changes of the
+    status dimensions it reads (geo.metrics.classify) and, for coups, each coup and each
+    change of regime (the outline). Between two of them every country keeps its class; a UN
+    vote's classes never change with the date."""
+    if metric.startswith(UN_PREFIX):
+        return []
+    dimensions = set(dimensions_of(metric))
+    if metric == "ecowas_sanctions":
+        dimensions.add("ecowas")  # not a member / no sanctions
+    days = set(change_dates(facts.status, dimensions))
     if metric == "coups":
         days |= {d.date() for d in facts.coups["date"]}
     return sorted(days)
@@ -557,16 +627,29 @@ def _frames(facts: Facts, view: MapAnimation) -> Iterator[np.ndarray]:
     figure = MapFigure(facts, metric, f"{_place(facts, view.iso3, view.lang)}{title}", span,
                        view.lang, view.shape, FRAME_DPI[view.shape], view.iso3, tr,
                        outline_note=MILITARY_OUTLINE if coups else "")
-    epochs = _epochs(facts, view.metric)
+    figure.prepare_frames()
+    for day, painted in zip(days, frame_classes(facts, view.metric, days, tr), strict=True):
+        if painted is not None:
+            figure.paint(*painted)
+        figure.stamp(long_date(day, view.lang))
+        yield figure.frame()
+
+
+def frame_classes(facts: Facts, metric: str, days: Sequence[date], tr: Translate = english
+                  ) -> Iterator[tuple[pd.DataFrame, frozenset[str]] | None]:
+    """For each frame day: the countries' classes and the outlined countries (coups: under
+    military rule), or None when nothing the metric reads changed since the frame before, so
+    the frame keeps its colours. Days in order."""
+    epochs = _epochs(facts, metric)
     painted: int | None = None
     for day in days:
         epoch = bisect.bisect_right(epochs, day)
-        if epoch != painted:  # a status changed since the last frame: classify again
-            _, classes, _ = _metric_and_classes(facts, view.metric, day, tr)
-            figure.paint(classes, _military(facts, day) if coups else frozenset())
-            painted = epoch
-        figure.stamp(long_date(day, view.lang))
-        yield figure.rgb()
+        if epoch == painted:
+            yield None
+            continue
+        _, classes, _ = _metric_and_classes(facts, metric, day, tr)
+        yield classes, _military(facts, day) if metric == "coups" else frozenset()
+        painted = epoch
 
 
 def _frame_seconds(view: MapAnimation) -> float:

@@ -323,17 +323,48 @@ def test_the_square_shape_is_in_the_file_name(data_dir, monkeypatch):
                for c in at.caption), [c.value for c in at.caption]
 
 
-def test_frames_are_recoloured_only_when_a_status_changes(facts, monkeypatch):
-    calls: list[date] = []
-    real = publish.alignment_classes
+def test_frames_keep_their_colours_only_while_nothing_the_metric_reads_changes(facts):
+    """The animation classifies again only at change dates: on every day around a change (the
+    day before, the day itself) its carried classes must be the model's for that day."""
+    from datetime import timedelta
 
-    def counted(key, facts, day, tr):  # type: ignore[no-untyped-def]
-        calls.append(day)
-        return real(key, facts, day, tr)
+    from geo.alignments import alignment_classes
+    from geo.timeline import status_on
 
-    monkeypatch.setattr(publish, "alignment_classes", counted)
-    view = MapAnimation(date(2022, 1, 1), date(2022, 12, 1))  # no status changes in 2022
-    frames = list(publish.animation_frames(facts, view))
-    assert len(frames) == 12
-    assert len(calls) == 2  # the legend's metric, and the first frame's classes
-    assert not np.array_equal(frames[0], frames[1])  # the date stamp still moves
+    edges = {*facts.status["start"], *facts.status["end"].dropna(), *facts.coups["date"]}
+    days = sorted({d.date() + timedelta(days=k) for d in edges for k in (-1, 0)}
+                  - {date(2019, 12, 31)})
+    for metric in publish.metric_keys(facts):
+        carried = None
+        for day, painted in zip(days, publish.frame_classes(facts, metric, days), strict=True):
+            carried = painted or carried
+            assert carried is not None
+            classes, outlined = carried
+            model = alignment_classes(metric, facts, day)[1]
+            assert list(classes["colour"]) == list(model["colour"]), (metric, day)
+            if metric == "coups":
+                held = status_on(facts.status, day)
+                military = held[(held["dimension"] == "regime") & (held["value"] == "military")]
+                assert outlined == frozenset(military["iso3"]), day
+
+
+def test_a_year_without_changes_is_classified_once(facts):
+    days = publish.frame_dates(date(2022, 1, 1), date(2022, 12, 1), "month")  # none in 2022
+    painted = list(publish.frame_classes(facts, "regime", days))
+    assert len(painted) == 12 and painted[0] is not None and not any(painted[1:])
+    frames = list(publish.animation_frames(facts, MapAnimation(date(2022, 1, 1), date(2022, 12, 1))))
+    assert len(frames) == 12 and not np.array_equal(frames[0], frames[1])  # the date moves
+
+
+def test_a_fast_frame_is_the_full_drawing(facts):
+    """Frames draw only the countries, outlines and date over a prepared background; the
+    result must be the figure drawn whole."""
+    view = MapAnimation(date(2023, 1, 1), date(2023, 12, 1), metric="coups", iso3="NER")
+    last = list(publish.animation_frames(facts, view))[-1]
+    whole = image_figure(facts, MapImage(view.end, "coups", iso3="NER"),
+                         dpi=publish.FRAME_DPI["wide"])
+    whole.stamp(publish.long_date(view.end, "en"))
+    drawn = whole.rgb()
+    map_rows = slice(int(drawn.shape[0] * 0.16), drawn.shape[0])  # the titles differ
+    differ = np.abs(drawn[map_rows].astype(int) - last[map_rows].astype(int)).max(axis=2) > 3
+    assert differ.sum() <= 10  # where an outline meets the frame's edge, the edge is on top
