@@ -15,5 +15,6 @@ st.navigation([
     st.Page("pages/coups.py", title=tr("Coups"), url_path="coups"),
     st.Page("pages/alignments.py", title=tr("Alignments"), url_path="alignments"),
     st.Page("pages/events.py", title=tr("Events"), url_path="events"),
+    st.Page("pages/country.py", title=tr("Country"), url_path="country"),
     st.Page("pages/sources.py", title=tr("Sources & data"), url_path="sources"),
 ]).run()

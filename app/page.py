@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +18,7 @@ from geo.escape import links_only_for_web_urls
 from geo.facts import Facts, country_names
 from geo.i18n import Translate, translator
 from geo.situation import LayeredMap
+from geo.tables import html_table
 from geo.viewstate import ViewState
 
 
@@ -41,6 +43,7 @@ def start_page(by_metric: bool = False) -> tuple[Facts, ViewState, Translate]:
     """
     _through_the_entry_point()
     release_memory_in_background()
+    _follow_to_country()
     loaded = facts()
     lang = page_language()
     tr = translator(lang)
@@ -61,14 +64,36 @@ def start_page(by_metric: bool = False) -> tuple[Facts, ViewState, Translate]:
     return loaded, view, tr
 
 
-def country_from_click(map_key: str) -> Callable[[], None]:
-    """An st_folium on_change callback: a click on a country sets the shared country filter."""
+COUNTRY_PAGE = "pages/country.py"
+GO_TO_COUNTRY = "go_to_country"  # set by a click on a country: the page moves to its page
+
+
+def country_from_click(map_key: str, open_page: bool = False) -> Callable[[], None]:
+    """An st_folium on_change callback: a click on a country sets the shared country filter,
+    and with `open_page` opens that country's page."""
     def pick() -> None:
         clicked = (st.session_state.get(map_key) or {}).get("last_active_drawing") or {}
         iso3 = (clicked.get("properties") or {}).get("iso3")
         if isinstance(iso3, str):
             set_countries([iso3])
+            st.session_state[GO_TO_COUNTRY] = open_page
     return pick
+
+
+def _open_country(iso3: str) -> None:
+    set_countries([iso3])
+    st.session_state[GO_TO_COUNTRY] = True
+
+
+def country_button(iso3: str, label: str) -> None:
+    """A button that opens one country's page."""
+    st.button(label, key=f"open_country_{iso3}", on_click=_open_country, args=(iso3,),
+              icon=":material/flag:")
+
+
+def _follow_to_country() -> None:
+    if st.session_state.pop(GO_TO_COUNTRY, False):  # set by a click (callbacks run first)
+        st.switch_page(COUNTRY_PAGE)
 
 
 def show_map(the_map: LayeredMap, height: int = 520, returned: tuple[str, ...] = (),
@@ -80,11 +105,29 @@ def show_map(the_map: LayeredMap, height: int = 520, returned: tuple[str, ...] =
     st_folium(the_map.base, key=the_map.key, returned_objects=list(returned), render=False,
               height=height, use_container_width=True, on_change=on_change,
               feature_group_to_add=list(the_map.layers))
+    _follow_to_country()  # the map of a fragment reruns alone: follow a click from here too
 
 
-def table(frame: pd.DataFrame, tr: Translate) -> None:
-    """A full-width table with translated headers whose `source` column holds links (http(s)
-    URLs only; other text in it is shown as plain text beside it)."""
+def country_page_link(iso3: str) -> str:
+    """The link to a country's page, keeping the view of the current link (date, language...)."""
+    query = {k: st.query_params[k] for k in st.query_params if k not in ("iso3", "view")}
+    return "country?" + urlencode({**query, "iso3": iso3})
+
+
+def table(frame: pd.DataFrame, tr: Translate, empty: str = "") -> None:
+    """A full-width table with translated headers.
+
+    A table of facts (a `sources` column of lists) reads as one row per fact with all its
+    sources as links in one cell, and countries linking to their pages; other tables (files,
+    the index of sources) are data frames whose `source` column holds links (http(s) URLs
+    only; other text in it is shown as plain text beside it). `empty` says what to change
+    when there is nothing to show."""
+    if frame.empty and empty:
+        st.info(empty)
+        return
+    if "sources" in frame.columns and frame["sources"].map(lambda v: isinstance(v, list)).all():
+        st.html(html_table(frame, {c: tr(str(c)) for c in frame.columns}, country_page_link))
+        return
     frame = links_only_for_web_urls(frame)
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={c: st.column_config.LinkColumn(tr(c)) if c == "source"

@@ -13,7 +13,7 @@ from datetime import date
 
 import streamlit as st
 
-from app.page import show_map
+from app.page import country_from_click, show_map
 from app.state import set_as_of
 from geo.changes import STEPS, frame_dates
 from geo.i18n import N_, Translate, long_date
@@ -77,7 +77,9 @@ def map_section(build: Callable[[ViewState, bool], LayeredMap], view: ViewState,
     def section() -> None:
         ss = st.session_state
         if not ss.get(PLAYING):
-            show_map(build(view, False), height=height)
+            the_map = build(view, False)
+            show_map(the_map, height=height, returned=("last_active_drawing",),
+                     on_change=country_from_click(the_map.key, open_page=True))
             return
         frames: list[date] = ss[FRAMES]
         if st.button(tr("⏸ Pause"), key="playback_pause"):

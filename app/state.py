@@ -37,6 +37,7 @@ DIMENSION = "dimension"
 LANG = "lang"
 MONTH = "as_of_month"
 COMPARE = "compare"
+CHANGED = "view_changed"  # set by a change of the view: a phone's sidebar then closes
 LAYER_KEYS = {name: f"layer_{name}" for name in LAYERS}
 
 LAYER_LABELS = {
@@ -78,6 +79,7 @@ def set_as_of(day: date) -> None:
     """Move the as-of date (from a widget's callback); an untouched event window follows it,
     one the user set stays put."""
     st.session_state[VALUES][AS_OF] = day
+    st.session_state[CHANGED] = True
     if not st.session_state[WINDOW_CUSTOM]:
         window = DateWindow.ending(day)
         st.session_state[VALUES][WINDOW] = (window.start, window.end)
@@ -89,6 +91,7 @@ def _changed(key: str) -> Callable[[], None]:
             set_as_of(st.session_state[AS_OF] or st.session_state[VALUES][AS_OF])
             return
         st.session_state[VALUES][key] = st.session_state[key]
+        st.session_state[CHANGED] = True
         if key == WINDOW:
             st.session_state[WINDOW_CUSTOM] = True
     return remember
@@ -178,12 +181,29 @@ def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[st
                        format_func=lambda k: countries.get(k, k), placeholder=tr("All countries"),
                        on_change=_changed(COUNTRIES),
                        help=tr("Limit events, coups and tables to these countries."))
+    if st.session_state.pop(CHANGED, False):
+        _close_sidebar_on_a_phone()
     view = _current_view(curated)
     # The browser writes view=LAT,LON,ZOOM into the link as the reader moves the map (static/
     # js/coupbelt.js); keep what the link says now, so rewriting the link does not drop it.
     view = replace(view, viewport=parse_viewport(st.query_params.get("view", "")))
     st.query_params.from_dict(view_query(view))
     return view
+
+
+# On a narrow screen the sidebar covers the page: after a change, fold it so the reader sees
+# what changed (Streamlit has no call for this; its own fold button is pressed).
+CLOSE_SIDEBAR = """<script>
+if (window.innerWidth < 640) {
+  const fold = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (fold) { fold.click(); }
+}
+</script>"""
+
+
+def _close_sidebar_on_a_phone() -> None:
+    with st.sidebar:
+        st.html(CLOSE_SIDEBAR, unsafe_allow_javascript=True)
 
 
 def map_controls(tr: Translate) -> None:
@@ -247,3 +267,25 @@ def uploaded_events() -> pd.DataFrame | None:
     """The events the user imported in this session (None if none)."""
     report = st.session_state.get(UPLOAD)
     return None if report is None else report.loaded
+
+
+COUNTRY_PICK = "country_page_pick"
+
+
+def _country_picked() -> None:
+    picked = st.session_state[COUNTRY_PICK]
+    set_countries([picked] if picked else [])
+
+
+def country_picker(names: Mapping[str, str], tr: Translate) -> str | None:
+    """The country page's choice of country (the first of the shared country filter), by name;
+    None until one is picked."""
+    chosen = st.session_state[VALUES][COUNTRIES]
+    current = chosen[0] if chosen and chosen[0] in names else None
+    st.session_state[COUNTRY_PICK] = current
+    st.selectbox(tr("Country"), sorted(names, key=lambda k: names[k]), key=COUNTRY_PICK,
+                 format_func=lambda k: names.get(k, k), on_change=_country_picked,
+                 placeholder=tr("Pick a country"))
+    if len(chosen) > 1:
+        st.caption(tr("This page shows one country: the first of those picked in the sidebar."))
+    return current

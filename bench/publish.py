@@ -29,7 +29,6 @@ from geo.publish import (  # noqa: E402
     MapAnimation,
     MapImage,
     animation_frames,
-    capital_of,
     render_animation,
     render_image,
 )
@@ -50,7 +49,6 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="also write the image, GIF and MP4 here")
     args = parser.parse_args()
     facts = load_facts(ROOT / "data")
-    capital_of("NER")  # GeoNames' tables load once per process (about 0.2 s): not per image
     render_image(facts, MapImage(date(2023, 8, 10)))  # warm: fonts and caches
     image_s, image = median_seconds(lambda: render_image(facts, MapImage(date(2023, 8, 10))),
                                     args.runs)

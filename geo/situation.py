@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import folium
 import pandas as pd
@@ -26,9 +26,9 @@ from geo.layers import (
     tiles_layer,
 )
 from geo.metrics import METRICS, classify, status_summaries
-from geo.timeline import events_in_view, forces_on, headline_on
+from geo.timeline import DateWindow, events_in_view, forces_on, headline_on
 from geo.viewstate import ViewState
-from geo.vocabulary import UPLOAD_CATEGORY
+from geo.vocabulary import COVERAGE_START, UPLOAD_CATEGORY
 
 MILITARY_OUTLINE = N_("Under military rule on the as-of date")
 CHANGED_OUTLINE = N_("Status changed since {date}")
@@ -67,11 +67,13 @@ def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataF
 
 
 def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None = None,
-                  stamp: bool = False) -> LayeredMap:
+                  stamp: bool = False, key: str = "situation_map",
+                  bounds: list[list[float]] | None = None) -> LayeredMap:
     """The situation map: layers that are on, as things stood on the view's date.
 
     `uploaded` are the user's own events (shown when the upload layer is on); `stamp` writes
-    the date large on the map and sends the events without their popups (a playback frame).
+    the date large on the map and sends the events without their popups (a playback frame);
+    `key` names the map and `bounds` frame it (default: the region).
     """
     tr = translator(view.lang)
     metric = None
@@ -106,8 +108,25 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
                                           uploaded=0 if mine is None else len(mine), tr=tr,
                                           lang=view.lang), tr("Legend"))
     stamped = date_stamp(long_date(view.as_of, view.lang)) if stamp else None
-    return _layered("situation_map", "basemap" in view.layers, tr=tr, countries=countries,
+    return _layered(key, "basemap" in view.layers, base_map(key, facts.places, bounds),
+                    tr=tr, countries=countries,
                     events=events, upload=upload, forces=badges, legend=legend, stamp=stamped)
+
+
+def country_bounds(borders: pd.DataFrame, iso3: str) -> list[list[float]]:
+    """[[south, west], [north, east]] of one country, with a margin that shows its neighbours."""
+    west, south, east, north = (float(v) for v in borders[borders["iso3"] == iso3].total_bounds)
+    pad = max(0.5, 0.1 * max(east - west, north - south))
+    return [[south - pad, west - pad], [north + pad, east + pad]]
+
+
+def country_map(facts: Facts, view: ViewState, iso3: str) -> LayeredMap:
+    """One country's map: framed on it, its neighbours coloured by the view's metric for
+    context, and its events from 2020 up to the as-of date."""
+    shown = replace(view, window=DateWindow(COVERAGE_START, view.as_of), countries=(iso3,),
+                    compare=None)
+    return situation_map(facts, shown, key=f"country_map_{iso3.lower()}",
+                         bounds=country_bounds(facts.borders, iso3))
 
 
 def coups_map(facts: Facts, view: ViewState) -> LayeredMap:
@@ -121,7 +140,8 @@ def coups_map(facts: Facts, view: ViewState) -> LayeredMap:
                                  status_summaries(facts.status, view.as_of, tr))
     legend = legend_layer(legend_sections(metric, (), False, MILITARY_OUTLINE, tr=tr),
                           tr("Legend"))
-    return _layered("coups_map", "basemap" in view.layers, tr=tr, countries=countries,
+    return _layered("coups_map", "basemap" in view.layers, base_map("coups_map", facts.places),
+                    tr=tr, countries=countries,
                     legend=legend)
 
 
@@ -133,7 +153,8 @@ def alignment_map(facts: Facts, view: ViewState) -> LayeredMap:
                                  name_column=name_column(view.lang),
                                  summaries=status_summaries(facts.status, view.as_of, tr))
     legend = legend_layer(legend_sections(metric, (), False, tr=tr), tr("Legend"))
-    return _layered("alignment_map", "basemap" in view.layers, tr=tr, countries=countries,
+    return _layered("alignment_map", "basemap" in view.layers,
+                    base_map("alignment_map", facts.places), tr=tr, countries=countries,
                     legend=legend)
 
 
@@ -141,7 +162,7 @@ def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
                uploaded: pd.DataFrame | None = None, lang: str = "en") -> LayeredMap:
     """The given events (and the user's, already filtered) over plain borders."""
     tr = translator(lang)
-    m = base_map("events_map")
+    m = base_map("events_map", facts.places)
     borders_layer(facts.borders).add_to(m)
     categories = tuple(c for c in dict.fromkeys(events["category"]))
     shown = events_on_map(events, tr=tr, lang=lang) if len(events) else None

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.page import show_map, start_page, table
+from app.page import country_from_click, show_map, start_page, table
 from app.publish import image_downloads
 from app.state import dimension_control
 from geo.alignments import UN_PREFIX, alignment_choices, alignment_classes, status_intervals
@@ -17,7 +17,9 @@ choices = alignment_choices(facts.un_votes, tr)
 
 st.title(tr("Alignments on {day}").format(day=long_date(view.as_of, view.lang)))
 dimension_control(choices, tr)
-show_map(alignment_map(facts, view))
+show_map(alignment_map(facts, view), returned=("last_active_drawing",),
+         on_change=country_from_click("alignment_map", open_page=True))
+st.caption(tr("Click a country to open its page."))
 image_downloads(facts, view, tr, "alignments", view.dimension)
 
 metric, classes = alignment_classes(view.dimension, facts, view.as_of, tr)
@@ -42,5 +44,7 @@ else:
     st.caption(tr("Each bar runs from the first day a status held to the first day it no longer "
                   "did; bars reaching the right edge still held on the curation date."))
     by_country = classes.assign(country=classes["iso3"].map(country_names(facts, view.lang)))
-    table(by_country[["country", "label", "detail"]].rename(
+    if view.countries:
+        by_country = by_country[by_country["iso3"].isin(view.countries)]
+    table(by_country.sort_values("country")[["country", "label", "detail"]].rename(
         columns={"label": metric.title, "detail": "since"}), tr)

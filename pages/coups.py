@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.page import country_from_click, show_map, start_page, table
+from app.page import country_button, country_from_click, show_map, start_page, table
 from app.publish import image_downloads
 from geo.charts import coup_timeline
 from geo.facts import country_names
@@ -42,5 +42,7 @@ if not view.countries:
     st.info(tr("Pick a country in the sidebar (Countries) or click one on the map."))
 for iso3 in view.countries:
     st.markdown(f"#### {names.get(iso3, iso3)}")
+    country_button(iso3, tr("Everything about {country} on its page").format(
+        country=names.get(iso3, iso3)))
     table(coup_table(facts, None, (iso3,), tr, view.lang), tr)
     table(status_history(facts, iso3, tr, view.lang), tr)

@@ -19,8 +19,14 @@ import_panel(facts, tr, view.lang)
 in_view = events_in_view(facts.events, view.window, view.categories, view.countries)
 map_slot = st.container()
 
-chart = st.altair_chart(events_histogram(in_view, tr, view.lang), on_select="rerun",
-                        key="events_hist", width="stretch")
+chart = None
+if len(in_view):
+    chart = st.altair_chart(events_histogram(in_view, tr, view.lang,
+                                             (view.window.start, view.window.end)),
+                            on_select="rerun", key="events_hist", width="stretch")
+else:  # an empty chart has nothing to read: say what to change instead
+    st.info(tr("No events in this window with these categories and countries: widen the window "
+               "(Events between) or pick more categories or countries in the sidebar."))
 brushed = brushed_window(chart.selection) if chart else None
 shown = in_weeks(in_view, brushed)
 if brushed is not None:
@@ -39,10 +45,11 @@ with map_slot:
     show_map(events_map(facts, shown, "basemap" in view.layers, mine, view.lang))
 
 if len(shown) > TABLE_LIMIT:
-    st.caption(tr("The table shows the first {limit} of {total} events; the Sources & data page "
-                  "downloads them all.").format(limit=number(TABLE_LIMIT, view.lang),
+    st.caption(tr("The table shows the newest {limit} of {total} events; the Sources & data "
+                  "page downloads them all.").format(limit=number(TABLE_LIMIT, view.lang),
                                                 total=number(len(shown), view.lang)))
-table(event_rows(facts, shown, tr, view.lang), tr)
+if len(shown):
+    table(event_rows(facts, shown, tr, view.lang), tr)
 if mine is not None:
     st.subheader(tr("Your events in view"))
     table(event_rows(facts, mine, tr, view.lang), tr)

@@ -19,13 +19,13 @@ facts, view, tr = start_page(by_metric=True)
 map_controls(tr)
 
 st.title(tr("West Africa on {day}").format(day=long_date(view.as_of, view.lang)))
+mine = uploaded_events()
+map_section(lambda v, playing: situation_map(facts, v, mine, stamp=playing), view, tr)
+# Under the map, so that on a phone the map starts within the first screen.
 figures = headline_figures(facts, view.as_of, tr, view.lang)
 for column, (label, count, names) in zip(st.columns(4) + st.columns(4), figures, strict=True):
     column.metric(label, count, help=names or tr("none"))
     column.caption(names or "—")
-
-mine = uploaded_events()
-map_section(lambda v, playing: situation_map(facts, v, mine, stamp=playing), view, tr)
 playback_controls(facts.curated.date() if facts.curated is not None else view.as_of, tr)
 image_downloads(facts, view, tr, "situation", view.metric, "events" in view.layers, animation=True)
 
@@ -43,17 +43,12 @@ if view.compare is not None:
     first, last = sorted((view.compare, view.as_of))
     st.subheader(tr("What changed between {start} and {end}").format(
         start=long_date(first, view.lang), end=long_date(last, view.lang)))
-    changes = change_table(facts, first, last, tr, view.lang)
-    if changes.empty:
-        st.info(tr("No status changed between these dates."))
-    else:
-        st.dataframe(changes, hide_index=True, width="stretch", column_config={
-            "sources": st.column_config.ListColumn(tr("sources")),
-            **{c: st.column_config.Column(tr(c)) for c in changes.columns if c != "sources"}})
+    table(change_table(facts, first, last, tr, view.lang), tr,
+          tr("No status changed between these dates."))
     between = events_in_view(facts.events, DateWindow(first, last), view.categories,
                              view.countries)
     st.caption(tr("{count} events between the two dates").format(count=len(between)))
-    table(event_rows(facts, between.iloc[::-1], tr, view.lang), tr)
+    table(event_rows(facts, between, tr, view.lang), tr)
 
 table_panel(tr("Table of the events in the window"), "situation_events",
             tr("Events {start} to {end}").format(start=f"{view.window.start:%Y-%m-%d}",

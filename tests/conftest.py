@@ -46,6 +46,12 @@ ES-11/6,2023-02-23,Peace in Ukraine,MLI,no,https://example.org/u2,
 ES-11/6,2023-02-23,Peace in Ukraine,NER,yes,https://example.org/u2,
 ES-11/6,2023-02-23,Peace in Ukraine,GHA,yes,https://example.org/u2,
 """
+PLACES = """iso3,name,kind,lat,lon,population,sources
+NER,Capital of NER,capital,13.0,-1.0,1300000,https://example.org/p1
+MLI,Capital of MLI,capital,13.0,-3.0,4200000,https://example.org/p2
+GHA,Capital of GHA,capital,13.0,1.0,1900000,https://example.org/p3
+GHA,City of GHA,city,12.5,0.5,500000,https://example.org/p4
+"""
 
 
 def square(x: float, y: float, size: float = 2.0) -> dict[str, object]:
@@ -66,6 +72,7 @@ def write_data(folder: Path, **overrides: str) -> Path:
         "status.csv": STATUS,
         "events.csv": EVENTS,
         "un_votes.csv": UN_VOTES,
+        "places.csv": PLACES,
         "SOURCES.md": "# Sources\n\nCuration date: 2025-06-30\n",
     }
     files.update({k.replace("__", "."): v for k, v in overrides.items()})
@@ -88,7 +95,7 @@ def _clear_streamlit_caches() -> None:
 
 
 PAGES = ["pages/situation_map.py", "pages/coups.py", "pages/alignments.py", "pages/events.py",
-         "pages/sources.py"]
+         "pages/sources.py", "pages/country.py"]
 
 
 def open_page(page: str = PAGES[0], params: dict[str, str] | None = None):
@@ -125,3 +132,65 @@ def legend_labels(args: dict) -> list[str]:
     title, sections = args["legend"]
     return [title] + [text for heading, entries in sections
                       for text in [heading, *(e[2] for e in entries)]]
+
+
+def fact_tables(at) -> list:
+    """The tables of facts on an AppTest's page (HTML, one row per fact), as data frames: each
+    cell's text, `sources` as the list of its links (or text where a source is not a link), and
+    `country_link` the link a country cell opens."""
+    from html.parser import HTMLParser
+
+    import pandas as pd
+
+    class Table(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.headers: list[str] = []
+            self.rows: list[list] = []
+            self.links: list[list] = []
+            self.cell: list[str] | None = None
+            self.hrefs: list[str] = []
+            self.in_head = False
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("th", "td"):
+                self.cell, self.hrefs = [], []
+                self.in_head = tag == "th"
+            elif tag == "tr" and not self.in_head:
+                self.rows.append([])
+                self.links.append([])
+            elif tag == "a" and self.cell is not None:
+                self.hrefs.append(dict(attrs)["href"])
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+        def handle_endtag(self, tag):
+            if tag == "th":
+                self.headers.append("".join(self.cell or []))
+                self.cell = None
+            elif tag == "td":
+                self.rows[-1].append("".join(self.cell or []))
+                self.links[-1].append(list(self.hrefs))
+                self.cell = None
+
+    out = []
+    for element in at.get("html"):
+        body = element.proto.body
+        if 'class="fact-table"' not in body:
+            continue
+        parsed = Table()
+        parsed.feed(body)
+        rows = [r for r in parsed.rows if r]
+        links = [lk for lk, r in zip(parsed.links, parsed.rows, strict=True) if r]
+        frame = pd.DataFrame(rows, columns=parsed.headers)
+        if "sources" in frame.columns:
+            at_ = parsed.headers.index("sources")
+            frame["sources"] = [lk[at_] or (r[at_].split() if r[at_] else [])
+                                for lk, r in zip(links, rows, strict=True)]
+        if "country" in frame.columns:
+            at_ = parsed.headers.index("country")
+            frame["country_link"] = [lk[at_][0] if lk[at_] else None for lk in links]
+        out.append(frame)
+    return out

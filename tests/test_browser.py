@@ -196,7 +196,7 @@ def test_map_draws_countries_markers_and_tooltips(server, page):
                                     return [p.x, p.y]; }""")
     iframe_box = settled_box(pg)
     pg.mouse.move(iframe_box["x"] + box[0], iframe_box["y"] + box[1])
-    tooltip = frame.wait_for_selector(".leaflet-tooltip", timeout=10_000)
+    tooltip = frame.wait_for_selector(".leaflet-tooltip:not(.place-label)", timeout=10_000)
     text = tooltip.inner_text()
     assert "Mali" in text and "Military rule" in text and "since 2020-08-18" in text
     assert low_contrast_text(pg) == []  # with the tooltip open
@@ -409,14 +409,15 @@ def test_the_exported_map_opens_with_no_internet(browser, data_dir, tmp_path):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["", "coups", "alignments", "events", "sources"])
+@pytest.mark.parametrize("path", ["", "coups", "alignments", "events", "sources",
+                                  "country?iso3=NER", "country?iso3=GHA"])
 def test_pages_work_on_a_phone(server, browser, path):
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True,
                                   has_touch=True, device_scale_factor=2)
     context.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in (
         "127.0.0.1", "localhost") else r.abort())
     pg = context.new_page()
-    pg.goto(f"{server}/{path}?date=2023-09-10&lang=fr")
+    pg.goto(f"{server}/{path}{'&' if '?' in path else '?'}date=2023-09-10&lang=fr")
     pg.locator("h1").first.wait_for(timeout=60_000)
     if path != "sources":
         frame = pg.wait_for_selector(MAP_FRAME, state="attached", timeout=60_000).content_frame()
@@ -426,15 +427,27 @@ def test_pages_work_on_a_phone(server, browser, path):
                                 timeout=60_000)
         box = wait_until(lambda: pg.locator(MAP_FRAME).bounding_box(), 10, "the map's box")
         assert 300 <= box["width"] <= 375 and box["height"] > 300  # fits the screen, usable
+        # the legend starts folded, so it does not cover the map
+        assert frame.evaluate("() => document.getElementById('map-legend').open") is False
+        if path == "":  # the situation map starts within the first screen
+            top = pg.evaluate("() => document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]')"
+                              ".getBoundingClientRect().top + window.scrollY")
+            assert top < 812, top
     # the page does not scroll sideways, and the sidebar (the controls) opens from its button
     assert pg.evaluate("() => document.documentElement.scrollWidth") <= 375
     assert low_contrast_text(pg) == []
     OUTPUT.mkdir(exist_ok=True)
-    pg.screenshot(path=str(OUTPUT / f"phone-{path or 'situation'}.png"))
+    pg.screenshot(path=str(OUTPUT / f"phone-{(path or 'situation').replace('?', '-')}.png"))
     pg.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] '
                'button').first.click()
     pg.get_by_text("Événements entre").wait_for(timeout=10_000)
     assert low_contrast_text(pg) == []  # the sidebar's labels and captions too
+    if path == "":  # after a change the sidebar folds, so the reader sees the map change
+        pg.get_by_role("button", name="Changement suivant ▶").click()
+        unfold = pg.locator('[data-testid="stExpandSidebarButton"]')
+        sidebar = pg.locator('[data-testid="stSidebar"]')
+        wait_until(lambda: unfold.count() == 1 and sidebar.bounding_box()["width"] == 0, 20,
+                   "the sidebar to fold after a change")
     context.close()
 
 
@@ -449,7 +462,8 @@ def test_a_shared_link_to_a_page_works_as_a_fresh_servers_first_visit(browser):
         nav = pg.locator('[data-testid="stSidebarNav"]')
         wait_until(lambda: "Carte de situation" in nav.inner_text(), 30, "the app's own page list")
         assert [t.strip() for t in nav.inner_text().split("\n") if t.strip()] == [
-            "Carte de situation", "Coups d'État", "Alignements", "Événements", "Sources et données"]
+            "Carte de situation", "Coups d'État", "Alignements", "Événements", "Pays",
+            "Sources et données"]
         assert urlparse(pg.url).path == "/coups" and "lang=fr" in pg.url
         context.close()
 
@@ -564,3 +578,37 @@ def test_the_compare_link_reopens_both_dates_and_outlines_what_changed(server, p
                             " return out; }")
     assert {"NER", "MLI", "BFA"} <= set(dashed)
     assert frame.locator(".map-legend").inner_text().count("Status changed since 2023-01-01") == 1
+
+
+def test_clicking_niger_on_the_situation_map_opens_its_page(server, page):
+    pg, blocked = page
+    frame = open_map(pg, f"{server}/?date=2023-09-10")
+    point = frame.evaluate("""() => { let c = null;
+      map_div.eachLayer(l => { if (l.feature && l.feature.properties.iso3 === 'NER' && l.getBounds)
+          c = map_div.latLngToContainerPoint(l.getBounds().getCenter()); });
+      return [c.x, c.y]; }""")
+    box = pg.locator(MAP_FRAME).bounding_box()
+    pg.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    pg.get_by_role("heading", name="Niger on 10 September 2023").wait_for(timeout=30_000)
+    assert urlparse(pg.url).path == "/country" and "iso3=NER" in pg.url
+    # one row per fact: Niger's regime on the date, with all its sources as links in one cell
+    regime = pg.locator(".fact-table").first.locator("tbody tr").filter(has_text="Regime")
+    regime.first.wait_for(timeout=30_000)
+    assert regime.count() == 1 and "Military rule" in regime.inner_text()
+    wait_until(lambda: regime.locator("a").count() >= 2, 10, "the regime's sources as links")
+    frame = current_map(pg)
+    frame.wait_for_function("() => window.map_div && map_div.getZoom() >= 5", timeout=30_000)
+    assert blocked == [] or all("tile" in u for u in blocked)
+
+
+def test_offline_the_map_labels_capitals_and_draws_borders_with_colours_off(server, page):
+    pg, blocked = page
+    frame = open_map(pg, f"{server}/?date=2023-09-10&layers=events,forces")
+    labels = frame.evaluate("() => [...document.querySelectorAll('.place-label')]"
+                            ".map(e => e.textContent)")
+    assert {"Niamey", "Bamako", "Ouagadougou", "Abuja", "Dakar"} <= set(labels)
+    fills = frame.evaluate(COUNTRY_FILLS)
+    assert len(fills) == 26 and set(fills.values()) == {"#f4f4f4"}  # borders, no colours
+    assert frame.evaluate("() => getComputedStyle(document.querySelector("
+                          "'.place-label.capital')).display") != "none"
+    assert blocked == []  # no basemap asked for, nothing else from the internet

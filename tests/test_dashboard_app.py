@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, write_data
+from conftest import ROOT, fact_tables, write_data
 from conftest import map_args as component_args
 from streamlit.testing.v1 import AppTest
 
@@ -53,7 +53,7 @@ def test_renders_on_the_curation_date_by_default(data_dir, monkeypatch):
     assert at.query_params["date"] == "2025-06-30"
     args = map_args(at)
     assert set(choropleth(args)) == {"MLI", "NER", "GHA"}
-    assert args["returned_objects"] == []
+    assert args["returned_objects"] == ["last_active_drawing"]  # a click opens the country; pans do not rerun
 
 
 def test_date_in_the_link_changes_the_map(data_dir, monkeypatch):
@@ -126,16 +126,19 @@ def test_tables_are_built_when_opened_and_stay_open_across_dates(data_dir, monke
     at = run(data_dir, monkeypatch, date="2023-09-10", **{"from": "2023-07-01"})
     labels = [e.label for e in at.expander]
     assert "Table of each country's status, with sources" in labels
-    assert len(at.dataframe) == 0  # folded: nothing built or sent for the first draw
+    assert fact_tables(at) == []  # folded: nothing built or sent for the first draw
     at.session_state["situation_status"] = True  # what a click on the panel sets
     at.run()
-    (status,) = [df.value for df in at.dataframe]
+    (status,) = fact_tables(at)
     niger = status[status["country"] == "Land NER"]
     assert {"Military rule", "ECOWAS economic and financial sanctions", "French forces"} <= set(niger["status"])
-    assert niger["source"].str.startswith("http").all()
+    assert not status.duplicated(["country", "status"]).any()  # one row per fact, not per source
+    assert all(s and all(u.startswith("http") for u in s) for s in niger["sources"])
+    assert niger["country_link"].str.startswith("country?").all()
+    assert "iso3=NER" in niger["country_link"].iloc[0] and "date=2023-09-10" in niger["country_link"].iloc[0]
     assert "Status of each country on 2023-09-10, with sources" in [c.value for c in at.caption]
     at.session_state["situation_events"] = True
     at.run()
     at.date_input(key="as_of").set_value(date(2023, 7, 25)).run()
-    assert len(at.dataframe) == 2  # both open, still open on another date
+    assert len(fact_tables(at)) == 2  # both open, still open on another date
     assert "Status of each country on 2023-07-25, with sources" in [c.value for c in at.caption]

@@ -259,3 +259,20 @@ def test_new_alignment_dimensions_cover_the_sahel_states(facts):
 def test_the_data_changelog_names_the_curation_date(facts):
     changelog = (DATA / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"## {facts.curated:%Y-%m-%d}" in changelog
+
+
+def test_places_lie_in_their_country_and_every_west_african_state_has_its_capital(facts):
+    places = facts.places
+    assert set(places.loc[places["kind"] == "capital", "iso3"]) >= WEST_AFRICA
+    assert places["sources"].str.fullmatch(r"https://www\.geonames\.org/\d+").all()
+    assert not places.duplicated(["iso3", "name"]).any()
+    borders = facts.borders.set_index("iso3").to_crs(AFRICA_EQUIDISTANT)
+    points = gpd.GeoSeries(gpd.points_from_xy(places["lon"], places["lat"]),
+                           crs=4326).to_crs(AFRICA_EQUIDISTANT)
+    far = [(p.name, round(borders.geometry[p.iso3].distance(point) / 1000))
+           for p, point in zip(places.itertuples(), points, strict=True)
+           if borders.geometry[p.iso3].distance(point) > 25_000]
+    assert far == []
+    capitals = dict(zip(places.loc[places["kind"] == "capital", "iso3"],
+                        places.loc[places["kind"] == "capital", "name"], strict=True))
+    assert (capitals["NER"], capitals["MLI"], capitals["BFA"]) == ("Niamey", "Bamako", "Ouagadougou")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
-from conftest import ROOT, legend_labels, map_args
+from conftest import ROOT, fact_tables, legend_labels, map_args
 from streamlit.testing.v1 import AppTest
 
 from geo.i18n import long_date, translator
@@ -103,7 +103,7 @@ def test_the_bundled_facts_read_in_french(page, params, monkeypatch):
     if page != PAGES[0]:
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
-    frames = [df.value for df in at.dataframe]
+    frames = [df.value for df in at.dataframe] + fact_tables(at)
     assert frames and all(len(f) for f in frames)
     marked = [(c, v) for f in frames for c in f.columns
               if not pd.api.types.is_numeric_dtype(f[c])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import map_args, open_page
+from conftest import fact_tables, map_args, open_page
 
 from geo.changes import change_dates, dimensions_of
 from geo.facts import load_facts
@@ -30,7 +30,7 @@ def test_the_compare_link_lists_what_changed_in_every_dimension(bundled):
     at = open_page(params={"date": "2025-01-01", "compare": "2023-01-01"})
     assert not at.exception, [e.value for e in at.exception]
     assert at.query_params["compare"] == "2023-01-01"
-    (changes, *_) = [df.value for df in at.dataframe]
+    (changes, *_) = fact_tables(at)
     rows = {(r.country, r.dimension, r.after) for r in changes.itertuples()}
     assert ("Niger", "Regime", "Military rule") in rows
     assert ("Niger", "ECOWAS status", "Suspended from ECOWAS") in rows
@@ -52,10 +52,10 @@ def test_a_bad_compare_date_warns_and_compares_nothing(small):
 
 def test_comparing_on_the_page_updates_the_link_and_the_table(small):
     at = open_page(params={"date": "2023-09-01"})
-    assert not at.dataframe or "before" not in at.dataframe[0].value.columns
+    assert not fact_tables(at) or "before" not in fact_tables(at)[0].columns
     at.date_input(key="compare").set_value(date(2023, 7, 1)).run()
     assert at.query_params["compare"] == "2023-07-01"
-    changes = at.dataframe[0].value
+    changes = fact_tables(at)[0]
     assert list(zip(changes["country"], changes["after"], strict=True)) == [
         ("Land NER", "Military rule"), ("Land NER", "ECOWAS economic and financial sanctions")]
 

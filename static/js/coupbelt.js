@@ -1,12 +1,17 @@
 /* Map helpers of the Sahel coup-belt dashboard, served by the app itself (no CDN).
 
    coupbelt.legend(group, title, sections, id): adds to `group` a Leaflet layer that shows the
-   legend in the map's corner while it is on the map. Python swaps it with the other date-dependent layers, so the legend
+   legend in the map's corner while it is on the map (folded at first on a map narrower than
+   600 px). Python swaps it with the other date-dependent layers, so the legend
    always matches the colours. Built with textContent: no text is ever parsed as HTML.
 
    coupbelt.stamp(group, text): the same for a playback frame's date, shown large.
 
    coupbelt.tileNote(group, text): a note on the map when basemap tiles fail (offline).
+
+   coupbelt.places(map, rows): capitals and major cities ([name, lat, lon, kind] rows), a dot
+   and a label each, in their own pane above the swapped layers and never catching clicks;
+   city labels appear from zoom 6, capitals' always.
 
    coupbelt.keepView(map, name): gives each page's map its own remembered view. On load it
    restores the centre and zoom saved for `name` in this tab (a rerun of the page, or a return to
@@ -21,7 +26,7 @@
     var box = null;
     var Layer = L.Layer.extend({
       onAdd: function (map) {
-        box = build();
+        box = build(map);
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
         map.getContainer().appendChild(box);
@@ -35,11 +40,12 @@
   }
 
   function legend(group, title, sections, id) {
-    group.addLayer(boxLayer(function () {
+    group.addLayer(boxLayer(function (map) {
       var box = document.createElement("details");
       box.className = "map-legend";
       box.id = "map-legend";
-      box.open = id in legendOpen ? legendOpen[id] : true;
+      // Folded at first on a narrow map (a phone), where it would cover much of it.
+      box.open = id in legendOpen ? legendOpen[id] : map.getSize().x >= 600;
       box.addEventListener("toggle", function () { legendOpen[id] = box.open; });
       var summary = document.createElement("summary");
       summary.textContent = title;
@@ -86,6 +92,28 @@
     });
   }
 
+  function places(map, rows) {
+    var pane = map.createPane("places");
+    pane.style.zIndex = 450;  // above the countries and events (overlayPane, 400)
+    pane.style.pointerEvents = "none";
+    rows.forEach(function (row) {
+      var capital = row[3] === "capital", label = document.createElement("span");
+      label.textContent = row[0];
+      L.circleMarker([row[1], row[2]], {
+        pane: "places", interactive: false, radius: capital ? 3.5 : 2.5, weight: capital ? 2 : 1,
+        color: "#111", fillColor: capital ? "#fff" : "#111", fillOpacity: 1
+      }).bindTooltip(label, {permanent: true, direction: "right", offset: [4, 0],
+                             className: "place-label " + (capital ? "capital" : "city")})
+        .addTo(map);
+    });
+    function zoomed() {
+      L.DomUtil[map.getZoom() < 6 ? "addClass" : "removeClass"](map.getContainer(),
+                                                                "hide-city-labels");
+    }
+    map.on("zoomend", zoomed);
+    zoomed();
+  }
+
   function linkView() {
     try {
       var text = new URLSearchParams(window.parent.location.search).get("view");
@@ -127,5 +155,6 @@
     window.coupbeltMaps = (window.coupbeltMaps || 0) + 1;  // counts Leaflet maps made here
   }
 
-  window.coupbelt = {legend: legend, stamp: stamp, tileNote: tileNote, keepView: keepView};
+  window.coupbelt = {legend: legend, stamp: stamp, tileNote: tileNote, places: places,
+                     keepView: keepView};
 })();
