@@ -6,9 +6,9 @@ Each image carries a title with the metric and the date in the page's language, 
 class of the metric, as on the web map, so two images of one metric share one key), the capitals
 the web map labels (data/places.csv, from GeoNames) and a credit line.
 
-An animation draws the static parts once (borders, capitals, legend, credit) and only recolours
-the countries and rewrites the date stamp per frame; a country's classes are computed once per
-stretch of days in which no status changes (geo.changes.change_dates).
+An animation draws the static parts once (titles, legend, credit, capitals and labels) and per
+frame only draws the countries in their colours, their outlines and the date; the classes are
+computed again only where a status the metric reads changes (geo.changes.change_dates).
 
 Command line (`python -m geo.publish --help`):
 
@@ -294,21 +294,21 @@ class MapFigure:
     def __init__(self, facts: Facts, metric: Metric, title: str, subtitle: str, lang: str,
                  shape: str, dpi: int, iso3: str | None, tr: Translate,
                  events: pd.DataFrame | None = None, event_heading: str = "",
-                 outline_note: str = "") -> None:
+                 outline_note: str = "", legend_title: str = "") -> None:
         self.tr, self.lang, self.shape = tr, lang, shape
         self.figure = Figure(figsize=FIGSIZE[shape], dpi=dpi, facecolor="white")
         self.canvas = FigureCanvasAgg(self.figure)
         layout = LAYOUTS[shape]
         self.iso3 = [str(i) for i in facts.borders["iso3"]]
-        self._title(title, subtitle, layout)
-        self.ax = self._map_axes(facts, layout, iso3)
+        header = self._title(title, subtitle, layout)
+        self.ax = self._map_axes(facts, layout, iso3, header)
         self.outline = outline_note
         self._capitals(facts)
         if events is not None and len(events):
             lat, lon = zip(*_spread(zip(events["lat"], events["lon"], strict=True)), strict=True)
             self.ax.scatter(lon, lat, s=20, zorder=7.5, linewidths=0.5, edgecolors="#222222",
                             c=[EVENT_CATEGORIES[c][1] for c in events["category"]])
-        self._legend(metric, layout, events, event_heading)
+        self._legend(metric, legend_title or tr(metric.title), layout, events, event_heading)
         curated = long_date(facts.curated.date(), lang) if facts.curated is not None else "?"
         credit = tr(CREDIT).format(project=PROJECT, date=curated)
         _plain(self.figure.text(0.012, 0.018, textwrap.fill(credit, 150 if shape == "wide" else 110),
@@ -317,16 +317,26 @@ class MapFigure:
             0.015, 0.03, "", transform=self.ax.transAxes, fontsize=24, weight="bold", color=INK,
             zorder=8, bbox=_halo(0.85)))
 
-    def _title(self, title: str, subtitle: str, layout: _Layout) -> None:
-        lines = textwrap.wrap(title, layout.title_chars) or [""]
-        _plain(self.figure.text(0.012, layout.title_y, "\n".join(lines[:2]), fontsize=14,
+    def _title(self, title: str, subtitle: str, layout: _Layout) -> float:
+        """Draw the title (and subtitle); return where the header ends (figure fraction)."""
+        size, lines = 14.0, textwrap.wrap(title, layout.title_chars) or [""]
+        if len(lines) > 2:  # a long country name: smaller, never cut
+            size, lines = 10.0, textwrap.wrap(title, int(layout.title_chars * 1.4))
+        _plain(self.figure.text(0.012, layout.title_y, "\n".join(lines), fontsize=size,
                                 weight="bold", color=INK, va="top", linespacing=1.1))
+        height = FIGSIZE[self.shape][1] * 72  # points
+        y = layout.title_y - len(lines) * size * 1.25 / height
         if subtitle:
-            y = layout.title_y - (0.052 if self.shape == "wide" else 0.043) * min(len(lines), 2)
-            _plain(self.figure.text(0.012, y, subtitle, fontsize=8.5, color=GREY_INK, va="top"))
+            _plain(self.figure.text(0.012, y - 4 / height, subtitle, fontsize=8.5,
+                                    color=GREY_INK, va="top"))
+            y -= (4 + 8.5 * 1.3) / height
+        return y
 
-    def _map_axes(self, facts: Facts, layout: _Layout, iso3: str | None) -> Axes:
-        ax = self.figure.add_axes(layout.map_box)
+    def _map_axes(self, facts: Facts, layout: _Layout, iso3: str | None, header: float) -> Axes:
+        left, bottom, width, height = layout.map_box
+        height = min(height, header - 0.012 - bottom)  # below a two-line title
+        box = (left, bottom, width, height)
+        ax = self.figure.add_axes(box)
         ax.set_facecolor(SEA)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -341,7 +351,7 @@ class MapFigure:
                                         facecolors="none", edgecolors="none", linewidths=1.5,
                                         linestyles=(0, (4, 2)), zorder=3)
         ax.add_collection(self.outlines)
-        west, south, east, north = _fit(_frame_bounds(facts.borders, iso3), layout.map_box,
+        west, south, east, north = _fit(_frame_bounds(facts.borders, iso3), box,
                                         FIGSIZE[self.shape], 0.5 if iso3 else 0.8)
         ax.set_xlim(west, east)
         ax.set_ylim(south, north)
@@ -366,7 +376,7 @@ class MapFigure:
                                     color=INK, zorder=7, bbox=_halo(0.7),
                                     annotation_clip=True))
 
-    def _legend(self, metric: Metric, layout: _Layout, events: pd.DataFrame | None,
+    def _legend(self, metric: Metric, heading: str, layout: _Layout, events: pd.DataFrame | None,
                 event_heading: str) -> None:
         ax = self.figure.add_axes(layout.legend_box)
         ax.set_axis_off()
@@ -376,7 +386,7 @@ class MapFigure:
         if self.outline:
             countries.append(("dashed", "", tr(self.outline)))
         countries.append(("capital", "", tr("Capital")))
-        sections = [(tr(metric.title), countries)]
+        sections = [(heading, countries)]
         if events is not None and len(events):
             sections.append((event_heading, [
                 ("dot", EVENT_CATEGORIES[c][1], tr(EVENT_CATEGORIES[c][0]))
@@ -530,11 +540,12 @@ def _military(facts: Facts, day: date) -> frozenset[str]:
                               "iso3"])
 
 
-def _place(facts: Facts, iso3: str | None, lang: str) -> str:
+def _headline(facts: Facts, iso3: str | None, lang: str, title: str, tr: Translate) -> str:
+    """The image's title, after the framed country's name ('Mali: Regime, ...')."""
     if iso3 is None:
-        return ""
+        return title
     names = dict(zip(facts.borders["iso3"], facts.borders[name_column(lang)], strict=True))
-    return f"{names.get(iso3, iso3)}: "
+    return tr("{country}: {title}").format(country=names.get(iso3, iso3), title=title)
 
 
 def image_figure(facts: Facts, view: MapImage, dpi: int | None = None) -> MapFigure:
@@ -550,10 +561,11 @@ def image_figure(facts: Facts, view: MapImage, dpi: int | None = None) -> MapFig
                                                        end=f"{view.events.end:%Y-%m-%d}")
         subtitle = heading
     coups = view.metric == "coups"
-    figure = MapFigure(facts, metric, f"{_place(facts, view.iso3, view.lang)}{title}, "
-                       f"{long_date(view.day, view.lang)}", subtitle, view.lang, view.shape,
+    headline = _headline(facts, view.iso3, view.lang, f"{title}, {long_date(view.day, view.lang)}",
+                         tr)
+    figure = MapFigure(facts, metric, headline, subtitle, view.lang, view.shape,
                        dpi or IMAGE_DPI[view.shape], view.iso3, tr, events, heading,
-                       MILITARY_OUTLINE if coups else "")
+                       MILITARY_OUTLINE if coups else "", title)
     figure.paint(classes, _military(facts, view.day) if coups else frozenset())
     return figure
 
@@ -604,9 +616,9 @@ def _frames(facts: Facts, view: MapAnimation) -> Iterator[np.ndarray]:
     metric, _, title = _metric_and_classes(facts, view.metric, view.start, tr)
     coups = view.metric == "coups"
     span = f"{long_date(view.start, view.lang)} – {long_date(view.end, view.lang)}"
-    figure = MapFigure(facts, metric, f"{_place(facts, view.iso3, view.lang)}{title}", span,
+    figure = MapFigure(facts, metric, _headline(facts, view.iso3, view.lang, title, tr), span,
                        view.lang, view.shape, FRAME_DPI[view.shape], view.iso3, tr,
-                       outline_note=MILITARY_OUTLINE if coups else "")
+                       outline_note=MILITARY_OUTLINE if coups else "", legend_title=title)
     figure.prepare_frames()
     for day, painted in zip(days, frame_classes(facts, view.metric, days, tr), strict=True):
         if painted is not None:
@@ -778,7 +790,7 @@ def _common(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     parser.add_argument("--format", choices=formats, dest="fmt",
                         help=f"file format (default: from the output's extension, else "
                              f"{formats[0]})")
-    parser.add_argument("--iso3", help="frame the map on one country (ISO 3166-1 alpha-3, "
+    parser.add_argument("--iso3", type=str.upper, help="frame the map on one country (ISO 3166-1 alpha-3, "
                                        "e.g. MLI)")
 
 

@@ -128,6 +128,16 @@ def test_text_from_data_is_shown_literally_not_as_mathtext(tmp_path):
     assert "Land $x^2$ {MLI}" in texts  # the country's label on the framed map
 
 
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Land MLI: Regime, 10 August 2023"),
+    ("fr", "Pays MLI : Régime, 10 août 2023"),  # French puts a space before the colon
+])
+def test_a_country_frame_names_the_country_in_the_title(facts, lang, title):
+    svg = publish.render_image(facts, MapImage(date(2023, 8, 10), lang=lang, iso3="MLI",
+                                               fmt="svg"))
+    assert title in svg_texts(svg)
+
+
 def test_pdf_is_a_pdf(facts):
     pdf = publish.render_image(facts, MapImage(date(2023, 8, 10), fmt="pdf"))
     assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-64:]
