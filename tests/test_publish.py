@@ -402,3 +402,40 @@ def test_a_fast_frame_is_the_full_drawing(facts):
     map_rows = slice(int(drawn.shape[0] * 0.16), drawn.shape[0])  # the titles differ
     differ = np.abs(drawn[map_rows].astype(int) - last[map_rows].astype(int)).max(axis=2) > 3
     assert differ.sum() <= 10  # where an outline meets the frame's edge, the edge is on top
+
+
+@pytest.mark.browser
+def test_the_download_button_gives_the_image_in_a_browser():
+    """The deferred download (rendered on the click) reaches the reader as a file with the
+    view's name, offline."""
+    from urllib.parse import urlparse
+
+    from playwright.sync_api import sync_playwright
+    from test_browser import ARGS, CHROMIUM, serve
+
+    with serve() as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context(accept_downloads=True,
+                                          viewport={"width": 1400, "height": 1000})
+            context.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in (
+                "127.0.0.1", "localhost") else r.abort())
+            pg = context.new_page()
+            pg.goto(f"{base}/?date=2023-08-10&lang=fr")
+            pg.get_by_text("Télécharger cette carte en image ou en animation").click(timeout=60_000)
+            button = pg.get_by_role("button", name="Télécharger l'image (PNG)")
+            with pg.expect_download(timeout=60_000) as download:
+                button.click(timeout=30_000)
+            assert download.value.suggested_filename == "sahel-regime-2023-08-10-events-fr.png"
+            image = Image.open(download.value.path())
+            assert image.format == "PNG" and image.size == (1600, 1000)
+            button = pg.get_by_role("button", name="Télécharger l'animation (GIF)")
+            with pg.expect_download(timeout=90_000) as download:
+                button.click(timeout=30_000)
+            assert download.value.suggested_filename == (
+                "sahel-regime-2020-01-01-to-2023-08-10-monthly-fr.gif")
+            movie = Image.open(download.value.path())
+            assert movie.n_frames == len(publish.frame_dates(date(2020, 1, 1), date(2023, 8, 10),
+                                                             "month"))
+        finally:
+            browser.close()
