@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app.page import country_from_click, show_map, start_page, table
+from app.publish import image_downloads
 from app.state import dimension_control
 from geo.alignments import UN_PREFIX, alignment_choices, alignment_classes, status_intervals
 from geo.charts import status_gantt
@@ -19,6 +20,7 @@ dimension_control(choices, tr)
 show_map(alignment_map(facts, view), returned=("last_active_drawing",),
          on_change=country_from_click("alignment_map", open_page=True))
 st.caption(tr("Click a country to open its page."))
+image_downloads(facts, view, tr, "alignments", view.dimension)
 
 metric, classes = alignment_classes(view.dimension, facts, view.as_of, tr)
 if view.dimension.startswith(UN_PREFIX):

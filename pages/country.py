@@ -4,6 +4,7 @@ events and UN votes, and a map framed on it; every statement with its sources.""
 import streamlit as st
 
 from app.page import show_map, start_page, table
+from app.publish import image_downloads
 from app.state import country_picker
 from geo.charts import country_lanes
 from geo.facts import country_names
@@ -45,6 +46,7 @@ st.altair_chart(country_lanes(status_lanes(facts, iso3, tr), coups, events, view
                               tr, view.lang), width="stretch")
 
 show_map(country_map(facts, view, iso3), height=460)
+image_downloads(facts, view, tr, "country", view.metric, iso3=iso3)
 st.caption(tr("{count} events in {country} from 2020 up to the as-of date.").format(
     count=len(events), country=names[iso3]))
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app.page import country_button, country_from_click, show_map, start_page, table
+from app.publish import image_downloads
 from geo.charts import coup_timeline
 from geo.facts import country_names
 from geo.i18n import long_date
@@ -27,6 +28,7 @@ st.caption(tr("Colour: successful coups since 2020-01-01 up to the as-of date. D
               "under military rule on that date. Click a country to see its history below."))
 show_map(coups_map(facts, view), returned=("last_active_drawing",),
          on_change=country_from_click("coups_map"))
+image_downloads(facts, view, tr, "coups", "coups")
 
 st.subheader(tr("Timeline"))
 shown = facts.coups[facts.coups["iso3"].isin(view.countries)] if view.countries else facts.coups

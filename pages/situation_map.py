@@ -6,6 +6,7 @@ import streamlit as st
 from app.data import headline_chart_spec
 from app.page import start_page, table, table_panel
 from app.playback import map_section, playback_controls
+from app.publish import image_downloads
 from app.state import compare_control, map_controls, pick_date, uploaded_events
 from geo.charts import PICK, picked_date, with_rule
 from geo.i18n import long_date
@@ -26,6 +27,7 @@ for column, (label, count, names) in zip(st.columns(4) + st.columns(4), figures,
     column.metric(label, count, help=names or tr("none"))
     column.caption(names or "—")
 playback_controls(facts.curated.date() if facts.curated is not None else view.as_of, tr)
+image_downloads(facts, view, tr, "situation", view.metric, "events" in view.layers, animation=True)
 
 with st.expander(tr("Change over time"), key="headline_panel", on_change="rerun") as panel:
     if panel.open:  # a chart costs the first draw a front-end module: built once opened
