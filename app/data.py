@@ -12,6 +12,7 @@ from geo.changes import headline_series
 from geo.charts import headline_spec
 from geo.facts import Facts, load_facts
 from geo.i18n import translator
+from geo.site import Interval, class_intervals
 from geo.tables import HEADLINE_LABELS
 from geo.vocabulary import COVERAGE_START
 
@@ -95,3 +96,15 @@ def headline_chart_spec(loaded: Facts, lang: str) -> dict[str, object]:
     """The headline counts chart without its as-of rule, built once per language and data
     version (building it costs about 70 ms, too much for every rerun)."""
     return _headline_spec(*_key(), lang, loaded)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _intervals(folder: str, events: str | None, mtimes: tuple[tuple[str, float], ...],
+               metric: str, lang: str, _facts: Facts) -> dict[str, list[Interval]]:
+    return class_intervals(_facts, metric, translator(lang))
+
+
+def metric_intervals(loaded: Facts, metric: str, lang: str) -> dict[str, list[Interval]]:
+    """Each country's class intervals on one metric (what playback colours frames by), computed
+    once per metric, language and data version."""
+    return _intervals(*_key(), metric, lang, loaded)

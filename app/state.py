@@ -37,6 +37,7 @@ DIMENSION = "dimension"
 LANG = "lang"
 MONTH = "as_of_month"
 COMPARE = "compare"
+FRAME_IN_LINK = "frame_in_link"  # the playback frame the browser last wrote into the link
 CHANGED = "view_changed"  # set by a change of the view: a phone's sidebar then closes
 LAYER_KEYS = {name: f"layer_{name}" for name in LAYERS}
 
@@ -187,6 +188,8 @@ def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[st
     # The browser writes view=LAT,LON,ZOOM into the link as the reader moves the map (static/
     # js/coupbelt.js); keep what the link says now, so rewriting the link does not drop it.
     view = replace(view, viewport=parse_viewport(st.query_params.get("view", "")))
+    # The frame a playback shows (static/js/coupbelt.js writes it): kept for Pause, not linked.
+    st.session_state[FRAME_IN_LINK] = st.query_params.get("frame", "")
     st.query_params.from_dict(view_query(view))
     return view
 
@@ -289,3 +292,8 @@ def country_picker(names: Mapping[str, str], tr: Translate) -> str | None:
     if len(chosen) > 1:
         st.caption(tr("This page shows one country: the first of those picked in the sidebar."))
     return current
+
+
+def frame_in_link() -> str:
+    """The playback frame (YYYY-MM-DD) the browser last wrote into the link, or ''."""
+    return st.query_params.get("frame", "") or str(st.session_state.get(FRAME_IN_LINK, ""))

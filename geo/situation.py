@@ -11,13 +11,13 @@ from branca.element import MacroElement
 from geo.alignments import alignment_classes
 from geo.changes import changes_between
 from geo.facts import Facts, name_column
-from geo.i18n import N_, Translate, english, long_date, translator
+from geo.i18n import N_, Translate, english, translator
 from geo.layers import (
     UPLOAD_PALETTE,
+    BrowserCall,
     base_map,
     borders_layer,
     choropleth_layer,
-    date_stamp,
     events_on_map,
     forces_layer,
     layer_group,
@@ -67,13 +67,14 @@ def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataF
 
 
 def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None = None,
-                  stamp: bool = False, key: str = "situation_map",
+                  player: dict[str, object] | None = None, key: str = "situation_map",
                   bounds: list[list[float]] | None = None) -> LayeredMap:
     """The situation map: layers that are on, as things stood on the view's date.
 
-    `uploaded` are the user's own events (shown when the upload layer is on); `stamp` writes
-    the date large on the map and sends the events without their popups (a playback frame);
-    `key` names the map and `bounds` frame it (default: the region).
+    `uploaded` are the user's own events (shown when the upload layer is on); with `player`
+    (geo.playback's payload) the browser plays its frames on this map, drawing each frame's
+    colours, date and events itself; `key` names the map and `bounds` frame it (default: the
+    region).
     """
     tr = translator(view.lang)
     metric = None
@@ -98,19 +99,19 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
         categories = view.categories
         shown = events_in_view(facts.events, view.window, categories, view.countries)
         if len(shown):
-            events = events_on_map(shown, tr=tr, lang=view.lang, brief=stamp)
+            events = events_on_map(shown, tr=tr, lang=view.lang) if player is None else None
     mine = uploaded_in_view(uploaded, view)
-    upload = events_on_map(mine, UPLOAD_PALETTE, tr, view.lang, stamp) if mine is not None and len(
-        mine) else None
+    upload = events_on_map(mine, UPLOAD_PALETTE, tr, view.lang) if mine is not None and len(
+        mine) and player is None else None
     forces = "forces" in view.layers and len(facts.borders) > 0
     badges = forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr) if forces else None
     legend = legend_layer(legend_sections(metric, categories, forces, note,
                                           uploaded=0 if mine is None else len(mine), tr=tr,
                                           lang=view.lang), tr("Legend"))
-    stamped = date_stamp(long_date(view.as_of, view.lang)) if stamp else None
+    played = BrowserCall("play", player) if player is not None else None
     return _layered(key, "basemap" in view.layers, base_map(key, facts.places, bounds),
                     tr=tr, countries=countries,
-                    events=events, upload=upload, forces=badges, legend=legend, stamp=stamped)
+                    events=events, upload=upload, forces=badges, legend=legend, playback=played)
 
 
 def country_bounds(borders: pd.DataFrame, iso3: str) -> list[list[float]]:

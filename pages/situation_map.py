@@ -20,7 +20,7 @@ map_controls(tr)
 
 st.title(tr("West Africa on {day}").format(day=long_date(view.as_of, view.lang)))
 mine = uploaded_events()
-map_section(lambda v, playing: situation_map(facts, v, mine, stamp=playing), view, tr)
+map_section(lambda v, player: situation_map(facts, v, mine, player), view, tr, facts, mine)
 # Under the map, so that on a phone the map starts within the first screen.
 figures = headline_figures(facts, view.as_of, tr, view.lang)
 for column, (label, count, names) in zip(st.columns(4) + st.columns(4), figures, strict=True):

@@ -612,3 +612,27 @@ def test_offline_the_map_labels_capitals_and_draws_borders_with_colours_off(serv
     assert frame.evaluate("() => getComputedStyle(document.querySelector("
                           "'.place-label.capital')).display") != "none"
     assert blocked == []  # no basemap asked for, nothing else from the internet
+
+
+def test_pausing_playback_puts_the_page_on_the_frame_the_map_shows(server, page):
+    pg, _ = page
+    open_map(pg, f"{server}/?date=2021-01-01")
+    pg.get_by_text("Play through time").click()
+    for label, value in (("From", "20230101"), ("To", "20231231")):
+        field = pg.get_by_label(label, exact=True)
+        field.get_by_role("spinbutton").first.click()
+        pg.keyboard.type(value)
+        pg.keyboard.press("Enter")
+    pg.get_by_text("a week", exact=True).click()
+    pg.get_by_role("button", name="▶ Play").click()
+    stamp = "() => { const s = document.querySelector('.map-stamp'); return s && s.textContent; }"
+    map_holds(pg, f"() => ({stamp})() === '22 January 2023'", 30, "the fourth weekly frame")
+    pg.get_by_role("button", name="⏸ Pause").click()
+    heading = pg.locator("h1").first
+    wait_until(lambda: not heading.inner_text().endswith("2021"), 30, "the page to stop")
+    shown = heading.inner_text().removeprefix("West Africa on ")
+    # the page stops on a frame at or just after the one seen when Pause was pressed
+    assert shown in ("22 January 2023", "29 January 2023", "5 February 2023"), shown
+    wait_until(lambda: "date=2023-0" in pg.url and "frame=" not in pg.url, 10,
+               "the link to carry the frame's date, not the frame")
+    assert pg.locator(".map-stamp").count() == 0

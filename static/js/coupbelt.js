@@ -9,6 +9,13 @@
 
    coupbelt.tileNote(group, text): a note on the map when basemap tiles fail (offline).
 
+   coupbelt.play(group, p): plays a sequence of as-of dates on the map without asking the server
+   for each frame. `p` carries every frame's fills for each country (palette indexes), its date
+   written large, and the events with their day numbers; each frame shows the events of the
+   `p.window` days up to its date. The frame shown is written into the page's link (frame=
+   YYYY-MM-DD), so pausing puts the page on the date the reader sees. It stops when its group
+   is swapped out.
+
    coupbelt.places(map, rows): capitals and major cities ([name, lat, lon, kind] rows), a dot
    and a label each, in their own pane above the swapped layers and never catching clicks;
    city labels appear from zoom 6, capitals' always.
@@ -92,6 +99,63 @@
     });
   }
 
+  function play(group, p) {
+    var timer = null, stampBox = null, dots = null, renderer = L.canvas({padding: 0.2});
+    function link(day) {
+      try {
+        var url = new URL(window.parent.location.href);
+        url.searchParams.set("frame", day);
+        window.parent.history.replaceState(window.parent.history.state, "", url.toString());
+      } catch (e) { /* no parent page */ }
+    }
+    var Player = L.Layer.extend({
+      onAdd: function (map) {
+        var countries = {}, i = 0, n = p.frames.length, first = 0;
+        map.eachLayer(function (l) {
+          var f = l.feature;
+          if (f && f.properties && f.properties.iso3 && l.setStyle && f.geometry.type !== "Point") {
+            countries[f.properties.iso3] = l;
+          }
+        });
+        stampBox = document.createElement("div");
+        stampBox.className = "map-stamp";
+        map.getContainer().appendChild(stampBox);
+        dots = L.layerGroup().addTo(map);
+        function draw() {
+          Object.keys(p.fills).forEach(function (iso3) {
+            var k = p.fills[iso3][i];
+            if (k >= 0 && countries[iso3]) { countries[iso3].setStyle({fillColor: p.palette[k]}); }
+          });
+          stampBox.textContent = p.stamps[i];
+          var day = p.days[i], from = day - p.window + 1;
+          while (first < p.events.length && p.events[first][0] < from) { first++; }  // oldest first
+          dots.clearLayers();
+          for (var e = first; e < p.events.length && p.events[e][0] <= day; e++) {
+            var row = p.events[e];
+            L.circleMarker([row[1], row[2]], {renderer: renderer, radius: 5, weight: 1,
+              color: "#222", fillColor: p.eventPalette[row[3]], fillOpacity: 0.9,
+              interactive: false}).addTo(dots);
+          }
+          link(p.frames[i]);
+        }
+        draw();
+        timer = window.setInterval(function () {
+          if (i + 1 < n) { i++; } else if (p.loop) { i = 0; first = 0; } else {
+            window.clearInterval(timer);
+            return;
+          }
+          draw();
+        }, 1000 / p.fps);
+      },
+      onRemove: function (map) {
+        if (timer) { window.clearInterval(timer); }
+        if (stampBox) { stampBox.remove(); }
+        if (dots) { map.removeLayer(dots); }
+      }
+    });
+    group.addLayer(new Player());
+  }
+
   function places(map, rows) {
     var pane = map.createPane("places");
     pane.style.zIndex = 450;  // above the countries and events (overlayPane, 400)
@@ -155,6 +219,6 @@
     window.coupbeltMaps = (window.coupbeltMaps || 0) + 1;  // counts Leaflet maps made here
   }
 
-  window.coupbelt = {legend: legend, stamp: stamp, tileNote: tileNote, places: places,
+  window.coupbelt = {legend: legend, stamp: stamp, tileNote: tileNote, places: places, play: play,
                      keepView: keepView};
 })();

@@ -1,0 +1,77 @@
+"""Playback in the browser: every frame's colours, date and events, computed here once.
+
+The dashboard's map plays a sequence of as-of dates without a rerun per frame: Python sends one
+payload (static/js/coupbelt.js `coupbelt.play` draws it), whose colours come from the model's
+class intervals (geo.site.class_intervals: geo.metrics.classify on every day a class can change),
+so every frame shows what the model gives for its date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+
+import pandas as pd
+
+from geo.facts import Facts
+from geo.i18n import long_date
+from geo.metrics import METRICS
+from geo.site import Interval, class_on
+from geo.timeline import DateWindow, events_in_view
+from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES, UPLOAD_CATEGORY
+
+UPLOAD_COLOUR = "#FFFFFF"  # the user's events: white dots with a dark ring, as on the map
+
+
+def day_number(day: date) -> int:
+    """Days since 2020-01-01: how the browser compares dates."""
+    return (day - COVERAGE_START).days
+
+
+def frame_fills(intervals: Mapping[str, Sequence[Interval]], metric: str,
+                frames: Sequence[date]) -> tuple[list[str], dict[str, list[int]]]:
+    """The colours of every country on every frame: a palette, and per ISO3 one palette index
+    a frame (-1: no class, the browser keeps the drawn colour)."""
+    colours = {c.key: c.colour for c in METRICS[metric].classes}
+    palette = list(dict.fromkeys(colours.values()))
+    index = {c: palette.index(c) for c in palette}
+    fills = {}
+    for iso3, runs in intervals.items():
+        found = [class_on(runs, day) for day in frames]
+        fills[iso3] = [index[colours[i.cls]] if i is not None else -1 for i in found]
+    return palette, fills
+
+
+def frame_events(facts: Facts, uploaded: pd.DataFrame | None, frames: Sequence[date],
+                 window_days: int, categories: tuple[str, ...],
+                 countries: tuple[str, ...]) -> tuple[list[str], list[list[float]]]:
+    """The events any frame shows (its window: the `window_days` up to its date): a palette,
+    and one [day number, lat, lon, palette index] row each, oldest first."""
+    palette = [colour for _, colour in EVENT_CATEGORIES.values()] + [UPLOAD_COLOUR]
+    slot = {key: k for k, key in enumerate(EVENT_CATEGORIES)} | {UPLOAD_CATEGORY: len(palette) - 1}
+    span = DateWindow(max(COVERAGE_START, frames[0] - timedelta(days=window_days - 1)), frames[-1])
+    parts = [events_in_view(facts.events, span, categories, countries)] if categories else []
+    if uploaded is not None and len(uploaded):
+        parts.append(events_in_view(uploaded, span, (UPLOAD_CATEGORY,), countries))
+    rows: list[list[float]] = []
+    for part in parts:
+        days = ((part["date"] - pd.Timestamp(COVERAGE_START)).dt.days).tolist()
+        rows += [[d, round(float(y), 3), round(float(x), 3), slot.get(str(c), len(palette) - 1)]
+                 for d, y, x, c in zip(days, part["lat"], part["lon"], part["category"],
+                                       strict=True)]
+    return palette, sorted(rows)
+
+
+def player_payload(intervals: Mapping[str, Sequence[Interval]], metric: str,
+                   frames: Sequence[date], events: tuple[list[str], list[list[float]]],
+                   window_days: int, fps: int, loop: bool, lang: str) -> dict[str, object]:
+    """What coupbelt.play needs: frames (ISO dates, day numbers, the date as written large),
+    the countries' fills per frame, the events and their window, the speed and looping."""
+    palette, fills = frame_fills(intervals, metric, frames)
+    event_palette, rows = events
+    return {"frames": [f"{d:%Y-%m-%d}" for d in frames],
+            "days": [day_number(d) for d in frames],
+            "stamps": [long_date(d, lang) for d in frames],
+            "palette": palette, "fills": fills,
+            "eventPalette": event_palette, "events": rows, "window": window_days,
+            "fps": fps, "loop": loop}
