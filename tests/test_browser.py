@@ -116,12 +116,9 @@ def page(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
 
 def open_map(pg: Page, url: str) -> Frame:
     pg.goto(url)
-    element = pg.wait_for_selector(MAP_FRAME, state="attached", timeout=60_000)
-    frame = element.content_frame()
-    assert frame is not None
-    frame.wait_for_function("() => window.map_div && document.querySelectorAll("
-                            "'path.leaflet-interactive').length > 0", timeout=60_000)
-    return frame
+    pg.wait_for_selector(MAP_FRAME, state="attached", timeout=60_000)
+    return map_holds(pg, "() => window.map_div && document.querySelectorAll("
+                         "'path.leaflet-interactive').length > 0", 60, "the map to draw")
 
 
 def map_holds(pg: Page, predicate_js: str, timeout: float, what: str) -> Frame:
@@ -420,11 +417,10 @@ def test_pages_work_on_a_phone(server, browser, path):
     pg.goto(f"{server}/{path}{'&' if '?' in path else '?'}date=2023-09-10&lang=fr")
     pg.locator("h1").first.wait_for(timeout=60_000)
     if path != "sources":
-        frame = pg.wait_for_selector(MAP_FRAME, state="attached", timeout=60_000).content_frame()
-        assert frame is not None
-        frame.wait_for_function("() => window.map_div && "
-                                "document.querySelectorAll('path.leaflet-interactive').length > 0",
-                                timeout=60_000)
+        pg.wait_for_selector(MAP_FRAME, state="attached", timeout=60_000)
+        frame = map_holds(pg, "() => window.map_div && "
+                              "document.querySelectorAll('path.leaflet-interactive').length > 0",
+                          60, "the map to draw")
         box = wait_until(lambda: pg.locator(MAP_FRAME).bounding_box(), 10, "the map's box")
         assert 300 <= box["width"] <= 375 and box["height"] > 300  # fits the screen, usable
         # the legend starts folded, so it does not cover the map
@@ -596,8 +592,8 @@ def test_clicking_niger_on_the_situation_map_opens_its_page(server, page):
     regime.first.wait_for(timeout=30_000)
     assert regime.count() == 1 and "Military rule" in regime.inner_text()
     wait_until(lambda: regime.locator("a").count() >= 2, 10, "the regime's sources as links")
-    frame = current_map(pg)
-    frame.wait_for_function("() => window.map_div && map_div.getZoom() >= 5", timeout=30_000)
+    map_holds(pg, "() => window.map_div && map_div.getZoom() >= 5", 30,
+              "the country's map, framed on it")
     assert blocked == [] or all("tile" in u for u in blocked)
 
 
