@@ -219,6 +219,9 @@ def _csv_rows(text: str, sep: str, name: str, tr: Translate
            enumerate(lines, start=1) if "\x00" in line]
     for n, _ in nul:
         lines[n - 1] = "\n"  # read as a blank line, so later lines keep their numbers
+    fast = _one_line_records(lines, sep)
+    if fast is not None:
+        return _frame_of(fast, lines, sep, nul, tr, name)
     reader = csv.reader(lines, delimiter=sep, skipinitialspace=True)
     records: list[tuple[int, int, list[str]]] = []  # first line, last line, fields
     try:
@@ -264,6 +267,49 @@ def _csv_rows(text: str, sep: str, name: str, tr: Translate
     if header_line > 1:
         notes.append(tr("The header is on line {line}.").format(line=header_line))
     return frame, _broken(broken), notes
+
+
+def _one_line_records(lines: list[str], sep: str) -> list[list[str]] | None:
+    """Every line's fields when each record is exactly one line with well-formed quotes (the
+    usual export), read in one pass of the C reader; None when a record spans lines or a quote
+    is malformed: then `_csv_rows` reads record by record to tell the two apart."""
+    try:
+        records = list(csv.reader(lines, delimiter=sep, skipinitialspace=True, strict=True))
+    except csv.Error:
+        return None
+    return records if len(records) == len(lines) else None
+
+
+def _frame_of(records: list[list[str]], lines: list[str], sep: str,
+              nul: list[tuple[int, str]], tr: Translate, name: str
+              ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The table of one-line records (record k is line k + 1), built column by column."""
+    blank_chars = " \t\n" + sep + '"'
+    blank = np.fromiter((not line.strip(blank_chars) for line in lines), bool, len(lines))
+    for k in np.flatnonzero(blank):  # only separators, spaces or quotes: blank unless a cell
+        if any(cell.strip() for cell in records[k]):  # holds text (a lone quote, say)
+            blank[k] = False
+    rows = np.flatnonzero(~blank)
+    if not len(rows):
+        raise IngestError(tr("{name} is empty.").format(name=inert(name)))
+    header_at, body = int(rows[0]), rows[1:]
+    header = records[header_at]
+    width = len(header)
+    columns, notes = _column_names(header, tr)
+    widths = np.fromiter(map(len, records), np.int64, len(records))[body]
+    wide = body[widths > width]
+    broken = [row for row in nul if row[0] > header_at + 1]
+    broken += [(int(k) + 1, tr("{found} fields where the header has {width}").format(
+        found=len(records[k]), width=width)) for k in wide]
+    keep = body[widths <= width]
+    short = keep[widths[widths <= width] < width]
+    for k in short:
+        records[k] = records[k] + [""] * (width - len(records[k]))
+    frame = pd.DataFrame([records[k] for k in keep], columns=columns, dtype=object,
+                         index=pd.Index(keep + 1, name="line")).astype(str)
+    if header_at > 0:
+        notes.append(tr("The header is on line {line}.").format(line=header_at + 1))
+    return frame, _broken(sorted(broken)), notes
 
 
 def _column_names(header: list[str], tr: Translate) -> tuple[list[str], list[str]]:
@@ -527,8 +573,10 @@ def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders:
     reasons.add(zero, tr("coordinates are exactly 0,0 (a missing location?)"))
     in_range = lat.between(-90, 90) & lon.between(-180, 180)
     wild = located & ~zero & ~in_range
-    reasons.add(wild, lat.astype(str).combine(lon.astype(str), lambda a, b: tr(
-        "coordinates {lat}, {lon} are out of range").format(lat=a, lon=b)))
+    if wild.any():
+        reasons.add(wild, pd.Series([tr("coordinates {lat}, {lon} are out of range").format(
+            lat=a, lon=b) for a, b in zip(lat[wild], lon[wild], strict=True)],
+            index=lat[wild].index))
     placed = located & ~zero & in_range & iso3.notna()
     outside, swapped = _placement(lat[placed], lon[placed], iso3[placed], shapes)
     reasons.add(swapped.reindex(frame.index, fill_value=False),
