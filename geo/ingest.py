@@ -4,6 +4,29 @@ Each row is either loaded or rejected with its reasons; nothing is dropped silen
 Streamlit), so the same check runs in the app and from the command line:
 
     python -m geo.ingest FILE [--data data/]    # prints the report; exit 1 if rows were rejected
+
+Loaded events have the columns of data/events.csv (category is always "upload"), the line
+they came from (`row`), and one schema for what the file says about each event:
+
+    kind           the event type: ACLED event_type; UCDP type_of_violence as words (1
+                   State-based conflict, 2 Non-state conflict, 3 One-sided violence); a
+                   project file's category
+    sub_kind       ACLED sub_event_type
+    actor1/actor2  ACLED actor1/actor2; UCDP side_a/side_b
+    deaths         ACLED fatalities; UCDP best (deaths_low/deaths_high: UCDP low/high), a
+                   nullable whole number; empty when the file leaves it empty. A value that is
+                   not a whole number of 0 or more rejects the row, with the reason; it is never
+                   rounded or replaced
+    admin1         ACLED admin1; UCDP adm_1
+    place_precise  False when the place is known only to a region or a country: ACLED
+                   geo_precision 3; UCDP where_prec 4 (first-order region), 5 (a larger area
+                   or a linear feature), 6 (country), 7 (waters or airspace)
+    date_precision day, days, week, month or year: ACLED time_precision 1 day, 2 week, 3
+                   month; UCDP date_prec 1 day, 2 days (a span of 2-6 days), 3 week, 4 month,
+                   5 year (UCDP GED codebook). week, month and year count as imprecise dates.
+                   An unknown code rejects the row; an empty one counts as precise
+    (others)       every column of the file that fills none of these, kept as is for the
+                   downloads (renamed file_<name> if the name is one of ours)
 """
 
 from __future__ import annotations
@@ -13,7 +36,7 @@ import csv
 import json
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -32,23 +55,37 @@ MAX_BYTES = 50 * 1024 * 1024
 NEAR_DEG = 0.25  # a point this close to its country (about 25 km) still counts as in it
 
 # Our fields, and the columns that fill them in each known format.
-FIELDS = ("id", "date", "lat", "lon", "country", "place", "kind", "summary", "sources")
+FIELDS = ("id", "date", "lat", "lon", "country", "place", "admin1", "kind", "sub_kind", "title",
+          "actor1", "actor2", "deaths", "deaths_low", "deaths_high", "summary", "sources")
+PRECISION_FIELDS = ("place_code", "date_code")  # format-specific codes (ACLED, UCDP GED)
 REQUIRED = ("date", "lat", "lon", "country")
 REQUIRED_NAMES = {"date": N_("date"), "lat": N_("latitude"), "lon": N_("longitude"),
                   "country": N_("country")}
 FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
     "acled": {"id": ("event_id_cnty",), "date": ("event_date",), "lat": ("latitude",),
               "lon": ("longitude",), "country": ("iso", "country"), "place": ("location",),
-              "kind": ("event_type", "sub_event_type"), "summary": ("notes",),
-              "sources": ("source",)},
+              "admin1": ("admin1",), "kind": ("event_type",), "sub_kind": ("sub_event_type",),
+              "title": ("sub_event_type", "event_type"), "actor1": ("actor1",),
+              "actor2": ("actor2",), "deaths": ("fatalities",), "summary": ("notes",),
+              "sources": ("source",), "place_code": ("geo_precision",),
+              "date_code": ("time_precision",)},
     "ucdp": {"id": ("id",), "date": ("date_start",), "lat": ("latitude",),
              "lon": ("longitude",), "country": ("country",), "place": ("where_coordinates",),
-             "kind": ("type_of_violence",), "summary": ("source_headline", "source_article"),
-             "sources": ("source_article",)},
+             "admin1": ("adm_1",), "kind": ("type_of_violence",), "actor1": ("side_a",),
+             "actor2": ("side_b",), "deaths": ("best",), "deaths_low": ("low",),
+             "deaths_high": ("high",), "summary": ("source_headline", "source_article"),
+             "sources": ("source_article",), "place_code": ("where_prec",),
+             "date_code": ("date_prec",)},
     "project": {"id": ("id",), "date": ("date",), "lat": ("lat",), "lon": ("lon",),
-                "country": ("iso3",), "place": ("place",), "kind": ("title", "category"),
+                "country": ("iso3",), "place": ("place",), "kind": ("category",),
+                "title": ("title", "category"), "deaths": ("deaths",),
                 "summary": ("summary",), "sources": ("sources",)},
 }
+# format -> (place codes that mean precise, imprecise), date code -> precision
+PLACE_CODES = {"acled": (("1", "2"), ("3",)), "ucdp": (("1", "2", "3"), ("4", "5", "6", "7"))}
+DATE_CODES = {"acled": {"1": "day", "2": "week", "3": "month"},
+              "ucdp": {"1": "day", "2": "days", "3": "week", "4": "month", "5": "year"}}
+IMPRECISE_DATES = ("week", "month", "year")
 SIGNATURES = {"acled": {"event_date", "latitude", "longitude", "event_type"},
               "ucdp": {"date_start", "latitude", "longitude", "type_of_violence"},
               "project": {"id", "date", "lat", "lon", "iso3", "category"}}
@@ -525,13 +562,19 @@ def _placement(lat: pd.Series, lon: pd.Series, iso3: pd.Series,
 def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders: gpd.GeoDataFrame,
            name: str = "upload", fmt: str = "mapped", taken_ids: frozenset[str] = frozenset(),
            notes: tuple[str, ...] = (), tr: Translate = english, last: date | None = None,
-           date_order: str = "auto") -> IngestReport:
-    """Validate every row at once; good rows become events (events.csv columns), bad rows keep
-    their reasons (in the language of `tr`), and lines that were not rows stay rejected.
+           date_order: str = "auto", progress: Progress | None = None) -> IngestReport:
+    """Validate every row at once; good rows become events (the schema in the module's
+    docstring), bad rows keep their reasons (in the language of `tr`), and lines that were not
+    rows stay rejected.
 
     Dates must fall within COVERAGE_START..`last` (default: today), the days the dashboard can
     show. `date_order` reads slash dates as dmy or mdy; "auto" decides from the file.
+    `progress(fraction, step)` is told as each check starts (a page shows it).
     """
+    def step(fraction: float, text: str) -> None:
+        if progress is not None:
+            progress(fraction, text)
+
     if isinstance(table, pd.DataFrame):
         frame = table if table.index.name == "line" else table.set_axis(
             pd.Index(range(2, len(table) + 2), name="line"))
@@ -541,7 +584,8 @@ def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders:
     last = last or date.today()
     codes = country_codes(borders)
     shapes = borders.set_index("iso3").geometry
-    cells = {fld: _cells(frame, mapping.get(fld)) for fld in FIELDS}
+    step(0.0, tr("Checking dates"))
+    cells = {fld: _cells(frame, mapping.get(fld)) for fld in (*FIELDS, *PRECISION_FIELDS)}
     reasons = _Reasons(frame.index)
     for fld in REQUIRED:
         reasons.add(cells[fld] == "", tr("missing {field}").format(field=tr(REQUIRED_NAMES[fld])))
@@ -560,6 +604,7 @@ def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders:
                                       "dashboard shows").format(
         value="{value}", start=f"{COVERAGE_START}", end=f"{last}"), written)
 
+    step(0.3, tr("Checking coordinates and countries"))
     lat, lon = _numbers(cells["lat"]), _numbers(cells["lon"])
     reasons.add_each((cells["lat"] != "") & lat.isna(), tr("latitude {value} is not a number"),
                      cells["lat"])
@@ -591,21 +636,49 @@ def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders:
     ident = cells["id"].where(cells["id"] != "", f"{name}-row-" + number.astype(str))
     reasons.add_each(ident.duplicated() | ident.isin(taken_ids), tr("duplicate id {value}"), ident)
 
+    step(0.8, tr("Checking fatalities and precision"))
+    deaths = {}
+    for fld in ("deaths", "deaths_low", "deaths_high"):
+        deaths[fld], wrong = _whole_numbers(cells[fld])
+        reasons.add_each(wrong, tr("{column} {{value}} is not a whole number of 0 or more").format(
+            column=_column_of(mapping, fld, cells[fld])), cells[fld])
+    low, best, high = deaths["deaths_low"], deaths["deaths"], deaths["deaths_high"]
+    disorder = (low.notna() & best.notna() & (low > best)) | (
+        high.notna() & best.notna() & (best > high)) | (low.notna() & high.notna() & (low > high))
+    disorder = disorder.fillna(False).astype(bool)
+    if disorder.any():
+        reasons.add(disorder, pd.Series([tr("deaths: low {low}, best {best}, high {high} are not "
+                                            "in that order").format(low=a, best=b, high=c)
+                                         for a, b, c in zip(cells["deaths_low"][disorder],
+                                                            cells["deaths"][disorder],
+                                                            cells["deaths_high"][disorder],
+                                                            strict=True)],
+                                        index=cells["deaths"][disorder].index))
+    place_precise, date_precision = _precision(fmt, cells, mapping, reasons, tr)
+
     good = reasons.text == ""
     kind = cells["kind"][good]
     if fmt == "ucdp":
         kind = kind.map(lambda k: UCDP_VIOLENCE.get(k, k))
+    title = cells["title"][good].where(cells["title"][good] != "", kind)
     loaded = pd.DataFrame({
         "id": ident[good], "date": pd.to_datetime(days[good].astype("object")),
         "lat": lat[good].astype(float), "lon": lon[good].astype(float), "iso3": iso3[good],
         "place": cells["place"][good], "category": UPLOAD_CATEGORY,
-        "title": kind.where(kind != "", tr("Event")), "summary": cells["summary"][good],
-        "sources": cells["sources"][good], "row": number[good]},
+        "title": title.where(title != "", tr("Event")), "summary": cells["summary"][good],
+        "sources": cells["sources"][good], "row": number[good],
+        "kind": kind, "sub_kind": cells["sub_kind"][good], "actor1": cells["actor1"][good],
+        "actor2": cells["actor2"][good], "deaths": best[good], "deaths_low": low[good],
+        "deaths_high": high[good], "admin1": cells["admin1"][good],
+        "place_precise": place_precise[good], "date_precision": date_precision[good]},
         columns=LOADED_COLUMNS).reset_index(drop=True)
     loaded["date"] = pd.to_datetime(loaded["date"])
+    for column in _unused_columns(frame, mapping):
+        loaded[f"file_{column}" if column in loaded.columns else column] = \
+            frame[column][good].reset_index(drop=True)
     bad = ~good
     rejected = pd.DataFrame({"row": number[bad], "reasons": reasons.text[bad],
-                             **{f: cells[f][bad] for f in FIELDS}})
+                             **{f: cells[f][bad] for f in FIELDS if f in mapping or f in REQUIRED}})
     rejected = pd.concat([rejected, table.broken.reindex(columns=rejected.columns, fill_value="")]
                          if len(table.broken) else [rejected], ignore_index=True)
     rejected = rejected.astype({"row": int}).sort_values("row", kind="stable", ignore_index=True)
@@ -613,7 +686,59 @@ def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders:
 
 
 LOADED_COLUMNS = ["id", "date", "lat", "lon", "iso3", "place", "category", "title", "summary",
-                  "sources", "row"]
+                  "sources", "row", "kind", "sub_kind", "actor1", "actor2", "deaths",
+                  "deaths_low", "deaths_high", "admin1", "place_precise", "date_precision"]
+Progress = Callable[[float, str], None]
+
+
+def _column_of(mapping: Mapping[str, Columns], fld: str, fallback: pd.Series) -> str:
+    """The file's column a field is read from, for messages (the first one named)."""
+    columns = mapping.get(fld) or (fld,)
+    return str(columns if isinstance(columns, str) else columns[0])
+
+
+def _whole_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Counts written in a column (nullable integers; empty cells are unknown) and the cells
+    that are filled but not a whole number of 0 or more ('3.0' is 3; '2.5', '-1', 'x' are not)."""
+    filled = text != ""
+    values = pd.to_numeric(text.where(filled), errors="coerce").astype("float64")
+    ok = values.notna() & np.isfinite(values) & (values >= 0) & (values < 1e9) & (
+        values == np.floor(values.fillna(0)))
+    counts = values.where(ok).astype("Int64")
+    return counts, filled & ~ok
+
+
+def _precision(fmt: str, cells: Mapping[str, pd.Series], mapping: Mapping[str, Columns],
+               reasons: _Reasons, tr: Translate) -> tuple[pd.Series, pd.Series]:
+    """place_precise and date_precision of every row from the format's codes (the module's
+    docstring); an unknown code is a reason to reject the row."""
+    index = cells["place_code"].index
+    precise = pd.Series(True, index=index)
+    dates = pd.Series("day", index=index, dtype=str)
+    if fmt in PLACE_CODES:
+        good_codes, coarse = PLACE_CODES[fmt]
+        code = cells["place_code"].str.replace(r"\.0$", "", regex=True)
+        unknown = (code != "") & ~code.isin((*good_codes, *coarse))
+        reasons.add_each(unknown, tr("{column} {{value}} is not one of {codes}").format(
+            column=_column_of(mapping, "place_code", code),
+            codes=", ".join((*good_codes, *coarse))), cells["place_code"])
+        precise = ~code.isin(coarse)
+    if fmt in DATE_CODES:
+        known = DATE_CODES[fmt]
+        code = cells["date_code"].str.replace(r"\.0$", "", regex=True)
+        unknown = (code != "") & ~code.isin(list(known))
+        reasons.add_each(unknown, tr("{column} {{value}} is not one of {codes}").format(
+            column=_column_of(mapping, "date_code", code), codes=", ".join(known)),
+            cells["date_code"])
+        dates = code.map(known).fillna("day").astype(str)
+    return precise.astype(bool), dates
+
+
+def _unused_columns(frame: pd.DataFrame, mapping: Mapping[str, Columns]) -> list[str]:
+    """The file's columns that fill none of our fields: kept as is for the downloads."""
+    used = {c for columns in mapping.values()
+            for c in ((columns,) if isinstance(columns, str) else columns)}
+    return [c for c in frame.columns if c not in used]
 
 
 def ingest_bytes(data: bytes, name: str, borders: gpd.GeoDataFrame,

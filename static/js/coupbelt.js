@@ -1,7 +1,8 @@
 /* Map helpers of the Sahel coup-belt dashboard, served by the app itself (no CDN).
 
    coupbelt.legend(group, title, sections, id): adds to `group` a Leaflet layer that shows the
-   legend in the map's corner while it is on the map. Python swaps it with the other date-dependent layers, so the legend
+   legend in the map's corner while it is on the map. An entry is [class, colour, text] or, for
+   a reference circle of a marker size, [class, colour, text, diameter in pixels]. Python swaps it with the other date-dependent layers, so the legend
    always matches the colours. Built with textContent: no text is ever parsed as HTML.
 
    coupbelt.stamp(group, text): the same for a playback frame's date, shown large.
@@ -52,6 +53,9 @@
           var row = document.createElement("div"), swatch = document.createElement("i");
           swatch.className = entry[0];
           swatch.style.background = entry[1];
+          if (entry[3]) {  // a reference circle of a marker size, in pixels
+            swatch.style.width = swatch.style.height = entry[3] + "px";
+          }
           row.appendChild(swatch);
           row.appendChild(document.createTextNode(entry[2]));
           box.appendChild(row);
