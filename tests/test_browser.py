@@ -564,3 +564,41 @@ def test_the_compare_link_reopens_both_dates_and_outlines_what_changed(server, p
                             " return out; }")
     assert {"NER", "MLI", "BFA"} <= set(dashed)
     assert frame.locator(".map-legend").inner_text().count("Status changed since 2023-01-01") == 1
+
+
+def test_imported_events_show_their_types_with_counts_and_fatalities_by_size(server, page,
+                                                                              tmp_path):
+    rows = ["event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,"
+            "country,iso,admin1,location,latitude,longitude,geo_precision,notes,source,fatalities",
+            "NER1,2026-03-02,1,Battles,Armed clash,Army,JNIM,Niger,562,Agadez,A,16.0,8.0,1,"
+            "Clash.,Test,64",
+            "NER2,2026-03-03,1,Battles,Armed clash,Army,JNIM,Niger,562,Agadez,B,16.5,9.0,1,"
+            "Clash.,Test,1",
+            "NER3,2026-03-04,3,Protests,Peaceful protest,Protesters (Niger),,Niger,562,Agadez,C,"
+            "17.0,10.0,3,March.,Test,0"]
+    path = tmp_path / "acled-types.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    pg, _ = page
+    pg.goto(f"{server}/events?from=2026-03-01&to=2026-03-31")
+    pg.get_by_text("Import your own events").click()
+    pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    pg.get_by_text("3 loaded, 0 rejected").wait_for(timeout=60_000)
+    frame = map_holds(pg, "() => !!window.eventMarkers && window.eventMarkers.some("
+                          "g => g._map && g.getLayers().some(m => m.feature.properties.id === 'NER1'))",
+                      30, "the imported events on the map")
+    legend = frame.locator(".map-legend").inner_text()
+    assert "Your events (3)" in legend and "Battles (2)" in legend and "Protests (1)" in legend
+    assert "64 deaths" not in legend and "10 deaths" in legend  # the size scale's references
+    markers = frame.evaluate("""() => window.eventMarkers.filter(g => g._map).at(-1).getLayers()
+        .map(m => ({id: m.feature.properties.id, radius: m.getRadius(), fill: m.options.fillColor,
+                    hollow: m.feature.properties.hollow,
+                    drawn: m._path ? m._path.getBoundingClientRect().width : 0}))""")
+    by_id = {m["id"]: m for m in markers}
+    assert by_id["NER1"]["radius"] > by_id["NER2"]["radius"]  # 64 deaths against 1
+    assert by_id["NER1"]["drawn"] > by_id["NER2"]["drawn"] > 0  # and so they are drawn
+    assert by_id["NER1"]["fill"] == by_id["NER2"]["fill"] != by_id["NER3"]["fill"]  # by type
+    assert by_id["NER3"]["hollow"] and not by_id["NER1"]["hollow"]  # region only, month only
+    popup = frame.evaluate("""() => { const m = window.eventMarkers.filter(g => g._map).at(-1)
+        .getLayers().find(m => m.feature.properties.id === 'NER1');
+        m.openPopup(); const t = m.getPopup().getElement().innerText; m.closePopup(); return t; }""")
+    assert "Actors: Army · JNIM" in popup and "Fatalities: 64 deaths" in popup
