@@ -19,12 +19,14 @@ they came from (`row`), and one schema for what the file says about each event:
                    rounded or replaced
     admin1         ACLED admin1; UCDP adm_1
     place_precise  False when the place is known only to a region or a country: ACLED
-                   geo_precision 3; UCDP where_prec 4 (first-order region), 5 (a larger area
-                   or a linear feature), 6 (country), 7 (waters or airspace)
+                   geo_precision 3 (1 the place, 2 near it); UCDP where_prec 4 to 7 (1 the
+                   place, 2 within about 25 km, 3 a second-order division; 4 a first-order
+                   region, the higher codes a country or wider, unclear areas)
     date_precision day, days, week, month or year: ACLED time_precision 1 day, 2 week, 3
                    month; UCDP date_prec 1 day, 2 days (a span of 2-6 days), 3 week, 4 month,
-                   5 year (UCDP GED codebook). week, month and year count as imprecise dates.
-                   An unknown code rejects the row; an empty one counts as precise
+                   5 longer (year), as we read the UCDP GED codebook. week, month and year
+                   count as imprecise dates. An unknown code rejects the row; an empty one
+                   counts as precise
     (others)       every column of the file that fills none of these, kept as is for the
                    downloads (renamed file_<name> if the name is one of ours)
 """
