@@ -41,6 +41,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 import geopandas as gpd
@@ -252,33 +253,46 @@ def _csv_rows(text: str, sep: str, name: str, tr: Translate
     A record that spans several lines is a quoted cell with line breaks, unless its field count
     is wrong or one of its later lines is a whole row by itself: then a stray quote swallowed
     lines, and each line is read on its own, so one bad line costs only itself.
+
+    Stretches of one-line records with well-formed quotes (nearly every line of an export) are
+    read in one strict pass of the C reader and checked all at once; only a record with a
+    malformed quote, and everything from a quoted cell with line breaks on, go record by record.
+    Both give the same table (tests/test_imported.py compares them).
     """
     lines = LINE.findall(text.replace("\r\n", "\n").replace("\r", "\n"))
     nul = [(n, tr("the line holds a NUL byte; it is not read")) for n, line in
            enumerate(lines, start=1) if "\x00" in line]
     for n, _ in nul:
         lines[n - 1] = "\n"  # read as a blank line, so later lines keep their numbers
-    fast = _one_line_records(lines, sep)
-    if fast is not None:
-        return _frame_of(fast, lines, sep, nul, tr, name)
-    reader = csv.reader(lines, delimiter=sep, skipinitialspace=True)
-    records: list[tuple[int, int, list[str]]] = []  # first line, last line, fields
     try:
-        for fields in reader:
-            first = records[-1][1] + 1 if records else 1
-            records.append((first, reader.line_num, fields))
+        by_line, careful = _records(lines, sep)
     except csv.Error as exc:
         raise IngestError(tr("{name} is not a readable table: {error}").format(
             name=inert(name), error=inert(exc))) from exc
-    records = [r for r in records if any(cell.strip() for cell in r[2])]
-    if not records:
+    # blank records: lines of separators, spaces or quotes whose cells hold no text
+    blank_chars = " \t\n" + sep + '"'
+    blank = np.fromiter((fields is None or not line.strip(blank_chars)
+                         for fields, line in zip(by_line, lines, strict=True)), bool, len(lines))
+    for k in np.flatnonzero(blank):
+        fields = by_line[k]
+        if fields is not None and any(cell.strip() for cell in fields):
+            blank[k] = False
+    careful = [r for r in careful if any(cell.strip() for cell in r[2])]
+    fast_rows = np.flatnonzero(~blank)  # 0-based lines of one-line records with text
+    if not len(fast_rows) and not careful:
         raise IngestError(tr("{name} is empty.").format(name=inert(name)))
-    (header_line, _, header), body = records[0], records[1:]
+    if careful and (not len(fast_rows) or careful[0][0] - 1 < fast_rows[0]):
+        header_line, _, header = careful.pop(0)
+    else:
+        header_line, header = int(fast_rows[0]) + 1, by_line[int(fast_rows[0])] or []
+        fast_rows = fast_rows[1:]
+    fast_rows = fast_rows[fast_rows + 1 > header_line]
+    careful = [r for r in careful if r[0] > header_line]
     width = len(header)
     columns, notes = _column_names(header, tr)
     good: list[list[str]] = []
     numbers: list[int] = []
-    broken: list[tuple[int, str]] = [row for row in nul if row[0] > header_line]
+    broken: list[tuple[int, str]] = []
 
     def take(number: int, fields: list[str], line: str | None) -> None:
         error = _quoting_error(line, sep) if line is not None else None
@@ -292,7 +306,7 @@ def _csv_rows(text: str, sep: str, name: str, tr: Translate
             good.append(fields + [""] * (width - len(fields)))
             numbers.append(number)
 
-    for first, last, fields in body:
+    for first, last, fields in careful:
         span = [(n, lines[n - 1]) for n in range(first, last + 1) if lines[n - 1].strip()]
         if len(span) == 1:
             take(span[0][0], fields, span[0][1])
@@ -302,53 +316,73 @@ def _csv_rows(text: str, sep: str, name: str, tr: Translate
         else:
             for number, line in span:
                 take(number, _split_line(line, sep), line)
-    frame = pd.DataFrame(good, columns=columns, index=pd.Index(numbers, name="line"), dtype=str)
+    # one-line records read strictly: their quotes are well-formed; only the width is checked
+    widths = np.fromiter((len(by_line[k] or ()) for k in fast_rows), np.int64, len(fast_rows))
+    broken += [(int(k) + 1, tr("{found} fields where the header has {width}").format(
+        found=len(by_line[k] or ()), width=width)) for k in fast_rows[widths > width]]
+    keep = fast_rows[widths <= width]
+    rows = [(by_line[k] or []) + [""] * (width - len(by_line[k] or ())) for k in keep] + good
+    index = np.concatenate([keep + 1, np.array(numbers, dtype=np.int64)])
+    frame = pd.DataFrame(rows, columns=columns, dtype=object,
+                         index=pd.Index(index, name="line")).astype(str)
+    if good:
+        frame = frame.sort_index(kind="stable")
+    broken = [row for row in nul if row[0] > header_line] + sorted(broken, key=lambda r: r[0])
     if header_line > 1:
         notes.append(tr("The header is on line {line}.").format(line=header_line))
     return frame, _broken(broken), notes
 
 
-def _one_line_records(lines: list[str], sep: str) -> list[list[str]] | None:
-    """Every line's fields when each record is exactly one line with well-formed quotes (the
-    usual export), read in one pass of the C reader; None when a record spans lines or a quote
-    is malformed: then `_csv_rows` reads record by record to tell the two apart."""
+Record = tuple[int, int, list[str]]  # first line, last line (1-based), fields
+
+
+def _strict_stretch(lines: list[str], pos: int, sep: str) -> tuple[list[list[str]], bool]:
+    """The records from line `pos` (0-based) on, read strictly up to the first malformed one,
+    and whether they are one line each and end at the file's end or right before a malformed
+    record."""
+    reader = csv.reader(islice(lines, pos, None), delimiter=sep, skipinitialspace=True,
+                        strict=True)
+    got: list[list[str]] = []
     try:
-        records = list(csv.reader(lines, delimiter=sep, skipinitialspace=True, strict=True))
+        got.extend(reader)  # keeps the records read before an error
     except csv.Error:
-        return None
-    return records if len(records) == len(lines) else None
+        if len(got) == reader.line_num - 1:
+            return got, True  # the malformed record is the one line after them
+        # the malformed record spans lines: were the ones before it one line each? (Reading
+        # just that many lines again gives as many records only if so.)
+        try:
+            again = list(csv.reader(lines[pos:pos + len(got)], delimiter=sep,
+                                    skipinitialspace=True, strict=True))
+        except csv.Error:
+            return got, False
+        return got, len(again) == len(got)
+    return got, len(got) == len(lines) - pos
 
 
-def _frame_of(records: list[list[str]], lines: list[str], sep: str,
-              nul: list[tuple[int, str]], tr: Translate, name: str
-              ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """The table of one-line records (record k is line k + 1), built column by column."""
-    blank_chars = " \t\n" + sep + '"'
-    blank = np.fromiter((not line.strip(blank_chars) for line in lines), bool, len(lines))
-    for k in np.flatnonzero(blank):  # only separators, spaces or quotes: blank unless a cell
-        if any(cell.strip() for cell in records[k]):  # holds text (a lone quote, say)
-            blank[k] = False
-    rows = np.flatnonzero(~blank)
-    if not len(rows):
-        raise IngestError(tr("{name} is empty.").format(name=inert(name)))
-    header_at, body = int(rows[0]), rows[1:]
-    header = records[header_at]
-    width = len(header)
-    columns, notes = _column_names(header, tr)
-    widths = np.fromiter(map(len, records), np.int64, len(records))[body]
-    wide = body[widths > width]
-    broken = [row for row in nul if row[0] > header_at + 1]
-    broken += [(int(k) + 1, tr("{found} fields where the header has {width}").format(
-        found=len(records[k]), width=width)) for k in wide]
-    keep = body[widths <= width]
-    short = keep[widths[widths <= width] < width]
-    for k in short:
-        records[k] = records[k] + [""] * (width - len(records[k]))
-    frame = pd.DataFrame([records[k] for k in keep], columns=columns, dtype=object,
-                         index=pd.Index(keep + 1, name="line")).astype(str)
-    if header_at > 0:
-        notes.append(tr("The header is on line {line}.").format(line=header_at + 1))
-    return frame, _broken(sorted(broken)), notes
+def _records(lines: list[str], sep: str) -> tuple[list[list[str] | None], list[Record]]:
+    """Each line's fields where it is a one-line record read strictly (None where it belongs
+    to another record), and the records read one at a time by the tolerant reader."""
+    by_line: list[list[str] | None] = [None] * len(lines)
+    careful: list[Record] = []
+    pos = 0
+    while pos < len(lines):
+        got, one_line_each = _strict_stretch(lines, pos, sep)
+        if one_line_each:
+            by_line[pos:pos + len(got)] = got
+            pos += len(got)
+            if pos >= len(lines):
+                break
+        loose = csv.reader(islice(lines, pos, None), delimiter=sep, skipinitialspace=True)
+        if not one_line_each:  # a quoted cell with line breaks: record by record from here
+            first = pos
+            for fields in loose:
+                careful.append((first + 1, pos + loose.line_num, fields))
+                first = pos + loose.line_num
+            break
+        fields = next(loose)  # the malformed record, as the tolerant reader reads it
+        careful.append((pos + 1, pos + loose.line_num, fields))
+        pos += loose.line_num
+    return by_line, careful
 
 
 def _column_names(header: list[str], tr: Translate) -> tuple[list[str], list[str]]:

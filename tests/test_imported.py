@@ -161,11 +161,22 @@ CSV_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text", CSV_CASES)
+# Lines of every kind, shuffled into files by a seeded generator: well-formed ones, a quoted
+# cell with a line break, stray and unclosed quotes, text after a closing quote, blank, wide.
+POOL = ['2025-03-01,13.0,-3.0,Battles,Land MLI,"a, b"', "2025-03-02,13.5,-1.0,Riots,Land NER,x",
+        '2025-03-03,13.5,-1.0,"Bat\ntles",Land NER,y', '2025-03-04,13.5,-1.0,"Battles,Land NER,z',
+        '2025-03-05,13.5,-1.0,Battles,Land NER,"q"x', '2025-03-06,13.5,-1.0,Ba"tt"les,Land NER,',
+        "", ",,,", "2025-03-07,13.5,-1.0,Battles,Land NER,w,extra,more", '"',
+        '2025-03-08, "13.5",-1.0,Battles,Land NER,"v ""w"""']
+RANDOM_FILES = ["event_date,latitude,longitude,event_type,country,notes\n" + "\n".join(
+    np.random.default_rng(seed).choice(POOL, 12)) + "\n" for seed in range(40)]
+
+
+@pytest.mark.parametrize("text", CSV_CASES + RANDOM_FILES)
 def test_the_one_pass_reader_reads_what_the_line_by_line_reader_reads(borders, text, monkeypatch):
     fast = read_table(text.encode(), "x.csv")
     fast_report = ingest_bytes(text.encode(), "x.csv", borders, last=date(2025, 6, 30))
-    monkeypatch.setattr(ingest_module, "_one_line_records", lambda lines, sep: None)
+    monkeypatch.setattr(ingest_module, "_strict_stretch", lambda lines, pos, sep: ([], False))
     slow = read_table(text.encode(), "x.csv")
     slow_report = ingest_bytes(text.encode(), "x.csv", borders, last=date(2025, 6, 30))
     pd.testing.assert_frame_equal(fast.frame, slow.frame)
