@@ -317,11 +317,15 @@ def _csv_rows(text: str, sep: str, name: str, tr: Translate
             for number, line in span:
                 take(number, _split_line(line, sep), line)
     # one-line records read strictly: their quotes are well-formed; only the width is checked
-    widths = np.fromiter((len(by_line[k] or ()) for k in fast_rows), np.int64, len(fast_rows))
+    fast = [by_line[k] or [] for k in fast_rows.tolist()]  # never None: those are blank
+    widths = np.fromiter(map(len, fast), np.int64, len(fast))
     broken += [(int(k) + 1, tr("{found} fields where the header has {width}").format(
-        found=len(by_line[k] or ()), width=width)) for k in fast_rows[widths > width]]
+        found=int(n), width=width)) for k, n in zip(fast_rows[widths > width],
+                                                    widths[widths > width], strict=True)]
+    for i in np.flatnonzero(widths < width).tolist():
+        fast[i] = fast[i] + [""] * (width - len(fast[i]))
     keep = fast_rows[widths <= width]
-    rows = [(by_line[k] or []) + [""] * (width - len(by_line[k] or ())) for k in keep] + good
+    rows = [fast[i] for i in np.flatnonzero(widths <= width).tolist()] + good
     index = np.concatenate([keep + 1, np.array(numbers, dtype=np.int64)])
     frame = pd.DataFrame(rows, columns=columns, dtype=object,
                          index=pd.Index(index, name="line")).astype(str)
@@ -737,6 +741,8 @@ def _whole_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Counts written in a column (nullable integers; empty cells are unknown) and the cells
     that are filled but not a whole number of 0 or more ('3.0' is 3; '2.5', '-1', 'x' are not)."""
     filled = text != ""
+    if not filled.any():  # a column the file does not have
+        return pd.Series(pd.NA, index=text.index, dtype="Int64"), filled
     values = pd.to_numeric(text.where(filled), errors="coerce").astype("float64")
     ok = values.notna() & np.isfinite(values) & (values >= 0) & (values < 1e9) & (
         values == np.floor(values.fillna(0)))
