@@ -86,7 +86,8 @@ def main() -> None:
         print(f"\n{label} ({len(data) / 1e6:.1f} MB)")
         for name in ("old", "new"):
             runs = ", ".join(f"{t:.2f}" for t in times[name])
-            print(f"  {name}: median {median[name]:.2f} s wall ({runs}), "
+            print(f"  {name}: median {median[name]:.2f} s wall ({runs}; best "
+                  f"{min(times[name]):.2f}), "
                   f"{median_cpu[name]:.2f} s CPU; {summaries[name]}")
         print(f"  old / new: {median['old'] / median['new']:.1f}x wall, "
               f"{median_cpu['old'] / median_cpu['new']:.1f}x CPU")

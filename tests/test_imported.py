@@ -409,3 +409,17 @@ def test_the_downloads_hold_what_the_filters_keep(borders):
                      upload=UploadFilter(kinds=("Battles",), min_deaths=1))
     back = pd.read_csv(io.StringIO(events_csv(uploaded_in_view(events, view))), dtype=str)
     assert list(back["id"]) == ["MLI1"] and list(back["deaths"]) == ["12"]
+
+
+def test_the_import_benchmark_runs_old_and_new_on_the_same_file():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    out = subprocess.run([sys.executable, "bench/ingest.py", "--rows", "2000", "--runs", "1"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.count("old / new:") == 2, out.stdout
+    assert "NOTE" not in out.stdout  # both paths account for the rows the same way
+    assert "2,000 rows read as acled; 1,999 loaded, 1 rejected." in out.stdout
