@@ -18,6 +18,8 @@ they came from (`row`), and one schema for what the file says about each event:
                    not a whole number of 0 or more rejects the row, with the reason; it is never
                    rounded or replaced
     admin1         ACLED admin1; UCDP adm_1
+    sources        ACLED source (names of outlets, kept as written: only http(s) URLs become
+                   links); UCDP source_article
     place_precise  False when the place is known only to a region or a country: ACLED
                    geo_precision 3 (1 the place, 2 near it); UCDP where_prec 4 to 7 (1 the
                    place, 2 within about 25 km, 3 a second-order division; 4 a first-order
