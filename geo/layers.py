@@ -464,9 +464,19 @@ def upload_palette(uploaded: pd.DataFrame, tr: Translate = english) -> dict[str,
 
 def upload_markers(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = english,
                    lang: str = "en", brief: bool = False) -> EventMarkers | AggregatedEvents:
-    """The user's events that are shown, coloured by type with the whole file's colours."""
-    return events_on_map(_with_kind(shown), upload_palette(_with_kind(uploaded), tr), tr, lang,
-                         brief, by="kind")
+    """The user's events that are shown, coloured by type with the whole file's colours; the
+    types beyond the seven coloured ones share one grey class (so a file of a thousand types
+    still fits the map's one-byte class codes)."""
+    palette = {k: v for k, v in upload_palette(_with_kind(uploaded), tr).items()
+               if v[1] != OTHER_KIND_COLOUR}
+    shown = _with_kind(shown)
+    key = shown["kind"].where(shown["kind"].isin(list(palette)), OTHER_KEY)
+    if (key == OTHER_KEY).any():
+        palette[OTHER_KEY] = (tr("Other types"), OTHER_KIND_COLOUR)
+    return events_on_map(shown.assign(type_key=key), palette, tr, lang, brief, by="type_key")
+
+
+OTHER_KEY = "\x00other"  # the class of every type without a colour of its own
 
 
 def _with_kind(events: pd.DataFrame) -> pd.DataFrame:

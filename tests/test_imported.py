@@ -423,3 +423,16 @@ def test_the_import_benchmark_runs_old_and_new_on_the_same_file():
     assert out.stdout.count("old / new:") == 2, out.stdout
     assert "NOTE" not in out.stdout  # both paths account for the rows the same way
     assert "2,000 rows read as acled; 1,999 loaded, 1 rejected." in out.stdout
+
+
+def test_a_file_of_many_types_keeps_seven_colours_and_one_grey_class(borders):
+    events = loaded(ACLED_NOW, borders)
+    many = pd.concat([events] * 300, ignore_index=True)
+    many = many.assign(id=[f"e{i}" for i in range(len(many))],
+                       kind=["Battles"] * 100 + [f"type {i}" for i in range(len(many) - 100)])
+    layer = upload_markers(many, many)
+    assert isinstance(layer, AggregatedEvents)
+    codes = np.frombuffer(base64.b64decode(layer.cat), dtype="u1")
+    assert len(layer.labels) == 8 and layer.labels[-1] == "Other types"
+    assert layer.colours[-1] == OTHER_KIND_COLOUR and codes.max() == 7
+    assert (codes == 0).sum() == 100  # Battles, the most frequent, first
