@@ -366,7 +366,7 @@ def test_a_50000_row_acled_file_loads_with_every_row_accounted_for(server, page,
     for i in range(n):
         la, lo = (0.0, 0.0) if i < bad else (lat[i], lon[i])
         lines.append(f"NER{i},{1 + i % 28} March 2026,Protests,Peaceful protest,Niger,562,"
-                     f"Place {i},{la},{lo},Synthetic row {i},Test,0")
+                     f"Place {i},{la},{lo},Synthetic row {i},Test,{i % 3}")
     path = tmp_path / "acled-50k.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     pg, _ = page
@@ -381,6 +381,11 @@ def test_a_50000_row_acled_file_loads_with_every_row_accounted_for(server, page,
         m => { t += parseInt(m.getTooltip().getContent().match(/<b>([\\d,]+)/)[1].replaceAll(",", "")); });
         return t; }""")  # counts are shown grouped: '1,234' in English
     assert total == n - bad
+    # and the cells' fatalities add up to the file's (issue 16: count and sum of fatalities)
+    deaths = frame.evaluate("""() => { let t = 0; window.aggregatedEvents.filter(a => a.layer._map).at(-1).layer.eachLayer(
+        m => { t += parseInt(m.getTooltip().getContent().match(/· ([\\d,]+) deaths/)[1].replaceAll(",", "")); });
+        return t; }""")
+    assert deaths == sum(i % 3 for i in range(bad, n))
 
 
 def test_the_exported_map_opens_with_no_internet(browser, data_dir, tmp_path):
