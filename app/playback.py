@@ -24,6 +24,7 @@ from app.state import frame_in_link, set_as_of
 from geo.changes import STEPS, frame_dates
 from geo.facts import Facts
 from geo.i18n import N_, Translate, long_date
+from geo.imported import filtered
 from geo.playback import frame_events, player_payload
 from geo.situation import LayeredMap
 from geo.timeline import DateWindow
@@ -117,8 +118,11 @@ def map_section(build: Callable[[ViewState, dict[str, object] | None], LayeredMa
             _stop(len(frames) - 1)
             st.rerun(scope="app")
         days = (view.window.end - view.window.start).days + 1
-        events = frame_events(facts, uploaded if "upload" in view.layers else None, frames, days,
-                              view.categories if "events" in view.layers else (), view.countries)
+        mine = filtered(uploaded, view.upload) if uploaded is not None and (
+            "upload" in view.layers) else None
+        events = frame_events(facts, mine, frames, days,
+                              view.categories if "events" in view.layers else (), view.countries,
+                              uploaded)
         payload = player_payload(metric_intervals(facts, view.metric, view.lang), view.metric,
                                  frames, events, days, fps, loop, view.lang)
         show_map(build(replace(view, as_of=frames[0], window=DateWindow.ending(frames[0], days)),

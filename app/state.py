@@ -19,6 +19,7 @@ import streamlit as st
 
 from geo.changes import changes_around, dimensions_of
 from geo.i18n import LANG_NAMES, LANGS, N_, Translate, month_label, translator
+from geo.imported import UploadFilter, actors_of, kind_counts
 from geo.metrics import METRICS
 from geo.timeline import DateWindow
 from geo.viewstate import LAYERS, ViewState, parse_view, parse_viewport, view_query
@@ -39,6 +40,10 @@ MONTH = "as_of_month"
 COMPARE = "compare"
 FRAME_IN_LINK = "frame_in_link"  # the playback frame the browser last wrote into the link
 CHANGED = "view_changed"  # set by a change of the view: a phone's sidebar then closes
+UPLOAD_KINDS = "upload_kinds"
+UPLOAD_ACTORS = "upload_actors"
+UPLOAD_MIN_DEATHS = "upload_min_deaths"
+UPLOAD_PRECISE = "upload_precise"
 LAYER_KEYS = {name: f"layer_{name}" for name in LAYERS}
 
 LAYER_LABELS = {
@@ -60,6 +65,10 @@ def _widget_values(view: ViewState) -> dict[str, object]:
         DIMENSION: view.dimension,
         LANG: view.lang,
         COMPARE: view.compare,
+        UPLOAD_KINDS: list(view.upload.kinds),
+        UPLOAD_ACTORS: list(view.upload.actors),
+        UPLOAD_MIN_DEATHS: view.upload.min_deaths,
+        UPLOAD_PRECISE: view.upload.precise_only,
     }
     values.update({key: name in view.layers for name, key in LAYER_KEYS.items()})
     return values
@@ -152,6 +161,8 @@ def _current_view(curated: date) -> ViewState:
         dimension=ss[DIMENSION],
         lang=ss[LANG],
         compare=ss[COMPARE],
+        upload=UploadFilter(tuple(ss[UPLOAD_KINDS]), tuple(ss[UPLOAD_ACTORS]),
+                            int(ss[UPLOAD_MIN_DEATHS] or 0), bool(ss[UPLOAD_PRECISE])),
     )
 
 
@@ -182,6 +193,7 @@ def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[st
                        format_func=lambda k: countries.get(k, k), placeholder=tr("All countries"),
                        on_change=_changed(COUNTRIES),
                        help=tr("Limit events, coups and tables to these countries."))
+        _upload_filters(tr)
     if st.session_state.pop(CHANGED, False):
         _close_sidebar_on_a_phone()
     view = _current_view(curated)
@@ -207,6 +219,33 @@ if (window.innerWidth < 640) {
 def _close_sidebar_on_a_phone() -> None:
     with st.sidebar:
         st.html(CLOSE_SIDEBAR, unsafe_allow_javascript=True)
+
+
+def _upload_filters(tr: Translate) -> None:
+    """Filters of the user's imported events, over what their file holds (shown once a file is
+    imported; a link's filters wait in the view until then)."""
+    report = st.session_state.get(UPLOAD)
+    if report is None:
+        return
+    events = report.loaded
+    values = st.session_state[VALUES]
+    st.caption(tr("Your events"))
+    kinds = [k for k in kind_counts(events).index if k]
+    st.multiselect(tr("Event types"), list(dict.fromkeys([*kinds, *values[UPLOAD_KINDS]])),
+                   key=UPLOAD_KINDS, on_change=_changed(UPLOAD_KINDS),
+                   placeholder=tr("All types"))
+    # Search as you type: the multiselect filters its options on the letters typed.
+    st.multiselect(tr("Actors"), list(dict.fromkeys([*actors_of(events), *values[UPLOAD_ACTORS]])),
+                   key=UPLOAD_ACTORS, on_change=_changed(UPLOAD_ACTORS),
+                   placeholder=tr("All actors (type to search)"),
+                   help=tr("Events where one of these is actor 1 or actor 2."))
+    st.number_input(tr("At least this many fatalities"), min_value=0, max_value=1_000_000, step=1,
+                    key=UPLOAD_MIN_DEATHS, on_change=_changed(UPLOAD_MIN_DEATHS),
+                    help=tr("Events with no fatalities recorded count as 0."))
+    st.toggle(tr("Only precisely placed and dated events"), key=UPLOAD_PRECISE,
+              on_change=_changed(UPLOAD_PRECISE),
+              help=tr("Leave out events located only to a region or the country, or dated only "
+                      "to the week or month (drawn hollow on the map)."))
 
 
 def map_controls(tr: Translate) -> None:

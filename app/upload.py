@@ -24,8 +24,13 @@ from geo.ingest import (
 
 FIELD_LABELS = {"id": N_("Event id"), "date": N_("Date"), "lat": N_("Latitude"),
                 "lon": N_("Longitude"), "country": N_("Country (name, ISO3 or ISO numeric)"),
-                "place": N_("Place"), "kind": N_("Event type"), "summary": N_("Notes / summary"),
-                "sources": N_("Sources")}
+                "place": N_("Place"), "admin1": N_("Region (first-level division)"),
+                "kind": N_("Event type"), "sub_kind": N_("Sub-event type"),
+                "title": N_("Title"), "actor1": N_("Actor 1"), "actor2": N_("Actor 2"),
+                "deaths": N_("Fatalities (best estimate)"),
+                "deaths_low": N_("Fatalities (low estimate)"),
+                "deaths_high": N_("Fatalities (high estimate)"),
+                "summary": N_("Notes / summary"), "sources": N_("Sources")}
 NONE = "—"
 REJECTED_HEADERS = {"row": N_("row"), "reasons": N_("reasons"), **FIELD_LABELS}
 DATE_ORDER = "upload_date_order"
@@ -43,15 +48,23 @@ def _read(data: bytes, name: str, facts: Facts, taken: frozenset[str], tr: Trans
           date_order: str = "auto") -> None:
     """Read an upload into the session: a report, or a table waiting for its column mapping.
     Any failure becomes a message naming the file; the detail goes to the server's log."""
+    bar = st.progress(0.0, text=tr("Reading {name}…").format(name=inert(name)))
     try:
         table = read_table(data, name, tr)
         fmt = detect_format(list(table.frame.columns))
         if fmt is None:
             st.session_state[PENDING_UPLOAD] = (name, table)
             return
+        bar.progress(0.5, text=tr("{rows} rows read; checking them…").format(
+            rows=len(table.frame)))
+
+        def checking(done: float, step: str) -> None:
+            bar.progress(0.5 + done / 2, text=step)
+
         st.session_state[UPLOAD] = ingest(
             table, mapping_for(fmt, list(table.frame.columns)), facts.borders, name, fmt, taken,
-            tr=tr, last=_last(facts), date_order=date_order)
+            tr=tr, last=_last(facts), date_order=date_order,
+            progress=checking)
         st.session_state.pop(PENDING_UPLOAD, None)
     except IngestError as exc:
         st.error(str(exc))
@@ -59,6 +72,8 @@ def _read(data: bytes, name: str, facts: Facts, taken: frozenset[str], tr: Trans
         LOG.exception("import of %r failed", name)
         st.error(tr("{name} could not be read: the file is damaged or in a form this import does "
                     "not know. Save it as CSV (UTF-8) and try again.").format(name=inert(name)))
+    finally:
+        bar.empty()
 
 
 def _last(facts: Facts) -> date | None:
@@ -82,8 +97,9 @@ def import_panel(facts: Facts, tr: Translate, lang: str = "en") -> None:
         if upload is not None and st.session_state.get("upload_file_id") != upload.file_id:
             st.session_state["upload_file_id"] = upload.file_id
             st.session_state.pop(DATE_ORDER, None)
-            with st.spinner(tr("Reading {name}…").format(name=inert(upload.name))):
-                _read(upload.getvalue(), upload.name, facts, taken, tr)
+            _read(upload.getvalue(), upload.name, facts, taken, tr)
+            if UPLOAD in st.session_state:
+                st.rerun()  # the sidebar's filters of the new file are drawn before this panel
         pending = st.session_state.get(PENDING_UPLOAD)
         if pending is not None:
             _mapping_form(pending, facts, taken, tr)

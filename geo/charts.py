@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from geo.i18n import Translate, english, vega_locale
+from geo.imported import weekly_deaths
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES, OKABE_ITO
 
 BRUSH = "brush"
@@ -108,6 +109,24 @@ def events_histogram(events: pd.DataFrame, tr: Translate = english, lang: str = 
                  alt.Tooltip("category_label:N", title=tr("category")),
                  alt.Tooltip("events:Q", title=tr("events"))],
     ).add_params(brush).properties(height=160, width="container")
+    return cast(alt.Chart, chart.configure(locale=vega_locale(lang)))
+
+
+def deaths_chart(events: pd.DataFrame, tr: Translate = english, lang: str = "en") -> alt.Chart:
+    """The user's events per week (bars) and their fatalities per week (line): one x axis, an
+    axis each (geo.imported.weekly_deaths)."""
+    data = weekly_deaths(events)
+    x = alt.X("week:T", title=tr("Week"))
+    tips = [alt.Tooltip("week:T", title=tr("week of"), format="%Y-%m-%d"),
+            alt.Tooltip("events:Q", title=tr("events")),
+            alt.Tooltip("deaths:Q", title=tr("fatalities"))]
+    bars = alt.Chart(data).mark_bar(color="#BBBBBB").encode(
+        x=x, y=alt.Y("events:Q", title=tr("Your events per week")), tooltip=tips)
+    line = alt.Chart(data).mark_line(color=OKABE_ITO["vermillion"], point=True).encode(
+        x=x, y=alt.Y("deaths:Q", title=tr("Fatalities per week"),
+                     axis=alt.Axis(titleColor=OKABE_ITO["vermillion"])), tooltip=tips)
+    chart = alt.layer(bars, line).resolve_scale(y="independent").properties(
+        height=160, width="container")
     return cast(alt.Chart, chart.configure(locale=vega_locale(lang)))
 
 

@@ -14,9 +14,21 @@ EVENT_EXPORT_COLUMNS = ["id", "date", "lat", "lon", "iso3", "place", "category",
                         "summary", "sources"]
 
 
+# What an imported file says about each event (geo.ingest), after the events.csv columns.
+UPLOAD_EXPORT_COLUMNS = ["kind", "sub_kind", "actor1", "actor2", "deaths", "deaths_low",
+                         "deaths_high", "admin1", "place_precise", "date_precision"]
+INTERNAL_COLUMNS = {"row", "title_fr", "summary_fr", "place_fr"}
+
+
 def _columns(events: pd.DataFrame) -> list[str]:
-    # `origin` (curated or uploaded) is kept when the view mixes both.
-    return EVENT_EXPORT_COLUMNS + (["origin"] if "origin" in events.columns else [])
+    """events.csv's columns, then `origin` (curated or uploaded) when the view mixes both,
+    then the imported file's schema and its own other columns, as it named them."""
+    known = {*EVENT_EXPORT_COLUMNS, "origin", *INTERNAL_COLUMNS, *UPLOAD_EXPORT_COLUMNS}
+    extra = [c for c in events.columns if c not in known]
+    ours = [c for c in UPLOAD_EXPORT_COLUMNS if c in events.columns]
+    if "kind" not in events.columns:  # curated events only: the columns of data/events.csv
+        ours, extra = [], []
+    return EVENT_EXPORT_COLUMNS + (["origin"] if "origin" in events.columns else []) + ours + extra
 
 
 def events_csv(events: pd.DataFrame) -> str:
@@ -30,12 +42,19 @@ def events_geojson(events: pd.DataFrame) -> str:
     """The events as a GeoJSON FeatureCollection of points; sources as a list of URLs."""
     features = []
     for row in events.to_dict("records"):
-        props = {k: row[k] for k in _columns(events) if k not in ("lat", "lon")}
+        props = {k: _json_value(row[k]) for k in _columns(events) if k not in ("lat", "lon")}
         props["date"] = f"{row['date']:%Y-%m-%d}"
         props["sources"] = str(row["sources"]).split()  # uploads may cite names, not URLs
         features.append({"type": "Feature", "properties": props,
                          "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]}})
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+
+def _json_value(value: object) -> object:
+    """A cell as JSON: missing values (NaN, NA) are null, numpy numbers plain numbers."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def status_csv(status: pd.DataFrame) -> str:

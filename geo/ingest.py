@@ -4,23 +4,55 @@ Each row is either loaded or rejected with its reasons; nothing is dropped silen
 Streamlit), so the same check runs in the app and from the command line:
 
     python -m geo.ingest FILE [--data data/]    # prints the report; exit 1 if rows were rejected
+
+Loaded events have the columns of data/events.csv (category is always "upload"), the line
+they came from (`row`), and one schema for what the file says about each event:
+
+    kind           the event type: ACLED event_type; UCDP type_of_violence as words (1
+                   State-based conflict, 2 Non-state conflict, 3 One-sided violence); a
+                   project file's category
+    sub_kind       ACLED sub_event_type
+    actor1/actor2  ACLED actor1/actor2; UCDP side_a/side_b
+    deaths         ACLED fatalities; UCDP best (deaths_low/deaths_high: UCDP low/high), a
+                   nullable whole number; empty when the file leaves it empty. A value that is
+                   not a whole number of 0 or more rejects the row, with the reason; it is never
+                   rounded or replaced
+    admin1         ACLED admin1; UCDP adm_1
+    sources        ACLED source (names of outlets, kept as written: only http(s) URLs become
+                   links); UCDP source_article
+    place_precise  False when the place is known only to a region or a country: ACLED
+                   geo_precision 3 (1 the place, 2 near it); UCDP where_prec 4 to 7 (1 the
+                   place, 2 within about 25 km, 3 a second-order division; 4 a first-order
+                   region, the higher codes a country or wider, unclear areas)
+    date_precision day, days, week, month or year: ACLED time_precision 1 day, 2 week, 3
+                   month; UCDP date_prec 1 day, 2 days (a span of 2-6 days), 3 week, 4 month,
+                   5 longer (year), as we read the UCDP GED codebook. week, month and year
+                   count as imprecise dates. An unknown code rejects the row; an empty one
+                   counts as precise
+    (others)       every column of the file that fills none of these, kept as is for the
+                   downloads (renamed file_<name> if the name is one of ours)
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pa_compute
+import pyarrow.csv as pa_csv
 import shapely
 
 from geo.escape import csv_safe, inert
@@ -32,23 +64,37 @@ MAX_BYTES = 50 * 1024 * 1024
 NEAR_DEG = 0.25  # a point this close to its country (about 25 km) still counts as in it
 
 # Our fields, and the columns that fill them in each known format.
-FIELDS = ("id", "date", "lat", "lon", "country", "place", "kind", "summary", "sources")
+FIELDS = ("id", "date", "lat", "lon", "country", "place", "admin1", "kind", "sub_kind", "title",
+          "actor1", "actor2", "deaths", "deaths_low", "deaths_high", "summary", "sources")
+PRECISION_FIELDS = ("place_code", "date_code")  # format-specific codes (ACLED, UCDP GED)
 REQUIRED = ("date", "lat", "lon", "country")
 REQUIRED_NAMES = {"date": N_("date"), "lat": N_("latitude"), "lon": N_("longitude"),
                   "country": N_("country")}
 FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
     "acled": {"id": ("event_id_cnty",), "date": ("event_date",), "lat": ("latitude",),
               "lon": ("longitude",), "country": ("iso", "country"), "place": ("location",),
-              "kind": ("event_type", "sub_event_type"), "summary": ("notes",),
-              "sources": ("source",)},
+              "admin1": ("admin1",), "kind": ("event_type",), "sub_kind": ("sub_event_type",),
+              "title": ("sub_event_type", "event_type"), "actor1": ("actor1",),
+              "actor2": ("actor2",), "deaths": ("fatalities",), "summary": ("notes",),
+              "sources": ("source",), "place_code": ("geo_precision",),
+              "date_code": ("time_precision",)},
     "ucdp": {"id": ("id",), "date": ("date_start",), "lat": ("latitude",),
              "lon": ("longitude",), "country": ("country",), "place": ("where_coordinates",),
-             "kind": ("type_of_violence",), "summary": ("source_headline", "source_article"),
-             "sources": ("source_article",)},
+             "admin1": ("adm_1",), "kind": ("type_of_violence",), "actor1": ("side_a",),
+             "actor2": ("side_b",), "deaths": ("best",), "deaths_low": ("low",),
+             "deaths_high": ("high",), "summary": ("source_headline", "source_article"),
+             "sources": ("source_article",), "place_code": ("where_prec",),
+             "date_code": ("date_prec",)},
     "project": {"id": ("id",), "date": ("date",), "lat": ("lat",), "lon": ("lon",),
-                "country": ("iso3",), "place": ("place",), "kind": ("title", "category"),
+                "country": ("iso3",), "place": ("place",), "kind": ("category",),
+                "title": ("title", "category"), "deaths": ("deaths",),
                 "summary": ("summary",), "sources": ("sources",)},
 }
+# format -> (place codes that mean precise, imprecise), date code -> precision
+PLACE_CODES = {"acled": (("1", "2"), ("3",)), "ucdp": (("1", "2", "3"), ("4", "5", "6", "7"))}
+DATE_CODES = {"acled": {"1": "day", "2": "week", "3": "month"},
+              "ucdp": {"1": "day", "2": "days", "3": "week", "4": "month", "5": "year"}}
+IMPRECISE_DATES = ("week", "month", "year")
 SIGNATURES = {"acled": {"event_date", "latitude", "longitude", "event_type"},
               "ucdp": {"date_start", "latitude", "longitude", "type_of_violence"},
               "project": {"id", "date", "lat", "lon", "iso3", "category"}}
@@ -213,30 +259,46 @@ def _csv_rows(text: str, sep: str, name: str, tr: Translate
     A record that spans several lines is a quoted cell with line breaks, unless its field count
     is wrong or one of its later lines is a whole row by itself: then a stray quote swallowed
     lines, and each line is read on its own, so one bad line costs only itself.
+
+    Stretches of one-line records with well-formed quotes (nearly every line of an export) are
+    read in one strict pass of the C reader and checked all at once; only a record with a
+    malformed quote, and everything from a quoted cell with line breaks on, go record by record.
+    Both give the same table (tests/test_imported.py compares them).
     """
     lines = LINE.findall(text.replace("\r\n", "\n").replace("\r", "\n"))
     nul = [(n, tr("the line holds a NUL byte; it is not read")) for n, line in
            enumerate(lines, start=1) if "\x00" in line]
     for n, _ in nul:
         lines[n - 1] = "\n"  # read as a blank line, so later lines keep their numbers
-    reader = csv.reader(lines, delimiter=sep, skipinitialspace=True)
-    records: list[tuple[int, int, list[str]]] = []  # first line, last line, fields
     try:
-        for fields in reader:
-            first = records[-1][1] + 1 if records else 1
-            records.append((first, reader.line_num, fields))
+        by_line, careful = _records(lines, sep)
     except csv.Error as exc:
         raise IngestError(tr("{name} is not a readable table: {error}").format(
             name=inert(name), error=inert(exc))) from exc
-    records = [r for r in records if any(cell.strip() for cell in r[2])]
-    if not records:
+    # blank records: lines of separators, spaces or quotes whose cells hold no text
+    blank_chars = " \t\n" + sep + '"'
+    blank = np.fromiter((fields is None or not line.strip(blank_chars)
+                         for fields, line in zip(by_line, lines, strict=True)), bool, len(lines))
+    for k in np.flatnonzero(blank):
+        fields = by_line[k]
+        if fields is not None and any(cell.strip() for cell in fields):
+            blank[k] = False
+    careful = [r for r in careful if any(cell.strip() for cell in r[2])]
+    fast_rows = np.flatnonzero(~blank)  # 0-based lines of one-line records with text
+    if not len(fast_rows) and not careful:
         raise IngestError(tr("{name} is empty.").format(name=inert(name)))
-    (header_line, _, header), body = records[0], records[1:]
+    if careful and (not len(fast_rows) or careful[0][0] - 1 < fast_rows[0]):
+        header_line, _, header = careful.pop(0)
+    else:
+        header_line, header = int(fast_rows[0]) + 1, by_line[int(fast_rows[0])] or []
+        fast_rows = fast_rows[1:]
+    fast_rows = fast_rows[fast_rows + 1 > header_line]
+    careful = [r for r in careful if r[0] > header_line]
     width = len(header)
     columns, notes = _column_names(header, tr)
     good: list[list[str]] = []
     numbers: list[int] = []
-    broken: list[tuple[int, str]] = [row for row in nul if row[0] > header_line]
+    broken: list[tuple[int, str]] = []
 
     def take(number: int, fields: list[str], line: str | None) -> None:
         error = _quoting_error(line, sep) if line is not None else None
@@ -250,7 +312,7 @@ def _csv_rows(text: str, sep: str, name: str, tr: Translate
             good.append(fields + [""] * (width - len(fields)))
             numbers.append(number)
 
-    for first, last, fields in body:
+    for first, last, fields in careful:
         span = [(n, lines[n - 1]) for n in range(first, last + 1) if lines[n - 1].strip()]
         if len(span) == 1:
             take(span[0][0], fields, span[0][1])
@@ -260,10 +322,111 @@ def _csv_rows(text: str, sep: str, name: str, tr: Translate
         else:
             for number, line in span:
                 take(number, _split_line(line, sep), line)
-    frame = pd.DataFrame(good, columns=columns, index=pd.Index(numbers, name="line"), dtype=str)
+    # one-line records read strictly: their quotes are well-formed; only the width is checked
+    fast = [by_line[k] or [] for k in fast_rows.tolist()]  # never None: those are blank
+    widths = np.fromiter(map(len, fast), np.int64, len(fast))
+    broken += [(int(k) + 1, tr("{found} fields where the header has {width}").format(
+        found=int(n), width=width)) for k, n in zip(fast_rows[widths > width],
+                                                    widths[widths > width], strict=True)]
+    for i in np.flatnonzero(widths < width).tolist():
+        fast[i] = fast[i] + [""] * (width - len(fast[i]))
+    keep = fast_rows[widths <= width]
+    frame = None
+    if not careful and header_line == 1 and (widths == width).all():
+        frame = _arrow_table(lines, sep, columns, keep)
+    if frame is None:
+        rows = [fast[i] for i in np.flatnonzero(widths <= width).tolist()] + good
+        index = np.concatenate([keep + 1, np.array(numbers, dtype=np.int64)])
+        frame = pd.DataFrame(rows, columns=columns, dtype=object,
+                             index=pd.Index(index, name="line")).astype(str)
+        if good:
+            frame = frame.sort_index(kind="stable")
+    broken = [row for row in nul if row[0] > header_line] + sorted(broken, key=lambda r: r[0])
     if header_line > 1:
         notes.append(tr("The header is on line {line}.").format(line=header_line))
     return frame, _broken(broken), notes
+
+
+Record = tuple[int, int, list[str]]  # first line, last line (1-based), fields
+
+
+def _arrow_table(lines: list[str], sep: str, columns: list[str],
+                 keep: np.ndarray) -> pd.DataFrame | None:
+    """The same table built by Arrow's CSV reader, several times faster than from Python
+    lists, when it reads the file exactly as the strict pass did: every record one line of
+    the header's width with well-formed quotes (the caller checked), no cell starting with a
+    space (Python's reader drops the spaces after a separator, Arrow keeps them: any such
+    cell and we do not know which it was), and one Arrow row for each kept line (Arrow skips
+    only empty lines; a line of bare separators, blank to us, makes the counts differ).
+    Otherwise None."""
+    text = "".join(lines)
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(column_names=columns, skip_rows=1,
+                                            use_threads=False),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(columns, pa.large_string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, UnicodeEncodeError):
+        return None
+    if table.num_rows != len(keep) or any(
+            pa_compute.any(pa_compute.starts_with(column, " ")).as_py()
+            for column in table.columns):
+        return None
+    frame: pd.DataFrame = table.to_pandas()
+    frame.index = pd.Index(keep + 1, name="line")
+    return frame
+
+
+def _strict_stretch(lines: list[str], pos: int, sep: str) -> tuple[list[list[str]], bool]:
+    """The records from line `pos` (0-based) on, read strictly up to the first malformed one,
+    and whether they are one line each and end at the file's end or right before a malformed
+    record."""
+    reader = csv.reader(islice(lines, pos, None), delimiter=sep, skipinitialspace=True,
+                        strict=True)
+    got: list[list[str]] = []
+    try:
+        got.extend(reader)  # keeps the records read before an error
+    except csv.Error:
+        if len(got) == reader.line_num - 1:
+            return got, True  # the malformed record is the one line after them
+        # the malformed record spans lines: were the ones before it one line each? (Reading
+        # just that many lines again gives as many records only if so.)
+        try:
+            again = list(csv.reader(lines[pos:pos + len(got)], delimiter=sep,
+                                    skipinitialspace=True, strict=True))
+        except csv.Error:
+            return got, False
+        return got, len(again) == len(got)
+    return got, len(got) == len(lines) - pos
+
+
+def _records(lines: list[str], sep: str) -> tuple[list[list[str] | None], list[Record]]:
+    """Each line's fields where it is a one-line record read strictly (None where it belongs
+    to another record), and the records read one at a time by the tolerant reader."""
+    by_line: list[list[str] | None] = [None] * len(lines)
+    careful: list[Record] = []
+    pos = 0
+    while pos < len(lines):
+        got, one_line_each = _strict_stretch(lines, pos, sep)
+        if one_line_each:
+            by_line[pos:pos + len(got)] = got
+            pos += len(got)
+            if pos >= len(lines):
+                break
+        loose = csv.reader(islice(lines, pos, None), delimiter=sep, skipinitialspace=True)
+        if not one_line_each:  # a quoted cell with line breaks: record by record from here
+            first = pos
+            for fields in loose:
+                careful.append((first + 1, pos + loose.line_num, fields))
+                first = pos + loose.line_num
+            break
+        fields = next(loose)  # the malformed record, as the tolerant reader reads it
+        careful.append((pos + 1, pos + loose.line_num, fields))
+        pos += loose.line_num
+    return by_line, careful
 
 
 def _column_names(header: list[str], tr: Translate) -> tuple[list[str], list[str]]:
@@ -479,13 +642,19 @@ def _placement(lat: pd.Series, lon: pd.Series, iso3: pd.Series,
 def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders: gpd.GeoDataFrame,
            name: str = "upload", fmt: str = "mapped", taken_ids: frozenset[str] = frozenset(),
            notes: tuple[str, ...] = (), tr: Translate = english, last: date | None = None,
-           date_order: str = "auto") -> IngestReport:
-    """Validate every row at once; good rows become events (events.csv columns), bad rows keep
-    their reasons (in the language of `tr`), and lines that were not rows stay rejected.
+           date_order: str = "auto", progress: Progress | None = None) -> IngestReport:
+    """Validate every row at once; good rows become events (the schema in the module's
+    docstring), bad rows keep their reasons (in the language of `tr`), and lines that were not
+    rows stay rejected.
 
     Dates must fall within COVERAGE_START..`last` (default: today), the days the dashboard can
     show. `date_order` reads slash dates as dmy or mdy; "auto" decides from the file.
+    `progress(fraction, step)` is told as each check starts (a page shows it).
     """
+    def step(fraction: float, text: str) -> None:
+        if progress is not None:
+            progress(fraction, text)
+
     if isinstance(table, pd.DataFrame):
         frame = table if table.index.name == "line" else table.set_axis(
             pd.Index(range(2, len(table) + 2), name="line"))
@@ -495,7 +664,8 @@ def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders:
     last = last or date.today()
     codes = country_codes(borders)
     shapes = borders.set_index("iso3").geometry
-    cells = {fld: _cells(frame, mapping.get(fld)) for fld in FIELDS}
+    step(0.0, tr("Checking dates"))
+    cells = {fld: _cells(frame, mapping.get(fld)) for fld in (*FIELDS, *PRECISION_FIELDS)}
     reasons = _Reasons(frame.index)
     for fld in REQUIRED:
         reasons.add(cells[fld] == "", tr("missing {field}").format(field=tr(REQUIRED_NAMES[fld])))
@@ -514,6 +684,7 @@ def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders:
                                       "dashboard shows").format(
         value="{value}", start=f"{COVERAGE_START}", end=f"{last}"), written)
 
+    step(0.3, tr("Checking coordinates and countries"))
     lat, lon = _numbers(cells["lat"]), _numbers(cells["lon"])
     reasons.add_each((cells["lat"] != "") & lat.isna(), tr("latitude {value} is not a number"),
                      cells["lat"])
@@ -527,8 +698,10 @@ def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders:
     reasons.add(zero, tr("coordinates are exactly 0,0 (a missing location?)"))
     in_range = lat.between(-90, 90) & lon.between(-180, 180)
     wild = located & ~zero & ~in_range
-    reasons.add(wild, lat.astype(str).combine(lon.astype(str), lambda a, b: tr(
-        "coordinates {lat}, {lon} are out of range").format(lat=a, lon=b)))
+    if wild.any():
+        reasons.add(wild, pd.Series([tr("coordinates {lat}, {lon} are out of range").format(
+            lat=a, lon=b) for a, b in zip(lat[wild], lon[wild], strict=True)],
+            index=lat[wild].index))
     placed = located & ~zero & in_range & iso3.notna()
     outside, swapped = _placement(lat[placed], lon[placed], iso3[placed], shapes)
     reasons.add(swapped.reindex(frame.index, fill_value=False),
@@ -543,21 +716,49 @@ def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders:
     ident = cells["id"].where(cells["id"] != "", f"{name}-row-" + number.astype(str))
     reasons.add_each(ident.duplicated() | ident.isin(taken_ids), tr("duplicate id {value}"), ident)
 
+    step(0.8, tr("Checking fatalities and precision"))
+    deaths = {}
+    for fld in ("deaths", "deaths_low", "deaths_high"):
+        deaths[fld], wrong = _whole_numbers(cells[fld])
+        reasons.add_each(wrong, tr("{column} {{value}} is not a whole number of 0 or more").format(
+            column=_column_of(mapping, fld, cells[fld])), cells[fld])
+    low, best, high = deaths["deaths_low"], deaths["deaths"], deaths["deaths_high"]
+    disorder = (low.notna() & best.notna() & (low > best)) | (
+        high.notna() & best.notna() & (best > high)) | (low.notna() & high.notna() & (low > high))
+    disorder = disorder.fillna(False).astype(bool)
+    if disorder.any():
+        reasons.add(disorder, pd.Series([tr("deaths: low {low}, best {best}, high {high} are not "
+                                            "in that order").format(low=a, best=b, high=c)
+                                         for a, b, c in zip(cells["deaths_low"][disorder],
+                                                            cells["deaths"][disorder],
+                                                            cells["deaths_high"][disorder],
+                                                            strict=True)],
+                                        index=cells["deaths"][disorder].index))
+    place_precise, date_precision = _precision(fmt, cells, mapping, reasons, tr)
+
     good = reasons.text == ""
     kind = cells["kind"][good]
     if fmt == "ucdp":
         kind = kind.map(lambda k: UCDP_VIOLENCE.get(k, k))
+    title = cells["title"][good].where(cells["title"][good] != "", kind)
     loaded = pd.DataFrame({
         "id": ident[good], "date": pd.to_datetime(days[good].astype("object")),
         "lat": lat[good].astype(float), "lon": lon[good].astype(float), "iso3": iso3[good],
         "place": cells["place"][good], "category": UPLOAD_CATEGORY,
-        "title": kind.where(kind != "", tr("Event")), "summary": cells["summary"][good],
-        "sources": cells["sources"][good], "row": number[good]},
+        "title": title.where(title != "", tr("Event")), "summary": cells["summary"][good],
+        "sources": cells["sources"][good], "row": number[good],
+        "kind": kind, "sub_kind": cells["sub_kind"][good], "actor1": cells["actor1"][good],
+        "actor2": cells["actor2"][good], "deaths": best[good], "deaths_low": low[good],
+        "deaths_high": high[good], "admin1": cells["admin1"][good],
+        "place_precise": place_precise[good], "date_precision": date_precision[good]},
         columns=LOADED_COLUMNS).reset_index(drop=True)
     loaded["date"] = pd.to_datetime(loaded["date"])
+    for column in _unused_columns(frame, mapping):
+        loaded[f"file_{column}" if column in loaded.columns else column] = \
+            frame[column][good].reset_index(drop=True)
     bad = ~good
     rejected = pd.DataFrame({"row": number[bad], "reasons": reasons.text[bad],
-                             **{f: cells[f][bad] for f in FIELDS}})
+                             **{f: cells[f][bad] for f in FIELDS if f in mapping or f in REQUIRED}})
     rejected = pd.concat([rejected, table.broken.reindex(columns=rejected.columns, fill_value="")]
                          if len(table.broken) else [rejected], ignore_index=True)
     rejected = rejected.astype({"row": int}).sort_values("row", kind="stable", ignore_index=True)
@@ -565,7 +766,61 @@ def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders:
 
 
 LOADED_COLUMNS = ["id", "date", "lat", "lon", "iso3", "place", "category", "title", "summary",
-                  "sources", "row"]
+                  "sources", "row", "kind", "sub_kind", "actor1", "actor2", "deaths",
+                  "deaths_low", "deaths_high", "admin1", "place_precise", "date_precision"]
+Progress = Callable[[float, str], None]
+
+
+def _column_of(mapping: Mapping[str, Columns], fld: str, fallback: pd.Series) -> str:
+    """The file's column a field is read from, for messages (the first one named)."""
+    columns = mapping.get(fld) or (fld,)
+    return str(columns if isinstance(columns, str) else columns[0])
+
+
+def _whole_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Counts written in a column (nullable integers; empty cells are unknown) and the cells
+    that are filled but not a whole number of 0 or more ('3.0' is 3; '2.5', '-1', 'x' are not)."""
+    filled = text != ""
+    if not filled.any():  # a column the file does not have
+        return pd.Series(pd.NA, index=text.index, dtype="Int64"), filled
+    values = pd.to_numeric(text.where(filled), errors="coerce").astype("float64")
+    ok = values.notna() & np.isfinite(values) & (values >= 0) & (values < 1e9) & (
+        values == np.floor(values.fillna(0)))
+    counts = values.where(ok).astype("Int64")
+    return counts, filled & ~ok
+
+
+def _precision(fmt: str, cells: Mapping[str, pd.Series], mapping: Mapping[str, Columns],
+               reasons: _Reasons, tr: Translate) -> tuple[pd.Series, pd.Series]:
+    """place_precise and date_precision of every row from the format's codes (the module's
+    docstring); an unknown code is a reason to reject the row."""
+    index = cells["place_code"].index
+    precise = pd.Series(True, index=index)
+    dates = pd.Series("day", index=index, dtype=str)
+    if fmt in PLACE_CODES:
+        good_codes, coarse = PLACE_CODES[fmt]
+        code = cells["place_code"].str.replace(r"\.0$", "", regex=True)
+        unknown = (code != "") & ~code.isin((*good_codes, *coarse))
+        reasons.add_each(unknown, tr("{column} {{value}} is not one of {codes}").format(
+            column=_column_of(mapping, "place_code", code),
+            codes=", ".join((*good_codes, *coarse))), cells["place_code"])
+        precise = ~code.isin(coarse)
+    if fmt in DATE_CODES:
+        known = DATE_CODES[fmt]
+        code = cells["date_code"].str.replace(r"\.0$", "", regex=True)
+        unknown = (code != "") & ~code.isin(list(known))
+        reasons.add_each(unknown, tr("{column} {{value}} is not one of {codes}").format(
+            column=_column_of(mapping, "date_code", code), codes=", ".join(known)),
+            cells["date_code"])
+        dates = code.map(known).fillna("day").astype(str)
+    return precise.astype(bool), dates
+
+
+def _unused_columns(frame: pd.DataFrame, mapping: Mapping[str, Columns]) -> list[str]:
+    """The file's columns that fill none of our fields: kept as is for the downloads."""
+    used = {c for columns in mapping.values()
+            for c in ((columns,) if isinstance(columns, str) else columns)}
+    return [c for c in frame.columns if c not in used]
 
 
 def ingest_bytes(data: bytes, name: str, borders: gpd.GeoDataFrame,

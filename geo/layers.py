@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from urllib.parse import urlparse
 
 import folium
@@ -23,6 +23,14 @@ from jinja2 import Template
 from geo.assets import use_local_assets
 from geo.facts import localised
 from geo.i18n import N_, Translate, english, number
+from geo.imported import (
+    DEATH_REFERENCES,
+    NO_KIND,
+    OTHER_KIND_COLOUR,
+    death_radius,
+    imprecise,
+    kind_colours,
+)
 from geo.metrics import Metric, since_text
 from geo.vocabulary import (
     EVENT_CATEGORIES,
@@ -223,8 +231,7 @@ class EventMarkers(InertMacro):
     {% macro script(this, kwargs) %}
     (function () {
       var map = {{ this._parent.get_name() }};
-      var cats = {{ this.categories | tojson }}, rows = {{ this.rows | tojson }},
-          brief = {{ this.brief | tojson }};
+      var cats = {{ this.categories | tojson }}, rows = {{ this.rows | tojson }};
       var layer = L.featureGroup().addTo(map);
       function el(tag, text, cls) {
         var e = document.createElement(tag);
@@ -240,6 +247,7 @@ class EventMarkers(InertMacro):
         d.appendChild(el("b", r[4]));
         if (r[9]) d.appendChild(el("small", " " + r[9], "fallback"));
         d.appendChild(el("div", r[3] + " · " + cat[0] + " · " + r[5]));
+        (r[12] || []).forEach(function (line) { d.appendChild(el("div", line, "event-detail")); });
         d.appendChild(el("p", r[6]));
         r[7].forEach(function (url, i) {
           if (i) s.appendChild(document.createTextNode(" · "));
@@ -255,15 +263,19 @@ class EventMarkers(InertMacro):
         return d;
       }
       rows.forEach(function (r) {
-        var cat = cats[r[2]];
-        var m = L.circleMarker([r[0], r[1]], {radius: 7, weight: 1.5, color: "#222222",
-                                              fillColor: cat[1], fillOpacity: 0.95});
+        var cat = cats[r[2]], hollow = !!r[11];
+        // hollow: placed or dated only roughly; a ring in the type's colour, dashed
+        var m = L.circleMarker([r[0], r[1]], {radius: r[10] || 7, weight: hollow ? 2.5 : 1.5,
+                                              color: hollow ? cat[1] : "#222222",
+                                              dashArray: hollow ? "4 3" : null,
+                                              fillColor: hollow ? "#ffffff" : cat[1],
+                                              fillOpacity: hollow ? 0.5 : 0.85});
         m.feature = {type: "Feature", geometry: {type: "Point"},
-                     properties: {id: r[8], category: cat[0]}};
-        m.bindTooltip(function () { return el("span", r[3] + " · " + cat[0] + ": " + r[4]); });
-        if (!brief) {  // a playback frame's markers carry no popup text
-          m.bindPopup(function () { return popup(r, cat); }, {maxWidth: 320});
-        }
+                     properties: {id: r[8], category: cat[0], deaths: r[13], hollow: hollow}};
+        m.bindTooltip(function () {
+          return el("span", r[3] + " · " + cat[0] + ": " + r[4] + (r[14] ? " · " + r[14] : ""));
+        });
+        m.bindPopup(function () { return popup(r, cat); }, {maxWidth: 320});
         layer.addLayer(m);
       });
       (window.eventMarkers = window.eventMarkers || []).push(layer);
@@ -273,23 +285,71 @@ class EventMarkers(InertMacro):
 
     def __init__(self, events: pd.DataFrame,
                  palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                 tr: Translate = english, lang: str = "en", brief: bool = False) -> None:
+                 tr: Translate = english, lang: str = "en", by: str = "category") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "EventMarkers"
-        self.brief = brief
         codes = list(palette)
-        self.categories = [[tr(palette[c][0]), palette[c][1]] for c in codes]
+        imported = by != "category"  # the user's events: coloured by their own types, sized
+        label = (lambda t: t) if imported else tr  # by fatalities, their type names as written
+        self.categories = [[label(palette[c][0]), palette[c][1]] for c in codes]
         self.sources_label = tr("Sources:") + " "
         points = _spread(zip(events["lat"], events["lon"], strict=True))
+        rough = imprecise(events) if imported else pd.Series(False, index=events.index)
         self.rows = []
-        for r, (lat, lon) in zip(events.to_dict("records"), points, strict=True):
+        for r, (lat, lon), hollow in zip(events.to_dict("records"), points, rough, strict=True):
             text = localised(r, lang, tr)
-            # a playback frame (brief) sends the tooltip's date and title, no popup text
-            place, summary, sources, fallback = ("", "", [], "") if brief else (
-                text.place, text.summary, http_urls(str(r["sources"])), text.fallback)
-            self.rows.append([round(lat, 4), round(lon, 4), codes.index(r["category"]),
-                              f"{r['date']:%Y-%m-%d}", text.title, place, summary, sources,
-                              str(r["id"]), fallback])
+            row: list[object] = [round(lat, 4), round(lon, 4), codes.index(r[by]),
+                                 f"{r['date']:%Y-%m-%d}", text.title, text.place, text.summary,
+                                 http_urls(str(r["sources"])), str(r["id"]), text.fallback]
+            if imported:
+                deaths = _count(r.get("deaths"))
+                row += [death_radius(deaths), bool(hollow),
+                        details(r, tr, lang), deaths,
+                        deaths_text(deaths, tr, lang) if deaths is not None else ""]
+            self.rows.append(row)
+
+
+def deaths_text(deaths: int, tr: Translate = english, lang: str = "en") -> str:
+    """'1 death' / '12 deaths' in the page's language."""
+    return (tr("{count} death") if deaths == 1 else tr("{count} deaths")).format(
+        count=number(deaths, lang))
+
+
+PRECISION_NOTES = {"place": N_("Located only to a region or the country: the point is not the "
+                               "place."),
+                   "week": N_("Date known only to the week."),
+                   "month": N_("Date known only to the month."),
+                   "year": N_("Date known only to the year.")}
+
+
+def _count(value: object) -> int | None:
+    """A count from a nullable integer cell (None when unknown)."""
+    return None if value is None or value is pd.NA or value != value else int(str(value))
+
+
+def details(r: Mapping[Hashable, object], tr: Translate = english, lang: str = "en") -> list[str]:
+    """The popup's lines about an imported event: type, actors, fatalities, precision."""
+    lines = []
+    kind = " — ".join(str(r.get(k) or "") for k in ("kind", "sub_kind") if r.get(k))
+    if kind:
+        lines.append(tr("Type: {type}").format(type=kind))
+    actors = [str(r.get(k)) for k in ("actor1", "actor2") if r.get(k)]
+    if actors:
+        lines.append(tr("Actors: {actors}").format(actors=" · ".join(actors)))
+    deaths, low, high = (_count(r.get(k)) for k in ("deaths", "deaths_low", "deaths_high"))
+    if deaths is not None:
+        text = deaths_text(deaths, tr, lang)
+        if low is not None and high is not None:
+            text += " " + tr("(low {low}, high {high})").format(low=number(low, lang),
+                                                                high=number(high, lang))
+        lines.append(tr("Fatalities: {deaths}").format(deaths=text))
+    if r.get("admin1"):
+        lines.append(tr("Region: {region}").format(region=r["admin1"]))
+    if r.get("place_precise") is False:
+        lines.append(tr(PRECISION_NOTES["place"]))
+    if r.get("date_precision") in PRECISION_NOTES:
+        lines.append(tr(PRECISION_NOTES[str(r["date_precision"])]))
+    return lines
 
 
 def http_urls(sources: str) -> list[str]:
@@ -324,12 +384,14 @@ class AggregatedEvents(InertMacro):
         return new Type(bytes.buffer);
       }
       var lat = decode("{{ this.lat }}", Int16Array), lon = decode("{{ this.lon }}", Int16Array);
-      var cat = decode("{{ this.cat }}", Uint8Array);
+      var cat = decode("{{ this.cat }}", Uint8Array), deaths = decode("{{ this.deaths }}", Uint32Array);
+      var killed = {{ this.killed | tojson }}, withDeaths = {{ this.with_deaths | tojson }};
       var scale = {{ this.scale }}, colours = {{ this.colours | tojson }},
           labels = {{ this.labels | tojson }}, cell = 44,
           one = {{ this.one | tojson }}, many = {{ this.many | tojson }}, lang = {{ this.lang | tojson }};
       var renderer = L.canvas({padding: 0.3}), layer = L.layerGroup();
-      (window.aggregatedEvents = window.aggregatedEvents || []).push({count: lat.length, layer: layer});
+      (window.aggregatedEvents = window.aggregatedEvents || []).push({count: lat.length, layer: layer,
+                                                                      deaths: deaths});
       function redraw() {
         layer.clearLayers();
         var zoom = map.getZoom(), bounds = map.getBounds().pad(0.3), cells = new Map();
@@ -338,9 +400,9 @@ class AggregatedEvents(InertMacro):
           if (!bounds.contains(ll)) continue;
           var p = map.project(ll, zoom), key = Math.floor(p.x / cell) + ":" + Math.floor(p.y / cell);
           var c = cells.get(key);
-          if (!c) { c = {n: 0, lat: 0, lon: 0, cats: labels.map(function () { return 0; })};
+          if (!c) { c = {n: 0, d: 0, lat: 0, lon: 0, cats: labels.map(function () { return 0; })};
                     cells.set(key, c); }
-          c.n++; c.lat += ll.lat; c.lon += ll.lng; c.cats[cat[i]]++;
+          c.n++; c.d += deaths[i]; c.lat += ll.lat; c.lon += ll.lng; c.cats[cat[i]]++;
         }
         cells.forEach(function (c) {
           var top = c.cats.indexOf(Math.max.apply(null, c.cats));
@@ -349,8 +411,9 @@ class AggregatedEvents(InertMacro):
           L.circleMarker([c.lat / c.n, c.lon / c.n], {
             renderer: renderer, radius: c.n === 1 ? 5 : Math.min(26, 6 + 3 * Math.log2(c.n)),
             color: "#222", weight: 1, fillColor: colours[top], fillOpacity: 0.85
-          }).bindTooltip("<b>" + c.n.toLocaleString(lang) + " " + (c.n === 1 ? one : many) + "</b><br>" +
-                         lines.join("<br>")).addTo(layer);
+          }).bindTooltip("<b>" + c.n.toLocaleString(lang) + " " + (c.n === 1 ? one : many) + "</b>" +
+                         (withDeaths ? " · " + killed.replace("{count}", c.d.toLocaleString(lang)) : "") +
+                         "<br>" + lines.join("<br>")).addTo(layer);
         });
       }
       // The cells follow the map the layer is on: the parent may be a layer group that is
@@ -364,7 +427,7 @@ class AggregatedEvents(InertMacro):
 
     def __init__(self, events: pd.DataFrame,
                  palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                 tr: Translate = english, lang: str = "en") -> None:
+                 tr: Translate = english, lang: str = "en", by: str = "category") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "AggregatedEvents"
         self.lang = lang  # counts are grouped the language's way ('1,234' / '1 234')
@@ -372,21 +435,87 @@ class AggregatedEvents(InertMacro):
         self.scale = COORD_SCALE
         self.lat = _b64(np.round(events["lat"].to_numpy() * COORD_SCALE).astype("<i2"))
         self.lon = _b64(np.round(events["lon"].to_numpy() * COORD_SCALE).astype("<i2"))
-        self.cat = _b64(pd.Categorical(events["category"], categories=codes).codes.astype("u1"))
+        self.cat = _b64(pd.Categorical(events[by], categories=codes).codes.astype("u1"))
+        # fatalities per event (none recorded: 0), 4 bytes an event, summed per cell
+        self.with_deaths = by != "category" and "deaths" in events.columns
+        deaths = (pd.to_numeric(events["deaths"], errors="coerce").fillna(0).clip(0, 2**32 - 1)
+                  if self.with_deaths else pd.Series(0, index=events.index))
+        self.deaths = _b64(deaths.to_numpy().astype("<u4"))
+        self.killed = esc(tr("{count} deaths"))
         self.colours = [palette[c][1] for c in codes]
-        # Tooltips are HTML: the (translated) labels are escaped.
-        self.labels = [esc(tr(palette[c][0])) for c in codes]
+        # Tooltips are HTML: the labels are escaped (the user's type names as written).
+        label = tr if by == "category" else (lambda t: t)
+        self.labels = [esc(label(palette[c][0])) for c in codes]
         self.one, self.many = esc(tr("event")), esc(tr("events"))
 
 
 def events_on_map(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
                   tr: Translate = english, lang: str = "en",
-                  brief: bool = False) -> EventMarkers | AggregatedEvents:
-    """Markers with popups for up to DETAIL_LIMIT events (`brief`: tooltips only, for the
-    frames of a playback); counts per cell beyond that."""
+                  by: str = "category") -> EventMarkers | AggregatedEvents:
+    """Markers with popups for up to DETAIL_LIMIT events; counts per cell beyond that. `by`
+    names the column the palette's keys are values of: the user's events go by their `kind`,
+    sized by fatalities."""
     if len(events) <= DETAIL_LIMIT:
-        return EventMarkers(events, palette, tr, lang, brief)
-    return AggregatedEvents(events, palette, tr, lang)
+        return EventMarkers(events, palette, tr, lang, by)
+    return AggregatedEvents(events, palette, tr, lang, by)
+
+
+def upload_palette(uploaded: pd.DataFrame, tr: Translate = english) -> dict[str, tuple[str, str]]:
+    """The colours of the user's event types (geo.imported.kind_colours), keyed by type; an
+    event with no type is labelled so."""
+    return {k: (k or tr(NO_KIND), colour) for k, colour in kind_colours(uploaded).items()}
+
+
+def upload_markers(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = english,
+                   lang: str = "en") -> EventMarkers | AggregatedEvents:
+    """The user's events that are shown, coloured by type with the whole file's colours; the
+    types beyond the seven coloured ones share one grey class (so a file of a thousand types
+    still fits the map's one-byte class codes)."""
+    palette = {k: v for k, v in upload_palette(_with_kind(uploaded), tr).items()
+               if v[1] != OTHER_KIND_COLOUR}
+    shown = _with_kind(shown)
+    key = shown["kind"].where(shown["kind"].isin(list(palette)), OTHER_KEY)
+    if (key == OTHER_KEY).any():
+        palette[OTHER_KEY] = (tr("Other types"), OTHER_KIND_COLOUR)
+    return events_on_map(shown.assign(type_key=key), palette, tr, lang, by="type_key")
+
+
+OTHER_KEY = "\x00other"  # the class of every type without a colour of its own
+
+
+def _with_kind(events: pd.DataFrame) -> pd.DataFrame:
+    kinds = events["kind"].fillna("") if "kind" in events.columns else ""
+    return events.assign(kind=kinds)
+
+
+def upload_legend(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = english,
+                  lang: str = "en") -> list[tuple[str, list[tuple[str, ...]]]]:
+    """The legend of the user's events: a dot per type with its count in view, reference
+    circles for fatalities, and the hollow mark of imprecise events."""
+    shown = _with_kind(shown)
+    palette = upload_palette(_with_kind(uploaded), tr)
+    counts = shown["kind"].value_counts()
+    entries: list[tuple[str, ...]] = []
+    other = 0
+    for kind, (label, colour) in palette.items():
+        if colour == OTHER_KIND_COLOUR:
+            other += int(counts.get(kind, 0))
+            continue
+        entries.append(("dot", colour, f"{label} ({number(int(counts.get(kind, 0)), lang)})"))
+    if other or any(c == OTHER_KIND_COLOUR for _, c in palette.values()):
+        others = tr("Other types")
+        entries.append(("dot", OTHER_KIND_COLOUR, f"{others} ({number(other, lang)})"))
+    yours = tr("Your events")
+    sections: list[tuple[str, list[tuple[str, ...]]]] = [
+        (f"{yours} ({number(len(shown), lang)})", entries)]
+    if len(shown) <= DETAIL_LIMIT:
+        sizes: list[tuple[str, ...]] = [
+            ("dot size", "#bbbbbb", deaths_text(n, tr, lang), f"{2 * death_radius(n):g}")
+            for n in DEATH_REFERENCES]
+        sizes.append(("dot hollow", "#ffffff", tr("Place or date imprecise ({count})").format(
+            count=number(int(imprecise(shown).sum()), lang))))
+        sections.append((tr("Fatalities (marker area)"), sizes))
+    return sections
 
 
 class Badges(InertMacro):
@@ -451,6 +580,9 @@ class LegendStyle(MacroElement):
         vertical-align: -2px; border: 1px solid #444;}
       .map-legend i.dot {border-radius: 50%;}
       .map-legend i.outline {border: 2px dashed #000;}
+      .map-legend i.size {vertical-align: middle; margin: 1px 6px 1px 0;}
+      .map-legend i.hollow {border: 2px dashed #444;}
+      .event-popup .event-detail {margin-top: 2px;}
       .map-note {position: absolute; z-index: 1000; top: 10px; left: 50px; padding: 3px 8px;
         background: rgba(255,255,255,0.95); border-radius: 4px; color: #111;
         font: 12px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 60%;}
@@ -503,7 +635,7 @@ def tile_note(text: str) -> BrowserCall:
     return BrowserCall("tileNote", text)
 
 
-def legend_layer(sections: list[tuple[str, list[tuple[str, str, str]]]],
+def legend_layer(sections: list[tuple[str, list[tuple[str, ...]]]],
                  title: str = "Legend") -> BrowserCall:
     """The legend of the layers that are on, as a layer (coupbelt.legend): it is swapped with
     them."""
@@ -511,27 +643,29 @@ def legend_layer(sections: list[tuple[str, list[tuple[str, str, str]]]],
                                          for heading, entries in sections], "legend")
 
 
-def date_stamp(text: str) -> BrowserCall:
-    """A playback frame's date, large on the map (coupbelt.stamp), swapped with the layers."""
-    return BrowserCall("stamp", text)
 
 
 def legend_sections(metric: Metric | None, categories: Iterable[str], forces: bool,
                     outline_label: str = "", uploaded: int = 0, tr: Translate = english,
-                    lang: str = "en") -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """What the legend lists for the layers that are on (labels translated by `tr`)."""
-    sections = []
+                    lang: str = "en",
+                    upload: list[tuple[str, list[tuple[str, ...]]]] | None = None,
+                    ) -> list[tuple[str, list[tuple[str, ...]]]]:
+    """What the legend lists for the layers that are on (labels translated by `tr`);
+    `upload` is the user's events' part (upload_legend), else `uploaded` counts them."""
+    sections: list[tuple[str, list[tuple[str, ...]]]] = []
     if metric is not None:
-        entries = [("box", c.colour, tr(c.label)) for c in metric.classes]
+        entries: list[tuple[str, ...]] = [("box", c.colour, tr(c.label)) for c in metric.classes]
         if outline_label:
             entries.append(("box outline", "transparent", tr(outline_label)))
         sections.append((tr(metric.title), entries))
-    cats = [("dot", EVENT_CATEGORIES[c][1], tr(EVENT_CATEGORIES[c][0])) for c in categories]
-    if uploaded:
+    cats: list[tuple[str, ...]] = [("dot", EVENT_CATEGORIES[c][1], tr(EVENT_CATEGORIES[c][0]))
+                                   for c in categories]
+    if uploaded and upload is None:
         label, colour = UPLOAD_PALETTE[UPLOAD_CATEGORY]
         cats.append(("dot", colour, f"{tr(label)} ({number(uploaded, lang)})"))
     if cats:
         sections.append((tr("Events"), cats))
+    sections += upload or []
     if forces:
         sections.append((tr("Forces (badges)"), [
             ("box", FORCE_COLOURS[d], f"{FORCE_CODES[d]} {tr(FORCE_LABELS[d])}")

@@ -15,6 +15,7 @@ import pandas as pd
 
 from geo.facts import Facts
 from geo.i18n import long_date
+from geo.imported import kind_colours
 from geo.metrics import METRICS
 from geo.site import Interval, class_on
 from geo.timeline import DateWindow, events_in_view
@@ -43,22 +44,35 @@ def frame_fills(intervals: Mapping[str, Sequence[Interval]], metric: str,
 
 
 def frame_events(facts: Facts, uploaded: pd.DataFrame | None, frames: Sequence[date],
-                 window_days: int, categories: tuple[str, ...],
-                 countries: tuple[str, ...]) -> tuple[list[str], list[list[float]]]:
+                 window_days: int, categories: tuple[str, ...], countries: tuple[str, ...],
+                 whole_upload: pd.DataFrame | None = None) -> tuple[list[str], list[list[float]]]:
     """The events any frame shows (its window: the `window_days` up to its date): a palette,
-    and one [day number, lat, lon, palette index] row each, oldest first."""
-    palette = [colour for _, colour in EVENT_CATEGORIES.values()] + [UPLOAD_COLOUR]
-    slot = {key: k for k, key in enumerate(EVENT_CATEGORIES)} | {UPLOAD_CATEGORY: len(palette) - 1}
+    and one [day number, lat, lon, palette index] row each, oldest first. The user's events
+    (`uploaded`, already filtered) take their types' colours from `whole_upload`, the whole
+    file, as on the map."""
+    palette = [colour for _, colour in EVENT_CATEGORIES.values()]
     span = DateWindow(max(COVERAGE_START, frames[0] - timedelta(days=window_days - 1)), frames[-1])
-    parts = [events_in_view(facts.events, span, categories, countries)] if categories else []
-    if uploaded is not None and len(uploaded):
-        parts.append(events_in_view(uploaded, span, (UPLOAD_CATEGORY,), countries))
+    parts = []
+    if categories:
+        curated = events_in_view(facts.events, span, categories, countries)
+        parts.append((curated, curated["category"].map(
+            {key: k for k, key in enumerate(EVENT_CATEGORIES)})))
+    if uploaded is not None and len(uploaded):  # the user's events in their types' colours
+        whole = uploaded if whole_upload is None else whole_upload
+        colours = kind_colours(whole) if "kind" in whole.columns else {}
+        mine = events_in_view(uploaded, span, (UPLOAD_CATEGORY,), countries)
+        kinds = mine["kind"] if "kind" in mine.columns else pd.Series("", index=mine.index)
+        slot = {}
+        for kind, colour in colours.items():
+            slot[kind] = len(palette)
+            palette.append(colour)
+        palette.append(UPLOAD_COLOUR)  # a type the file's colours leave out
+        parts.append((mine, kinds.map(slot).fillna(len(palette) - 1)))
     rows: list[list[float]] = []
-    for part in parts:
+    for part, slots in parts:
         days = ((part["date"] - pd.Timestamp(COVERAGE_START)).dt.days).tolist()
-        rows += [[d, round(float(y), 3), round(float(x), 3), slot.get(str(c), len(palette) - 1)]
-                 for d, y, x, c in zip(days, part["lat"], part["lon"], part["category"],
-                                       strict=True)]
+        rows += [[d, round(float(y), 3), round(float(x), 3), int(k)]
+                 for d, y, x, k in zip(days, part["lat"], part["lon"], slots, strict=True)]
     return palette, sorted(rows)
 
 

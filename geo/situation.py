@@ -12,8 +12,8 @@ from geo.alignments import alignment_classes
 from geo.changes import changes_between
 from geo.facts import Facts, name_column
 from geo.i18n import N_, Translate, english, translator
+from geo.imported import filtered
 from geo.layers import (
-    UPLOAD_PALETTE,
     BrowserCall,
     base_map,
     borders_layer,
@@ -24,6 +24,8 @@ from geo.layers import (
     legend_layer,
     legend_sections,
     tiles_layer,
+    upload_legend,
+    upload_markers,
 )
 from geo.metrics import METRICS, classify, status_summaries
 from geo.timeline import DateWindow, events_in_view, forces_on, headline_on
@@ -60,10 +62,12 @@ def _layered(key: str, basemap: bool, base: folium.Map | None = None, tr: Transl
 
 
 def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataFrame | None:
-    """The user's events that the view shows (None when there are none or the layer is off)."""
+    """The user's events that the view shows (None when there are none or the layer is off):
+    in the window and countries, and of the types, actors, fatalities and precision kept."""
     if uploaded is None or "upload" not in view.layers:
         return None
-    return events_in_view(uploaded, view.window, (UPLOAD_CATEGORY,), view.countries)
+    return filtered(events_in_view(uploaded, view.window, (UPLOAD_CATEGORY,), view.countries),
+                    view.upload)
 
 
 def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None = None,
@@ -101,13 +105,14 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
         if len(shown):
             events = events_on_map(shown, tr=tr, lang=view.lang) if player is None else None
     mine = uploaded_in_view(uploaded, view)
-    upload = events_on_map(mine, UPLOAD_PALETTE, tr, view.lang) if mine is not None and len(
-        mine) and player is None else None
+    upload = upload_markers(mine, uploaded, tr, view.lang) if (
+        mine is not None and uploaded is not None and len(mine) and player is None) else None
     forces = "forces" in view.layers and len(facts.borders) > 0
     badges = forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr) if forces else None
-    legend = legend_layer(legend_sections(metric, categories, forces, note,
-                                          uploaded=0 if mine is None else len(mine), tr=tr,
-                                          lang=view.lang), tr("Legend"))
+    legend = legend_layer(legend_sections(
+        metric, categories, forces, note, tr=tr, lang=view.lang,
+        upload=upload_legend(mine, uploaded, tr, view.lang) if (
+            mine is not None and uploaded is not None) else None), tr("Legend"))
     played = BrowserCall("play", player) if player is not None else None
     return _layered(key, "basemap" in view.layers, base_map(key, facts.places, bounds),
                     tr=tr, countries=countries,
@@ -160,16 +165,20 @@ def alignment_map(facts: Facts, view: ViewState) -> LayeredMap:
 
 
 def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
-               uploaded: pd.DataFrame | None = None, lang: str = "en") -> LayeredMap:
-    """The given events (and the user's, already filtered) over plain borders."""
+               uploaded: pd.DataFrame | None = None, lang: str = "en",
+               whole_upload: pd.DataFrame | None = None) -> LayeredMap:
+    """The given events (and the user's, already filtered, coloured by type with the colours
+    of `whole_upload`, the whole file) over plain borders."""
     tr = translator(lang)
     m = base_map("events_map", facts.places)
     borders_layer(facts.borders).add_to(m)
     categories = tuple(c for c in dict.fromkeys(events["category"]))
     shown = events_on_map(events, tr=tr, lang=lang) if len(events) else None
-    upload = events_on_map(uploaded, UPLOAD_PALETTE, tr, lang) if uploaded is not None and len(
-        uploaded) else None
-    legend = legend_layer(legend_sections(None, categories, False,
-                                          uploaded=0 if uploaded is None else len(uploaded), tr=tr,
-                                          lang=lang), tr("Legend"))
+    whole = uploaded if whole_upload is None else whole_upload
+    upload = upload_markers(uploaded, whole, tr, lang) if (
+        uploaded is not None and whole is not None and len(uploaded)) else None
+    legend = legend_layer(legend_sections(
+        None, categories, False, tr=tr, lang=lang,
+        upload=upload_legend(uploaded, whole, tr, lang) if (
+            uploaded is not None and whole is not None) else None), tr("Legend"))
     return _layered("events_map", basemap, m, tr, events=shown, upload=upload, legend=legend)

@@ -170,6 +170,33 @@ def event_rows(facts: Facts, shown: pd.DataFrame, tr: Translate = english,
     return _sources_listed(table)
 
 
+def precision_text(events: pd.DataFrame, tr: Translate = english) -> pd.Series:
+    """'region or country', 'week', 'month' ... where an event's place or date is rough."""
+    place = events["place_precise"].map({False: tr("place: region or country only")}).fillna("")
+    dates = events["date_precision"].map({"week": tr("date: week only"),
+                                          "month": tr("date: month only"),
+                                          "year": tr("date: year only")}).fillna("")
+    return (place + "; " + dates).str.strip("; ")
+
+
+def upload_rows(facts: Facts, shown: pd.DataFrame, tr: Translate = english,
+                lang: str = "en") -> pd.DataFrame:
+    """The user's newest TABLE_LIMIT events in view, as the file says them: type, actors,
+    fatalities and precision beside date, country and place; one row per event."""
+    shown = shown.sort_values("date", ascending=False, kind="stable").head(TABLE_LIMIT)
+    table = pd.DataFrame({
+        "date": shown["date"].dt.strftime("%Y-%m-%d"),
+        "iso3": shown["iso3"],
+        "country": shown["iso3"].map(country_names(facts, lang)),
+        "admin1": shown["admin1"], "place": shown["place"],
+        "kind": shown["kind"], "sub_kind": shown["sub_kind"],
+        "actor1": shown["actor1"], "actor2": shown["actor2"], "deaths": shown["deaths"],
+        "precision": precision_text(shown, tr), "title": shown["title"],
+        "summary": shown["summary"], "sources": shown["sources"],
+    })
+    return _sources_listed(table)
+
+
 def sources_table(facts: Facts, day: date, tr: Translate = english, lang: str = "en",
                   countries: tuple[str, ...] = ()) -> pd.DataFrame:
     """Every status holding on `day` (in `countries`, or all), by country name, one row per
@@ -257,7 +284,8 @@ COLUMN_NAMES = (N_("date"), N_("country"), N_("place"), N_("category"), N_("titl
                 N_("holds"), N_("license"), N_("rows"), N_("curated"), N_("site"),
                 N_("cited_by"), N_("citations"), N_("row"), N_("reasons"), N_("id"), N_("lat"),
                 N_("lon"), N_("kind"), N_("sources"), N_("deaths"), N_("dimension"),
-                N_("before"), N_("after"), N_("resolution"))
+                N_("before"), N_("after"), N_("resolution"), N_("admin1"), N_("sub_kind"),
+                N_("actor1"), N_("actor2"), N_("precision"))
 
 
 def country_status(facts: Facts, iso3: str, day: date, tr: Translate = english,

@@ -13,6 +13,7 @@ from datetime import date
 
 from geo.escape import inert
 from geo.i18n import LANGS, N_, Translate, translator
+from geo.imported import UploadFilter
 from geo.metrics import METRICS
 from geo.timeline import DateWindow
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES
@@ -34,6 +35,7 @@ class ViewState:
     lang: str = "en"
     viewport: tuple[float, float, float] | None = None  # lat, lon, zoom once the reader moved
     compare: date | None = None  # a second date whose differences the situation page shows
+    upload: UploadFilter = field(default_factory=UploadFilter)  # the user's imported events
 
 
 def parse_viewport(text: str) -> tuple[float, float, float] | None:
@@ -48,6 +50,60 @@ def parse_viewport(text: str) -> tuple[float, float, float] | None:
         return None
     ok = -90 <= lat <= 90 and -180 <= lon <= 180 and 1 <= zoom <= 19
     return (lat, lon, zoom) if ok else None
+
+
+LIST_SEP = "|"  # between event types or actors in a link (their names may hold commas)
+MAX_NAMES, MAX_NAME = 100, 200  # a link names at most this many, each at most this long
+MAX_DEATHS = 1_000_000
+
+
+def _free_names(text: str, what: str, warnings: list[str], tr: Translate) -> tuple[str, ...]:
+    """Names from the user's own file (types, actors): any text, within limits. They are
+    matched against the file once it is imported (uploads are not in a link)."""
+    names = list(dict.fromkeys(n.strip() for n in text.split(LIST_SEP) if n.strip()))
+    kept = [n for n in names if len(n) <= MAX_NAME][:MAX_NAMES]
+    if len(kept) < len(names):
+        warnings.append(tr("The link names too many {what} or too long ones; the first {count} "
+                           "of at most {length} characters are kept.").format(
+            what=tr(what), count=MAX_NAMES, length=MAX_NAME))
+    return tuple(kept)
+
+
+def parse_upload_filter(params: Mapping[str, str], warnings: list[str],
+                        tr: Translate) -> UploadFilter:
+    """utype=A|B, actor=A|B, minfat=N and prec=exact: what the link keeps of imported events."""
+    kinds = _free_names(params.get("utype", ""), N_("event types"), warnings, tr)
+    actors = _free_names(params.get("actor", ""), N_("actors"), warnings, tr)
+    min_deaths = 0
+    if "minfat" in params:
+        text = params["minfat"].strip()
+        if text.isdigit() and int(text) <= MAX_DEATHS:
+            min_deaths = int(text)
+        else:
+            warnings.append(tr("The minimum of fatalities {value} in the link is not a whole "
+                               "number from 0 to {most}; showing every event.").format(
+                value=inert(params["minfat"]), most=f"{MAX_DEATHS:,}"))
+    precise = False
+    if "prec" in params:
+        precise = params["prec"] == "exact"
+        if not precise and params["prec"] != "all":
+            warnings.append(tr("Unknown precision {value} in the link (known: exact, all); "
+                               "showing every event.").format(value=inert(params["prec"])))
+    return UploadFilter(kinds, actors, min_deaths, precise)
+
+
+def upload_query(keep: UploadFilter) -> dict[str, str]:
+    """The link parameters of an upload filter (none for the default)."""
+    query = {}
+    if keep.kinds:
+        query["utype"] = LIST_SEP.join(keep.kinds)
+    if keep.actors:
+        query["actor"] = LIST_SEP.join(keep.actors)
+    if keep.min_deaths:
+        query["minfat"] = str(keep.min_deaths)
+    if keep.precise_only:
+        query["prec"] = "exact"
+    return query
 
 
 def default_view(curated: date) -> ViewState:
@@ -147,8 +203,9 @@ def parse_view(params: Mapping[str, str], curated: date, countries: Collection[s
             warnings.append(tr("The comparison date {value} in the link is not a date {bounds} "
                                "(YYYY-MM-DD); nothing is compared.").format(
                 value=inert(params["compare"]), bounds=bounds))
+    upload = parse_upload_filter(params, warnings, tr)
     return ViewState(as_of, window, metric, layers, categories, chosen, dimension, lang,
-                     viewport, compare), warnings
+                     viewport, compare, upload), warnings
 
 
 def view_query(view: ViewState) -> dict[str, str]:
@@ -170,6 +227,7 @@ def view_query(view: ViewState) -> dict[str, str]:
         query["lang"] = view.lang
     if view.compare is not None:
         query["compare"] = view.compare.isoformat()
+    query.update(upload_query(view.upload))
     if view.viewport is not None:
         query["view"] = ",".join(f"{v:g}" for v in view.viewport)
     return query

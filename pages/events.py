@@ -5,10 +5,10 @@ import streamlit as st
 from app.page import show_map, start_page, table
 from app.state import uploaded_events
 from app.upload import import_panel
-from geo.charts import brushed_window, events_histogram, in_weeks
+from geo.charts import brushed_window, deaths_chart, events_histogram, in_weeks
 from geo.i18n import number, short_date
 from geo.situation import events_map, uploaded_in_view
-from geo.tables import TABLE_LIMIT, event_rows
+from geo.tables import TABLE_LIMIT, event_rows, upload_rows
 from geo.timeline import events_in_view
 
 facts, view, tr = start_page()
@@ -17,18 +17,27 @@ st.title(tr("Events {start} – {end}").format(start=short_date(view.window.star
                                              end=short_date(view.window.end, view.lang)))
 import_panel(facts, tr, view.lang)
 in_view = events_in_view(facts.events, view.window, view.categories, view.countries)
+uploaded = uploaded_events()
+mine = uploaded_in_view(uploaded, view)
 map_slot = st.container()
 
+counts, deaths = st.columns(2) if mine is not None else (st.container(), None)
 chart = None
-if len(in_view):
-    chart = st.altair_chart(events_histogram(in_view, tr, view.lang,
-                                             (view.window.start, view.window.end)),
-                            on_select="rerun", key="events_hist", width="stretch")
-else:  # an empty chart has nothing to read: say what to change instead
-    st.info(tr("No events in this window with these categories and countries: widen the window "
-               "(Events between) or pick more categories or countries in the sidebar."))
+with counts:
+    if len(in_view):
+        chart = st.altair_chart(events_histogram(in_view, tr, view.lang,
+                                                 (view.window.start, view.window.end)),
+                                on_select="rerun", key="events_hist", width="stretch")
+    else:  # an empty chart has nothing to read: say what to change instead
+        st.info(tr("No events in this window with these categories and countries: widen the "
+                   "window (Events between) or pick more categories or countries in the "
+                   "sidebar."))
 brushed = brushed_window(chart.selection) if chart else None
 shown = in_weeks(in_view, brushed)
+mine = in_weeks(mine, brushed) if mine is not None else None
+if deaths is not None and mine is not None:
+    with deaths:
+        st.altair_chart(deaths_chart(mine, tr, view.lang), key="deaths_chart", width="stretch")
 if brushed is not None:
     start, end = brushed
     st.caption(tr("Brushed: {shown} of {total} events, weeks from {start} to {end}. "
@@ -39,10 +48,8 @@ else:
     st.caption(tr("{total} events. Drag across the chart to narrow the map and the table to a "
                   "period.").format(total=number(len(in_view), view.lang)))
 
-mine = uploaded_in_view(uploaded_events(), view)
-mine = in_weeks(mine, brushed) if mine is not None else None
 with map_slot:
-    show_map(events_map(facts, shown, "basemap" in view.layers, mine, view.lang))
+    show_map(events_map(facts, shown, "basemap" in view.layers, mine, view.lang, uploaded))
 
 if len(shown) > TABLE_LIMIT:
     st.caption(tr("The table shows the newest {limit} of {total} events; the Sources & data "
@@ -52,4 +59,8 @@ if len(shown):
     table(event_rows(facts, shown, tr, view.lang), tr)
 if mine is not None:
     st.subheader(tr("Your events in view"))
-    table(event_rows(facts, mine, tr, view.lang), tr)
+    st.caption(tr("{shown} of your {total} events: in the window and countries, and of the "
+                  "types, actors, fatalities and precision chosen in the sidebar.").format(
+        shown=number(len(mine), view.lang),
+        total=number(0 if uploaded is None else len(uploaded), view.lang)))
+    table(upload_rows(facts, mine, tr, view.lang), tr)

@@ -363,7 +363,7 @@ def test_a_50000_row_acled_file_loads_with_every_row_accounted_for(server, page,
     for i in range(n):
         la, lo = (0.0, 0.0) if i < bad else (lat[i], lon[i])
         lines.append(f"NER{i},{1 + i % 28} March 2026,Protests,Peaceful protest,Niger,562,"
-                     f"Place {i},{la},{lo},Synthetic row {i},Test,0")
+                     f"Place {i},{la},{lo},Synthetic row {i},Test,{i % 3}")
     path = tmp_path / "acled-50k.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     pg, _ = page
@@ -378,6 +378,11 @@ def test_a_50000_row_acled_file_loads_with_every_row_accounted_for(server, page,
         m => { t += parseInt(m.getTooltip().getContent().match(/<b>([\\d,]+)/)[1].replaceAll(",", "")); });
         return t; }""")  # counts are shown grouped: '1,234' in English
     assert total == n - bad
+    # and the cells' fatalities add up to the file's (issue 16: count and sum of fatalities)
+    deaths = frame.evaluate("""() => { let t = 0; window.aggregatedEvents.filter(a => a.layer._map).at(-1).layer.eachLayer(
+        m => { t += parseInt(m.getTooltip().getContent().match(/· ([\\d,]+) deaths/)[1].replaceAll(",", "")); });
+        return t; }""")
+    assert deaths == sum(i % 3 for i in range(bad, n))
 
 
 def test_the_exported_map_opens_with_no_internet(browser, data_dir, tmp_path):
@@ -632,3 +637,41 @@ def test_pausing_playback_puts_the_page_on_the_frame_the_map_shows(server, page)
     wait_until(lambda: "date=2023-0" in pg.url and "frame=" not in pg.url, 10,
                "the link to carry the frame's date, not the frame")
     assert pg.locator(".map-stamp").count() == 0
+
+
+def test_imported_events_show_their_types_with_counts_and_fatalities_by_size(server, page,
+                                                                              tmp_path):
+    rows = ["event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,"
+            "country,iso,admin1,location,latitude,longitude,geo_precision,notes,source,fatalities",
+            "NER1,2026-03-02,1,Battles,Armed clash,Army,JNIM,Niger,562,Agadez,A,16.0,8.0,1,"
+            "Clash.,Test,64",
+            "NER2,2026-03-03,1,Battles,Armed clash,Army,JNIM,Niger,562,Agadez,B,16.5,9.0,1,"
+            "Clash.,Test,1",
+            "NER3,2026-03-04,3,Protests,Peaceful protest,Protesters (Niger),,Niger,562,Agadez,C,"
+            "17.0,10.0,3,March.,Test,0"]
+    path = tmp_path / "acled-types.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    pg, _ = page
+    pg.goto(f"{server}/events?from=2026-03-01&to=2026-03-31")
+    pg.get_by_text("Import your own events").click()
+    pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    pg.get_by_text("3 loaded, 0 rejected").wait_for(timeout=60_000)
+    frame = map_holds(pg, "() => !!window.eventMarkers && window.eventMarkers.some("
+                          "g => g._map && g.getLayers().some(m => m.feature.properties.id === 'NER1'))",
+                      30, "the imported events on the map")
+    legend = frame.locator(".map-legend").inner_text()
+    assert "Your events (3)" in legend and "Battles (2)" in legend and "Protests (1)" in legend
+    assert "64 deaths" not in legend and "10 deaths" in legend  # the size scale's references
+    markers = frame.evaluate("""() => window.eventMarkers.filter(g => g._map).at(-1).getLayers()
+        .map(m => ({id: m.feature.properties.id, radius: m.getRadius(), fill: m.options.fillColor,
+                    hollow: m.feature.properties.hollow,
+                    drawn: m._path ? m._path.getBoundingClientRect().width : 0}))""")
+    by_id = {m["id"]: m for m in markers}
+    assert by_id["NER1"]["radius"] > by_id["NER2"]["radius"]  # 64 deaths against 1
+    assert by_id["NER1"]["drawn"] > by_id["NER2"]["drawn"] > 0  # and so they are drawn
+    assert by_id["NER1"]["fill"] == by_id["NER2"]["fill"] != by_id["NER3"]["fill"]  # by type
+    assert by_id["NER3"]["hollow"] and not by_id["NER1"]["hollow"]  # region only, month only
+    popup = frame.evaluate("""() => { const m = window.eventMarkers.filter(g => g._map).at(-1)
+        .getLayers().find(m => m.feature.properties.id === 'NER1');
+        m.openPopup(); const t = m.getPopup().getElement().innerText; m.closePopup(); return t; }""")
+    assert "Actors: Army · JNIM" in popup and "Fatalities: 64 deaths" in popup

@@ -161,13 +161,6 @@ def test_badge_text_meets_wcag_aa_contrast():
     assert round(contrast("#000000", "#FFFFFF"), 1) == 21.0
 
 
-def test_playback_frames_send_markers_without_their_popup_text():
-    full, brief = (EventMarkers(pd.DataFrame([hostile_event()]), brief=b) for b in (False, True))
-    assert full.rows[0][6] == "a & b <b>bold</b>" and full.rows[0][7]
-    assert brief.rows[0][4] == full.rows[0][4]  # the tooltip's title stays
-    assert brief.rows[0][5:8] == ["", "", []] and brief.brief is True
-
-
 def test_tooltips_give_the_whole_status_with_since_dates(data_dir):
     from geo.metrics import status_summaries
 

@@ -2,10 +2,9 @@
 
    coupbelt.legend(group, title, sections, id): adds to `group` a Leaflet layer that shows the
    legend in the map's corner while it is on the map (folded at first on a map narrower than
-   600 px). Python swaps it with the other date-dependent layers, so the legend
+   600 px). An entry is [class, colour, text] or, for a reference circle of a marker size,
+   [class, colour, text, diameter in pixels]. Python swaps it with the other date-dependent layers, so the legend
    always matches the colours. Built with textContent: no text is ever parsed as HTML.
-
-   coupbelt.stamp(group, text): the same for a playback frame's date, shown large.
 
    coupbelt.tileNote(group, text): a note on the map when basemap tiles fail (offline).
 
@@ -65,21 +64,14 @@
           var row = document.createElement("div"), swatch = document.createElement("i");
           swatch.className = entry[0];
           swatch.style.background = entry[1];
+          if (entry[3]) {  // a reference circle of a marker size, in pixels
+            swatch.style.width = swatch.style.height = entry[3] + "px";
+          }
           row.appendChild(swatch);
           row.appendChild(document.createTextNode(entry[2]));
           box.appendChild(row);
         });
       });
-      return box;
-    }));
-  }
-
-  // The date of a playback frame, large in the map's corner.
-  function stamp(group, text) {
-    group.addLayer(boxLayer(function () {
-      var box = document.createElement("div");
-      box.className = "map-stamp";
-      box.textContent = text;
       return box;
     }));
   }
@@ -219,6 +211,6 @@
     window.coupbeltMaps = (window.coupbeltMaps || 0) + 1;  // counts Leaflet maps made here
   }
 
-  window.coupbelt = {legend: legend, stamp: stamp, tileNote: tileNote, places: places, play: play,
+  window.coupbelt = {legend: legend, tileNote: tileNote, places: places, play: play,
                      keepView: keepView};
 })();

@@ -1,0 +1,99 @@
+"""Import benchmark: validating a large ACLED-style file, today's code against git main's, in the
+same run, on the same bytes.
+
+    .venv/bin/python bench/ingest.py                 # 150,000 rows, 3 runs each
+    .venv/bin/python bench/ingest.py --rows 50000 --runs 5 --ref main
+
+The old path is `git show <ref>:geo/ingest.py` loaded as a module of its own (it imports the
+rest of geo/ from this tree, which it shares with today's code). Each run reads and validates
+the whole file (`ingest_bytes`, as the page and the command line do); runs alternate old/new
+and the medians are compared. A second file, the same with one malformed line in the middle,
+times the record-by-record path that such files still take.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.synthetic import synthetic_acled  # noqa: E402
+from geo import ingest as new_ingest  # noqa: E402
+from geo.facts import curation_date, load_borders  # noqa: E402
+
+
+def old_module(ref: str) -> types.ModuleType:
+    """geo/ingest.py as it is at `ref`, as a module named geo.ingest_at_<ref>."""
+    source = subprocess.run(["git", "show", f"{ref}:geo/ingest.py"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout
+    module = types.ModuleType(f"geo.ingest_at_{ref}")
+    module.__file__ = str(ROOT / "geo" / "ingest.py")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, f"{ref}:geo/ingest.py", "exec"), module.__dict__)
+    return module
+
+
+def acled_bytes(rows: int, broken: bool = False) -> bytes:
+    frame = synthetic_acled(rows)
+    text = frame.to_csv(index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    if broken:  # one unclosed quote in the middle of the file
+        lines = text.split("\n")
+        lines[len(lines) // 2] = lines[len(lines) // 2].replace(',"Synthetic', ',"Synth"etic', 1)
+        text = "\n".join(lines)
+    return text.encode()
+
+
+def timed(module: types.ModuleType, data: bytes, borders: object,
+          last: object) -> tuple[float, float, str]:
+    """Wall-clock and CPU seconds of one import (CPU time is what the process itself used: on
+    a machine shared with other work, wall-clock time also counts the waits)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    report = module.ingest_bytes(data, "bench.csv", borders, last=last)
+    return time.perf_counter() - start, time.process_time() - cpu, report.summary()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=150_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--ref", default="main", help="git ref of the old geo/ingest.py")
+    args = parser.parse_args()
+    borders = load_borders(ROOT / "data" / "borders.geojson")
+    last = curation_date(ROOT / "data" / "SOURCES.md").date()
+    old = old_module(args.ref)
+    print(f"{args.rows:,} synthetic ACLED rows; old = {args.ref}:geo/ingest.py; "
+          f"{args.runs} runs each, alternating")
+    for label, data in (("clean file", acled_bytes(args.rows)),
+                        ("one malformed line", acled_bytes(args.rows, broken=True))):
+        times: dict[str, list[float]] = {"old": [], "new": []}
+        cpu: dict[str, list[float]] = {"old": [], "new": []}
+        summaries: dict[str, str] = {}
+        for _ in range(args.runs):
+            for name, module in (("old", old), ("new", new_ingest)):
+                seconds, used, summaries[name] = timed(module, data, borders, last)
+                times[name].append(seconds)
+                cpu[name].append(used)
+        median = {k: statistics.median(v) for k, v in times.items()}
+        median_cpu = {k: statistics.median(v) for k, v in cpu.items()}
+        print(f"\n{label} ({len(data) / 1e6:.1f} MB)")
+        for name in ("old", "new"):
+            runs = ", ".join(f"{t:.2f}" for t in times[name])
+            print(f"  {name}: median {median[name]:.2f} s wall ({runs}; best "
+                  f"{min(times[name]):.2f}), "
+                  f"{median_cpu[name]:.2f} s CPU; {summaries[name]}")
+        print(f"  old / new: {median['old'] / median['new']:.1f}x wall, "
+              f"{median_cpu['old'] / median_cpu['new']:.1f}x CPU")
+        if summaries["old"] != summaries["new"]:
+            print("  NOTE: the two paths accounted for the rows differently (see above)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""The playback payload: every frame's fills equal the model, events sit in their frames' windows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from geo.changes import frame_dates
+from geo.facts import load_facts
+from geo.i18n import translator
+from geo.metrics import METRICS, classify
+from geo.playback import day_number, frame_events, player_payload
+from geo.site import class_intervals
+from geo.vocabulary import EVENT_CATEGORIES, UPLOAD_CATEGORY
+
+
+@pytest.mark.parametrize("metric", ["regime", "ecowas", "ecowas_sanctions", "forces_russia",
+                                    "coups"])
+def test_every_frame_s_fills_are_the_model_s(data_dir, metric):
+    facts = load_facts(data_dir)
+    frames = frame_dates(date(2020, 1, 1), date(2025, 6, 30), "week")
+    events = frame_events(facts, None, frames, 90, tuple(EVENT_CATEGORIES), ())
+    payload = player_payload(class_intervals(facts, metric, translator("en")), metric, frames,
+                             events, 90, 4, False, "fr")
+    assert payload["frames"][0] == "2020-01-01" and payload["frames"][-1] == "2025-06-30"
+    assert payload["stamps"][0] == "1 janvier 2020"
+    assert set(payload["palette"]) <= {c.colour for c in METRICS[metric].classes}
+    for k in range(0, len(frames), 13):
+        model = classify(metric, facts.borders["iso3"], facts.status, facts.coups, frames[k])
+        fills = {iso3: payload["palette"][i[k]] for iso3, i in payload["fills"].items()}
+        assert fills == dict(zip(model["iso3"], model["colour"], strict=True)), frames[k]
+
+
+def test_events_carry_their_day_and_colour_and_uploads_their_type_s(data_dir):
+    facts = load_facts(data_dir)
+    frames = [date(2023, 8, 1), date(2023, 9, 1)]
+    mine = pd.DataFrame({"date": pd.to_datetime(["2023-08-20", "2021-01-01"]), "lat": [12.5, 12.6],
+                         "lon": [0.5, 0.6], "iso3": ["GHA", "GHA"],
+                         "category": [UPLOAD_CATEGORY] * 2, "kind": ["Battles", "Protests"]})
+    palette, rows = frame_events(facts, mine, frames, 90, ("ecowas", "protest"), ())
+    days = [r[0] for r in rows]
+    assert days == sorted(days)  # oldest first: the browser walks them in order
+    assert day_number(date(2021, 1, 10)) not in days  # before every frame's window
+    summit = [r for r in rows if r[0] == day_number(date(2023, 7, 30))]
+    assert [palette[int(r[3])] for r in summit] == [EVENT_CATEGORIES["ecowas"][1]]
+    (upload,) = [r for r in rows if r[0] == day_number(date(2023, 8, 20))]
+    assert palette[int(upload[3])] != "#FFFFFF"  # in its type's colour
+    assert palette[int(upload[3])] != EVENT_CATEGORIES["ecowas"][1]
+    assert frame_events(facts, None, frames, 90, (), ())[1] == []  # events layer off
