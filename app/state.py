@@ -17,6 +17,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from app.store import checked_dataset, kept_events, link_params
 from geo.changes import changes_around, dimensions_of
 from geo.i18n import LANG_NAMES, LANGS, N_, Translate, month_label, translator
 from geo.metrics import METRICS
@@ -37,6 +38,7 @@ DIMENSION = "dimension"
 LANG = "lang"
 MONTH = "as_of_month"
 COMPARE = "compare"
+DATASET = "dataset"  # the ID of the kept event set this session shows (its rows are shared)
 LAYER_KEYS = {name: f"layer_{name}" for name in LAYERS}
 
 LAYER_LABELS = {
@@ -58,6 +60,7 @@ def _widget_values(view: ViewState) -> dict[str, object]:
         DIMENSION: view.dimension,
         LANG: view.lang,
         COMPARE: view.compare,
+        DATASET: view.dataset,
     }
     values.update({key: name in view.layers for name, key in LAYER_KEYS.items()})
     return values
@@ -66,7 +69,11 @@ def _widget_values(view: ViewState) -> dict[str, object]:
 def _restore(curated: date, countries: Mapping[str, str], dimensions: list[str]) -> None:
     if VALUES not in st.session_state:
         params = {k: st.query_params[k] for k in st.query_params}
+        tr = translator(params.get("lang", "en"))
+        params, saved = link_params(params, tr)  # a saved view's link: v=ID
         view, warnings = parse_view(params, curated, countries, dimensions)
+        view, missing = checked_dataset(view, translator(view.lang))
+        warnings = [*saved, *warnings, *missing]
         st.session_state[VALUES] = _widget_values(view)
         st.session_state[URL_WARNINGS] = warnings
         st.session_state[WINDOW_CUSTOM] = view.window != DateWindow.ending(view.as_of)
@@ -148,6 +155,7 @@ def _current_view(curated: date) -> ViewState:
         dimension=ss[DIMENSION],
         lang=ss[LANG],
         compare=ss[COMPARE],
+        dataset=ss.get(DATASET),
     )
 
 
@@ -244,6 +252,10 @@ PENDING_UPLOAD = "upload_pending"  # a file read but waiting for a column mappin
 
 
 def uploaded_events() -> pd.DataFrame | None:
-    """The events the user imported in this session (None if none)."""
+    """The events the user imported in this session, else those of the kept set the view shows
+    (one frame per server process, shared by the sessions showing it); None if none."""
     report = st.session_state.get(UPLOAD)
-    return None if report is None else report.loaded
+    if report is not None:
+        return report.loaded  # type: ignore[no-any-return]
+    dataset = st.session_state.get(VALUES, {}).get(DATASET)
+    return kept_events(dataset) if dataset else None

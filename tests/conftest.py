@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Tests (and the servers they start) keep sets in a throwaway store, never in var/ or in a
+# database named by the environment.
+os.environ["COUPBELT_DB"] = str(Path(tempfile.mkdtemp(prefix="coupbelt-tests-")) / "store.sqlite")
 
 # Three square "countries" side by side along the equator-ish band, 2 degrees wide each.
 SQUARES = {"MLI": (-4.0, 12.0), "NER": (-2.0, 12.0), "GHA": (0.0, 12.0)}
@@ -125,3 +130,64 @@ def legend_labels(args: dict) -> list[str]:
     title, sections = args["legend"]
     return [title] + [text for heading, entries in sections
                       for text in [heading, *(e[2] for e in entries)]]
+
+
+# PostgreSQL for the store tests: COUPBELT_TEST_PG (scripts/test.sh starts a throwaway cluster
+# and sets it), else a cluster this test run starts itself when PostgreSQL is installed. Without
+# either the PostgreSQL tests skip, except under CI (CI=true), where they fail.
+@pytest.fixture(scope="session")
+def pg_server():
+    import os
+    import shutil
+    import tempfile
+
+    import pgcluster
+
+    url = os.environ.get("COUPBELT_TEST_PG")
+    if url:
+        yield url
+        return
+    why = None
+    if pgcluster.bin_dir() is None:
+        why = "PostgreSQL is not installed (apt-get install postgresql postgis)"
+    elif not pgcluster.postgis_available():
+        why = "PostGIS is not installed (apt-get install postgis)"
+    if why:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"{why}; under CI the PostgreSQL store tests must run")
+        pytest.skip(why)
+    folder = Path(tempfile.mkdtemp(prefix="coupbelt-pg-"))
+    try:
+        yield pgcluster.start(folder / "cluster")
+    finally:
+        pgcluster.stop(folder / "cluster")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_database(pg_server):
+    """A fresh, empty database on the test cluster (dropped afterwards); its URL."""
+    import secrets
+
+    import sqlalchemy as sa
+
+    from geo.store import database_url
+
+    admin = sa.create_engine(database_url(pg_server), isolation_level="AUTOCOMMIT")
+    name = f"coupbelt_test_{secrets.token_hex(6)}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield database_url(pg_server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """A new, empty store's URL on each backend."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store" / "coupbelt.sqlite")
+    return request.getfixturevalue("pg_database")
