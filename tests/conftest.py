@@ -164,25 +164,65 @@ def pg_server():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture
-def pg_database(pg_server):
-    """A fresh, empty database on the test cluster (dropped afterwards); its URL."""
+TEMPLATE = "coupbelt_test_postgis"  # PostGIS installed once: CREATE EXTENSION takes seconds
+
+
+def _new_database(server: str, template: str | None) -> str:
     import secrets
 
     import sqlalchemy as sa
 
     from geo.store import database_url
 
-    admin = sa.create_engine(database_url(pg_server), isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(database_url(server), isolation_level="AUTOCOMMIT")
     name = f"coupbelt_test_{secrets.token_hex(6)}"
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        if template and not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                         {"n": template}).scalar():
+            conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
+            maker = sa.create_engine(database_url(server).set(database=template),
+                                     poolclass=sa.pool.NullPool)  # no connection left on it
+            with maker.begin() as t:
+                t.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
+            maker.dispose()
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    admin.dispose()
+    return name
+
+
+def _drop_database(server: str, name: str) -> None:
+    import sqlalchemy as sa
+
+    from geo.store import database_url
+
+    admin = sa.create_engine(database_url(server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_database(pg_server):
+    """A fresh database with PostGIS and no tables on the test cluster (dropped afterwards)."""
+    from geo.store import database_url
+
+    name = _new_database(pg_server, TEMPLATE)
     try:
         yield database_url(pg_server).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        _drop_database(pg_server, name)
+
+
+@pytest.fixture
+def pg_empty_database(pg_server):
+    """A fresh database with nothing in it, not even PostGIS (the first migration adds it)."""
+    from geo.store import database_url
+
+    name = _new_database(pg_server, None)
+    try:
+        yield database_url(pg_server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _drop_database(pg_server, name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -191,3 +231,11 @@ def store_url(request, tmp_path):
     if request.param == "sqlite":
         return str(tmp_path / "store" / "coupbelt.sqlite")
     return request.getfixturevalue("pg_database")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_store_url(request, tmp_path):
+    """A database with nothing in it yet, on each backend."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store" / "coupbelt.sqlite")
+    return request.getfixturevalue("pg_empty_database")

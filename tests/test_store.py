@@ -54,7 +54,8 @@ def store(store_url):
     opened.close()
 
 
-def test_an_empty_database_is_migrated_to_the_head_on_open(store_url):
+def test_an_empty_database_is_migrated_to_the_head_on_open(empty_store_url):
+    store_url = empty_store_url
     engine = sa.create_engine(database_url(store_url))
     if engine.dialect.name == "sqlite":
         assert not os.path.exists(store_url)  # created on first use, folder included
