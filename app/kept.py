@@ -211,7 +211,7 @@ def saved_views_sidebar(view: ViewState, tr: Translate) -> None:
             st.caption(tr("Short link to this view:"))
             st.code(_short_link(short), language=None)
         for saved in views[:LISTED]:
-            st.button(saved.name, key=f"view_{saved.id}", on_click=_open_view,
+            st.button(inert(saved.name, 60), key=f"view_{saved.id}", on_click=_open_view,
                       args=(saved.query,), width="stretch",
                       help=tr("Open the view kept on {day}").format(
                           day=f"{saved.created_at:%Y-%m-%d}"))

@@ -133,19 +133,19 @@ def test_saved_views_give_a_short_link_that_restores_the_view(app):
     assert restored.query_params["date"] == "2023-09-01" and "v" not in restored.query_params
     restored.session_state["saved_views_panel"] = True
     restored.run()
-    assert button(restored, "Niger, AES", "view_")
+    assert button(restored, "`Niger, AES`", "view_")  # a name is shown as written
 
 
 def test_a_saved_view_reopens_from_the_list(app):
     first = app("pages/situation_map.py", metric="aes")
     first.session_state["saved_views_panel"] = True
     first.run()
-    first.text_input(key="keep_view_name").input("AES view")
+    first.text_input(key="keep_view_name").input("[AES](https://evil.example)")
     button(first, "Keep this view").click().run()
     at = app("pages/situation_map.py", date="2021-01-01")
     at.session_state["saved_views_panel"] = True
     at.run()
-    button(at, "AES view", "view_").click().run()
+    button(at, "`[AES](https://evil.example)`", "view_").click().run()
     assert at.query_params["metric"] == "aes" and at.query_params["date"] == "2023-09-01"
     assert at.selectbox(key="metric").value == "aes"
 

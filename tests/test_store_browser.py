@@ -10,7 +10,7 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -28,35 +28,41 @@ MINE = ("() => !!window.eventMarkers && window.eventMarkers.filter(g => g._map).
 
 
 @contextmanager
-def serve(env: dict[str, str]) -> Iterator[str]:
-    """`streamlit run dashboard.py` with `env` added; yields its base URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-
-    def healthy() -> bool:
-        if proc.poll() is not None:
-            raise AssertionError(f"streamlit exited: {proc.stdout.read().decode() if proc.stdout else ''}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                return r.status == 200
-        except OSError:
-            return False
-
+def serve(env: dict[str, str], count: int = 1) -> Iterator[list[str]]:
+    """`count` servers of `streamlit run dashboard.py` with `env` added, started together;
+    yields their base URLs."""
+    procs, bases = [], []
     try:
-        wait_until(healthy, 60, "the dashboard's health check")
-        yield base
+        for _ in range(count):
+            port = free_port()
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless",
+                 "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+                 "--browser.gatherUsageStats", "false"],
+                cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, start_new_session=True))
+            bases.append(f"http://127.0.0.1:{port}")
+
+        def healthy(proc: subprocess.Popen[bytes], base: str) -> bool:
+            if proc.poll() is not None:
+                raise AssertionError(f"streamlit exited: {proc.stdout.read().decode() if proc.stdout else ''}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                    return r.status == 200
+            except OSError:
+                return False
+
+        for proc, base in zip(procs, bases, strict=True):
+            wait_until(lambda p=proc, b=base: healthy(p, b), 60, "the dashboard's health check")
+        yield bases
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        for proc in procs:
+            os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
 
 
 def local_only(context) -> None:
@@ -67,9 +73,7 @@ def local_only(context) -> None:
 def test_a_set_kept_through_one_server_opens_through_the_other(browser, store_url, tmp_path):  # noqa: F811
     upload = tmp_path / "kept.csv"
     upload.write_text(ROWS, encoding="utf-8")
-    with ExitStack() as stack:
-        one = stack.enter_context(serve({"COUPBELT_DB": store_url}))
-        other = stack.enter_context(serve({"COUPBELT_DB": store_url}))
+    with serve({"COUPBELT_DB": store_url}, count=2) as (one, other):
         first = browser.new_context(viewport={"width": 1400, "height": 1000})
         local_only(first)
         pg = first.new_page()
@@ -105,18 +109,3 @@ def test_a_set_kept_through_one_server_opens_through_the_other(browser, store_ur
         reader.get_by_role("link", name="Situation map").click()
         map_holds(reader, MINE, 60, "the kept events on the situation map")
         fresh.close()
-
-
-def test_an_unknown_set_warns_in_the_browser(browser, tmp_path):  # noqa: F811
-    with serve({"COUPBELT_DB": str(tmp_path / "empty.sqlite")}) as base:
-        context = browser.new_context()
-        local_only(context)
-        pg = context.new_page()
-        pg.goto(f"{base}/events?dataset=kVx2TtP0o9_yT6bA-3q1Zr8c")
-        warning = pg.locator('[data-testid="stAlert"]').filter(has_text="No kept set")
-        warning.wait_for(timeout=60_000)
-        assert "kVx2TtP0o9_yT6bA-3q1Zr8c" in warning.inner_text()
-        wait_until(lambda: "dataset" not in parse_qs(urlparse(pg.url).query), 30,
-                   "the link to drop dataset=")
-        context.close()
-
