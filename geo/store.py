@@ -46,6 +46,7 @@ ID_BYTES = 18  # secrets.token_urlsafe: 144 random bits, 24 characters
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 CONNECT_TIMEOUT_S = 5
 INSERT_CHUNK = 5000
+LOAD_CHUNK = 20_000
 LOG = logging.getLogger(__name__)
 
 # The columns of a loaded events frame stored in typed columns; any other column goes to `extra`.
@@ -240,8 +241,8 @@ def _layout(frame: pd.DataFrame, typed: Sequence[str]) -> list[list[str]]:
     return [[str(c), str(t), "typed" if c in used else "extra"] for c, t in frame.dtypes.items()]
 
 
-def _frame(rows: Sequence[Any], layout: list[list[str]]) -> pd.DataFrame:
-    """Rows read back as the frame they were stored from: column order and dtypes restored."""
+def _chunk(rows: Sequence[Any], layout: list[list[str]]) -> pd.DataFrame:
+    """Some rows read back as a frame of the stored columns, in order (dtypes not yet cast)."""
     typed = [name for name, _, where in layout if where == "typed"]
     data: dict[str, list[Any]] = {c: [] for c in typed}
     extras: list[dict[str, Any]] = []
@@ -254,9 +255,23 @@ def _frame(rows: Sequence[Any], layout: list[list[str]]) -> pd.DataFrame:
     for name, _, where in layout:
         if where == "extra":
             frame[name] = pd.Series([e.get(name) for e in extras], index=frame.index, dtype=object)
-    frame = frame.reindex(columns=[name for name, _, _ in layout])
+    return frame.reindex(columns=[name for name, _, _ in layout])
+
+
+def _frame(result: Any, layout: list[list[str]]) -> pd.DataFrame:
+    """Rows read back as the frame they were stored from: column order and dtypes restored.
+    Read in chunks, each cast before the next is read, so the peak stays near the frame's size."""
+    chunks = [_cast(_chunk(rows, layout), layout) for rows in result.partitions(LOAD_CHUNK)]
+    if not chunks:
+        return _cast(_chunk([], layout), layout)
+    return _cast(pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0], layout)
+
+
+def _cast(frame: pd.DataFrame, layout: list[list[str]]) -> pd.DataFrame:
     for name, kind, _ in layout:
         dtype: Any = kind
+        if str(frame[name].dtype) == kind:
+            continue
         try:
             if kind.startswith("datetime64"):
                 frame[name] = pd.to_datetime(frame[name]).astype(dtype)
@@ -400,19 +415,17 @@ class Store:
             meta = conn.execute(sa.select(event_sets).where(event_sets.c.id == set_id)).first()
             if meta is None:
                 return None
-            events = conn.execute(sa.select(*(set_events.c[c] for c in EVENT_COLUMNS),
-                                            set_events.c.extra)
-                                  .where(set_events.c.set_id == set_id)
-                                  .order_by(set_events.c.seq)).all()
-            rejected = conn.execute(sa.select(set_rejected.c.row, set_rejected.c.reasons,
-                                              set_rejected.c.extra)
-                                    .where(set_rejected.c.set_id == set_id)
-                                    .order_by(set_rejected.c.seq)).all()
-        m = meta._mapping
-        frame = _frame(events, m["columns"])
-        report = IngestReport(m["name"], m["format"], frame,
-                              _frame(rejected, m["rejected_columns"]),
-                              tuple(m["notes"]), bool(m["ambiguous_dates"]))
+            m = meta._mapping
+            streamed = conn.execution_options(yield_per=LOAD_CHUNK)
+            frame = _frame(streamed.execute(
+                sa.select(*(set_events.c[c] for c in EVENT_COLUMNS), set_events.c.extra)
+                .where(set_events.c.set_id == set_id).order_by(set_events.c.seq)), m["columns"])
+            rejected = _frame(streamed.execute(
+                sa.select(set_rejected.c.row, set_rejected.c.reasons, set_rejected.c.extra)
+                .where(set_rejected.c.set_id == set_id).order_by(set_rejected.c.seq)),
+                m["rejected_columns"])
+        report = IngestReport(m["name"], m["format"], frame, rejected, tuple(m["notes"]),
+                              bool(m["ambiguous_dates"]))
         return frame, report
 
     def rename_set(self, set_id: str, name: str) -> bool:
