@@ -264,3 +264,12 @@ def test_env_setting_is_read(monkeypatch, tmp_path):
     opened = Store.open()
     assert os.path.exists(tmp_path / "env.sqlite")
     opened.close()
+
+
+def test_columns_of_another_kind_than_the_typed_ones_still_come_back(store):
+    frame = events_frame(3)
+    frame["date"] = ["2023-07-26", "26/07/2023", ""]  # text, not times: kept as written
+    frame["lat"] = ["13.5", "north", "13.7"]
+    frame["row"] = [2.5, 3.5, 4.5]
+    set_id = store.keep_set("odd kinds", frame, report_for(frame), "odd.csv", 1)
+    pd.testing.assert_frame_equal(store.load_set(set_id)[0], frame)

@@ -77,6 +77,10 @@ def test_keep_then_reopen_by_link_in_a_new_session(app, data_dir, store_url):
 
     other = app(dataset=set_id)  # a new session, opened by the link
     assert not other.warning, [w.value for w in other.warning]
+    # neither session holds the rows, only the ID: the process's one copy is shared
+    for session in (at, other):
+        assert "upload_report" not in session.session_state
+        assert session.session_state["view_values"]["dataset"] == set_id
     assert '"Mine one"' in script(other)
     assert other.query_params["dataset"] == set_id
     other.switch_page("pages/situation_map.py").run()  # every page shows it
