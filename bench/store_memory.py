@@ -46,6 +46,24 @@ def keep(rows: int, db: str) -> tuple[str, float]:
     return set_id, len(data) / 1e6
 
 
+def map_shows(page, timeout: float = 180) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the page's map draws events (the iframe is looked up afresh on every try:
+    Streamlit may replace it while the page reruns)."""
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        element = page.query_selector('iframe[title="streamlit_folium.st_folium"]')
+        frame = element.content_frame() if element else None
+        try:
+            if frame is not None and frame.evaluate(SHOWN):
+                return
+        except Error:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError("the map did not show the kept set")
+
+
 def settle(pid: int, seconds: float = 3.0) -> float:
     """VmRSS once it stops moving (for at most 30 s)."""
     deadline, last = time.monotonic() + 30, memory_mb(pid, "VmRSS")
@@ -81,10 +99,7 @@ def measure(set_id: str, db: str, sessions: int) -> dict[str, float]:
                 pages.append(page)
             for page in pages:
                 page.get_by_text("Showing the kept set").wait_for(timeout=300_000)
-                frame = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]',
-                                               state="attached", timeout=120_000).content_frame()
-                assert frame is not None
-                frame.wait_for_function(SHOWN, timeout=120_000)
+                map_shows(page)
             during = settle(pid)
             for context in contexts:
                 context.close()
