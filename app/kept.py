@@ -108,6 +108,9 @@ def kept_sets_panel(tr: Translate, lang: str = "en") -> None:
                       help=tr("Keep the imported events and their report in the store, so that "
                               "a link opens them again, for you and for anyone you send it to."))
     current = st.session_state[VALUES].get(DATASET)
+    if report is not None and current:  # a new import replaces the kept set in view
+        st.session_state[VALUES][DATASET] = current = None
+        st.query_params.pop("dataset", None)
     if current:
         _current(current, tr, lang)
     with st.expander(tr("Kept sets ({count})").format(count=number(len(sets), lang)),

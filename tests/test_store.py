@@ -273,3 +273,19 @@ def test_columns_of_another_kind_than_the_typed_ones_still_come_back(store):
     frame["row"] = [2.5, 3.5, 4.5]
     set_id = store.keep_set("odd kinds", frame, report_for(frame), "odd.csv", 1)
     pd.testing.assert_frame_equal(store.load_set(set_id)[0], frame)
+
+
+def test_the_command_line(tmp_path, capsys):
+    import json
+
+    path = str(tmp_path / "cli.sqlite")
+    assert store_module.main(["--db", path, "upgrade"]) == 0
+    assert "revision 0001" in capsys.readouterr().out
+    frame = events_frame(3)
+    set_id = Store.open(path).keep_set("for the CLI", frame, report_for(frame), "a.csv", 1)
+    assert store_module.main(["--db", path, "sets"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["id"] == set_id and json.loads(line)["loaded"] == 3
+    closed = f"postgresql://nobody@127.0.0.1:{free_port()}/x"
+    assert store_module.main(["--db", closed, "views"]) == 2
+    assert "cannot be reached" in capsys.readouterr().err

@@ -111,6 +111,11 @@ def test_open_a_kept_set_from_the_list(app, data_dir):
     assert at.query_params["dataset"] == set_id and '"Mine one"' in script(at)
     button(at, "Close this set").click().run()
     assert "dataset" not in at.query_params and '"Mine one"' not in script(at)
+    button(at, "Open", f"open_{set_id}").click().run()
+    at.session_state["upload_report"] = report(data_dir)  # a new import replaces it in view
+    at.run()
+    assert "dataset" not in at.query_params
+    assert not any("Showing the kept set" in m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize("dataset", ["kVx2TtP0o9_yT6bA-3q1Zr8c", "[x](https://evil.example)"])
