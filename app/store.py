@@ -134,13 +134,14 @@ def link_params(params: dict[str, str], tr: Translate) -> tuple[dict[str, str], 
 
 
 def checked_dataset(view: ViewState, tr: Translate) -> tuple[ViewState, list[str]]:
-    """The view, without its kept set (and a warning) when the store does not have it."""
+    """The view, without its kept set (and a warning) when the store does not have it. When
+    the store cannot be read, the link keeps the ID (a reload opens the set once it can)."""
     if view.dataset is None:
         return view, []
     try:
         info = store().set_info(view.dataset)
     except StoreError as exc:
-        return replace(view, dataset=None), [problem(exc, tr)]
+        return view, [problem(exc, tr)]
     if info is None:
         return replace(view, dataset=None), [tr(
             "No kept set {id} in the store (deleted, or kept on a server with another store); "

@@ -202,6 +202,8 @@ def test_a_broken_store_is_said_and_the_rest_works(data_dir, monkeypatch, broken
     # a kept set's link and the saved views say so too, and the page still opens
     linked = open_page("pages/events.py", {"date": "2023-09-01", "dataset": "kVx2TtP0o9_yT6bA-3q1Zr8c"})
     assert not linked.exception and any(said in w.value for w in linked.warning)
+    assert linked.query_params["dataset"] == "kVx2TtP0o9_yT6bA-3q1Zr8c"  # kept for a reload
+    assert '"Summit in Niamey"' in script(linked)
     linked.session_state["saved_views_panel"] = True
     linked.run()
     assert any(said in c.value for c in linked.caption)
