@@ -119,8 +119,10 @@ def open_map(pg: Page, url: str) -> Frame:
     element = pg.wait_for_selector(MAP_FRAME, state="attached", timeout=60_000)
     frame = element.content_frame()
     assert frame is not None
+    # Poll on a timer: Chromium may not run animation frames (Playwright's default polling) in
+    # a map iframe at the viewport's edge, and the wait then never checks again.
     frame.wait_for_function("() => window.map_div && document.querySelectorAll("
-                            "'path.leaflet-interactive').length > 0", timeout=60_000)
+                            "'path.leaflet-interactive').length > 0", polling=250, timeout=60_000)
     return frame
 
 
@@ -423,7 +425,7 @@ def test_pages_work_on_a_phone(server, browser, path):
         assert frame is not None
         frame.wait_for_function("() => window.map_div && "
                                 "document.querySelectorAll('path.leaflet-interactive').length > 0",
-                                timeout=60_000)
+                                polling=250, timeout=60_000)
         box = wait_until(lambda: pg.locator(MAP_FRAME).bounding_box(), 10, "the map's box")
         assert 300 <= box["width"] <= 375 and box["height"] > 300  # fits the screen, usable
     # the page does not scroll sideways, and the sidebar (the controls) opens from its button
