@@ -156,11 +156,11 @@ def pg_server():
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(f"{why}; under CI the PostgreSQL store tests must run")
         pytest.skip(why)
-    folder = Path(tempfile.mkdtemp(prefix="coupbelt-pg-"))
+    folder = Path(tempfile.mkdtemp(prefix="coupbelt-pg-"))  # handed to the postgres user as root
     try:
-        yield pgcluster.start(folder / "cluster")
+        yield pgcluster.start(folder)
     finally:
-        pgcluster.stop(folder / "cluster")
+        pgcluster.stop(folder)
         shutil.rmtree(folder, ignore_errors=True)
 
 
