@@ -11,6 +11,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
 from app.data import facts
+from app.kept import saved_views_sidebar
 from app.memory import release_memory_in_background
 from app.state import page_language, set_countries, shared_view, url_warnings
 from geo.alignments import alignment_choices
@@ -59,6 +60,7 @@ def start_page(by_metric: bool = False) -> tuple[Facts, ViewState, Translate]:
     tr = translator(view.lang)
     for warning in url_warnings():
         st.warning(warning)
+    saved_views_sidebar(view, tr)
     st.sidebar.caption(tr("Facts curated up to {date}. Every row in data/ cites its sources; "
                           "the tables list them.").format(date=f"{curated:%Y-%m-%d}"))
     return loaded, view, tr

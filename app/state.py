@@ -17,6 +17,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from app.store import checked_dataset, kept_events, link_params
 from geo.changes import changes_around, dimensions_of
 from geo.i18n import LANG_NAMES, LANGS, N_, Translate, month_label, translator
 from geo.imported import UploadFilter, actors_of, kind_counts
@@ -44,6 +45,7 @@ UPLOAD_KINDS = "upload_kinds"
 UPLOAD_ACTORS = "upload_actors"
 UPLOAD_MIN_DEATHS = "upload_min_deaths"
 UPLOAD_PRECISE = "upload_precise"
+DATASET = "dataset"  # the ID of the kept event set this session shows (its rows are shared)
 LAYER_KEYS = {name: f"layer_{name}" for name in LAYERS}
 
 LAYER_LABELS = {
@@ -69,6 +71,7 @@ def _widget_values(view: ViewState) -> dict[str, object]:
         UPLOAD_ACTORS: list(view.upload.actors),
         UPLOAD_MIN_DEATHS: view.upload.min_deaths,
         UPLOAD_PRECISE: view.upload.precise_only,
+        DATASET: view.dataset,
     }
     values.update({key: name in view.layers for name, key in LAYER_KEYS.items()})
     return values
@@ -77,7 +80,11 @@ def _widget_values(view: ViewState) -> dict[str, object]:
 def _restore(curated: date, countries: Mapping[str, str], dimensions: list[str]) -> None:
     if VALUES not in st.session_state:
         params = {k: st.query_params[k] for k in st.query_params}
+        tr = translator(params.get("lang", "en"))
+        params, saved = link_params(params, tr)  # a saved view's link: v=ID
         view, warnings = parse_view(params, curated, countries, dimensions)
+        view, missing = checked_dataset(view, translator(view.lang))
+        warnings = [*saved, *warnings, *missing]
         st.session_state[VALUES] = _widget_values(view)
         st.session_state[URL_WARNINGS] = warnings
         st.session_state[WINDOW_CUSTOM] = view.window != DateWindow.ending(view.as_of)
@@ -163,6 +170,7 @@ def _current_view(curated: date) -> ViewState:
         compare=ss[COMPARE],
         upload=UploadFilter(tuple(ss[UPLOAD_KINDS]), tuple(ss[UPLOAD_ACTORS]),
                             int(ss[UPLOAD_MIN_DEATHS] or 0), bool(ss[UPLOAD_PRECISE])),
+        dataset=ss.get(DATASET),
     )
 
 
@@ -306,9 +314,13 @@ PENDING_UPLOAD = "upload_pending"  # a file read but waiting for a column mappin
 
 
 def uploaded_events() -> pd.DataFrame | None:
-    """The events the user imported in this session (None if none)."""
+    """The events the user imported in this session, else those of the kept set the view shows
+    (one frame per server process, shared by the sessions showing it); None if none."""
     report = st.session_state.get(UPLOAD)
-    return None if report is None else report.loaded
+    if report is not None:
+        return report.loaded  # type: ignore[no-any-return]
+    dataset = st.session_state.get(VALUES, {}).get(DATASET)
+    return kept_events(dataset) if dataset else None
 
 
 COUNTRY_PICK = "country_page_pick"

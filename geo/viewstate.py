@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import parse_qsl
 
 from geo.escape import inert
 from geo.i18n import LANGS, N_, Translate, translator
 from geo.imported import UploadFilter
 from geo.metrics import METRICS
+from geo.store import is_id
 from geo.timeline import DateWindow
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES
 
@@ -36,6 +38,7 @@ class ViewState:
     viewport: tuple[float, float, float] | None = None  # lat, lon, zoom once the reader moved
     compare: date | None = None  # a second date whose differences the situation page shows
     upload: UploadFilter = field(default_factory=UploadFilter)  # the user's imported events
+    dataset: str | None = None  # the ID of a kept event set shown as the reader's events
 
 
 def parse_viewport(text: str) -> tuple[float, float, float] | None:
@@ -204,8 +207,32 @@ def parse_view(params: Mapping[str, str], curated: date, countries: Collection[s
                                "(YYYY-MM-DD); nothing is compared.").format(
                 value=inert(params["compare"]), bounds=bounds))
     upload = parse_upload_filter(params, warnings, tr)
+    dataset = None
+    if "dataset" in params:
+        if is_id(params["dataset"]):
+            dataset = params["dataset"]
+        else:
+            warnings.append(tr("The kept set {value} in the link is not the ID of a kept set; "
+                               "showing no kept set.").format(value=inert(params["dataset"])))
     return ViewState(as_of, window, metric, layers, categories, chosen, dimension, lang,
-                     viewport, compare, upload), warnings
+                     viewport, compare, upload, dataset), warnings
+
+
+def saved_view_id(params: Mapping[str, str]) -> tuple[str | None, list[str]]:
+    """The ID of the saved view a link names (`v=ID`), or None, and a warning when `v` is not
+    shaped like one. The view's query itself is in the store."""
+    if "v" not in params:
+        return None, []
+    if is_id(params["v"]):
+        return params["v"], []
+    tr = translator(params.get("lang", "en"))
+    return None, [tr("The saved view {value} in the link is not the ID of a saved view; "
+                     "showing the link's other settings.").format(value=inert(params["v"]))]
+
+
+def query_params(query: str) -> dict[str, str]:
+    """A saved view's query string as link parameters (the last of a repeated name wins)."""
+    return {k: v for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True) if k != "v"}
 
 
 def view_query(view: ViewState) -> dict[str, str]:
@@ -230,4 +257,6 @@ def view_query(view: ViewState) -> dict[str, str]:
     query.update(upload_query(view.upload))
     if view.viewport is not None:
         query["view"] = ",".join(f"{v:g}" for v in view.viewport)
+    if view.dataset is not None:
+        query["dataset"] = view.dataset
     return query

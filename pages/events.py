@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app.kept import kept_sets_panel
 from app.page import show_map, start_page, table
 from app.state import uploaded_events
 from app.upload import import_panel
@@ -16,6 +17,7 @@ facts, view, tr = start_page()
 st.title(tr("Events {start} – {end}").format(start=short_date(view.window.start, view.lang),
                                              end=short_date(view.window.end, view.lang)))
 import_panel(facts, tr, view.lang)
+kept_sets_panel(tr, view.lang)
 in_view = events_in_view(facts.events, view.window, view.categories, view.countries)
 uploaded = uploaded_events()
 mine = uploaded_in_view(uploaded, view)

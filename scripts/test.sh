@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
-# Install what the tests need (Python packages in .venv, Debian's Chromium) and run all tests:
-# unit, data, AppTest and the real-browser suite, plus ruff and mypy.
+# Install what the tests need (Python packages in .venv; Debian's Chromium, PostgreSQL and
+# PostGIS) and run all tests: unit, data, AppTest, the real-browser suite and the store on
+# SQLite and on a throwaway PostgreSQL cluster, plus ruff and mypy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1; then
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+compgen -G "/usr/share/postgresql/*/extension/postgis.control" >/dev/null || missing+=(postgis)
+if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -r requirements-dev.txt
 .venv/bin/ruff check .
 .venv/bin/mypy
+# A PostgreSQL cluster for the store tests, only for this run (as the postgres user when root).
+if [ -z "${COUPBELT_TEST_PG:-}" ]; then
+  PGTMP="$(mktemp -d /tmp/coupbelt-pg-XXXXXX)"
+  trap '.venv/bin/python tests/pgcluster.py stop "$PGTMP"; rm -rf "$PGTMP"' EXIT
+  COUPBELT_TEST_PG="$(.venv/bin/python tests/pgcluster.py start "$PGTMP")"
+  export COUPBELT_TEST_PG
+fi
 .venv/bin/python -m pytest "$@"

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Tests (and the servers they start) keep sets in a throwaway store, never in var/ or in a
+# database named by the environment.
+os.environ["COUPBELT_DB"] = str(Path(tempfile.mkdtemp(prefix="coupbelt-tests-")) / "store.sqlite")
 
 # Three square "countries" side by side along the equator-ish band, 2 degrees wide each.
 SQUARES = {"MLI": (-4.0, 12.0), "NER": (-2.0, 12.0), "GHA": (0.0, 12.0)}
@@ -194,3 +199,112 @@ def fact_tables(at) -> list:
             frame["country_link"] = [lk[at_][0] if lk[at_] else None for lk in links]
         out.append(frame)
     return out
+
+
+# PostgreSQL for the store tests: COUPBELT_TEST_PG (scripts/test.sh starts a throwaway cluster
+# and sets it), else a cluster this test run starts itself when PostgreSQL is installed. Without
+# either the PostgreSQL tests skip, except under CI (CI=true), where they fail.
+@pytest.fixture(scope="session")
+def pg_server():
+    import os
+    import shutil
+    import tempfile
+
+    import pgcluster
+
+    url = os.environ.get("COUPBELT_TEST_PG")
+    if url:
+        yield url
+        return
+    why = None
+    if pgcluster.bin_dir() is None:
+        why = "PostgreSQL is not installed (apt-get install postgresql postgis)"
+    elif not pgcluster.postgis_available():
+        why = "PostGIS is not installed (apt-get install postgis)"
+    if why:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"{why}; under CI the PostgreSQL store tests must run")
+        pytest.skip(why)
+    folder = Path(tempfile.mkdtemp(prefix="coupbelt-pg-"))  # handed to the postgres user as root
+    try:
+        yield pgcluster.start(folder)
+    finally:
+        pgcluster.stop(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+TEMPLATE = "coupbelt_test_postgis"  # PostGIS installed once: CREATE EXTENSION takes seconds
+
+
+def _new_database(server: str, template: str | None) -> str:
+    import secrets
+
+    import sqlalchemy as sa
+
+    from geo.store import database_url
+
+    admin = sa.create_engine(database_url(server), isolation_level="AUTOCOMMIT")
+    name = f"coupbelt_test_{secrets.token_hex(6)}"
+    with admin.connect() as conn:
+        if template and not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                         {"n": template}).scalar():
+            conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
+            maker = sa.create_engine(database_url(server).set(database=template),
+                                     poolclass=sa.pool.NullPool)  # no connection left on it
+            with maker.begin() as t:
+                t.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
+            maker.dispose()
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    admin.dispose()
+    return name
+
+
+def _drop_database(server: str, name: str) -> None:
+    import sqlalchemy as sa
+
+    from geo.store import database_url
+
+    admin = sa.create_engine(database_url(server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_database(pg_server):
+    """A fresh database with PostGIS and no tables on the test cluster (dropped afterwards)."""
+    from geo.store import database_url
+
+    name = _new_database(pg_server, TEMPLATE)
+    try:
+        yield database_url(pg_server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _drop_database(pg_server, name)
+
+
+@pytest.fixture
+def pg_empty_database(pg_server):
+    """A fresh database with nothing in it, not even PostGIS (the first migration adds it)."""
+    from geo.store import database_url
+
+    name = _new_database(pg_server, None)
+    try:
+        yield database_url(pg_server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _drop_database(pg_server, name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """A new, empty store's URL on each backend."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store" / "coupbelt.sqlite")
+    return request.getfixturevalue("pg_database")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_store_url(request, tmp_path):
+    """A database with nothing in it yet, on each backend."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store" / "coupbelt.sqlite")
+    return request.getfixturevalue("pg_empty_database")

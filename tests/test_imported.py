@@ -257,7 +257,7 @@ def test_types_actors_and_fatalities_reach_the_map(borders, data_dir):
     the_map = events_map(facts, facts.events.head(0), False, events, "en", events)
     m = the_map.whole()
     html = m.get_root().render()
-    rows = json.loads(re.search(r"rows = (\[\[.*?\]\]),\n", html).group(1))
+    rows = json.loads(re.search(r"rows = (\[\[.*?\]\])[,;]", html).group(1))
     by_id = {r[8]: r for r in rows}
     assert by_id["MLI1"][13] == 12 and by_id["MLI1"][10] == death_radius(12)
     assert by_id["NER2"][13] is None and by_id["NER2"][10] == MIN_RADIUS
@@ -361,7 +361,7 @@ def app_with_upload(data_dir, monkeypatch):
 def marker_ids(at) -> set[str]:
     (component,) = at.get("component_instance")
     layers = map_args(component)["layers"]
-    found = re.search(r"rows = (\[\[.*?\]\]),\n", layers)
+    found = re.search(r"rows = (\[\[.*?\]\])[,;]", layers)
     return {r[8] for r in json.loads(found.group(1))} if found else set()
 
 

@@ -7,7 +7,15 @@ from datetime import date
 import pytest
 
 from geo.timeline import DateWindow
-from geo.viewstate import LAYERS, ViewState, default_view, parse_view, view_query
+from geo.viewstate import (
+    LAYERS,
+    ViewState,
+    default_view,
+    parse_view,
+    query_params,
+    saved_view_id,
+    view_query,
+)
 from geo.vocabulary import EVENT_CATEGORIES
 
 CURATED = date(2026, 11, 29)
@@ -70,6 +78,8 @@ VIEWS = [
               frozenset({"choropleth"}), ("ecowas", "ecowas_force")),
     ViewState(date(2021, 1, 1), DateWindow.ending(date(2021, 1, 1)), "coups", frozenset(), ()),
     ViewState(date(2024, 3, 1), DateWindow.ending(date(2024, 3, 1)), lang="fr"),
+    ViewState(date(2024, 3, 1), DateWindow.ending(date(2024, 3, 1)),
+              dataset="kVx2TtP0o9_yT6bA-3q1Zr8c"),
 ]
 
 
@@ -86,3 +96,52 @@ def test_default_link_only_carries_the_date():
                     "metric": "forces", "layers": "choropleth", "cat": "ecowas,ecowas_force"}
     assert set(LAYERS) == {"choropleth", "events", "forces", "upload", "basemap"}
     assert len(EVENT_CATEGORIES) == 13
+
+
+KEPT = "kVx2TtP0o9_yT6bA-3q1Zr8c"  # shaped like geo.store.new_id()
+
+
+@pytest.mark.parametrize(("params", "dataset", "warned"), [
+    ({}, None, None),
+    ({"dataset": KEPT}, KEPT, None),
+    ({"dataset": "short"}, None, "short"),
+    ({"dataset": ""}, None, "kept set"),
+    ({"dataset": "../../etc/passwd"}, None, "../../etc/passwd"),
+    ({"dataset": "[click](https://evil.example)" + "x" * 30}, None, "`[click](https://evil"),
+    ({"dataset": KEPT + "!"}, None, KEPT),
+])
+def test_kept_set_in_the_link(params, dataset, warned):
+    view, warnings = parse_view(params, CURATED)
+    assert view.dataset == dataset
+    if warned is None:
+        assert warnings == []
+    else:
+        assert len(warnings) == 1 and warned in warnings[0]
+        assert "](" not in warnings[0].replace("`[click](https://evil", "")
+
+
+@pytest.mark.parametrize(("params", "found", "warned"), [
+    ({}, None, False),
+    ({"v": KEPT}, KEPT, False),
+    ({"v": KEPT, "date": "2023-01-01"}, KEPT, False),
+    ({"v": "nope"}, None, True),
+    ({"v": "nope", "lang": "fr"}, None, True),
+])
+def test_saved_view_in_the_link(params, found, warned):
+    view_id, warnings = saved_view_id(params)
+    assert view_id == found
+    assert bool(warnings) is warned
+    if warned:
+        assert "`nope`" in warnings[0]
+
+
+@pytest.mark.parametrize(("query", "params"), [
+    ("date=2023-07-26&iso3=NER,MLI", {"date": "2023-07-26", "iso3": "NER,MLI"}),
+    ("?date=2023-07-26&v=abc", {"date": "2023-07-26"}),
+    ("date=2023-07-26&date=2024-01-01", {"date": "2024-01-01"}),
+    ("cat=&lang=fr", {"cat": "", "lang": "fr"}),
+    ("dataset=" + KEPT + "&view=13.5%2C2.1%2C6", {"dataset": KEPT, "view": "13.5,2.1,6"}),
+    ("", {}),
+])
+def test_a_saved_query_gives_link_parameters(query, params):
+    assert query_params(query) == params

@@ -1,0 +1,158 @@
+"""The store for the app: one connection per server process, and each kept set's events loaded
+once per process and shared by every session that shows it (a session holds only the set's ID).
+
+Nothing here stops a page: when the database cannot be reached or written, callers get a
+StoreError, turned into a message for people by `problem`, and the curated data and the
+session's own imports keep working.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from geo.escape import inert
+from geo.i18n import Translate
+from geo.ingest import IngestReport
+from geo.store import KeptSet, Store, StoreError
+from geo.viewstate import ViewState, query_params, saved_view_id
+
+RETRY_S = 30.0  # after a failure, the database is tried again at most this often
+KEPT_SETS_IN_MEMORY = 8  # distinct kept sets a server process holds at once
+LOG = logging.getLogger(__name__)
+
+
+class _Connection:
+    """The process's store, opened on first use; after a failure, the same error for RETRY_S
+    (an unreachable host would otherwise cost its connect timeout on every rerun)."""
+
+    def __init__(self, setting: str) -> None:
+        self.setting = setting
+        self.lock = threading.Lock()
+        self.store: Store | None = None
+        self.error: StoreError | None = None
+        self.failed_at = 0.0
+
+    def get(self) -> Store:
+        with self.lock:
+            if self.store is not None:
+                return self.store
+            if self.error is not None and time.monotonic() - self.failed_at < RETRY_S:
+                raise self.error
+            try:
+                self.store = Store.open(self.setting or None)
+            except StoreError as exc:
+                LOG.warning("store unavailable: %s", exc)
+                self.error, self.failed_at = exc, time.monotonic()
+                raise
+            self.error = None
+            return self.store
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(setting: str) -> _Connection:
+    return _Connection(setting)
+
+
+def _setting() -> str:
+    return os.environ.get("COUPBELT_DB", "")
+
+
+def store() -> Store:
+    """This server process's store (COUPBELT_DB); raises StoreError when it cannot be used."""
+    return _connection(_setting()).get()
+
+
+@st.cache_resource(show_spinner=False, max_entries=KEPT_SETS_IN_MEMORY)
+def _kept(setting: str, set_id: str) -> tuple[pd.DataFrame, IngestReport] | None:
+    # cache_resource, not cache_data: every session gets this same frame, not a copy of it.
+    # Callers only read it (filters make new frames).
+    return _connection(setting).get().load_set(set_id)
+
+
+def kept_set(set_id: str) -> tuple[KeptSet, pd.DataFrame, IngestReport] | None:
+    """A kept set's description, events and import report, or None when the store has no such
+    set. The rows are read once per server process; the description is read each time, so a set
+    renamed or deleted through another server shows as such here."""
+    info = store().set_info(set_id)
+    if info is None:
+        _kept.clear(_setting(), set_id)
+        return None
+    kept = _kept(_setting(), set_id)
+    if kept is None:
+        return None
+    return info, kept[0], kept[1]
+
+
+def forget(set_id: str) -> None:
+    """Drop a kept set's rows from this process's memory (after it was deleted)."""
+    _kept.clear(_setting(), set_id)
+
+
+def problem(exc: StoreError, tr: Translate) -> str:
+    """What a reader is told when the store cannot do something."""
+    unavailable = tr("The curated data and the events you import in this session still work.")
+    messages = {
+        "unreachable": tr("Kept sets and saved views are unavailable: the database cannot be "
+                          "reached."),
+        "read_only": tr("Kept sets and saved views are unavailable: the store's database file is "
+                        "read-only."),
+        "migration": tr("Kept sets and saved views are unavailable: the store's database needs a "
+                        "schema upgrade that failed (the server's log has the detail; "
+                        "`python -m geo.store upgrade` retries it)."),
+        "too_large": tr("This set is too large to keep: {detail}.").format(detail=inert(exc, 120)),
+        "bad_name": tr("Give it a name first."),
+        "bad_query": tr("This view's link is too long to keep."),
+    }
+    text = messages.get(exc.kind, tr("The store could not do that: {detail}.").format(
+        detail=inert(exc, 120)))
+    return f"{text} {unavailable}" if exc.kind in ("unreachable", "read_only", "migration") else text
+
+
+def link_params(params: dict[str, str], tr: Translate) -> tuple[dict[str, str], list[str]]:
+    """A link's parameters, with a saved view (`v=ID`) replaced by the parameters it keeps, and
+    a warning when the view is unknown or the store cannot be read."""
+    view_id, warnings = saved_view_id(params)
+    rest = {k: v for k, v in params.items() if k != "v"}
+    if view_id is None:
+        return rest, warnings
+    try:
+        query = store().view_query(view_id)
+    except StoreError as exc:
+        return rest, [problem(exc, tr)]
+    if query is None:
+        return rest, [tr("No saved view {id} in the store (deleted, or saved on a server with "
+                         "another store); showing the link's other settings.").format(
+            id=inert(view_id))]
+    return query_params(query), []
+
+
+def checked_dataset(view: ViewState, tr: Translate) -> tuple[ViewState, list[str]]:
+    """The view, without its kept set (and a warning) when the store does not have it. When
+    the store cannot be read, the link keeps the ID (a reload opens the set once it can)."""
+    if view.dataset is None:
+        return view, []
+    try:
+        info = store().set_info(view.dataset)
+    except StoreError as exc:
+        return view, [problem(exc, tr)]
+    if info is None:
+        return replace(view, dataset=None), [tr(
+            "No kept set {id} in the store (deleted, or kept on a server with another store); "
+            "showing the curated events only.").format(id=inert(view.dataset))]
+    return view, []
+
+
+def kept_events(set_id: str) -> pd.DataFrame | None:
+    """The events of a kept set (shared, read-only), or None when it cannot be had."""
+    try:
+        kept = kept_set(set_id)
+    except StoreError:
+        return None
+    return None if kept is None else kept[1]

@@ -1,0 +1,563 @@
+"""The store: imported event sets and saved views kept in a database, shared by every server.
+
+An embedded SQLite file by default (`COUPBELT_DB`, or `var/coupbelt.sqlite` beside the code,
+outside the tracked files, created on first use); PostgreSQL with PostGIS when
+`COUPBELT_DB=postgresql://...`, where each event's point is also a geometry(Point, 4326).
+The schema is made and upgraded by Alembic (geo/migrations) when the store is opened.
+
+An event set's rows keep the columns the dashboard knows typed (id, date, lat, lon, iso3,
+place, category, title, summary, sources, row) and every other column in one JSON object per
+row (`extra`), with the frame's column order and dtypes beside the set: a column added to the
+import later survives a round trip without a migration. Values are always bound parameters.
+
+    python -m geo.store [--db URL] upgrade|sets|views
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import re
+import secrets
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+
+from geo.ingest import MAX_BYTES, IngestReport
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = ROOT / "var" / "coupbelt.sqlite"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MAX_ROWS = 1_000_000  # loaded + rejected rows of one kept set (a 50 MB file holds fewer)
+MAX_NAME = 120
+MAX_QUERY = 4000  # characters of a saved view's link query
+ID_BYTES = 18  # secrets.token_urlsafe: 144 random bits, 24 characters
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+CONNECT_TIMEOUT_S = 5
+INSERT_CHUNK = 5000
+LOAD_CHUNK = 20_000
+LOG = logging.getLogger(__name__)
+
+# The columns of a loaded events frame stored in typed columns; any other column goes to `extra`.
+EVENT_TEXT = ("id", "iso3", "place", "category", "title", "summary", "sources")
+EVENT_COLUMNS = ("id", "date", "lat", "lon", *EVENT_TEXT[1:], "row")
+REJECTED_COLUMNS = ("row", "reasons")
+
+metadata = sa.MetaData()
+event_sets = sa.Table(
+    "event_sets", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("size_bytes", sa.BigInteger, nullable=False),
+    sa.Column("format", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("loaded", sa.Integer, nullable=False),
+    sa.Column("rejected", sa.Integer, nullable=False),
+    sa.Column("notes", sa.JSON, nullable=False),
+    sa.Column("ambiguous_dates", sa.Boolean, nullable=False),
+    sa.Column("columns", sa.JSON, nullable=False),  # [[name, dtype], ...] of the events frame
+    sa.Column("rejected_columns", sa.JSON, nullable=False),
+)
+set_events = sa.Table(
+    "set_events", metadata,
+    sa.Column("set_id", sa.String(64), sa.ForeignKey("event_sets.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("id", sa.Text),
+    sa.Column("date", sa.Date),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    *(sa.Column(name, sa.Text) for name in EVENT_TEXT if name != "id"),
+    sa.Column("row", sa.Integer),
+    sa.Column("extra", sa.JSON(none_as_null=True)),
+    # PostgreSQL also has geom geometry(Point, 4326), set from lat/lon (see the migration).
+)
+set_rejected = sa.Table(
+    "set_rejected", metadata,
+    sa.Column("set_id", sa.String(64), sa.ForeignKey("event_sets.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("row", sa.Integer),
+    sa.Column("reasons", sa.Text),
+    sa.Column("extra", sa.JSON(none_as_null=True)),
+)
+saved_views = sa.Table(
+    "saved_views", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("query", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+class StoreError(RuntimeError):
+    """The store cannot do what was asked. `kind` names the condition for a translated message:
+    unreachable, read_only, migration, too_large, bad_name, bad_query, failed."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class KeptSet:
+    """What the list of kept sets shows about one set (its rows are loaded with load_set)."""
+
+    id: str
+    name: str
+    file_name: str
+    size_bytes: int
+    format: str
+    created_at: datetime
+    loaded: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class SavedView:
+    id: str
+    name: str
+    query: str
+    created_at: datetime
+
+
+def new_id() -> str:
+    """An unguessable identifier (144 random bits, URL-safe)."""
+    return secrets.token_urlsafe(ID_BYTES)
+
+
+def is_id(text: object) -> bool:
+    """True for text shaped like a store identifier (checked before any query)."""
+    return isinstance(text, str) and bool(ID_PATTERN.match(text))
+
+
+def database_url(setting: str | None = None) -> URL:
+    """The SQLAlchemy URL for `setting` (default: the COUPBELT_DB environment variable): a
+    postgresql:// URL (driven by psycopg 3), any other SQLAlchemy URL, or a SQLite file path."""
+    text = (setting if setting is not None else os.environ.get("COUPBELT_DB", "")).strip()
+    if not text:
+        return URL.create("sqlite", database=str(DEFAULT_PATH))
+    if "://" not in text:
+        return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
+    try:
+        url = make_url(text)
+    except sa.exc.ArgumentError as exc:
+        raise StoreError("unreachable", f"COUPBELT_DB is not a database URL: {exc}") from exc
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def where(url: URL) -> str:
+    """The database named for a message: host and database, or the SQLite file; no password."""
+    if url.get_backend_name() == "sqlite":
+        return Path(url.database or "").name or "SQLite"
+    return f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+
+
+def _sqlite_file(url: URL) -> None:
+    """Create the folder of a SQLite file; refuse a file or folder this process cannot write."""
+    if not url.database or url.database == ":memory:":
+        return
+    path = Path(url.database)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError("read_only", f"cannot create the folder of {path.name}: {exc.strerror}"
+                         ) from exc
+    # A file nobody may write is read-only, even for root (who may write it anyway).
+    if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+        raise StoreError("read_only", f"the store file {path.name} is read-only")
+    if not os.access(path.parent, os.W_OK):
+        raise StoreError("read_only", f"the folder of the store file {path.name} is read-only")
+
+
+def _jsonable(series: pd.Series) -> list[object]:
+    """A column's values as JSON values: missing ones None, times as ISO text."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return [None if pd.isna(v) else v.isoformat() for v in series]
+    values = series.astype(object).tolist()
+    out: list[object] = []
+    for v in values:
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
+            out.append(None)
+        elif isinstance(v, (str, int, float, bool, list, dict)):
+            out.append(v)
+        elif hasattr(v, "isoformat"):
+            out.append(v.isoformat())
+        else:
+            out.append(str(v))
+    return out
+
+
+def _typed(frame: pd.DataFrame, typed: Sequence[str]) -> list[str]:
+    """The typed columns this frame can fill: a date column of times, numbers for lat/lon/row
+    (a column of another kind is kept in `extra` like any unknown column)."""
+    def fits(name: str) -> bool:
+        column = frame[name]
+        if name == "date":
+            return pd.api.types.is_datetime64_any_dtype(column)
+        if name in ("lat", "lon"):
+            return pd.api.types.is_float_dtype(column) or pd.api.types.is_integer_dtype(column)
+        if name == "row":
+            return pd.api.types.is_integer_dtype(column)
+        return pd.api.types.is_string_dtype(column) or column.dtype == object
+    return [c for c in typed if c in frame.columns and fits(c)]
+
+
+def _rows(frame: pd.DataFrame, typed: Sequence[str], set_id: str) -> Iterator[list[dict[str, object]]]:
+    """The frame's rows as INSERT parameters, in chunks: typed columns, the rest in `extra`."""
+    used = _typed(frame, typed)
+    columns = {c: _jsonable(frame[c]) for c in used}
+    if "date" in columns:
+        columns["date"] = [None if pd.isna(v) else v.date() for v in frame["date"]]
+    extra = {str(c): _jsonable(frame[c]) for c in frame.columns if c not in used}
+    empty = {c: None for c in typed if c not in columns}
+    for start in range(0, len(frame), INSERT_CHUNK):
+        chunk = []
+        for i in range(start, min(start + INSERT_CHUNK, len(frame))):
+            row: dict[str, object] = {"set_id": set_id, "seq": i, **empty}
+            row.update({c: values[i] for c, values in columns.items()})
+            row["extra"] = {c: values[i] for c, values in extra.items()} or None
+            chunk.append(row)
+        yield chunk
+
+
+def _layout(frame: pd.DataFrame, typed: Sequence[str]) -> list[list[str]]:
+    """The frame's columns in order: [name, dtype, "typed" or "extra"] (kept beside the set)."""
+    used = set(_typed(frame, typed))
+    return [[str(c), str(t), "typed" if c in used else "extra"] for c, t in frame.dtypes.items()]
+
+
+def _chunk(rows: Sequence[Any], layout: list[list[str]]) -> pd.DataFrame:
+    """Some rows read back as a frame of the stored columns, in order (dtypes not yet cast)."""
+    typed = [name for name, _, where in layout if where == "typed"]
+    data: dict[str, list[Any]] = {c: [] for c in typed}
+    extras: list[dict[str, Any]] = []
+    for row in rows:
+        mapping = row._mapping
+        for c in typed:
+            data[c].append(mapping[c])
+        extras.append(mapping["extra"] or {})
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(extras)))
+    for name, _, where in layout:
+        if where == "extra":
+            frame[name] = pd.Series([e.get(name) for e in extras], index=frame.index, dtype=object)
+    return frame.reindex(columns=[name for name, _, _ in layout])
+
+
+def _frame(result: Any, layout: list[list[str]]) -> pd.DataFrame:
+    """Rows read back as the frame they were stored from: column order and dtypes restored.
+    Read in chunks, each cast before the next is read, so the peak stays near the frame's size."""
+    chunks = [_cast(_chunk(rows, layout), layout) for rows in result.partitions(LOAD_CHUNK)]
+    if not chunks:
+        return _cast(_chunk([], layout), layout)
+    return _cast(pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0], layout)
+
+
+def _cast(frame: pd.DataFrame, layout: list[list[str]]) -> pd.DataFrame:
+    for name, kind, _ in layout:
+        dtype: Any = kind
+        if str(frame[name].dtype) == kind:
+            continue
+        try:
+            if kind.startswith("datetime64"):
+                frame[name] = pd.to_datetime(frame[name]).astype(dtype)
+            elif kind != "object":
+                frame[name] = frame[name].astype(dtype)
+        except (TypeError, ValueError):
+            LOG.warning("column %r kept as read: not castable to %s", name, dtype)
+    return frame
+
+
+class Store:
+    """One database of kept event sets and saved views. Open with Store.open(url)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.postgis = engine.dialect.name == "postgresql"
+
+    @classmethod
+    def open(cls, setting: str | URL | None = None) -> Store:
+        """Connect (COUPBELT_DB by default), create or upgrade the schema, and return the store.
+        Raises StoreError when the database cannot be reached, written or migrated."""
+        url = setting if isinstance(setting, URL) else database_url(setting)
+        args: dict[str, object] = {}
+        if url.get_backend_name() == "sqlite":
+            _sqlite_file(url)
+            args = {"timeout": 30}
+        elif url.get_backend_name() == "postgresql":
+            args = {"connect_timeout": CONNECT_TIMEOUT_S}
+        try:
+            engine = sa.create_engine(url, connect_args=args, pool_pre_ping=True)
+        except (sa.exc.ArgumentError, ImportError) as exc:
+            raise StoreError("unreachable", f"cannot use the database {where(url)}: {exc}") from exc
+        if engine.dialect.name == "sqlite":
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        try:
+            with engine.connect():
+                pass
+        except sa.exc.SQLAlchemyError as exc:
+            engine.dispose()
+            raise _error(exc, f"the database {where(url)} cannot be reached") from exc
+        store.upgrade()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def upgrade(self) -> None:
+        """Apply the migrations the database lacks (none when it is at the head revision)."""
+        from alembic import command
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        head = ScriptDirectory.from_config(config).get_current_head()
+        try:
+            with self.engine.begin() as conn:
+                if self.postgis:  # one server migrates; the others wait here, then see head
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": 1402_2026})
+                if MigrationContext.configure(conn).get_current_revision() == head:
+                    return
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+        except sa.exc.OperationalError as exc:
+            raise _error(exc, "the store's schema could not be upgraded") from exc
+        except Exception as exc:
+            LOG.exception("store migration to %s failed", head)
+            raise StoreError("migration", f"the store's schema could not be upgraded to "
+                             f"revision {head}: {exc}") from exc
+
+    def revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    @contextmanager
+    def _begin(self, what: str) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except sa.exc.SQLAlchemyError as exc:
+            raise _error(exc, what) from exc
+
+    # Event sets ---------------------------------------------------------------------------
+
+    def keep_set(self, name: str, events: pd.DataFrame, report: IngestReport, file_name: str,
+                 size: int) -> str:
+        """Keep an imported set (its events, the import report, file name and size) under a
+        name; returns the set's new ID."""
+        name = clean_name(name)
+        if size > MAX_BYTES:
+            raise StoreError("too_large", f"{file_name} is {size / 1e6:.0f} MB; the limit is "
+                             f"{MAX_BYTES / 1e6:.0f} MB")
+        rows = len(events) + len(report.rejected)
+        if rows > MAX_ROWS:
+            raise StoreError("too_large", f"{file_name} has {rows:,} rows; the limit is "
+                             f"{MAX_ROWS:,}")
+        set_id = new_id()
+        with self._begin("the set could not be kept") as conn:
+            conn.execute(event_sets.insert(), {
+                "id": set_id, "name": name, "file_name": clean_name(file_name, "upload"),
+                "size_bytes": int(size), "format": report.format,
+                "created_at": datetime.now(UTC), "loaded": len(events),
+                "rejected": len(report.rejected), "notes": list(report.notes),
+                "ambiguous_dates": bool(report.ambiguous_dates), "columns": _layout(events, EVENT_COLUMNS),
+                "rejected_columns": _layout(report.rejected, REJECTED_COLUMNS)})
+            for chunk in _rows(events, EVENT_COLUMNS, set_id):
+                conn.execute(set_events.insert(), chunk)
+            for chunk in _rows(report.rejected, REJECTED_COLUMNS, set_id):
+                conn.execute(set_rejected.insert(), chunk)
+            if self.postgis:
+                conn.execute(sa.text(
+                    "UPDATE set_events SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326) "
+                    "WHERE set_id = :set_id AND lat IS NOT NULL AND lon IS NOT NULL"),
+                    {"set_id": set_id})
+        return set_id
+
+    def list_sets(self) -> list[KeptSet]:
+        """Every kept set, newest first."""
+        with self._begin("the kept sets could not be listed") as conn:
+            rows = conn.execute(sa.select(*_set_columns()).order_by(
+                event_sets.c.created_at.desc(), event_sets.c.name)).all()
+        return [_kept_set(row) for row in rows]
+
+    def set_info(self, set_id: str) -> KeptSet | None:
+        """One kept set's description, or None when there is no such set."""
+        if not is_id(set_id):
+            return None
+        with self._begin("the kept set could not be read") as conn:
+            row = conn.execute(sa.select(*_set_columns()).where(event_sets.c.id == set_id)).first()
+        return _kept_set(row) if row is not None else None
+
+    def load_set(self, set_id: str) -> tuple[pd.DataFrame, IngestReport] | None:
+        """A kept set's events and its import report, or None when there is no such set."""
+        if not is_id(set_id):
+            return None
+        with self._begin("the kept set could not be read") as conn:
+            meta = conn.execute(sa.select(event_sets).where(event_sets.c.id == set_id)).first()
+            if meta is None:
+                return None
+            m = meta._mapping
+            streamed = conn.execution_options(yield_per=LOAD_CHUNK)
+            frame = _frame(streamed.execute(
+                sa.select(*(set_events.c[c] for c in EVENT_COLUMNS), set_events.c.extra)
+                .where(set_events.c.set_id == set_id).order_by(set_events.c.seq)), m["columns"])
+            rejected = _frame(streamed.execute(
+                sa.select(set_rejected.c.row, set_rejected.c.reasons, set_rejected.c.extra)
+                .where(set_rejected.c.set_id == set_id).order_by(set_rejected.c.seq)),
+                m["rejected_columns"])
+        report = IngestReport(m["name"], m["format"], frame, rejected, tuple(m["notes"]),
+                              bool(m["ambiguous_dates"]))
+        return frame, report
+
+    def rename_set(self, set_id: str, name: str) -> bool:
+        """Give a kept set a new name; False when there is no such set."""
+        name = clean_name(name)
+        if not is_id(set_id):
+            return False
+        with self._begin("the set could not be renamed") as conn:
+            done = conn.execute(event_sets.update().where(event_sets.c.id == set_id)
+                                .values(name=name))
+        return bool(done.rowcount)
+
+    def delete_set(self, set_id: str) -> bool:
+        """Delete a kept set and its rows; False when there is no such set."""
+        if not is_id(set_id):
+            return False
+        with self._begin("the set could not be deleted") as conn:
+            conn.execute(set_events.delete().where(set_events.c.set_id == set_id))
+            conn.execute(set_rejected.delete().where(set_rejected.c.set_id == set_id))
+            done = conn.execute(event_sets.delete().where(event_sets.c.id == set_id))
+        return bool(done.rowcount)
+
+    # Saved views --------------------------------------------------------------------------
+
+    def keep_view(self, name: str, query: str) -> str:
+        """Keep a link's query string (`date=...&iso3=...`) under a name; returns its ID."""
+        name = clean_name(name)
+        query = query.lstrip("?")
+        if len(query) > MAX_QUERY or any(ord(ch) < 32 for ch in query):
+            raise StoreError("bad_query", f"a view's link query is at most {MAX_QUERY} "
+                             "printable characters")
+        view_id = new_id()
+        with self._begin("the view could not be kept") as conn:
+            conn.execute(saved_views.insert(), {"id": view_id, "name": name, "query": query,
+                                                "created_at": datetime.now(UTC)})
+        return view_id
+
+    def list_views(self) -> list[SavedView]:
+        """Every saved view, newest first."""
+        with self._begin("the saved views could not be listed") as conn:
+            rows = conn.execute(sa.select(saved_views.c.id, saved_views.c.name,
+                                          saved_views.c.query, saved_views.c.created_at)
+                                .order_by(saved_views.c.created_at.desc(), saved_views.c.name)
+                                ).all()
+        return [SavedView(str(r.id), str(r.name), str(r.query), r.created_at) for r in rows]
+
+    def view_query(self, view_id: str) -> str | None:
+        """The query string a saved view keeps, or None when there is no such view."""
+        if not is_id(view_id):
+            return None
+        with self._begin("the saved view could not be read") as conn:
+            found = conn.execute(sa.select(saved_views.c.query)
+                                 .where(saved_views.c.id == view_id)).scalar()
+        return None if found is None else str(found)
+
+    def delete_view(self, view_id: str) -> bool:
+        if not is_id(view_id):
+            return False
+        with self._begin("the view could not be deleted") as conn:
+            done = conn.execute(saved_views.delete().where(saved_views.c.id == view_id))
+        return bool(done.rowcount)
+
+
+def _kept_set(row: Any) -> KeptSet:
+    m = row._mapping
+    return KeptSet(str(m["id"]), str(m["name"]), str(m["file_name"]), int(m["size_bytes"]),
+                   str(m["format"]), m["created_at"], int(m["loaded"]), int(m["rejected"]))
+
+
+def _set_columns() -> tuple[Any, ...]:
+    c = event_sets.c
+    return (c.id, c.name, c.file_name, c.size_bytes, c.format, c.created_at, c.loaded,
+            c.rejected)
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers are not blocked while a set is kept
+    cursor.close()
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def clean_name(name: str, default: str | None = None) -> str:
+    """A name on one line, at most MAX_NAME characters; an empty one is refused (or `default`)."""
+    text = _CONTROL.sub(" ", str(name)).strip()[:MAX_NAME].strip()
+    if not text:
+        if default is not None:
+            return default
+        raise StoreError("bad_name", "a name is needed")
+    return text
+
+
+def _error(exc: sa.exc.SQLAlchemyError, what: str) -> StoreError:
+    """A database failure as a StoreError for people; the detail goes to the log."""
+    text = str(getattr(exc, "orig", exc) or exc).lower()
+    LOG.warning("%s: %s", what, exc.__class__.__name__, exc_info=exc)
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return StoreError("read_only", f"{what}: the database is read-only")
+    if isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError)):
+        return StoreError("unreachable", f"{what}: the database cannot be reached or used")
+    return StoreError("failed", f"{what}: the database refused it")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: upgrade the schema, or list the kept sets or saved views."""
+    parser = argparse.ArgumentParser(description="The dashboard's store of kept event sets and "
+                                                 "saved views.")
+    parser.add_argument("--db", help="database URL or SQLite path (default: COUPBELT_DB, else "
+                                     f"{DEFAULT_PATH.relative_to(ROOT)})")
+    parser.add_argument("action", choices=("upgrade", "sets", "views"))
+    args = parser.parse_args(argv)
+    try:
+        store = Store.open(args.db)
+    except StoreError as exc:
+        print(f"store: {exc}", file=sys.stderr)
+        return 2
+    if args.action == "upgrade":
+        print(f"store at revision {store.revision()}")
+    elif args.action == "sets":
+        for s in store.list_sets():
+            print(json.dumps({"id": s.id, "name": s.name, "file": s.file_name,
+                              "loaded": s.loaded, "rejected": s.rejected,
+                              "kept": s.created_at.isoformat()}, ensure_ascii=False))
+    else:
+        for v in store.list_views():
+            print(json.dumps({"id": v.id, "name": v.name, "query": v.query}, ensure_ascii=False))
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,111 @@
+"""Real browser, two servers on one store: a set imported and kept through one server's page
+opens through the other by its link (`dataset=ID`) in a fresh browser context, on PostgreSQL
+(the set-up for more than one server) and on a shared SQLite file."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from conftest import ROOT
+from test_browser import browser, free_port, map_holds, wait_until  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.browser
+
+ROWS = ("id,date,lat,lon,iso3,place,category,title,summary,sources\n"
+        "k1,2026-11-03,13.51,2.11,NER,Niamey,protest,Kept in Niamey,First kept,\n"
+        "k2,2026-11-04,12.64,-8.0,MLI,Bamako,protest,Kept in Bamako,Second kept,\n"
+        "k3,2026-11-04,0,0,MLI,Nowhere,protest,Zero,Not kept,\n")
+MINE = ("() => !!window.eventMarkers && window.eventMarkers.filter(g => g._map).some("
+        "g => g.getLayers().length === 2)")
+
+
+@contextmanager
+def serve(env: dict[str, str], count: int = 1) -> Iterator[list[str]]:
+    """`count` servers of `streamlit run dashboard.py` with `env` added, started together;
+    yields their base URLs."""
+    procs, bases = [], []
+    try:
+        for _ in range(count):
+            port = free_port()
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless",
+                 "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+                 "--browser.gatherUsageStats", "false"],
+                cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, start_new_session=True))
+            bases.append(f"http://127.0.0.1:{port}")
+
+        def healthy(proc: subprocess.Popen[bytes], base: str) -> bool:
+            if proc.poll() is not None:
+                raise AssertionError(f"streamlit exited: {proc.stdout.read().decode() if proc.stdout else ''}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                    return r.status == 200
+            except OSError:
+                return False
+
+        for proc, base in zip(procs, bases, strict=True):
+            wait_until(lambda p=proc, b=base: healthy(p, b), 60, "the dashboard's health check")
+        yield bases
+    finally:
+        for proc in procs:
+            os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def local_only(context) -> None:
+    context.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in (
+        "127.0.0.1", "localhost") else r.abort())
+
+
+def test_a_set_kept_through_one_server_opens_through_the_other(browser, store_url, tmp_path):  # noqa: F811
+    upload = tmp_path / "kept.csv"
+    upload.write_text(ROWS, encoding="utf-8")
+    with serve({"COUPBELT_DB": store_url}, count=2) as (one, other):
+        first = browser.new_context(viewport={"width": 1400, "height": 1000})
+        local_only(first)
+        pg = first.new_page()
+        pg.goto(f"{one}/events")
+        pg.get_by_text("Import your own events").click()
+        pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
+        pg.get_by_text("2 loaded, 1 rejected").wait_for(timeout=60_000)
+        name = pg.get_by_label("Name for this set")
+        name.fill("Two cities")
+        name.press("Enter")
+        pg.get_by_role("button", name="Keep this set").click()
+        pg.get_by_text("Kept as").wait_for(timeout=60_000)
+        dataset = wait_until(lambda: parse_qs(urlparse(pg.url).query).get("dataset"), 30,
+                             "dataset= in the link")[0]
+        link = pg.url.replace(one, other)
+        first.close()
+
+        fresh = browser.new_context(viewport={"width": 1400, "height": 1000})  # no cookies, no state
+        local_only(fresh)
+        reader = fresh.new_page()
+        reader.goto(link)
+        reader.get_by_text("Showing the kept set").wait_for(timeout=60_000)
+        shown = reader.get_by_text("Showing the kept set").inner_text()
+        assert "Two cities" in shown and "2 events (1 rejected)" in shown
+        frame = map_holds(reader, MINE, 60, "the kept events on the other server's map")
+        titles = frame.evaluate("""() => window.eventMarkers.filter(g => g._map)
+            .flatMap(g => g.getLayers()).map(m => { m.openPopup();
+              const t = m.getPopup().getElement().querySelector('b').textContent;
+              m.closePopup(); return t; })""")
+        assert {"Kept in Niamey", "Kept in Bamako"} <= set(titles)
+        assert parse_qs(urlparse(reader.url).query)["dataset"] == [dataset]
+        # the other pages of the other server show it too
+        reader.get_by_role("link", name="Situation map").click()
+        map_holds(reader, MINE, 60, "the kept events on the situation map")
+        fresh.close()
