@@ -93,10 +93,10 @@
 
   function play(group, p) {
     var timer = null, stampBox = null, dots = null, renderer = L.canvas({padding: 0.2});
-    function link(day) {
+    function link(day) {  // day null: playback over, the link drops its frame
       try {
         var url = new URL(window.parent.location.href);
-        url.searchParams.set("frame", day);
+        if (day) { url.searchParams.set("frame", day); } else { url.searchParams.delete("frame"); }
         window.parent.history.replaceState(window.parent.history.state, "", url.toString());
       } catch (e) { /* no parent page */ }
     }
@@ -141,6 +141,7 @@
       },
       onRemove: function (map) {
         if (timer) { window.clearInterval(timer); }
+        link(null);
         if (stampBox) { stampBox.remove(); }
         if (dots) { map.removeLayer(dots); }
       }
