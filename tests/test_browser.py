@@ -38,6 +38,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def healthy(proc: subprocess.Popen[bytes], base: str) -> bool:
+    """Whether a dashboard started as `proc` answers at `base` (an exited one fails the test)."""
+    if proc.poll() is not None:
+        raise AssertionError(f"streamlit exited: {proc.stdout.read().decode() if proc.stdout else ''}")
+    try:
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
 def wait_until(predicate, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -58,18 +69,8 @@ def serve() -> Iterator[str]:
          "--browser.gatherUsageStats", "false"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-
-    def healthy() -> bool:
-        if proc.poll() is not None:
-            raise AssertionError(f"streamlit exited: {proc.stdout.read().decode() if proc.stdout else ''}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                return r.status == 200
-        except OSError:
-            return False
-
     try:
-        wait_until(healthy, 60, "the dashboard's health check")
+        wait_until(lambda: healthy(proc, base), 60, "the dashboard's health check")
         yield base
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

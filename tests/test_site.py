@@ -13,7 +13,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -24,6 +23,7 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 from conftest import ROOT, write_data
+from test_browser import ARGS, free_port, wait_until
 
 from geo.facts import Facts, load_facts
 from geo.i18n import translator
@@ -315,35 +315,13 @@ def test_the_command_writes_the_site(tmp_path):
 
 # --- in a real browser ----------------------------------------------------------------------
 
-BROWSER_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _until(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
 @pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                                    args=BROWSER_ARGS)
+                                    args=ARGS)
         yield browser
         browser.close()
 
@@ -356,7 +334,7 @@ def static_server(site) -> Iterator[str]:
     (root / "news").mkdir(parents=True, exist_ok=True)
     if not (root / "news" / "map").exists():
         (root / "news" / "map").symlink_to(site)
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
                              "--directory", str(root)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
@@ -372,7 +350,7 @@ def static_server(site) -> Iterator[str]:
             return False
 
     try:
-        _until(ready, 30, "http.server")
+        wait_until(ready, 30, "http.server")
         yield base
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -430,7 +408,7 @@ def test_the_served_site_recolours_plays_and_opens_a_country_page(static_server,
     page.select_option(".tm-speed", "8")
     page.evaluate(SLIDE, _day(date(2023, 6, 1)))
     page.click(".tm-play")
-    _until(lambda: page.evaluate("() => window.timemap.day()") > _day(date(2023, 8, 1)), 15,
+    wait_until(lambda: page.evaluate("() => window.timemap.day()") > _day(date(2023, 8, 1)), 15,
            "playback to pass August 2023")
     page.click(".tm-play")  # pause
     shown = date.fromisoformat(page.evaluate("() => window.timemap.date()"))
@@ -484,7 +462,7 @@ def test_the_exported_file_plays_inside_an_iframe_with_no_network(offline, real,
     frame.locator(".tm-step").select_option("week")
     frame.locator(".tm-speed").select_option("8")
     frame.locator(".tm-play").click()
-    _until(lambda: inner.evaluate("() => window.timemap.day()") >= _day(date(2023, 8, 1)), 15,
+    wait_until(lambda: inner.evaluate("() => window.timemap.day()") >= _day(date(2023, 8, 1)), 15,
            "playback inside the iframe")
     frame.locator(".tm-play").click()
     shown = date.fromisoformat(inner.evaluate("() => window.timemap.date()"))

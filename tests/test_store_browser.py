@@ -8,14 +8,13 @@ import os
 import signal
 import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from conftest import ROOT
-from test_browser import browser, free_port, map_holds, wait_until  # noqa: F401 (a fixture)
+from test_browser import browser, free_port, healthy, map_holds, wait_until  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -42,15 +41,6 @@ def serve(env: dict[str, str], count: int = 1) -> Iterator[list[str]]:
                 cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT, start_new_session=True))
             bases.append(f"http://127.0.0.1:{port}")
-
-        def healthy(proc: subprocess.Popen[bytes], base: str) -> bool:
-            if proc.poll() is not None:
-                raise AssertionError(f"streamlit exited: {proc.stdout.read().decode() if proc.stdout else ''}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                    return r.status == 200
-            except OSError:
-                return False
 
         for proc, base in zip(procs, bases, strict=True):
             wait_until(lambda p=proc, b=base: healthy(p, b), 60, "the dashboard's health check")
