@@ -13,6 +13,7 @@ Three outputs, three rules:
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 import pandas as pd
 
@@ -33,6 +34,11 @@ def inert(value: object, limit: int = 80) -> str:
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def web_site(url: str) -> str:
+    """The site a URL is on, as a link's name ('reuters.com'); the URL itself if it has none."""
+    return urlparse(url.strip()).netloc.removeprefix("www.") or url
 
 
 def is_web_url(text: object) -> bool:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlparse
 
 import pandas as pd
 
-from geo.escape import csv_safe
+from geo.escape import csv_safe, web_site
 from geo.facts import Facts
 
 EVENT_EXPORT_COLUMNS = ["id", "date", "lat", "lon", "iso3", "place", "category", "title",
@@ -95,7 +94,7 @@ def sources_index(facts: Facts) -> pd.DataFrame:
                   + facts.status["start"].dt.strftime("%Y-%m-%d"))
     add(facts.status, "status", status_ids)
     add(facts.un_votes, "un_votes", facts.un_votes["resolution"] + "/" + facts.un_votes["iso3"])
-    rows = [{"source": url, "site": urlparse(url).netloc.removeprefix("www."),
+    rows = [{"source": url, "site": web_site(url),
              "cited_by": ", ".join(sorted(set(by))), "citations": len(by)}
             for url, by in cites.items()]
     return pd.DataFrame(rows, columns=["source", "site", "cited_by", "citations"]).sort_values(

@@ -17,16 +17,11 @@ from geo.facts import Facts
 from geo.i18n import long_date
 from geo.imported import kind_colours
 from geo.metrics import METRICS
-from geo.site import Interval, class_on
+from geo.site import Interval, class_on, day_number
 from geo.timeline import DateWindow, events_in_view
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES, UPLOAD_CATEGORY
 
 UPLOAD_COLOUR = "#FFFFFF"  # the user's events: white dots with a dark ring, as on the map
-
-
-def day_number(day: date) -> int:
-    """Days since 2020-01-01: how the browser compares dates."""
-    return (day - COVERAGE_START).days
 
 
 def frame_fills(intervals: Mapping[str, Sequence[Interval]], metric: str,

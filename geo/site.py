@@ -28,9 +28,10 @@ import pandas as pd
 from babel.dates import get_month_names
 
 from geo.changes import dimensions_of
+from geo.escape import web_site
 from geo.facts import DataError, Facts, country_names, in_language, load_facts, localised
 from geo.i18n import LANGS, N_, Translate, long_date, short_date, translator
-from geo.layers import REGION_BOUNDS, UPLOAD_PALETTE, _spread, http_urls
+from geo.layers import REGION_BOUNDS, UPLOAD_PALETTE, _spread, esc, http_urls
 from geo.metrics import METRICS, SUMMARY_DIMENSIONS, classify, status_summaries
 from geo.tables import CATEGORY_LABELS, DIMENSION_TITLES, OUTCOME_LABELS
 from geo.timeline import DEFAULT_WINDOW_DAYS, status_on
@@ -163,7 +164,8 @@ CREDIT = N_("{project} · data curated {date} · sources in data/")
 TITLE = N_("{project}: {metric}, {date}")
 
 
-def _day_number(day: date) -> int:
+def day_number(day: date) -> int:
+    """Days since 2020-01-01: how the browser compares dates."""
     return (day - COVERAGE_START).days
 
 
@@ -192,11 +194,11 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
         metrics.append({
             "key": key, "title": tr(m.title),
             "classes": [[c.key, tr(c.label), c.colour] for c in m.classes],
-            "intervals": {iso3: [[_day_number(i.start), _day_number(i.end), codes.index(i.cls),
+            "intervals": {iso3: [[day_number(i.start), day_number(i.end), codes.index(i.cls),
                                   text(i.detail)] for i in runs]
                           for iso3, runs in intervals.items()},
         })
-    summaries = {iso3: [[_day_number(i.start), _day_number(i.end), text(i.detail)] for i in runs]
+    summaries = {iso3: [[day_number(i.start), day_number(i.end), text(i.detail)] for i in runs]
                  for iso3, runs in summary_intervals(facts, tr).items()}
     names = country_names(facts, lang)
     borders = {"type": "FeatureCollection", "features": [
@@ -214,7 +216,7 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
     events = []
     for r, (lat, lon) in zip(shown.to_dict("records"), points, strict=True):
         t = localised(r, lang, tr)
-        events.append([_day_number(r["date"].date()), round(lat, 4), round(lon, 4),
+        events.append([day_number(r["date"].date()), round(lat, 4), round(lon, 4),
                        codes.index(r["category"]), t.title, t.place, t.summary,
                        http_urls(str(r["sources"])), str(r["id"]), t.fallback,
                        f"{r['date']:%Y-%m-%d}"])
@@ -224,8 +226,8 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
         "title": tr(TITLE),
         "credit": tr(CREDIT).format(project=tr(PROJECT), date=long_date(end, lang)),
         "start": f"{COVERAGE_START:%Y-%m-%d}",
-        "last": _day_number(end),
-        "day": _day_number(start_day),
+        "last": day_number(end),
+        "day": day_number(start_day),
         "window": window_days,
         "metric": metric if metric in METRICS else DEFAULT_METRIC,
         "months": [str(get_month_names("wide", locale=lang)[k]) for k in range(1, 13)],
@@ -376,24 +378,19 @@ def _links(sources: str) -> str:
     parts = []
     for item in str(sources).split():
         if http_urls(item):
-            host = item.split("/")[2].removeprefix("www.")
             parts.append(f'<a href="{html.escape(item, quote=True)}" rel="noopener noreferrer">'
-                         f"{html.escape(host)}</a>")
+                         f"{html.escape(web_site(item))}</a>")
         else:
             parts.append(f"<span>{html.escape(item)}</span>")
     return f'<span class="sources">{"".join(parts)}</span>'
 
 
-def _e(text: object) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
-
-
 def _nav(home: str, other: Mapping[str, str], tr: Translate) -> str:
     """The site's navigation: the map, the data page, and this page in the other languages
     (`home`: the way up to the language's folder)."""
-    links = [f'<a href="{home}index.html">{_e(tr(SITE_UI["map"]))}</a>',
-             f'<a href="{home}data.html">{_e(tr(SITE_UI["data"]))}</a>']
-    links += [f'<a href="{href}" hreflang="{code}" lang="{code}">{_e(name)}</a>'
+    links = [f'<a href="{home}index.html">{esc(tr(SITE_UI["map"]))}</a>',
+             f'<a href="{home}data.html">{esc(tr(SITE_UI["data"]))}</a>']
+    links += [f'<a href="{href}" hreflang="{code}" lang="{code}">{esc(name)}</a>'
               for code, (name, href) in ((c, (LANG_LABELS[c], h)) for c, h in other.items())]
     return f"<nav>{''.join(links)}</nav>\n"
 
@@ -431,65 +428,65 @@ def country_page(facts: Facts, iso3: str, lang: str, root: str = "../",
     rows = facts.status[facts.status["iso3"] == iso3]
     held = {r["dimension"]: r for r in status_on(rows, end).to_dict("records")}
     notes = dict(zip(rows.index, in_language(rows, "note", lang, tr), strict=True))
-    out = [_nav("../", other or {}, tr), f"<h1>{_e(name)}</h1>\n",
-           f"<h2>{_e(tr(SITE_UI['status_on']).format(date=long_date(end, lang)))}</h2>\n",
-           "<table><thead><tr>" + "".join(f"<th>{_e(tr(h))}</th>" for h in
+    out = [_nav("../", other or {}, tr), f"<h1>{esc(name)}</h1>\n",
+           f"<h2>{esc(tr(SITE_UI['status_on']).format(date=long_date(end, lang)))}</h2>\n",
+           "<table><thead><tr>" + "".join(f"<th>{esc(tr(h))}</th>" for h in
                                           ("dimension", "status", "since", "sources")) +
            "</tr></thead><tbody>\n"]
     for dimension in DIMENSIONS:
         r = held.get(dimension)
         title = tr(DIMENSION_TITLES.get(dimension, dimension))
         if r is None:
-            out.append(f'<tr data-dimension="{dimension}"><td>{_e(title)}</td>'
-                       f"<td>{_e(tr(_none_label(dimension)))}</td><td></td><td></td></tr>\n")
+            out.append(f'<tr data-dimension="{dimension}"><td>{esc(title)}</td>'
+                       f"<td>{esc(tr(_none_label(dimension)))}</td><td></td><td></td></tr>\n")
             continue
-        out.append(f'<tr data-dimension="{dimension}"><td>{_e(title)}</td>'
-                   f"<td>{_e(tr(VALUE_LABELS[(dimension, r['value'])]))}</td>"
-                   f'<td class="date">{_e(_since(r["since"], tr))}</td>'
+        out.append(f'<tr data-dimension="{dimension}"><td>{esc(title)}</td>'
+                   f"<td>{esc(tr(VALUE_LABELS[(dimension, r['value'])]))}</td>"
+                   f'<td class="date">{esc(_since(r["since"], tr))}</td>'
                    f"<td>{_links(r['sources'])}</td></tr>\n")
     out.append("</tbody></table>\n")
-    out.append(f"<h2>{_e(tr(SITE_UI['periods']))}</h2>\n<table><thead><tr>" + "".join(
-        f"<th>{_e(tr(h))}</th>" for h in ("dimension", "status", "from", "until", "note",
+    out.append(f"<h2>{esc(tr(SITE_UI['periods']))}</h2>\n<table><thead><tr>" + "".join(
+        f"<th>{esc(tr(h))}</th>" for h in ("dimension", "status", "from", "until", "note",
                                           "sources")) + "</tr></thead><tbody>\n")
     order = {d: k for k, d in enumerate(DIMENSIONS)}
     periods = rows.sort_values(["dimension", "start"], key=lambda c: c.map(order) if c.name == "dimension"
                                else c)
     for index, p in zip(periods.index, periods.to_dict("records"), strict=True):
         until = f"{p['end']:%Y-%m-%d}" if pd.notna(p["end"]) else tr(SITE_UI["in_force"])
-        out.append(f"<tr><td>{_e(tr(DIMENSION_TITLES.get(p['dimension'], p['dimension'])))}</td>"
-                   f"<td>{_e(tr(VALUE_LABELS[(p['dimension'], p['value'])]))}</td>"
+        out.append(f"<tr><td>{esc(tr(DIMENSION_TITLES.get(p['dimension'], p['dimension'])))}</td>"
+                   f"<td>{esc(tr(VALUE_LABELS[(p['dimension'], p['value'])]))}</td>"
                    f'<td class="date">{_on_map(p["start"].date(), p["dimension"])}</td>'
-                   f'<td class="date">{_e(until)}</td>'
-                   f"<td>{_e(notes[index])}</td><td>{_links(p['sources'])}</td></tr>\n")
+                   f'<td class="date">{esc(until)}</td>'
+                   f"<td>{esc(notes[index])}</td><td>{_links(p['sources'])}</td></tr>\n")
     out.append("</tbody></table>\n")
     coups = facts.coups[facts.coups["iso3"] == iso3].sort_values("date", ascending=False)
-    out.append(f"<h2>{_e(tr(SITE_UI['coups']))}</h2>\n")
+    out.append(f"<h2>{esc(tr(SITE_UI['coups']))}</h2>\n")
     if coups.empty:
-        out.append(f"<p>{_e(tr(SITE_UI['no_coups']))}</p>\n")
+        out.append(f"<p>{esc(tr(SITE_UI['no_coups']))}</p>\n")
     else:
         summaries = in_language(coups, "summary", lang, tr)
         out.append("<ul>\n")
         for coup, summary in zip(coups.to_dict("records"), summaries, strict=True):
-            out.append(f"<li><b>{_e(short_date(coup['date'].date(), lang))}</b> · "
-                       f"{_e(tr(OUTCOME_LABELS[coup['outcome']]))}: {_e(summary)} "
+            out.append(f"<li><b>{esc(short_date(coup['date'].date(), lang))}</b> · "
+                       f"{esc(tr(OUTCOME_LABELS[coup['outcome']]))}: {esc(summary)} "
                        f"{_links(coup['sources'])}</li>\n")
         out.append("</ul>\n")
     events = facts.events[(facts.events["iso3"] == iso3)
                           & (facts.events["date"] <= pd.Timestamp(end))].iloc[::-1]
-    out.append(f"<h2>{_e(tr(SITE_UI['events']))} ({len(events)})</h2>\n")
+    out.append(f"<h2>{esc(tr(SITE_UI['events']))} ({len(events)})</h2>\n")
     if events.empty:
-        out.append(f"<p>{_e(tr(SITE_UI['no_events']))}</p>\n")
+        out.append(f"<p>{esc(tr(SITE_UI['no_events']))}</p>\n")
     else:
         out.append("<ul>\n")
         for event in events.to_dict("records"):
             t = localised(event, lang, tr)
             category = tr(CATEGORY_LABELS.get(str(event["category"]), str(event["category"])))
-            out.append(f'<li id="{_e(event["id"])}"><b>{_e(short_date(event["date"].date(), lang))}'
-                       f"</b> · {_e(category)} · {_e(t.place)}<br><b>{_e(t.title)}</b> "
-                       f'<span class="muted">{_e(t.fallback)}</span><br>{_e(t.summary)} '
+            out.append(f'<li id="{esc(event["id"])}"><b>{esc(short_date(event["date"].date(), lang))}'
+                       f"</b> · {esc(category)} · {esc(t.place)}<br><b>{esc(t.title)}</b> "
+                       f'<span class="muted">{esc(t.fallback)}</span><br>{esc(t.summary)} '
                        f"{_links(str(event['sources']))}</li>\n")
         out.append("</ul>\n")
-    out.append(f'<p class="muted">{_e(tr(CREDIT).format(project=tr(PROJECT), date=long_date(end, lang)))}'
+    out.append(f'<p class="muted">{esc(tr(CREDIT).format(project=tr(PROJECT), date=long_date(end, lang)))}'
                "</p>\n")
     return _page(lang, f"{name} · {tr(PROJECT)}",
                  f'<link rel="stylesheet" href="{root}assets/site.css">\n', "".join(out))
@@ -508,18 +505,18 @@ def data_page(facts: Facts, lang: str, files: Sequence[Path], root: str,
     names = country_names(facts, lang)
     provenance = "SOURCES.fr.md" if lang == "fr" and any(
         f.name == "SOURCES.fr.md" for f in files) else "SOURCES.md"
-    rows = "".join(f'<tr><td><a href="{root}data/{_e(f.name)}">{_e(f.name)}</a></td>'
-                   f"<td>{f.stat().st_size:,} {_e(tr(SITE_UI['bytes']))}</td>"
+    rows = "".join(f'<tr><td><a href="{root}data/{esc(f.name)}">{esc(f.name)}</a></td>'
+                   f"<td>{f.stat().st_size:,} {esc(tr(SITE_UI['bytes']))}</td>"
                    f"<td><code>{_sha256(f)}</code></td></tr>\n" for f in files)
-    countries = "".join(f'<li><a href="country/{_e(c)}.html">{_e(n)}</a></li>'
+    countries = "".join(f'<li><a href="country/{esc(c)}.html">{esc(n)}</a></li>'
                         for c, n in sorted(names.items(), key=lambda kv: kv[1]))
-    body = (_nav("", other, tr) + f"<h1>{_e(tr(SITE_UI['data']))}</h1>\n"
-            f"<p>{_e(tr(SITE_UI['data_intro']))}</p>\n"
-            f'<p><b>{_e(tr(SITE_UI["provenance"]))}</b>: <a href="{root}data/{provenance}">'
-            f"{provenance}</a> · {_e(credit)}</p>\n"
-            f"<table><thead><tr><th>{_e(tr('file'))}</th><th>{_e(tr(SITE_UI['size']))}</th>"
+    body = (_nav("", other, tr) + f"<h1>{esc(tr(SITE_UI['data']))}</h1>\n"
+            f"<p>{esc(tr(SITE_UI['data_intro']))}</p>\n"
+            f'<p><b>{esc(tr(SITE_UI["provenance"]))}</b>: <a href="{root}data/{provenance}">'
+            f"{provenance}</a> · {esc(credit)}</p>\n"
+            f"<table><thead><tr><th>{esc(tr('file'))}</th><th>{esc(tr(SITE_UI['size']))}</th>"
             f"<th>SHA-256</th></tr></thead><tbody>\n{rows}</tbody></table>\n"
-            f"<h2>{_e(tr(SITE_UI['countries']))}</h2>\n<ul>{countries}</ul>\n")
+            f"<h2>{esc(tr(SITE_UI['countries']))}</h2>\n<ul>{countries}</ul>\n")
     return _page(lang, f"{tr(SITE_UI['data'])} · {tr(PROJECT)}",
                  f'<link rel="stylesheet" href="{root}assets/site.css">\n', body)
 
@@ -570,7 +567,7 @@ def write_site(facts: Facts, out: Path, langs: Sequence[str] = ("en", "fr"),
         scripts = (f'<script src="{up}assets/leaflet.js"></script>\n'
                    f'<script src="{up}assets/timemap.js"></script>\n')
         tr = translator(lang)
-        nav = ('<div class="site-nav">' + f'<a href="data.html">{_e(tr(SITE_UI["data"]))}</a>' +
+        nav = ('<div class="site-nav">' + f'<a href="data.html">{esc(tr(SITE_UI["data"]))}</a>' +
                "".join(f'<a href="{h}" hreflang="{o}" lang="{o}">{LANG_LABELS[o]}</a>'
                        for o, h in others("index.html").items()) + "</div>\n")
         head = (f'<link rel="stylesheet" href="{up}assets/leaflet.css">\n'

@@ -9,12 +9,11 @@ import html
 from collections.abc import Callable, Mapping
 from dataclasses import fields
 from datetime import date
-from urllib.parse import urlparse
 
 import pandas as pd
 
 from geo.changes import changes_between
-from geo.escape import is_web_url
+from geo.escape import is_web_url, web_site
 from geo.facts import Facts, country_names, in_language, localised
 from geo.i18n import N_, Translate, english
 from geo.metrics import METRICS
@@ -103,16 +102,12 @@ TABLE_STYLE = """<style>
 </style>"""
 
 
-def _site(url: str) -> str:
-    return urlparse(url.strip()).netloc.removeprefix("www.") or url
-
-
 def _cell(value: object) -> str:
     if isinstance(value, list):  # sources: http(s) URLs become links named by their site
         return " ".join(
             f'<a href="{html.escape(v.strip(), quote=True)}" target="_blank" '
             f'rel="noopener noreferrer" title="{html.escape(v.strip(), quote=True)}">'
-            f"{html.escape(_site(v))}</a>" if is_web_url(v) else html.escape(str(v))
+            f"{html.escape(web_site(v))}</a>" if is_web_url(v) else html.escape(str(v))
             for v in value)
     if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
         return ""

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 from conftest import ROOT
-from playwright.sync_api import Browser, Frame, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Frame, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = pytest.mark.browser
@@ -99,20 +99,27 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    blocked = block_the_internet(context)
+    pg = context.new_page()
+    yield pg, blocked
+    context.close()
+
+
+def block_the_internet(context: BrowserContext, files: bool = False) -> list[str]:
+    """Abort every request of `context` that is not to this machine (nor, with `files`, to a
+    local file), so that a CDN dependency fails loudly; returns the list of blocked URLs."""
     blocked: list[str] = []
 
     def route(r):
-        host = urlparse(r.request.url).hostname
-        if host in ("127.0.0.1", "localhost"):
+        url = urlparse(r.request.url)
+        if url.hostname in ("127.0.0.1", "localhost") or (files and url.scheme == "file"):
             r.continue_()
         else:
             blocked.append(r.request.url)
             r.abort()
 
     context.route("**/*", route)
-    pg = context.new_page()
-    yield pg, blocked
-    context.close()
+    return blocked
 
 
 def open_map(pg: Page, url: str) -> Frame:
@@ -417,8 +424,7 @@ def test_the_exported_map_opens_with_no_internet(browser, data_dir, tmp_path):
 def test_pages_work_on_a_phone(server, browser, path):
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True,
                                   has_touch=True, device_scale_factor=2)
-    context.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in (
-        "127.0.0.1", "localhost") else r.abort())
+    block_the_internet(context)
     pg = context.new_page()
     pg.goto(f"{server}/{path}{'&' if '?' in path else '?'}date=2023-09-10&lang=fr")
     pg.locator("h1").first.wait_for(timeout=60_000)

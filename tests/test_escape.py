@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.escape import csv_safe, inert, is_web_url, links_only_for_web_urls
+from geo.escape import csv_safe, inert, is_web_url, links_only_for_web_urls, web_site
 from geo.exports import events_csv, status_csv
 
 
@@ -65,3 +65,13 @@ def test_only_web_urls_become_links_in_tables():
     assert list(out.columns) == ["title", "source", "source_text"]
     clean = frame.iloc[:1]
     assert links_only_for_web_urls(clean) is clean
+
+
+@pytest.mark.parametrize(("url", "site"), [
+    ("https://www.reuters.com/world/africa/x", "reuters.com"),
+    (" http://apnews.com/article/y ", "apnews.com"),
+    ("https://news.un.org:443/en/story", "news.un.org:443"),
+    ("Reuters", "Reuters"),  # no site: shown as written
+])
+def test_a_link_is_named_by_its_site(url, site):
+    assert web_site(url) == site

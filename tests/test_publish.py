@@ -410,18 +410,15 @@ def test_a_fast_frame_is_the_full_drawing(facts):
 def test_the_download_button_gives_the_image_in_a_browser():
     """The deferred download (rendered on the click) reaches the reader as a file with the
     view's name, offline."""
-    from urllib.parse import urlparse
-
     from playwright.sync_api import sync_playwright
-    from test_browser import ARGS, CHROMIUM, serve
+    from test_browser import ARGS, CHROMIUM, block_the_internet, serve
 
     with serve() as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             context = browser.new_context(accept_downloads=True,
                                           viewport={"width": 1400, "height": 1000})
-            context.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in (
-                "127.0.0.1", "localhost") else r.abort())
+            block_the_internet(context)
             pg = context.new_page()
             pg.goto(f"{base}/?date=2023-08-10&lang=fr")
             pg.get_by_text("Télécharger cette carte en image ou en animation").click(timeout=60_000)

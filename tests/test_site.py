@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 from conftest import ROOT, write_data
-from test_browser import ARGS, free_port, wait_until
+from test_browser import ARGS, block_the_internet, free_port, wait_until
 
 from geo.facts import Facts, load_facts
 from geo.i18n import translator
@@ -361,17 +361,7 @@ def static_server(site) -> Iterator[str]:
 def offline(chromium):
     """A browser page whose every request not to this machine (or a file) is blocked."""
     context = chromium.new_context(viewport={"width": 1200, "height": 800})
-    blocked: list[str] = []
-
-    def route(r):
-        url = urlparse(r.request.url)
-        if url.scheme == "file" or url.hostname in ("127.0.0.1", "localhost"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
+    blocked = block_the_internet(context, files=True)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -14,7 +14,14 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from conftest import ROOT
-from test_browser import browser, free_port, healthy, map_holds, wait_until  # noqa: F401 (a fixture)
+from test_browser import (  # noqa: F401 (browser: a fixture)
+    block_the_internet,
+    browser,
+    free_port,
+    healthy,
+    map_holds,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -55,17 +62,12 @@ def serve(env: dict[str, str], count: int = 1) -> Iterator[list[str]]:
                 os.killpg(proc.pid, signal.SIGKILL)
 
 
-def local_only(context) -> None:
-    context.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in (
-        "127.0.0.1", "localhost") else r.abort())
-
-
 def test_a_set_kept_through_one_server_opens_through_the_other(browser, store_url, tmp_path):  # noqa: F811
     upload = tmp_path / "kept.csv"
     upload.write_text(ROWS, encoding="utf-8")
     with serve({"COUPBELT_DB": store_url}, count=2) as (one, other):
         first = browser.new_context(viewport={"width": 1400, "height": 1000})
-        local_only(first)
+        block_the_internet(first)
         pg = first.new_page()
         pg.goto(f"{one}/events")
         pg.get_by_text("Import your own events").click()
@@ -82,7 +84,7 @@ def test_a_set_kept_through_one_server_opens_through_the_other(browser, store_ur
         first.close()
 
         fresh = browser.new_context(viewport={"width": 1400, "height": 1000})  # no cookies, no state
-        local_only(fresh)
+        block_the_internet(fresh)
         reader = fresh.new_page()
         reader.goto(link)
         reader.get_by_text("Showing the kept set").wait_for(timeout=60_000)
