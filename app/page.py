@@ -110,10 +110,11 @@ def show_map(the_map: LayeredMap, height: int = 520, returned: tuple[str, ...] =
     _follow_to_country()  # the map of a fragment reruns alone: follow a click from here too
 
 
-def country_page_link(iso3: str) -> str:
-    """The link to a country's page, keeping the view of the current link (date, language...)."""
+def country_page_links() -> Callable[[str], str]:
+    """The link to a country's page, keeping the view of the current link (date, language...):
+    the link is read once for a whole table."""
     query = {k: st.query_params[k] for k in st.query_params if k not in ("iso3", "view")}
-    return "country?" + urlencode({**query, "iso3": iso3})
+    return lambda iso3: "country?" + urlencode({**query, "iso3": iso3})
 
 
 def table(frame: pd.DataFrame, tr: Translate, empty: str = "") -> None:
@@ -128,7 +129,7 @@ def table(frame: pd.DataFrame, tr: Translate, empty: str = "") -> None:
         st.info(empty)
         return
     if "sources" in frame.columns and frame["sources"].map(lambda v: isinstance(v, list)).all():
-        st.html(html_table(frame, {c: tr(str(c)) for c in frame.columns}, country_page_link))
+        st.html(html_table(frame, {c: tr(str(c)) for c in frame.columns}, country_page_links()))
         return
     frame = links_only_for_web_urls(frame)
     st.dataframe(frame, hide_index=True, width="stretch",

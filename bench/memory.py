@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import CHROMIUM_ARGS, memory_mb, serve  # noqa: E402
+from bench.run import memory_mb, serve, warm_browser  # noqa: E402
 from bench.synthetic import synthetic_events  # noqa: E402
 
 
@@ -34,12 +34,7 @@ def measure(path: Path, rows: int, sessions: int, ttl: int) -> dict[str, float]:
     pid = server.pid
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            warm = browser.new_context()
-            page = warm.new_page()
-            page.goto(f"{base}/events")
-            page.get_by_text("Import your own events").wait_for(timeout=60_000)
-            warm.close()
+            browser = warm_browser(p, base)
             time.sleep(ttl + 3)
             baseline = memory_mb(pid, "VmRSS")
             contexts, pages = [], []

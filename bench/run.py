@@ -101,6 +101,18 @@ DRAWN = {  # when the map counts as drawn
 }
 
 
+def warm_browser(p, base: str):  # type: ignore[no-untyped-def]
+    """Chromium, after one visit to the Events page has loaded the server's modules and caches,
+    so what a memory bench measures next is the sessions', not the first import's."""
+    browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    warm = browser.new_context()
+    page = warm.new_page()
+    page.goto(f"{base}/events")
+    page.get_by_text("Import your own events").wait_for(timeout=60_000)
+    warm.close()
+    return browser
+
+
 def serve(app: str, env: dict[str, str],
           options: tuple[str, ...] = ()) -> tuple[subprocess.Popen[bytes], str]:
     """Start `streamlit run` for an app (with more `options`); return the process and its base

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import CHROMIUM_ARGS, memory_mb, serve  # noqa: E402
+from bench.run import memory_mb, serve, warm_browser  # noqa: E402
 from bench.synthetic import synthetic_events  # noqa: E402
 
 SHOWN = ("() => !!window.eventMarkers || !!window.aggregatedEvents || "
@@ -83,12 +83,7 @@ def measure(set_id: str, db: str, sessions: int) -> dict[str, float]:
     pid = server.pid
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            warm = browser.new_context()
-            page = warm.new_page()
-            page.goto(f"{base}/events")
-            page.get_by_text("Import your own events").wait_for(timeout=60_000)
-            warm.close()
+            browser = warm_browser(p, base)
             baseline = settle(pid)
             contexts, pages = [], []
             for _ in range(sessions):
