@@ -595,6 +595,7 @@ class LegendStyle(MacroElement):
       .place-label.capital {font-weight: bold;}
       .place-label::before {display: none;}
       .hide-city-labels .place-label.city {display: none;}
+      .hide-capital-labels .place-label.capital {display: none;}
       .force-badge {color: #fff; font: bold 11px/18px sans-serif; text-align: center;
         border-radius: 3px; border: 1px solid #fff; box-shadow: 0 0 2px #000;}
     </style>

@@ -17,7 +17,7 @@
 
    coupbelt.places(map, rows): capitals and major cities ([name, lat, lon, kind] rows), a dot
    and a label each, in their own pane above the swapped layers and never catching clicks;
-   city labels appear from zoom 6, capitals' always.
+   city labels appear from zoom 6, capitals' always (from zoom 5 on a map under 600 px wide).
 
    coupbelt.keepView(map, name): gives each page's map its own remembered view. On load it
    restores the centre and zoom saved for `name` in this tab (a rerun of the page, or a return to
@@ -164,10 +164,13 @@
         .addTo(map);
     });
     function zoomed() {
-      L.DomUtil[map.getZoom() < 6 ? "addClass" : "removeClass"](map.getContainer(),
-                                                                "hide-city-labels");
+      var zoom = map.getZoom(), box = map.getContainer();
+      L.DomUtil[zoom < 6 ? "addClass" : "removeClass"](box, "hide-city-labels");
+      // On a narrow map (a phone) the region's capitals' names overlap: dots until zoom 5.
+      L.DomUtil[zoom < 5 && map.getSize().x < 600 ? "addClass" : "removeClass"](
+        box, "hide-capital-labels");
     }
-    map.on("zoomend", zoomed);
+    map.on("zoomend resize", zoomed);
     zoomed();
   }
 
