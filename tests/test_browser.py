@@ -528,7 +528,7 @@ def test_the_map_keeps_the_reader_s_view_through_dates_metrics_layers_and_pages(
         assert frame.evaluate("() => map_div.getZoom()") == 7, what
         assert frame.evaluate("() => window.coupbeltMaps") == 1, what
     # Streamlit rewrites the link after each rerun; the map puts its view back within 0.4 s
-    wait_until(lambda: "view=" in pg.url, 5, "the view back in the link")
+    wait_until(lambda: "view=" in pg.url, 5, f"the view back in the link (now {pg.url})")
     lat, lon, zoom = (float(v) for v in parse_qs(urlparse(pg.url).query)["view"][0].split(","))
     assert abs(lat - 13.5) < 0.05 and abs(lon - 2.1) < 0.05 and zoom == 7  # still in the link
     pg.get_by_role("link", name="Coups").click()

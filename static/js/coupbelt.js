@@ -47,6 +47,10 @@
 
   function legend(group, title, sections, id) {
     group.addLayer(boxLayer(function (map) {
+      // The legend comes with every rerun's layers, after Streamlit has rewritten the link:
+      // put the map's view back into it now, not only on the next tick of keepView's timer
+      // (a browser may slow the timers of a frame it does not paint).
+      if (window.coupbeltRelink) { window.coupbeltRelink(); }
       var box = document.createElement("details");
       box.className = "map-legend";
       box.id = "map-legend";
@@ -212,6 +216,7 @@
       relink();
     });
     window.setInterval(relink, 400);
+    window.coupbeltRelink = relink;
     window.coupbeltMaps = (window.coupbeltMaps || 0) + 1;  // counts Leaflet maps made here
   }
 
