@@ -19,6 +19,7 @@ from test_browser import (  # noqa: F401 (browser: a fixture)
     browser,
     free_port,
     healthy,
+    link,
     map_holds,
     wait_until,
 )
@@ -78,15 +79,15 @@ def test_a_set_kept_through_one_server_opens_through_the_other(browser, store_ur
         name.press("Enter")
         pg.get_by_role("button", name="Keep this set").click()
         pg.get_by_text("Kept as").wait_for(timeout=60_000)
-        dataset = wait_until(lambda: parse_qs(urlparse(pg.url).query).get("dataset"), 30,
+        dataset = wait_until(lambda: parse_qs(urlparse(link(pg)).query).get("dataset"), 30,
                              "dataset= in the link")[0]
-        link = pg.url.replace(one, other)
+        shared = link(pg).replace(one, other)
         first.close()
 
         fresh = browser.new_context(viewport={"width": 1400, "height": 1000})  # no cookies, no state
         block_the_internet(fresh)
         reader = fresh.new_page()
-        reader.goto(link)
+        reader.goto(shared)
         reader.get_by_text("Showing the kept set").wait_for(timeout=60_000)
         shown = reader.get_by_text("Showing the kept set").inner_text()
         assert "Two cities" in shown and "2 events (1 rejected)" in shown
@@ -96,7 +97,7 @@ def test_a_set_kept_through_one_server_opens_through_the_other(browser, store_ur
               const t = m.getPopup().getElement().querySelector('b').textContent;
               m.closePopup(); return t; })""")
         assert {"Kept in Niamey", "Kept in Bamako"} <= set(titles)
-        assert parse_qs(urlparse(reader.url).query)["dataset"] == [dataset]
+        assert parse_qs(urlparse(link(reader)).query)["dataset"] == [dataset]
         # the other pages of the other server show it too
         reader.get_by_role("link", name="Situation map").click()
         map_holds(reader, MINE, 60, "the kept events on the situation map")
