@@ -22,11 +22,10 @@
    coupbelt.keepView(map, name): gives each page's map its own remembered view. On load it
    restores the centre and zoom saved for `name` in this tab (a rerun of the page, or a return to
    it), else the link's view=LAT,LON,ZOOM; after the reader moves the map it saves the view and
-   writes view=... into the page's link, so a copied link reopens the same view. It also drops
-   a frame= that a playback no longer running left in the link. */
+   writes view=... into the page's link, so a copied link reopens the same view. */
 (function () {
   "use strict";
-  var legendOpen = {}, playing = 0;  // players running on this page's map
+  var legendOpen = {};
 
   // A layer that shows an element over the map while the layer is on the map.
   function boxLayer(build) {
@@ -108,7 +107,6 @@
     var Player = L.Layer.extend({
       onAdd: function (map) {
         var countries = {}, i = 0, n = p.frames.length, first = 0;
-        playing++;
         map.eachLayer(function (l) {
           var f = l.feature;
           if (f && f.properties && f.properties.iso3 && l.setStyle && f.geometry.type !== "Point") {
@@ -146,7 +144,6 @@
         }, 1000 / p.fps);
       },
       onRemove: function (map) {
-        playing--;
         if (timer) { window.clearInterval(timer); }
         link(null);
         if (stampBox) { stampBox.remove(); }
@@ -203,19 +200,12 @@
       return [c.lat.toFixed(3), c.lng.toFixed(3), map.getZoom().toFixed(2)].map(Number);
     }
     // Streamlit rewrites the link after every rerun from what Python knows; put the view back.
-    // A frame= left by a playback that is over goes (its last tick may land after the rewrite).
     function relink() {
+      if (!moved) { return; }
       try {
-        var url = new URL(window.parent.location.href), want = current().join(","), changed = false;
-        if (moved && url.searchParams.get("view") !== want) {
+        var url = new URL(window.parent.location.href), want = current().join(",");
+        if (url.searchParams.get("view") !== want) {
           url.searchParams.set("view", want);
-          changed = true;
-        }
-        if (!playing && url.searchParams.has("frame")) {
-          url.searchParams.delete("frame");
-          changed = true;
-        }
-        if (changed) {
           window.parent.history.replaceState(window.parent.history.state, "", url.toString());
         }
       } catch (e) { /* no parent page */ }
