@@ -98,15 +98,26 @@ def _follow_to_country() -> None:
         st.switch_page(COUNTRY_PAGE)
 
 
+DATA_KEY = "coupbelt_data_"  # the hidden containers of the events a map shows (coupbelt.events)
+
+
 def show_map(the_map: LayeredMap, height: int = 520, returned: tuple[str, ...] = (),
              on_change: Callable[[], None] | None = None) -> None:
     """Draw a page's map: a fixed key, only the returned objects a page reads (so pan and zoom
     do not rerun the script), and one render instead of streamlit-folium's default two. The
     view-dependent layers travel as feature groups: a rerun swaps them on the same Leaflet map,
-    so the reader's zoom and centre stay."""
+    so the reader's zoom and centre stay. The events they show travel apart, as hidden
+    elements that stay the same while the reader moves through time: a rerun sends which
+    events are shown, not the events."""
     st_folium(the_map.base, key=the_map.key, returned_objects=list(returned), render=False,
               height=height, use_container_width=True, on_change=on_change,
               feature_group_to_add=list(the_map.layers))
+    for events in the_map.sets:
+        # Unchanged on a rerun, so Streamlit sends only its hash, and plain text is what its
+        # page redraws the fastest (st.html would sanitize it again on every rerun).
+        with st.container(key=f"{DATA_KEY}{events.id}"):
+            st.html(f"<style>.st-key-{DATA_KEY}{events.id} {{display: none;}}</style>")
+            st.text(events.text)
     _follow_to_country()  # the map of a fragment reruns alone: follow a click from here too
 
 

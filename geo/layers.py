@@ -8,9 +8,12 @@ text in JSON and the browser sets it with textContent. Only http(s) URLs become 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
+import json
 import math
 from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import folium
@@ -141,6 +144,25 @@ class InertMacro(MacroElement):
         return ""  # what a macro puts on the page went into the figure's parts above
 
 
+class BrowserCall(InertMacro):
+    """A call to one of static/js/coupbelt.js's helpers, `coupbelt.<function>(parent, *args)`,
+    with the element's parent (the map or a swapped group) and the arguments as JSON. The
+    helpers build their elements with textContent, so no text is parsed as HTML."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    coupbelt.{{ this.function }}({{ this._parent.get_name() }}
+    {%- for arg in this.args %}, {{ arg | tojson }}{% endfor %});
+    {% endmacro %}
+    """)
+
+    def __init__(self, function: str, *args: object) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "BrowserCall"
+        self.function = function
+        self.args = args
+
+
 class CountryLayer(folium.GeoJson, InertMacro):
     """folium.GeoJson with its bounds given, not recomputed by walking every vertex in Python.
 
@@ -166,23 +188,25 @@ def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: M
 
     Countries in `outlined` get a thick dashed border and `outline_note` in their tooltip.
     """
-    joined = borders[["iso3", "name", "name_fr", "geometry"]].merge(classes, on="iso3", how="left")
+    by_iso3 = classes.set_index("iso3")[["label", "detail", "colour"]].to_dict("index")
     features = []
-    for row in joined.itertuples():
+    for iso3, name, shape in zip(borders["iso3"], borders[name_column], borders.geometry,
+                                 strict=True):
+        c = by_iso3.get(iso3, {})
         features.append({
             "type": "Feature",
-            "id": row.iso3,
-            "geometry": row.geometry.__geo_interface__,
+            "id": iso3,
+            "geometry": shape.__geo_interface__,
             "properties": {
-                "iso3": row.iso3,
-                "name": esc(getattr(row, name_column)),
-                "status": esc(row.label),
-                "detail": esc("; ".join(t for t in (row.detail, outline_note if row.iso3 in outlined
+                "iso3": iso3,
+                "name": esc(name),
+                "status": esc(c.get("label")),
+                "detail": esc("; ".join(t for t in (c.get("detail"), outline_note if iso3 in outlined
                                                               else "") if t)),
                 # one escaped line a dimension (the tooltip shows its fields as HTML)
-                "all": "<br>".join(esc(line) for line in (summaries or {}).get(row.iso3, [])),
-                "fill": row.colour,
-                "outlined": row.iso3 in outlined,
+                "all": "<br>".join(esc(line) for line in (summaries or {}).get(iso3, [])),
+                "fill": c.get("colour"),
+                "outlined": iso3 in outlined,
             },
         })
     # With no borders (a broken data file, already reported) the layer is empty, not an error.
@@ -219,94 +243,27 @@ def _spread(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
     return out
 
 
-class EventMarkers(InertMacro):
-    """One circle marker per event, coloured by category, with a tooltip and a popup.
-
-    The events travel as one compact JSON array; the browser builds tooltips and popups as DOM
-    nodes with textContent, so no text from the data is ever parsed as HTML, and only http(s)
-    URLs become links (checked here and again in the browser).
-    """
-
-    _template = Template("""
-    {% macro script(this, kwargs) %}
-    (function () {
-      var map = {{ this._parent.get_name() }};
-      var cats = {{ this.categories | tojson }}, rows = {{ this.rows | tojson }};
-      var layer = L.featureGroup().addTo(map);
-      function el(tag, text, cls) {
-        var e = document.createElement(tag);
-        if (text !== undefined) e.textContent = text;
-        if (cls) e.className = cls;
-        return e;
-      }
-      function host(url) {
-        try { return new URL(url).hostname.replace(/^www[.]/, ""); } catch (e) { return url; }
-      }
-      function popup(r, cat) {
-        var d = el("div", undefined, "event-popup"), s = el("small", {{ this.sources_label | tojson }});
-        d.appendChild(el("b", r[4]));
-        if (r[9]) d.appendChild(el("small", " " + r[9], "fallback"));
-        d.appendChild(el("div", r[3] + " · " + cat[0] + " · " + r[5]));
-        (r[12] || []).forEach(function (line) { d.appendChild(el("div", line, "event-detail")); });
-        d.appendChild(el("p", r[6]));
-        r[7].forEach(function (url, i) {
-          if (i) s.appendChild(document.createTextNode(" · "));
-          if (/^https?:[/][/]/i.test(url)) {
-            var a = el("a", host(url));
-            a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
-            s.appendChild(a);
-          } else {
-            s.appendChild(document.createTextNode(url));
-          }
-        });
-        d.appendChild(s);
-        return d;
-      }
-      rows.forEach(function (r) {
-        var cat = cats[r[2]], hollow = !!r[11];
-        // hollow: placed or dated only roughly; a ring in the type's colour, dashed
-        var m = L.circleMarker([r[0], r[1]], {radius: r[10] || 7, weight: hollow ? 2.5 : 1.5,
-                                              color: hollow ? cat[1] : "#222222",
-                                              dashArray: hollow ? "4 3" : null,
-                                              fillColor: hollow ? "#ffffff" : cat[1],
-                                              fillOpacity: hollow ? 0.5 : 0.85});
-        m.feature = {type: "Feature", geometry: {type: "Point"},
-                     properties: {id: r[8], category: cat[0], deaths: r[13], hollow: hollow}};
-        m.bindTooltip(function () {
-          return el("span", r[3] + " · " + cat[0] + ": " + r[4] + (r[14] ? " · " + r[14] : ""));
-        });
-        m.bindPopup(function () { return popup(r, cat); }, {maxWidth: 320});
-        layer.addLayer(m);
-      });
-      (window.eventMarkers = window.eventMarkers || []).push(layer);
-    })();
-    {% endmacro %}
-    """)
-
-    def __init__(self, events: pd.DataFrame,
-                 palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                 tr: Translate = english, lang: str = "en", by: str = "category") -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "EventMarkers"
-        codes = list(palette)
-        imported = by != "category"  # the user's events: coloured by their own types, sized
-        label = (lambda t: t) if imported else tr  # by fatalities, their type names as written
-        self.categories = [[label(palette[c][0]), palette[c][1]] for c in codes]
-        self.sources_label = tr("Sources:") + " "
-        points = _spread(zip(events["lat"], events["lon"], strict=True))
-        rough = imprecise(events) if imported else pd.Series(False, index=events.index)
-        self.rows = []
-        for r, (lat, lon), hollow in zip(events.to_dict("records"), points, rough, strict=True):
-            text = localised(r, lang, tr)
-            row: list[object] = [round(lat, 4), round(lon, 4), codes.index(r[by]),
-                                 f"{r['date']:%Y-%m-%d}", text.title, text.place, text.summary,
-                                 http_urls(str(r["sources"])), str(r["id"]), text.fallback]
-            if imported:
-                deaths = _count(r.get("deaths"))
-                row += [death_radius(deaths), bool(hollow),
-                        details(r, tr, lang), deaths,
-                        deaths_text(deaths, tr, lang) if deaths is not None else ""]
-            self.rows.append(row)
+def marker_rows(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
+                tr: Translate = english, lang: str = "en", by: str = "category") -> list[list[object]]:
+    """One row a marker (coupbelt.events): position (events at one place fanned out), class,
+    date, title, place, summary, http(s) sources, ID, fallback note; the user's events add
+    their size by fatalities, whether they are imprecise, their detail lines and deaths."""
+    codes = list(palette)
+    imported = by != "category"  # the user's events: coloured by their own types, sized
+    points = _spread(zip(events["lat"], events["lon"], strict=True))
+    rough = imprecise(events) if imported else pd.Series(False, index=events.index)
+    rows = []
+    for r, (lat, lon), hollow in zip(events.to_dict("records"), points, rough, strict=True):
+        text = localised(r, lang, tr)
+        row: list[object] = [round(lat, 4), round(lon, 4), codes.index(r[by]),
+                             f"{r['date']:%Y-%m-%d}", text.title, text.place, text.summary,
+                             http_urls(str(r["sources"])), str(r["id"]), text.fallback]
+        if imported:
+            deaths = _count(r.get("deaths"))
+            row += [death_radius(deaths), bool(hollow), details(r, tr, lang), deaths,
+                    deaths_text(deaths, tr, lang) if deaths is not None else ""]
+        rows.append(row)
+    return rows
 
 
 def deaths_text(deaths: int, tr: Translate = english, lang: str = "en") -> str:
@@ -366,98 +323,116 @@ def _b64(array: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
 
 
-class AggregatedEvents(InertMacro):
-    """Many events as counts per screen cell, re-binned in the browser on every zoom and pan.
+def _dataset(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], tr: Translate,
+             lang: str, by: str) -> dict[str, object]:
+    """What the browser needs of an events table (coupbelt.events): up to DETAIL_LIMIT events,
+    their marker rows; more, their positions, classes and fatalities as base64 typed arrays
+    (9 bytes an event), drawn as counts per cell. No text in it is ever parsed as HTML."""
+    imported = by != "category"
+    label = (lambda t: t) if imported else tr  # the user's type names as written
+    with_deaths = imported and "deaths" in events.columns
+    data: dict[str, object] = {
+        "count": len(events), "limit": DETAIL_LIMIT, "lang": lang,
+        "cats": [[label(palette[c][0]), palette[c][1]] for c in palette],
+        "sources": tr("Sources:") + " ", "one": tr("event"), "many": tr("events"),
+        "deathsText": tr("{count} deaths"), "withDeaths": with_deaths}
+    if len(events) <= DETAIL_LIMIT:
+        data["rows"] = marker_rows(events, palette, tr, lang, by)
+        return data
+    deaths = (pd.to_numeric(events["deaths"], errors="coerce").fillna(0).clip(0, 2**32 - 1)
+              if with_deaths else pd.Series(0, index=events.index))
+    data.update(
+        scale=COORD_SCALE,
+        lat=_b64(np.round(events["lat"].to_numpy() * COORD_SCALE).astype("<i2")),
+        lon=_b64(np.round(events["lon"].to_numpy() * COORD_SCALE).astype("<i2")),
+        cat=_b64(pd.Categorical(events[by], categories=list(palette)).codes.astype("u1")),
+        deaths=_b64(deaths.to_numpy().astype("<u4")))
+    return data
 
-    Coordinates and categories travel as base64 typed arrays (5 bytes an event), and the cells
-    are drawn on a canvas, so 100,000 events stay light to send and quick to draw. Tooltips
-    give each cell's count by category; no text from the data is sent.
-    """
 
-    _template = Template("""
-    {% macro script(this, kwargs) %}
-    (function () {
-      var parent = {{ this._parent.get_name() }}, map = null;
-      function decode(b64, Type) {
-        var bin = atob(b64), bytes = new Uint8Array(bin.length);
-        for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-        return new Type(bytes.buffer);
-      }
-      var lat = decode("{{ this.lat }}", Int16Array), lon = decode("{{ this.lon }}", Int16Array);
-      var cat = decode("{{ this.cat }}", Uint8Array), deaths = decode("{{ this.deaths }}", Uint32Array);
-      var killed = {{ this.killed | tojson }}, withDeaths = {{ this.with_deaths | tojson }};
-      var scale = {{ this.scale }}, colours = {{ this.colours | tojson }},
-          labels = {{ this.labels | tojson }}, cell = 44,
-          one = {{ this.one | tojson }}, many = {{ this.many | tojson }}, lang = {{ this.lang | tojson }};
-      var renderer = L.canvas({padding: 0.3}), layer = L.layerGroup();
-      (window.aggregatedEvents = window.aggregatedEvents || []).push({count: lat.length, layer: layer,
-                                                                      deaths: deaths});
-      function redraw() {
-        layer.clearLayers();
-        var zoom = map.getZoom(), bounds = map.getBounds().pad(0.3), cells = new Map();
-        for (var i = 0; i < lat.length; i++) {
-          var ll = L.latLng(lat[i] / scale, lon[i] / scale);
-          if (!bounds.contains(ll)) continue;
-          var p = map.project(ll, zoom), key = Math.floor(p.x / cell) + ":" + Math.floor(p.y / cell);
-          var c = cells.get(key);
-          if (!c) { c = {n: 0, d: 0, lat: 0, lon: 0, cats: labels.map(function () { return 0; })};
-                    cells.set(key, c); }
-          c.n++; c.d += deaths[i]; c.lat += ll.lat; c.lon += ll.lng; c.cats[cat[i]]++;
-        }
-        cells.forEach(function (c) {
-          var top = c.cats.indexOf(Math.max.apply(null, c.cats));
-          var lines = [];
-          c.cats.forEach(function (n, k) { if (n) lines.push(labels[k] + ": " + n.toLocaleString(lang)); });
-          L.circleMarker([c.lat / c.n, c.lon / c.n], {
-            renderer: renderer, radius: c.n === 1 ? 5 : Math.min(26, 6 + 3 * Math.log2(c.n)),
-            color: "#222", weight: 1, fillColor: colours[top], fillOpacity: 0.85
-          }).bindTooltip("<b>" + c.n.toLocaleString(lang) + " " + (c.n === 1 ? one : many) + "</b>" +
-                         (withDeaths ? " · " + killed.replace("{count}", c.d.toLocaleString(lang)) : "") +
-                         "<br>" + lines.join("<br>")).addTo(layer);
-        });
-      }
-      // The cells follow the map the layer is on: the parent may be a layer group that is
-      // swapped in and out of the page's map on every rerun.
-      layer.on("add", function () { map = layer._map; map.on("zoomend moveend", redraw); redraw(); });
-      layer.on("remove", function () { if (map) { map.off("zoomend moveend", redraw); } map = null; });
-      layer.addTo(parent);
-    })();
-    {% endmacro %}
-    """)
+class EventLayer(BrowserCall):
+    """Events on a map (coupbelt.events): a dataset, inline or by the ID of one the page sends
+    beside the map (EventSet), and which of its events are shown (`shown`: a bit mask, and
+    the marker rows when the dataset has none; None: all)."""
 
-    def __init__(self, events: pd.DataFrame,
-                 palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                 tr: Translate = english, lang: str = "en", by: str = "category") -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "AggregatedEvents"
-        self.lang = lang  # counts are grouped the language's way ('1,234' / '1 234')
-        codes = list(palette)
-        self.scale = COORD_SCALE
-        self.lat = _b64(np.round(events["lat"].to_numpy() * COORD_SCALE).astype("<i2"))
-        self.lon = _b64(np.round(events["lon"].to_numpy() * COORD_SCALE).astype("<i2"))
-        self.cat = _b64(pd.Categorical(events[by], categories=codes).codes.astype("u1"))
-        # fatalities per event (none recorded: 0), 4 bytes an event, summed per cell
-        self.with_deaths = by != "category" and "deaths" in events.columns
-        deaths = (pd.to_numeric(events["deaths"], errors="coerce").fillna(0).clip(0, 2**32 - 1)
-                  if self.with_deaths else pd.Series(0, index=events.index))
-        self.deaths = _b64(deaths.to_numpy().astype("<u4"))
-        self.killed = esc(tr("{count} deaths"))
-        self.colours = [palette[c][1] for c in codes]
-        # Tooltips are HTML: the labels are escaped (the user's type names as written).
-        label = tr if by == "category" else (lambda t: t)
-        self.labels = [esc(label(palette[c][0])) for c in codes]
-        self.one, self.many = esc(tr("event")), esc(tr("events"))
+    def __init__(self, data: dict[str, object] | str, shown: dict[str, object] | None,
+                 count: int) -> None:
+        super().__init__("events", data, shown)
+        self.data, self.shown = data, shown
+        self.count = count  # events shown
+        rows = (shown or {}).get("rows") or (data.get("rows") if isinstance(data, dict) else None)
+        self.rows: list[list[object]] | None = rows if count <= DETAIL_LIMIT else None  # type: ignore[assignment]
+
+    @property
+    def cells(self) -> bool:
+        """Whether the browser draws counts per cell (more events than markers would bear)."""
+        return self.count > DETAIL_LIMIT
 
 
 def events_on_map(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                  tr: Translate = english, lang: str = "en",
-                  by: str = "category") -> EventMarkers | AggregatedEvents:
-    """Markers with popups for up to DETAIL_LIMIT events; counts per cell beyond that. `by`
-    names the column the palette's keys are values of: the user's events go by their `kind`,
-    sized by fatalities."""
-    if len(events) <= DETAIL_LIMIT:
-        return EventMarkers(events, palette, tr, lang, by)
-    return AggregatedEvents(events, palette, tr, lang, by)
+                  tr: Translate = english, lang: str = "en", by: str = "category") -> EventLayer:
+    """These events, sent with the layer: markers with popups up to DETAIL_LIMIT, counts per
+    cell beyond. `by` names the column the palette's keys are values of: the user's events go
+    by their `kind`, sized by fatalities."""
+    return EventLayer(_dataset(events, palette, tr, lang, by), None, len(events))
+
+
+@dataclass(frozen=True)
+class EventSet:
+    """An events table as the browser holds it: sent once beside the page's map, as a hidden
+    element, and named by the layers that show part of it; a rerun that moves the date sends
+    which events are shown, not the events. `id` follows the content (and the language)."""
+
+    id: str
+    data: dict[str, object]
+    text: str  # the data as JSON
+
+    def carrier(self) -> str:
+        """The hidden element that carries the set in the page (read by coupbelt.events)."""
+        return (f'<div class="coupbelt-data" data-id="{self.id}" hidden>'
+                f"{html.escape(self.text, quote=False)}</div>")
+
+
+_SETS: dict[str, EventSet] = {}  # by digest: the last few sets built (a rerun reuses its set)
+SETS_KEPT = 4
+
+
+def _digest(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], lang: str,
+            by: str) -> str:
+    columns = ([c for c in events.columns if c != "geometry"] if len(events) <= DETAIL_LIMIT
+               else [c for c in ("lat", "lon", by, "deaths") if c in events.columns])
+    digest = hashlib.sha1(pd.util.hash_pandas_object(events[columns], index=False).to_numpy()
+                          .tobytes())
+    digest.update(json.dumps([list(palette.items()), lang, by, len(events)]).encode())
+    return digest.hexdigest()[:20]
+
+
+def event_set(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
+              tr: Translate = english, lang: str = "en", by: str = "category") -> EventSet:
+    """The browser's copy of an events table (built once, then reused by its digest)."""
+    key = _digest(events, palette, lang, by)
+    if key not in _SETS:
+        data = {**_dataset(events, palette, tr, lang, by), "id": key}
+        while len(_SETS) >= SETS_KEPT:
+            _SETS.pop(next(iter(_SETS)))
+        _SETS[key] = EventSet(key, data, json.dumps(data, ensure_ascii=False))
+    return _SETS[key]
+
+
+def events_in_set(whole: pd.DataFrame, shown: pd.Index, events: EventSet,
+                  palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
+                  tr: Translate = english, lang: str = "en", by: str = "category") -> EventLayer:
+    """The rows of `whole` (the table `events` was built from, its index unique) whose labels
+    are `shown`: a bit an event, and the marker rows when the set has none and few are shown."""
+    positions = whole.index.get_indexer(shown)
+    if (positions < 0).any():
+        raise ValueError("events shown that are not in the set")
+    picked = np.zeros(len(whole), dtype=bool)
+    picked[positions] = True
+    view: dict[str, object] = {"mask": _b64(np.packbits(picked, bitorder="little"))}
+    if "rows" not in events.data and len(positions) <= DETAIL_LIMIT:
+        view["rows"] = marker_rows(whole.iloc[np.flatnonzero(picked)], palette, tr, lang, by)
+    return EventLayer(events.id, view, len(positions))
 
 
 def upload_palette(uploaded: pd.DataFrame, tr: Translate = english) -> dict[str, tuple[str, str]]:
@@ -466,18 +441,35 @@ def upload_palette(uploaded: pd.DataFrame, tr: Translate = english) -> dict[str,
     return {k: (k or tr(NO_KIND), colour) for k, colour in kind_colours(uploaded).items()}
 
 
-def upload_markers(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = english,
-                   lang: str = "en") -> EventMarkers | AggregatedEvents:
-    """The user's events that are shown, coloured by type with the whole file's colours; the
-    types beyond the seven coloured ones share one grey class (so a file of a thousand types
-    still fits the map's one-byte class codes)."""
+def _upload_classes(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = english
+                    ) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
+    """The shown events with their colour class (`type_key`), and the palette: the whole file's
+    colours; the types beyond the seven coloured ones share one grey class (so a file of a
+    thousand types still fits the map's one-byte class codes)."""
     palette = {k: v for k, v in upload_palette(_with_kind(uploaded), tr).items()
                if v[1] != OTHER_KIND_COLOUR}
     shown = _with_kind(shown)
     key = shown["kind"].where(shown["kind"].isin(list(palette)), OTHER_KEY)
     if (key == OTHER_KEY).any():
         palette[OTHER_KEY] = (tr("Other types"), OTHER_KIND_COLOUR)
-    return events_on_map(shown.assign(type_key=key), palette, tr, lang, by="type_key")
+    return shown.assign(type_key=key), palette
+
+
+def upload_markers(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = english,
+                   lang: str = "en") -> EventLayer:
+    """The user's events that are shown, sent with the layer, coloured by type with the whole
+    file's colours."""
+    frame, palette = _upload_classes(shown, uploaded, tr)
+    return events_on_map(frame, palette, tr, lang, by="type_key")
+
+
+def upload_in_set(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = english,
+                  lang: str = "en") -> tuple[EventLayer, EventSet]:
+    """The user's events that are shown, as a part of the whole file's EventSet (which the page
+    sends once beside the map)."""
+    whole, palette = _upload_classes(uploaded, uploaded, tr)
+    events = event_set(whole, palette, tr, lang, by="type_key")
+    return events_in_set(whole, shown.index, events, palette, tr, lang, by="type_key"), events
 
 
 OTHER_KEY = "\x00other"  # the class of every type without a colour of its own
@@ -605,25 +597,6 @@ class LegendStyle(MacroElement):
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "LegendStyle"
-
-
-class BrowserCall(InertMacro):
-    """A call to one of static/js/coupbelt.js's helpers, `coupbelt.<function>(parent, *args)`,
-    with the element's parent (the map or a swapped group) and the arguments as JSON. The
-    helpers build their elements with textContent, so no text is parsed as HTML."""
-
-    _template = Template("""
-    {% macro script(this, kwargs) %}
-    coupbelt.{{ this.function }}({{ this._parent.get_name() }}
-    {%- for arg in this.args %}, {{ arg | tojson }}{% endfor %});
-    {% endmacro %}
-    """)
-
-    def __init__(self, function: str, *args: object) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "BrowserCall"
-        self.function = function
-        self.args = args
 
 
 def keep_view(key: str) -> BrowserCall:

@@ -202,10 +202,10 @@ def status_summaries(status: pd.DataFrame, day: date,
     held = status_on(status, day)
     held = held[held["dimension"].isin(SUMMARY_DIMENSIONS)]
     order = {d: i for i, d in enumerate(SUMMARY_DIMENSIONS)}
+    held = held.assign(order=held["dimension"].map(order)).sort_values(["iso3", "order"])
     out: dict[str, list[str]] = {}
-    for iso3, rows in held.groupby("iso3"):
-        rows = rows.sort_values("dimension", key=lambda d: d.map(order))
-        out[str(iso3)] = list(
-            f"{tr(VALUE_LABELS[(d, v)])} {since_text(pd.Timestamp(s), tr)}"
-            for d, v, s in zip(rows["dimension"], rows["value"], rows["since"], strict=True))
+    for iso3, d, v, s in zip(held["iso3"], held["dimension"], held["value"], held["since"],
+                             strict=True):
+        out.setdefault(str(iso3), []).append(
+            f"{tr(VALUE_LABELS[(d, v)])} {since_text(pd.Timestamp(s), tr)}")
     return out

@@ -15,15 +15,19 @@ from geo.i18n import N_, Translate, english, translator
 from geo.imported import filtered
 from geo.layers import (
     BrowserCall,
+    EventSet,
     base_map,
     borders_layer,
     choropleth_layer,
+    event_set,
+    events_in_set,
     events_on_map,
     forces_layer,
     layer_group,
     legend_layer,
     legend_sections,
     tiles_layer,
+    upload_in_set,
     upload_legend,
     upload_markers,
 )
@@ -45,20 +49,23 @@ class LayeredMap:
     key: str  # the page's map: the st_folium key, and the name its view is remembered by
     base: folium.Map
     layers: tuple[folium.FeatureGroup, ...]
+    sets: tuple[EventSet, ...] = ()  # events the layers name, sent once beside the map
 
     def whole(self) -> folium.Map:
         """Everything on one map: the offline export, which has no reruns."""
+        for events in self.sets:
+            BrowserCall("register", events.id, events.data).add_to(self.base)
         for layer in self.layers:
             layer.add_to(self.base)
         return self.base
 
 
 def _layered(key: str, basemap: bool, base: folium.Map | None = None, tr: Translate = english,
-             **groups: MacroElement | None) -> LayeredMap:
+             sets: tuple[EventSet, ...] = (), **groups: MacroElement | None) -> LayeredMap:
     """A page's map: the basemap tiles (if on) under the named layers, in order (None: off)."""
     out = [tiles_layer(tr)] if basemap else []
     out += [layer_group(name, layer) for name, layer in groups.items() if layer is not None]
-    return LayeredMap(key, base or base_map(key), tuple(out))
+    return LayeredMap(key, base or base_map(key), tuple(out), sets)
 
 
 def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataFrame | None:
@@ -99,14 +106,24 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
         countries = borders_layer(facts.borders)  # colours off: the borders still orient
     categories: tuple[str, ...] = ()
     events = None
+    sets: list[EventSet] = []
     if "events" in view.layers and view.categories:
         categories = view.categories
         shown = events_in_view(facts.events, view.window, categories, view.countries)
-        if len(shown):
-            events = events_on_map(shown, tr=tr, lang=view.lang) if player is None else None
+        if len(shown) and player is None:
+            if facts.events.index.is_unique:  # the page holds the events; the layer picks
+                sets.append(event_set(facts.events, tr=tr, lang=view.lang))
+                events = events_in_set(facts.events, shown.index, sets[-1], tr=tr, lang=view.lang)
+            else:
+                events = events_on_map(shown, tr=tr, lang=view.lang)
     mine = uploaded_in_view(uploaded, view)
-    upload = upload_markers(mine, uploaded, tr, view.lang) if (
-        mine is not None and uploaded is not None and len(mine) and player is None) else None
+    upload = None
+    if mine is not None and uploaded is not None and len(mine) and player is None:
+        if uploaded.index.is_unique:
+            upload, held = upload_in_set(mine, uploaded, tr, view.lang)
+            sets.append(held)
+        else:
+            upload = upload_markers(mine, uploaded, tr, view.lang)
     forces = "forces" in view.layers and len(facts.borders) > 0
     badges = forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr) if forces else None
     legend = legend_layer(legend_sections(
@@ -115,7 +132,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
             mine is not None and uploaded is not None) else None), tr("Legend"))
     played = BrowserCall("play", player) if player is not None else None
     return _layered(key, "basemap" in view.layers, base_map(key, facts.places, bounds),
-                    tr=tr, countries=countries,
+                    tr=tr, sets=tuple(sets), countries=countries,
                     events=events, upload=upload, forces=badges, legend=legend, playback=played)
 
 

@@ -124,10 +124,46 @@ def map_args(component) -> dict:
 
     args = json.loads(component.proto.json_args)
     args["layers"] = args["script"] + "\n" + (args.get("feature_group") or "")
+    args["events"] = drawn_events(component, args["layers"])
+    # the events drawn, as if their text had come with the layers
+    args["layers"] += "".join("\n" + json.dumps(rows) for rows, _count in args["events"] if rows)
     found = re.search(r"coupbelt\.legend\(\w+, (\".*?\"), (\[.*?\]), \"legend\"\)",
                       args["layers"], re.S)
     args["legend"] = (json.loads(found.group(1)), json.loads(found.group(2))) if found else None
     return args
+
+
+def drawn_events(component, layers: str) -> list[tuple[list | None, int]]:
+    """Each events layer of a map as the browser draws it (coupbelt.events): the marker rows of
+    the events shown (None when they are drawn as counts per cell) and how many are shown. A
+    layer names its dataset by ID (the page sends it beside the map, as hidden text) or holds
+    it."""
+    import base64
+    import re
+
+    import numpy as np
+
+    sets = {}
+    for text in component.root.get("text"):
+        try:
+            data = json.loads(text.value)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and "id" in data:
+            sets[data["id"]] = data
+    out: list[tuple[list | None, int]] = []
+    for found in re.finditer(r"coupbelt\.events\(\w+, (.*)\);$", layers, re.M):
+        ref, shown = json.loads("[" + found.group(1) + "]")
+        data = sets[ref] if isinstance(ref, str) else ref
+        picked = (np.unpackbits(np.frombuffer(base64.b64decode(shown["mask"]), dtype="u1"),
+                                bitorder="little")[:data["count"]].astype(bool)
+                  if shown else np.ones(data["count"], dtype=bool))
+        rows = (shown or {}).get("rows") or (
+            [r for r, keep in zip(data["rows"], picked, strict=True) if keep]
+            if "rows" in data else None)
+        count = int(picked.sum())
+        out.append((rows if count <= data["limit"] else None, count))
+    return out
 
 
 def legend_labels(args: dict) -> list[str]:

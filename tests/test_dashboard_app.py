@@ -152,3 +152,19 @@ def test_every_table_of_the_situation_page_honours_the_country_filter(data_dir, 
     assert len(tables) == 4  # what changed, events between, events of the window, status
     for frame in tables:
         assert len(frame) and set(frame["country"]) == {"Land NER"}, frame
+
+
+def test_a_date_change_resends_no_event(data_dir, monkeypatch):
+    """The events travel beside the map as hidden text, the same on every date (so Streamlit
+    sends it once); the map's layers only pick which of them show."""
+    before = run(data_dir, monkeypatch, date="2021-02-01", **{"from": "2020-01-01"})
+    after = run(data_dir, monkeypatch, date="2023-09-05", **{"from": "2020-01-01"})
+    carriers = [[t.value for t in at.text if t.value.startswith('{"count"')] for at in (before, after)]
+    assert len(carriers[0]) == 1 and carriers[0] == carriers[1]
+    assert "Summit in Niamey" in carriers[0][0]
+    for at in (before, after):
+        sent = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+        assert "Summit in Niamey" not in sent and "Old event" not in sent
+    titles = [{r[4] for rows, _ in map_args(at)["events"] for r in rows} for at in (before, after)]
+    assert "Old event" in titles[0] and "Summit in Niamey" not in titles[0]
+    assert {"Old event", "Summit in Niamey"} <= titles[1]

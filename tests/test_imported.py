@@ -29,7 +29,7 @@ from geo.imported import (
     weekly_deaths,
 )
 from geo.ingest import ingest_bytes, read_table
-from geo.layers import AggregatedEvents, EventMarkers, upload_markers
+from geo.layers import upload_markers
 from geo.situation import events_map
 from geo.timeline import DateWindow
 from geo.viewstate import ViewState, parse_view, view_query
@@ -257,8 +257,10 @@ def test_types_actors_and_fatalities_reach_the_map(borders, data_dir):
     the_map = events_map(facts, facts.events.head(0), False, events, "en", events)
     m = the_map.whole()
     html = m.get_root().render()
-    rows = json.loads(re.search(r"rows = (\[\[.*?\]\])[,;]", html).group(1))
-    by_id = {r[8]: r for r in rows}
+    data, shown = json.loads("[" + re.search(r"coupbelt\.events\(\w+, (.*)\);$", html,
+                                             re.M).group(1) + "]")
+    assert shown is None  # all of them
+    by_id = {r[8]: r for r in data["rows"]}
     assert by_id["MLI1"][13] == 12 and by_id["MLI1"][10] == death_radius(12)
     assert by_id["NER2"][13] is None and by_id["NER2"][10] == MIN_RADIUS
     assert [by_id[i][11] for i in ("MLI1", "MLI2", "NER1", "NER2")] == [False, True, True, False]
@@ -269,7 +271,7 @@ def test_types_actors_and_fatalities_reach_the_map(borders, data_dir):
     assert "Fatalities: 12 deaths" in popup
     assert "Located only to a region or the country" in " ".join(by_id["MLI2"][12])
     assert "Date known only to the month." in by_id["NER1"][12]
-    cats = json.loads(re.search(r"cats = (\[\[.*?\]\]),", html).group(1))
+    cats = data["cats"]
     assert {by_id["MLI1"][2], by_id["NER2"][2]} == {0} and cats[0][0] == "Battles"
     assert len({tuple(c) for c in cats}) == 3
 
@@ -305,12 +307,12 @@ def test_aggregated_cells_carry_fatalities(borders):
     many = pd.concat([events] * 300, ignore_index=True).assign(
         id=lambda f: [f"e{i}" for i in range(len(f))])
     layer = upload_markers(many, events)
-    assert isinstance(layer, AggregatedEvents)
-    deaths = np.frombuffer(base64.b64decode(layer.deaths), dtype="<u4")
+    assert layer.cells
+    deaths = np.frombuffer(base64.b64decode(layer.data["deaths"]), dtype="<u4")
     assert len(deaths) == len(many) and deaths.sum() == 300 * 13
-    assert layer.with_deaths and "{count} deaths" in layer.killed
+    assert layer.data["withDeaths"] and "{count} deaths" in layer.data["deathsText"]
     small = upload_markers(events, events)
-    assert isinstance(small, EventMarkers)
+    assert not small.cells and len(small.rows) == len(events)
 
 
 def test_types_actors_and_fatalities_reach_the_downloads(borders):
@@ -360,9 +362,7 @@ def app_with_upload(data_dir, monkeypatch):
 
 def marker_ids(at) -> set[str]:
     (component,) = at.get("component_instance")
-    layers = map_args(component)["layers"]
-    found = re.search(r"rows = (\[\[.*?\]\])[,;]", layers)
-    return {r[8] for r in json.loads(found.group(1))} if found else set()
+    return {r[8] for rows, _count in map_args(component)["events"] for r in rows or []}
 
 
 def upload_table(at) -> pd.DataFrame:
@@ -434,8 +434,9 @@ def test_a_file_of_many_types_keeps_seven_colours_and_one_grey_class(borders):
     many = many.assign(id=[f"e{i}" for i in range(len(many))],
                        kind=["Battles"] * 100 + [f"type {i}" for i in range(len(many) - 100)])
     layer = upload_markers(many, many)
-    assert isinstance(layer, AggregatedEvents)
-    codes = np.frombuffer(base64.b64decode(layer.cat), dtype="u1")
-    assert len(layer.labels) == 8 and layer.labels[-1] == "Other types"
-    assert layer.colours[-1] == OTHER_KIND_COLOUR and codes.max() == 7
+    assert layer.cells
+    codes = np.frombuffer(base64.b64decode(layer.data["cat"]), dtype="u1")
+    labels, colours = zip(*layer.data["cats"], strict=True)
+    assert len(labels) == 8 and labels[-1] == "Other types"
+    assert colours[-1] == OTHER_KIND_COLOUR and codes.max() == 7
     assert (codes == 0).sum() == 100  # Battles, the most frequent, first

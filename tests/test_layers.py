@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import base64
+import json
 from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from geo.assets import standalone_html
 from geo.facts import load_facts
 from geo.layers import (
     COORD_SCALE,
     DETAIL_LIMIT,
-    AggregatedEvents,
-    EventMarkers,
     base_map,
+    event_set,
+    events_in_set,
     events_on_map,
+    marker_rows,
 )
 from geo.metrics import METRICS, classify
 from geo.situation import situation_map
@@ -93,15 +96,14 @@ def rendered_script(events: pd.DataFrame) -> str:
 
 
 def test_event_text_travels_as_inert_json_and_only_http_links():
-    marker = EventMarkers(pd.DataFrame([hostile_event()]))
-    (row,) = marker.rows
+    (row,) = marker_rows(pd.DataFrame([hostile_event()]))
     assert row[4] == "<script>alert('t')</script>" and row[6] == "a & b <b>bold</b>"
     assert row[7] == ['https://example.org/a?x=1&y="2"']  # javascript: dropped
     script = rendered_script(pd.DataFrame([hostile_event()]))
     # JSON in the script cannot close the <script> element or start a tag
     assert "<script>alert" not in script and "<img src=x" not in script
     assert "\\u003cscript\\u003e" in script
-    assert "textContent" in script and "innerHTML" not in script.split("EventMarkers")[-1]
+    assert "coupbelt.events(" in script  # static/js/coupbelt.js builds markers with textContent
 
 
 def test_template_syntax_in_event_text_stays_text(data_dir):
@@ -120,7 +122,8 @@ def test_template_syntax_in_event_text_stays_text(data_dir):
         assert "{% for x in range(3) %}loop{% endfor %} {{ \\u0027unclosed" in page
         assert "49" not in page.split("7*7")[0][-40:] and "looploop" not in page
     many = pd.DataFrame([event] * (DETAIL_LIMIT + 1)).assign(category="{{ 7*7 }}")
-    layer = AggregatedEvents(many, {"{{ 7*7 }}": ("{{ 7*7 }}", "#000000")})
+    layer = events_on_map(many, {"{{ 7*7 }}": ("{{ 7*7 }}", "#000000")})
+    assert layer.cells
     m = base_map("test_map")
     layer.add_to(m)
     assert '"{{ 7*7 }}"' in m.get_root().render()
@@ -128,7 +131,7 @@ def test_template_syntax_in_event_text_stays_text(data_dir):
 
 def test_events_at_one_place_are_spread_but_kept():
     rows = pd.DataFrame([hostile_event()] * 3).assign(id=["a", "b", "c"])
-    coords = {(r[0], r[1]) for r in EventMarkers(rows).rows}
+    coords = {(r[0], r[1]) for r in marker_rows(rows)}
     assert len(coords) == 3 and (12.0, 2.0) in coords
     assert all(abs(lat - 12.0) < 0.6 and abs(lon - 2.0) < 0.6 for lat, lon in coords)
 
@@ -137,12 +140,13 @@ def test_many_events_are_aggregated_and_compact():
     n = DETAIL_LIMIT + 1
     events = pd.DataFrame([hostile_event()] * n).assign(lat=12.5, lon=-1.25)
     layer = events_on_map(events)
-    assert isinstance(layer, AggregatedEvents)
-    lat = np.frombuffer(base64.b64decode(layer.lat), dtype="<i2")
+    assert layer.cells and layer.rows is None and "rows" not in layer.data
+    lat = np.frombuffer(base64.b64decode(layer.data["lat"]), dtype="<i2")
     assert len(lat) == n and lat[0] == 12.5 * COORD_SCALE
-    cat = np.frombuffer(base64.b64decode(layer.cat), dtype="u1")
+    cat = np.frombuffer(base64.b64decode(layer.data["cat"]), dtype="u1")
     assert set(cat) == {list(EVENT_CATEGORIES).index("protest")}
-    assert isinstance(events_on_map(events.head(DETAIL_LIMIT)), EventMarkers)
+    markers = events_on_map(events.head(DETAIL_LIMIT))
+    assert not markers.cells and len(markers.rows) == DETAIL_LIMIT
 
 
 def test_standalone_html_inlines_leaflet(data_dir):
@@ -201,3 +205,56 @@ def test_the_basemap_says_when_its_tiles_cannot_load(data_dir):
     view = ViewState(date(2023, 9, 1), DateWindow.ending(date(2023, 9, 1)), lang="fr")
     page = rendered(situation_map(facts, view))
     assert 'coupbelt.tileNote(' in page and "internet ?) ; toutes les couches" in page
+
+
+def _mask(layer) -> list[bool]:
+    bits = np.unpackbits(np.frombuffer(base64.b64decode(layer.shown["mask"]), dtype="u1"),
+                         bitorder="little")
+    return [bool(b) for b in bits]
+
+
+def test_a_date_change_sends_which_events_show_not_the_events(data_dir):
+    """The situation map names its events by the ID of a set the page sends once; moving the
+    date or the window keeps the set (same ID, same text) and changes only the bit mask."""
+    facts = load_facts(data_dir)
+    views = [ViewState(day, DateWindow(date(2020, 1, 1), day))
+             for day in (date(2021, 2, 1), date(2023, 9, 5))]
+    maps = [situation_map(facts, v) for v in views]
+    (first,), (second,) = (m.sets for m in maps)
+    assert first is second and first.data["count"] == len(facts.events)
+    layers = [next(g for g in m.layers if g.layer_name == "events") for m in maps]
+    calls = [next(iter(g._children.values())) for g in layers]
+    assert all(c.data == first.id for c in calls)  # by ID: no event text in the layer
+    assert "Summit in Niamey" not in rendered_group(layers[1]) and "Summit in Niamey" in first.text
+    shown = [[e for e, keep in zip(facts.events["title"], _mask(c), strict=False) if keep]
+             for c in calls]
+    assert "Old event" in shown[0] and "Summit in Niamey" not in shown[0]
+    assert {"Old event", "Summit in Niamey"} <= set(shown[1])
+    assert len(calls[1].shown["mask"]) <= 4 * (len(facts.events) // 8 + 1) / 3 + 4
+
+
+def rendered_group(group) -> str:
+    m = base_map("test_map")
+    group.add_to(m)
+    return str(m.get_root().render())
+
+
+def test_a_large_set_sends_marker_rows_only_for_the_few_shown():
+    events = pd.DataFrame([hostile_event()] * (DETAIL_LIMIT + 500)).assign(
+        id=[f"e{i}" for i in range(DETAIL_LIMIT + 500)], lat=12.5, lon=-1.25)
+    held = event_set(events)
+    assert "rows" not in held.data and held.data["count"] == DETAIL_LIMIT + 500
+    few = events_in_set(events, events.index[10:20], held)
+    assert not few.cells and [r[8] for r in few.rows] == [f"e{i}" for i in range(10, 20)]
+    assert _mask(few)[9:21] == [False] + [True] * 10 + [False]
+    many = events_in_set(events, events.index, held)
+    assert many.cells and "rows" not in many.shown and all(_mask(many)[:DETAIL_LIMIT + 500])
+    with pytest.raises(ValueError):
+        events_in_set(events, pd.Index([10**6]), held)
+
+
+def test_the_page_carries_the_set_as_inert_text(data_dir):
+    held = event_set(pd.DataFrame([hostile_event()]))
+    carrier = held.carrier()
+    assert "<script>" not in carrier and "&lt;script&gt;" in carrier
+    assert json.loads(held.text)["rows"][0][4] == "<script>alert('t')</script>"

@@ -6,6 +6,16 @@
    [class, colour, text, diameter in pixels]. Python swaps it with the other date-dependent layers, so the legend
    always matches the colours. Built with textContent: no text is ever parsed as HTML.
 
+   coupbelt.events(group, data, shown): events on the map, from a dataset (geo.layers.event_set):
+   `data` is the dataset itself or the ID of one the page holds beside the map (a hidden element
+   of class coupbelt-data, sent once: a rerun that changes only the date sends a bit mask, not
+   the events again). `shown` picks its events (`mask`, one bit per event; null: all) and may
+   carry their marker rows. Up to `data.limit` events are markers with a tooltip and a popup
+   built with textContent (only http(s) URLs become links); more are counts per screen cell,
+   re-binned on a canvas on every zoom and pan.
+
+   coupbelt.register(map, id, data): holds a dataset under its ID (a map exported as one file).
+
    coupbelt.tileNote(group, text): a note on the map when basemap tiles fail (offline).
 
    coupbelt.play(group, p): plays a sequence of as-of dates on the map without asking the server
@@ -92,6 +102,162 @@
       if (layer instanceof L.TileLayer) {
         layer.on("tileerror", function () { if (!group.hasLayer(note)) { group.addLayer(note); } });
       }
+    });
+  }
+
+  // Datasets of events, by ID: registered inline (an exported map) or read once from the hidden
+  // element the page sends beside the map; the page's element may arrive after the map's layers.
+  var datasets = {};
+
+  function register(map, id, data) { datasets[id] = data; }
+
+  function withDataset(ref, ready) {
+    if (typeof ref !== "string") { ready(ref); return; }
+    var tries = 0;
+    (function look() {
+      var found = null;
+      if (!datasets[ref]) {
+        try {
+          found = window.parent.document.querySelector(".st-key-coupbelt_data_" + ref);
+        } catch (e) { found = null; }  // no parent page
+        if (found) { datasets[ref] = JSON.parse(found.textContent); }
+      }
+      if (datasets[ref]) { ready(datasets[ref]); } else if (++tries < 600) { window.setTimeout(look, 50); }
+    })();
+  }
+
+  function decode(b64, Type) {
+    var bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    return new Type(bytes.buffer);
+  }
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined) { e.textContent = text; }
+    if (cls) { e.className = cls; }
+    return e;
+  }
+
+  function host(url) {
+    try { return new URL(url).hostname.replace(/^www[.]/, ""); } catch (e) { return url; }
+  }
+
+  // A marker row: [lat, lon, class, date, title, place, summary, urls, id, fallback note] and,
+  // for imported events, [radius, hollow, detail lines, deaths, deaths text].
+  function popup(r, cat, sourcesLabel) {
+    var d = el("div", undefined, "event-popup"), s = el("small", sourcesLabel);
+    d.appendChild(el("b", r[4]));
+    if (r[9]) { d.appendChild(el("small", " " + r[9], "fallback")); }
+    d.appendChild(el("div", r[3] + " · " + cat[0] + " · " + r[5]));
+    (r[12] || []).forEach(function (line) { d.appendChild(el("div", line, "event-detail")); });
+    d.appendChild(el("p", r[6]));
+    r[7].forEach(function (url, i) {
+      if (i) { s.appendChild(document.createTextNode(" · ")); }
+      if (/^https?:[/][/]/i.test(url)) {
+        var a = el("a", host(url));
+        a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
+        s.appendChild(a);
+      } else {
+        s.appendChild(document.createTextNode(url));
+      }
+    });
+    d.appendChild(s);
+    return d;
+  }
+
+  function markers(group, data, rows) {
+    var layer = L.featureGroup().addTo(group);
+    rows.forEach(function (r) {
+      var cat = data.cats[r[2]], hollow = !!r[11];
+      // hollow: placed or dated only roughly; a ring in the type's colour, dashed
+      var m = L.circleMarker([r[0], r[1]], {radius: r[10] || 7, weight: hollow ? 2.5 : 1.5,
+                                            color: hollow ? cat[1] : "#222222",
+                                            dashArray: hollow ? "4 3" : null,
+                                            fillColor: hollow ? "#ffffff" : cat[1],
+                                            fillOpacity: hollow ? 0.5 : 0.85});
+      m.feature = {type: "Feature", geometry: {type: "Point"},
+                   properties: {id: r[8], category: cat[0], deaths: r[13], hollow: hollow}};
+      m.bindTooltip(function () {
+        return el("span", r[3] + " · " + cat[0] + ": " + r[4] + (r[14] ? " · " + r[14] : ""));
+      });
+      m.bindPopup(function () { return popup(r, cat, data.sources); }, {maxWidth: 320});
+      layer.addLayer(m);
+    });
+    (window.eventMarkers = window.eventMarkers || []).push(layer);
+  }
+
+  // Counts per 44-pixel screen cell of the chosen events (indexes into the dataset's arrays).
+  function cells(group, data, chosen) {
+    if (!data.points) {  // once per dataset: Web Mercator pixels at zoom 0, scaled at any zoom
+      var lat = decode(data.lat, Int16Array), lon = decode(data.lon, Int16Array);
+      data.points = new Float64Array(2 * lat.length);
+      data.classes = decode(data.cat, Uint8Array);
+      data.killed = decode(data.deaths, Uint32Array);
+      for (var i = 0; i < lat.length; i++) {
+        var p = L.CRS.EPSG3857.latLngToPoint(L.latLng(lat[i] / data.scale, lon[i] / data.scale), 0);
+        data.points[2 * i] = p.x; data.points[2 * i + 1] = p.y;
+      }
+    }
+    var map = null, renderer = L.canvas({padding: 0.3}), layer = L.layerGroup(), size = 44;
+    var deaths = new Uint32Array(chosen.length);
+    chosen.forEach(function (k, j) { deaths[j] = data.killed[k]; });
+    (window.aggregatedEvents = window.aggregatedEvents || []).push(
+      {count: chosen.length, layer: layer, deaths: deaths});
+    function tip(c) {
+      var box = el("span");
+      box.appendChild(el("b", c.n.toLocaleString(data.lang) + " " + (c.n === 1 ? data.one : data.many)));
+      if (data.withDeaths) {
+        box.appendChild(document.createTextNode(
+          " · " + data.deathsText.replace("{count}", c.d.toLocaleString(data.lang))));
+      }
+      c.cats.forEach(function (n, k) {
+        if (n) {
+          box.appendChild(el("br"));
+          box.appendChild(document.createTextNode(data.cats[k][0] + ": " + n.toLocaleString(data.lang)));
+        }
+      });
+      return box;
+    }
+    function redraw() {
+      layer.clearLayers();
+      var zoom = map.getZoom(), scale = Math.pow(2, zoom), view = map.getPixelBounds();
+      var pad = view.getSize().multiplyBy(0.3), x0 = view.min.x - pad.x, x1 = view.max.x + pad.x,
+          y0 = view.min.y - pad.y, y1 = view.max.y + pad.y, grid = new Map();
+      for (var j = 0; j < chosen.length; j++) {
+        var k = chosen[j], x = data.points[2 * k] * scale, y = data.points[2 * k + 1] * scale;
+        if (x < x0 || x > x1 || y < y0 || y > y1) { continue; }
+        var key = Math.floor(x / size) + ":" + Math.floor(y / size), c = grid.get(key);
+        if (!c) {
+          c = {n: 0, d: 0, x: 0, y: 0, cats: data.cats.map(function () { return 0; })};
+          grid.set(key, c);
+        }
+        c.n++; c.d += data.killed[k]; c.x += x; c.y += y; c.cats[data.classes[k]]++;
+      }
+      grid.forEach(function (c) {
+        var top = c.cats.indexOf(Math.max.apply(null, c.cats));
+        L.circleMarker(map.unproject([c.x / c.n, c.y / c.n], zoom), {
+          renderer: renderer, radius: c.n === 1 ? 5 : Math.min(26, 6 + 3 * Math.log2(c.n)),
+          color: "#222", weight: 1, fillColor: data.cats[top][1], fillOpacity: 0.85
+        }).bindTooltip(tip(c)).addTo(layer);
+      });
+    }
+    // The cells follow the map the layer is on: its group is swapped in and out of the page's
+    // map on every rerun.
+    layer.on("add", function () { map = layer._map; map.on("zoomend moveend", redraw); redraw(); });
+    layer.on("remove", function () { if (map) { map.off("zoomend moveend", redraw); } map = null; });
+    layer.addTo(group);
+  }
+
+  function events(group, ref, shown) {
+    withDataset(ref, function (data) {
+      var pick = shown && shown.mask ? decode(shown.mask, Uint8Array) : null, chosen = [];
+      for (var i = 0; i < data.count; i++) {
+        if (!pick || (pick[i >> 3] >> (i & 7)) & 1) { chosen.push(i); }
+      }
+      var rows = shown && shown.rows ? shown.rows
+        : data.rows ? chosen.map(function (k) { return data.rows[k]; }) : null;
+      if (rows && rows.length <= data.limit) { markers(group, data, rows); } else { cells(group, data, chosen); }
     });
   }
 
@@ -221,5 +387,5 @@
   }
 
   window.coupbelt = {legend: legend, tileNote: tileNote, places: places, play: play,
-                     keepView: keepView};
+                     keepView: keepView, events: events, register: register};
 })();
