@@ -379,8 +379,8 @@ def events_on_map(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] =
 
 @dataclass(frozen=True)
 class EventSet:
-    """An events table as the browser holds it: sent once beside the page's map, as a hidden
-    element, and named by the layers that show part of it; a rerun that moves the date sends
+    """An events table as the browser holds it: sent once beside the page's map, in a hidden
+    script, and named by the layers that show part of it; a rerun that moves the date sends
     which events are shown, not the events. `id` follows the content (and the language)."""
 
     id: str
@@ -388,9 +388,13 @@ class EventSet:
     text: str  # the data as JSON
 
     def carrier(self) -> str:
-        """The hidden element that carries the set in the page (read by coupbelt.events)."""
-        return (f'<div class="coupbelt-data" data-id="{self.id}" hidden>'
-                f"{html.escape(self.text, quote=False)}</div>")
+        """The script that hands the set to the page's maps (read by coupbelt.events): the JSON
+        with <, > and & escaped, so no text in it can close the script or start a tag."""
+        data = (self.text.replace("<", "\\u003c").replace(">", "\\u003e")
+                .replace("&", "\\u0026"))
+        return (f"<script>(window.coupbeltEvents = window.coupbeltEvents || {{}})"
+                f'["{self.id}"] = {data}; window.coupbeltCarrierRuns = '
+                f"(window.coupbeltCarrierRuns || 0) + 1;</script>")
 
 
 _SETS: dict[str, EventSet] = {}  # by digest: the last few sets built (a rerun reuses its set)

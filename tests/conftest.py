@@ -133,6 +133,18 @@ def map_args(component) -> dict:
     return args
 
 
+def event_sets(root) -> list[dict]:
+    """The events the page hands to its maps (geo.layers.EventSet.carrier), as sent."""
+    import re
+
+    out = []
+    for element in root.get("html"):
+        found = re.search(r'\["\w+"\] = (\{.*\}); window\.coupbeltCarrierRuns', element.proto.body)
+        if found:
+            out.append(json.loads(found.group(1)))
+    return out
+
+
 def drawn_events(component, layers: str) -> list[tuple[list | None, int]]:
     """Each events layer of a map as the browser draws it (coupbelt.events): the marker rows of
     the events shown (None when they are drawn as counts per cell) and how many are shown. A
@@ -143,14 +155,7 @@ def drawn_events(component, layers: str) -> list[tuple[list | None, int]]:
 
     import numpy as np
 
-    sets = {}
-    for text in component.root.get("text"):
-        try:
-            data = json.loads(text.value)
-        except ValueError:
-            continue
-        if isinstance(data, dict) and "id" in data:
-            sets[data["id"]] = data
+    sets = {data["id"]: data for data in event_sets(component.root)}
     out: list[tuple[list | None, int]] = []
     for found in re.finditer(r"coupbelt\.events\(\w+, (.*)\);$", layers, re.M):
         ref, shown = json.loads("[" + found.group(1) + "]")

@@ -7,9 +7,9 @@
    always matches the colours. Built with textContent: no text is ever parsed as HTML.
 
    coupbelt.events(group, data, shown): events on the map, from a dataset (geo.layers.event_set):
-   `data` is the dataset itself or the ID of one the page holds beside the map (a hidden element
-   of class coupbelt-data, sent once: a rerun that changes only the date sends a bit mask, not
-   the events again). `shown` picks its events (`mask`, one bit per event; null: all) and may
+   `data` is the dataset itself or the ID of one the page holds beside the map (a hidden script
+   puts it in the page's window.coupbeltEvents, once: a rerun that changes only the date sends
+   a bit mask, not the events again). `shown` picks its events (`mask`, one bit per event; null: all) and may
    carry their marker rows. Up to `data.limit` events are markers with a tooltip and a popup
    built with textContent (only http(s) URLs become links); more are counts per screen cell,
    re-binned on a canvas on every zoom and pan.
@@ -105,8 +105,8 @@
     });
   }
 
-  // Datasets of events, by ID: registered inline (an exported map) or read once from the hidden
-  // element the page sends beside the map; the page's element may arrive after the map's layers.
+  // Datasets of events, by ID: registered inline (an exported map) or read from the page's
+  // window.coupbeltEvents, which a hidden script fills; it may run after the map's layers.
   var datasets = {};
 
   function register(map, id, data) { datasets[id] = data; }
@@ -115,12 +115,10 @@
     if (typeof ref !== "string") { ready(ref); return; }
     var tries = 0;
     (function look() {
-      var found = null;
       if (!datasets[ref]) {
         try {
-          found = window.parent.document.querySelector(".st-key-coupbelt_data_" + ref);
-        } catch (e) { found = null; }  // no parent page
-        if (found) { datasets[ref] = JSON.parse(found.textContent); }
+          datasets[ref] = (window.parent.coupbeltEvents || {})[ref];
+        } catch (e) { /* no parent page */ }
       }
       if (datasets[ref]) { ready(datasets[ref]); } else if (++tries < 600) { window.setTimeout(look, 50); }
     })();
