@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from geo.changes import headline_series
+from geo.changes import change_dates, headline_series
 from geo.charts import headline_spec
 from geo.facts import Facts, load_facts
 from geo.i18n import translator
@@ -53,6 +54,18 @@ def _key() -> tuple[str, str | None, tuple[tuple[str, float], ...]]:
 def facts() -> Facts:
     """The validated facts; errors are in `.errors`, never raised."""
     return _load(*_key())
+
+
+def change_days(status: pd.DataFrame, dimensions: tuple[str, ...] | None) -> list[date]:
+    """Every day on which some status (of `dimensions`; None: any) changes, computed once per
+    version of the data (geo.changes.change_dates)."""
+    return _change_days(*_key(), dimensions, status)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _change_days(folder: str, events: str | None, mtimes: tuple[tuple[str, float], ...],
+                 dimensions: tuple[str, ...] | None, _status: pd.DataFrame) -> list[date]:
+    return change_dates(_status, dimensions)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

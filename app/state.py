@@ -17,8 +17,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from app.data import change_days
 from app.store import checked_dataset, kept_events, link_params
-from geo.changes import changes_around, dimensions_of
+from geo.changes import around, dimensions_of
 from geo.i18n import LANG_NAMES, LANGS, N_, Translate, month_label, translator
 from geo.imported import UploadFilter, actors_of, kind_counts
 from geo.metrics import METRICS
@@ -134,7 +135,7 @@ def _time_controls(status: pd.DataFrame, curated: date, tr: Translate, by_metric
     st.session_state[MONTH] = as_of.replace(day=1)
     lang = values[LANG]
     dims = dimensions_of(values[METRIC]) if by_metric else None
-    before, after = changes_around(status, as_of, dims, curated)
+    before, after = around(change_days(status, dims), as_of, curated)
     with st.sidebar:
         st.select_slider(tr("Month"), months, key=MONTH, on_change=_month_moved,
                          format_func=lambda d: month_label(d, lang),

@@ -42,7 +42,11 @@ def changes_around(status: pd.DataFrame, day: date, dimensions: Iterable[str] | 
                    last: date | None = None) -> tuple[date | None, date | None]:
     """The last change before `day` and the first after it (up to `last`); None where there is
     none. One pass over the change days, for the two buttons of the sidebar."""
-    days = change_dates(status, dimensions)
+    return around(change_dates(status, dimensions), day, last)
+
+
+def around(days: list[date], day: date, last: date | None = None) -> tuple[date | None, date | None]:
+    """The last of the sorted `days` before `day` and the first after it (up to `last`)."""
     before = [d for d in days if d < day]
     after = [d for d in days if d > day and (last is None or d <= last)]
     return (before[-1] if before else None), (after[0] if after else None)

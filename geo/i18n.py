@@ -63,8 +63,10 @@ def short_date(day: date, lang: str) -> str:
     return format_date(day, "d MMM y", locale=lang if lang in LANGS else "en")
 
 
+@cache
 def month_label(day: date, lang: str) -> str:
-    """A month in the page's language: 'Jan 2023', 'janv. 2023'."""
+    """A month in the page's language: 'Jan 2023', 'janv. 2023' (the slider asks for every
+    month on every rerun)."""
     return format_date(day, "MMM y", locale=lang if lang in LANGS else "en")
 
 

@@ -403,10 +403,17 @@ SETS_KEPT = 4
 
 def _digest(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], lang: str,
             by: str) -> str:
-    columns = ([c for c in events.columns if c != "geometry"] if len(events) <= DETAIL_LIMIT
-               else [c for c in ("lat", "lon", by, "deaths") if c in events.columns])
-    digest = hashlib.sha1(pd.util.hash_pandas_object(events[columns], index=False).to_numpy()
-                          .tobytes())
+    if len(events) <= DETAIL_LIMIT:  # the markers' text: every column
+        columns = [c for c in events.columns if c != "geometry"]
+        digest = hashlib.sha1(pd.util.hash_pandas_object(events[columns], index=False)
+                              .to_numpy().tobytes())
+    else:  # what the cells are drawn from, as numbers (hashing 100,000 strings takes 20 ms)
+        digest = hashlib.sha1(events["lat"].to_numpy(dtype="f8").tobytes())
+        digest.update(events["lon"].to_numpy(dtype="f8").tobytes())
+        digest.update(pd.Categorical(events[by], categories=list(palette)).codes.tobytes())
+        if "deaths" in events.columns:
+            digest.update(pd.to_numeric(events["deaths"], errors="coerce").to_numpy(
+                dtype="f8", na_value=-1).tobytes())
     digest.update(json.dumps([list(palette.items()), lang, by, len(events)]).encode())
     return digest.hexdigest()[:20]
 

@@ -389,12 +389,12 @@ def test_a_50000_row_acled_file_loads_with_every_row_accounted_for(server, page,
                           f"a => a.count === {n - bad})", 60, "the aggregated upload on the map")
     # every good row is in the map's aggregates: the cells' tooltips add up to all of them
     total = frame.evaluate("""() => { let t = 0; window.aggregatedEvents.filter(a => a.layer._map).at(-1).layer.eachLayer(
-        m => { t += parseInt(m.getTooltip().getContent().textContent.match(/^([\\d,]+)/)[1].replaceAll(",", "")); });
+        m => { t += parseInt(m.getTooltip().getContent()(m).textContent.match(/^([\\d,]+)/)[1].replaceAll(",", "")); });
         return t; }""")  # counts are shown grouped: '1,234' in English
     assert total == n - bad
     # and the cells' fatalities add up to the file's (issue 16: count and sum of fatalities)
     deaths = frame.evaluate("""() => { let t = 0; window.aggregatedEvents.filter(a => a.layer._map).at(-1).layer.eachLayer(
-        m => { t += parseInt(m.getTooltip().getContent().textContent.match(/· ([\\d,]+) deaths/)[1].replaceAll(",", "")); });
+        m => { t += parseInt(m.getTooltip().getContent()(m).textContent.match(/· ([\\d,]+) deaths/)[1].replaceAll(",", "")); });
         return t; }""")
     assert deaths == sum(i % 3 for i in range(bad, n))
 

@@ -225,7 +225,8 @@
       for (var j = 0; j < chosen.length; j++) {
         var k = chosen[j], x = data.points[2 * k] * scale, y = data.points[2 * k + 1] * scale;
         if (x < x0 || x > x1 || y < y0 || y > y1) { continue; }
-        var key = Math.floor(x / size) + ":" + Math.floor(y / size), c = grid.get(key);
+        // a number, not a string, names the cell: this loop runs over every event shown
+        var key = Math.floor(x / size) * 1048576 + Math.floor(y / size), c = grid.get(key);
         if (!c) {
           c = {n: 0, d: 0, x: 0, y: 0, cats: data.cats.map(function () { return 0; })};
           grid.set(key, c);
@@ -237,7 +238,7 @@
         L.circleMarker(map.unproject([c.x / c.n, c.y / c.n], zoom), {
           renderer: renderer, radius: c.n === 1 ? 5 : Math.min(26, 6 + 3 * Math.log2(c.n)),
           color: "#222", weight: 1, fillColor: data.cats[top][1], fillOpacity: 0.85
-        }).bindTooltip(tip(c)).addTo(layer);
+        }).bindTooltip(function () { return tip(c); }).addTo(layer);  // built on hover
       });
     }
     // The cells follow the map the layer is on: its group is swapped in and out of the page's
@@ -249,12 +250,14 @@
 
   function events(group, ref, shown) {
     withDataset(ref, function (data) {
-      var pick = shown && shown.mask ? decode(shown.mask, Uint8Array) : null, chosen = [];
+      var pick = shown && shown.mask ? decode(shown.mask, Uint8Array) : null, n = 0;
+      var all = new Int32Array(data.count);
       for (var i = 0; i < data.count; i++) {
-        if (!pick || (pick[i >> 3] >> (i & 7)) & 1) { chosen.push(i); }
+        if (!pick || (pick[i >> 3] >> (i & 7)) & 1) { all[n++] = i; }
       }
+      var chosen = all.subarray(0, n);
       var rows = shown && shown.rows ? shown.rows
-        : data.rows ? chosen.map(function (k) { return data.rows[k]; }) : null;
+        : data.rows ? Array.from(chosen, function (k) { return data.rows[k]; }) : null;
       if (rows && rows.length <= data.limit) { markers(group, data, rows); } else { cells(group, data, chosen); }
     });
   }
