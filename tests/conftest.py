@@ -93,10 +93,13 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _clear_streamlit_caches() -> None:
-    # AppTest keeps st.cache_data between tests in one process.
+    # AppTest keeps Streamlit's caches between tests in one process.
     import streamlit as st
 
+    from app.data import _load
+
     st.cache_data.clear()
+    _load.clear()  # the facts (st.cache_resource)
 
 
 PAGES = ["pages/situation_map.py", "pages/coups.py", "pages/alignments.py", "pages/events.py",
