@@ -547,6 +547,28 @@ def test_the_map_keeps_the_reader_s_view_through_dates_metrics_layers_and_pages(
     assert abs(centre["lat"] - 13.5) < 0.05 and abs(centre["lng"] - 2.1) < 0.05
 
 
+def test_a_date_change_with_the_window_fixed_puts_the_same_events_back(server, page):
+    """The events travel once; a rerun that shows the same ones (the window fixed, the date
+    moving) reuses the drawn layer, and one that shows others draws them."""
+    pg, _ = page
+    open_map(pg, f"{server}/?date=2023-08-10&from=2023-07-01&to=2023-09-30")
+    drawn = ("() => [window.eventMarkers.length, "
+             "window.eventMarkers.filter(g => g._map).map(g => g.getLayers().length)]")
+    frame = map_holds(pg, "() => !!window.eventMarkers && window.eventMarkers.some(g => g._map)",
+                      30, "the events on the map")
+    before = frame.evaluate(drawn)
+    assert len(before[1]) == 1 and before[1][0] > 0
+    title = pg.locator("h1").first.inner_text()
+    pg.get_by_role("button", name="Next change ▶").click()
+    wait_until(lambda: pg.locator("h1").first.inner_text() != title, 30, "the new date")
+    frame = map_holds(pg, "() => window.eventMarkers.some(g => g._map)", 30, "the events back")
+    assert frame.evaluate(drawn) == before  # the same layer, none built again
+    pg.goto(f"{server}/?date=2023-08-10&from=2023-08-01&to=2023-08-31")
+    frame = map_holds(pg, f"() => !!window.eventMarkers && window.eventMarkers.some("
+                          f"g => g._map && g.getLayers().length < {before[1][0]})", 30,
+                      "the events of a narrower window")
+
+
 def test_a_link_with_a_view_opens_on_that_view(server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()

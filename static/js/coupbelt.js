@@ -183,6 +183,7 @@
       layer.addLayer(m);
     });
     (window.eventMarkers = window.eventMarkers || []).push(layer);
+    return layer;
   }
 
   // Counts per 44-pixel screen cell of the chosen events (indexes into the dataset's arrays).
@@ -217,9 +218,11 @@
       });
       return box;
     }
+    var drawnFor = null;  // the view the cells were last counted for
     function redraw() {
       layer.clearLayers();
       var zoom = map.getZoom(), scale = Math.pow(2, zoom), view = map.getPixelBounds();
+      drawnFor = zoom + ":" + view.min + ":" + view.max;
       var pad = view.getSize().multiplyBy(0.3), x0 = view.min.x - pad.x, x1 = view.max.x + pad.x,
           y0 = view.min.y - pad.y, y1 = view.max.y + pad.y, grid = new Map();
       for (var j = 0; j < chosen.length; j++) {
@@ -243,12 +246,28 @@
     }
     // The cells follow the map the layer is on: its group is swapped in and out of the page's
     // map on every rerun.
-    layer.on("add", function () { map = layer._map; map.on("zoomend moveend", redraw); redraw(); });
+    // A layer put back on an unmoved map keeps its cells.
+    layer.on("add", function () {
+      map = layer._map;
+      map.on("zoomend moveend", redraw);
+      var view = map.getPixelBounds();
+      if (drawnFor !== map.getZoom() + ":" + view.min + ":" + view.max) { redraw(); }
+    });
     layer.on("remove", function () { if (map) { map.off("zoomend moveend", redraw); } map = null; });
     layer.addTo(group);
+    return layer;
   }
 
+  // The last events layer drawn from a page's dataset: a rerun that shows the same events
+  // (a date change with the window fixed) puts it back instead of drawing it again.
+  var lastEvents = {key: null, layer: null};
+
   function events(group, ref, shown) {
+    var key = typeof ref === "string" ? ref + ":" + (shown ? shown.mask : "all") : null;
+    if (key !== null && key === lastEvents.key) {
+      group.addLayer(lastEvents.layer);
+      return;
+    }
     withDataset(ref, function (data) {
       var pick = shown && shown.mask ? decode(shown.mask, Uint8Array) : null, n = 0;
       var all = new Int32Array(data.count);
@@ -258,7 +277,9 @@
       var chosen = all.subarray(0, n);
       var rows = shown && shown.rows ? shown.rows
         : data.rows ? Array.from(chosen, function (k) { return data.rows[k]; }) : null;
-      if (rows && rows.length <= data.limit) { markers(group, data, rows); } else { cells(group, data, chosen); }
+      var layer = rows && rows.length <= data.limit ? markers(group, data, rows)
+        : cells(group, data, chosen);
+      if (key !== null) { lastEvents = {key: key, layer: layer}; }
     });
   }
 
