@@ -392,6 +392,10 @@ def test_a_50000_row_acled_file_loads_with_every_row_accounted_for(server, page,
         m => { t += parseInt(m.getTooltip().getContent()(m).textContent.match(/^([\\d,]+)/)[1].replaceAll(",", "")); });
         return t; }""")  # counts are shown grouped: '1,234' in English
     assert total == n - bad
+    # each cell sits where its events are (they all lie in 15-18 N, 6-11 E)
+    places = frame.evaluate("""() => window.aggregatedEvents.filter(a => a.layer._map).at(-1)
+        .layer.getLayers().map(m => [m.getLatLng().lat, m.getLatLng().lng])""")
+    assert places and all(15.0 <= la <= 18.0 and 6.0 <= lo <= 11.0 for la, lo in places)
     # and the cells' fatalities add up to the file's (issue 16: count and sum of fatalities)
     deaths = frame.evaluate("""() => { let t = 0; window.aggregatedEvents.filter(a => a.layer._map).at(-1).layer.eachLayer(
         m => { t += parseInt(m.getTooltip().getContent()(m).textContent.match(/· ([\\d,]+) deaths/)[1].replaceAll(",", "")); });
