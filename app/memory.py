@@ -8,10 +8,14 @@ stayed in memory on an idle server. The thread below ends expired sessions itsel
 
 When a session ends (its tab closed, then Streamlit's disconnected-session time-to-live), its
 uploaded events are freed, but the allocators keep the freed memory inside the process: pandas
-3 keeps text columns in Arrow buffers, whose memory pool (mimalloc) holds on to freed pages, and
-glibc's malloc does the same for other buffers. An idle server stayed at 1.1-1.4 GB after a few
-large imports. A background thread in each server process collects garbage and asks both to
-hand free pages back every half minute.
+3 keeps text columns in Arrow buffers, and glibc's malloc keeps freed pages too. An idle server
+stayed at 1.1-1.4 GB after a few large imports. A background thread in each server process
+collects garbage and asks the allocators to hand free pages back every half minute.
+
+Arrow allocates from the system's malloc here, not from its default mimalloc: each session's
+import runs on its own script thread, and mimalloc kept the pages of those threads' heaps
+after the threads had ended, where no release reaches them. Five 150,000-row imports left
+545 MB behind with mimalloc and 110 MB with the system pool (BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import pyarrow
 
 RELEASE_EVERY_S = 30.0
 _started = threading.Event()
+
+pyarrow.set_memory_pool(pyarrow.system_memory_pool())  # for every Arrow buffer from now on
 
 
 def _trimmer() -> Callable[[int], int] | None:
