@@ -98,7 +98,7 @@ def _follow_to_country() -> None:
         st.switch_page(COUNTRY_PAGE)
 
 
-DATA_KEY = "coupbelt_data_"  # the hidden containers of the events maps show (coupbelt.events)
+DATA_KEY = "coupbelt_data_"  # hidden containers of the data maps show (geo.layers.PageData)
 
 
 def show_map(the_map: LayeredMap, height: int = 520, returned: tuple[str, ...] = (),
@@ -106,18 +106,20 @@ def show_map(the_map: LayeredMap, height: int = 520, returned: tuple[str, ...] =
     """Draw a page's map: a fixed key, only the returned objects a page reads (so pan and zoom
     do not rerun the script), and one render instead of streamlit-folium's default two. The
     view-dependent layers travel as feature groups: a rerun swaps them on the same Leaflet map,
-    so the reader's zoom and centre stay. The events they show travel apart, in a hidden
-    script that stays the same while the reader moves through time: a rerun sends which
-    events are shown, not the events."""
+    so the reader's zoom and centre stay. The country shapes and the events travel apart, in
+    hidden scripts that stay the same while the reader moves through time: a rerun sends the
+    countries' colours and which events are shown, not the shapes or the events."""
+    for data in the_map.sets:  # before the map, so the map finds them when it starts
+        # Unchanged on a rerun, so Streamlit sends only its hash and runs the script once.
+        # (st.text redraws 1 MB of text for tens of seconds; st.html sanitizes it each rerun.)
+        with st.container(key=f"{DATA_KEY}{data.id}"):
+            hidden = f".st-key-{DATA_KEY}{data.id}"  # and its wrapper, which takes a gap
+            st.html(f'<style>{hidden}, [data-testid="stLayoutWrapper"]:has(> {hidden}) '
+                    "{display: none;}</style>")
+            st.html(data.carrier(), unsafe_allow_javascript=True)
     st_folium(the_map.base, key=the_map.key, returned_objects=list(returned), render=False,
               height=height, use_container_width=True, on_change=on_change,
               feature_group_to_add=list(the_map.layers))
-    for events in the_map.sets:
-        # Unchanged on a rerun, so Streamlit sends only its hash and runs the script once.
-        # (st.text redraws 1 MB of text for tens of seconds; st.html sanitizes it each rerun.)
-        with st.container(key=f"{DATA_KEY}{events.id}"):
-            st.html(f"<style>.st-key-{DATA_KEY}{events.id} {{display: none;}}</style>")
-            st.html(events.carrier(), unsafe_allow_javascript=True)
     _follow_to_country()  # the map of a fragment reruns alone: follow a click from here too
 
 

@@ -1,8 +1,8 @@
 """folium layer builders: GeoDataFrames and tables in, folium objects out.
 
-Text from data reaches the map in two ways, both inert: folium's country tooltips put strings
-into the page with innerHTML, so those strings are HTML-escaped here; event markers carry raw
-text in JSON and the browser sets it with textContent. Only http(s) URLs become links.
+Text from data reaches the map as JSON, and the browser sets it with textContent (country
+tooltips, event markers, legends: static/js/coupbelt.js); the strings that the force
+badges put into the page as HTML are escaped here. Only http(s) URLs become links.
 """
 
 from __future__ import annotations
@@ -57,13 +57,15 @@ def esc(text: object) -> str:
 
 
 def base_map(name: str, places: pd.DataFrame | None = None,
-             bounds: list[list[float]] | None = None) -> folium.Map:
+             bounds: list[list[float]] | None = None,
+             shapes: str | None = None) -> folium.Map:
     """An empty map framed on West Africa (or `bounds`) that needs nothing from the internet.
 
     It is the same on every rerun of a page (nothing in it depends on the view), so
     streamlit-folium keeps one Leaflet map and swaps only the layers; `name` is the page's map,
     whose view the browser remembers (static/js/coupbelt.js). `places` (capitals and cities)
-    are labelled on it, above the swapped layers.
+    are labelled on it, above the swapped layers; `shapes` names the country shapes the page
+    holds (shapes_set), which the swapped layers colour.
     """
     # No zoom animation: the component iframe starts hidden, and an animation begun there never
     # ends, leaving vector layers stuck at a scaled-up size.
@@ -71,6 +73,8 @@ def base_map(name: str, places: pd.DataFrame | None = None,
     use_local_assets(m)
     m.fit_bounds(bounds or REGION_BOUNDS)
     LegendStyle().add_to(m)
+    if shapes is not None:
+        BrowserCall("countries", shapes).add_to(m)
     if places is not None and len(places):
         places_layer(places).add_to(m)
     keep_view(name).add_to(m)
@@ -104,12 +108,10 @@ def tiles_layer(tr: Translate = english) -> folium.FeatureGroup:
                        tile_note(tr(TILES_FAILED)))
 
 
-def borders_layer(borders: gpd.GeoDataFrame) -> folium.GeoJson:
-    """Plain country borders, so the map orients the reader with country colours off."""
-    return folium.GeoJson(borders[["iso3", "geometry"]].to_json(drop_id=True), name="Borders",
-                          style_function=lambda f: {"fillColor": "#f4f4f4", "fillOpacity": 0.6,
-                                                    "color": "#666666", "weight": 0.8},
-                          interactive=False)
+def borders_layer() -> BrowserCall:
+    """Plain country borders, so the map orients the reader with country colours off
+    (coupbelt.paint with no colours)."""
+    return BrowserCall("paint", None, None)
 
 
 class Verbatim(Element):
@@ -163,69 +165,29 @@ class BrowserCall(InertMacro):
         self.args = args
 
 
-class CountryLayer(folium.GeoJson, InertMacro):
-    """folium.GeoJson with its bounds given, not recomputed by walking every vertex in Python.
-
-    streamlit-folium asks the map for its bounds on every rerun.
-    """
-
-    def __init__(self, data: dict[str, object], bounds: list[list[float | None]],
-                 **kwargs: object) -> None:
-        super().__init__(data, **kwargs)  # type: ignore[arg-type]
-        self._bounds = bounds
-
-    def _get_self_bounds(self) -> list[list[float | None]]:
-        return self._bounds
-
-
-
 def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: Metric,
                      outlined: frozenset[str] = frozenset(), outline_note: str = "",
                      tr: Translate = english, name_column: str = "name",
-                     summaries: Mapping[str, list[str]] | None = None) -> CountryLayer:
-    """Countries filled by their class; tooltip gives name, status and since when, and the
-    country's whole status on the date (`summaries`, iso3 -> text) when given.
+                     summaries: Mapping[str, list[str]] | None = None) -> BrowserCall:
+    """Countries filled by their class (coupbelt.paint, on the base map's shapes); the tooltip
+    gives name, status and since when, and the country's whole status on the date
+    (`summaries`, iso3 -> lines) when given. The browser sets the text with textContent.
 
     Countries in `outlined` get a thick dashed border and `outline_note` in their tooltip.
     """
     by_iso3 = classes.set_index("iso3")[["label", "detail", "colour"]].to_dict("index")
-    features = []
-    for iso3, name, shape in zip(borders["iso3"], borders[name_column], borders.geometry,
-                                 strict=True):
+    countries = []
+    for iso3, name in zip(borders["iso3"], borders[name_column], strict=True):
         c = by_iso3.get(iso3, {})
-        features.append({
-            "type": "Feature",
-            "id": iso3,
-            "geometry": shape.__geo_interface__,
-            "properties": {
-                "iso3": iso3,
-                "name": esc(name),
-                "status": esc(c.get("label")),
-                "detail": esc("; ".join(t for t in (c.get("detail"), outline_note if iso3 in outlined
-                                                              else "") if t)),
-                # one escaped line a dimension (the tooltip shows its fields as HTML)
-                "all": "<br>".join(esc(line) for line in (summaries or {}).get(iso3, [])),
-                "fill": c.get("colour"),
-                "outlined": iso3 in outlined,
-            },
-        })
-    # With no borders (a broken data file, already reported) the layer is empty, not an error.
-    minx, miny, maxx, maxy = (float(v) for v in borders.total_bounds) if features else (
-        REGION_BOUNDS[0][1], REGION_BOUNDS[0][0], REGION_BOUNDS[1][1], REGION_BOUNDS[1][0])
-    return CountryLayer(
-        {"type": "FeatureCollection", "features": features}, [[miny, minx], [maxy, maxx]],
-        name=metric.title,
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.75,
-                                  "color": "#000000" if f["properties"]["outlined"] else "#444444",
-                                  "weight": 3 if f["properties"]["outlined"] else 0.8,
-                                  "dashArray": "7 4" if f["properties"]["outlined"] else None},
-        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["name", "status", "detail", *(["all"] if summaries is not None else [])],
-            aliases=[esc(tr("Country")), esc(tr(metric.title)), esc(tr("Details")),
-                     *([esc(tr("On this date"))] if summaries is not None else [])],
-            style="max-width: 340px; white-space: normal;") if features else None,
-    )
+        countries.append({
+            "iso3": iso3, "name": str(name), "status": str(c.get("label") or ""),
+            "detail": "; ".join(t for t in (c.get("detail"), outline_note if iso3 in outlined
+                                            else "") if t),
+            "all": list((summaries or {}).get(iso3, [])),
+            "fill": c.get("colour"), "outlined": iso3 in outlined})
+    labels = [tr("Country"), tr(metric.title), tr("Details"),
+              *([tr("On this date")] if summaries is not None else [])]
+    return BrowserCall("paint", countries, labels)
 
 
 def _spread(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -352,7 +314,7 @@ def _dataset(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], tr: T
 
 class EventLayer(BrowserCall):
     """Events on a map (coupbelt.events): a dataset, inline or by the ID of one the page sends
-    beside the map (EventSet), and which of its events are shown (`shown`: a bit mask, and
+    beside the map (PageData), and which of its events are shown (`shown`: a bit mask, and
     the marker rows when the dataset has none; None: all)."""
 
     def __init__(self, data: dict[str, object] | str, shown: dict[str, object] | None,
@@ -378,10 +340,11 @@ def events_on_map(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] =
 
 
 @dataclass(frozen=True)
-class EventSet:
-    """An events table as the browser holds it: sent once beside the page's map, in a hidden
-    script, and named by the layers that show part of it; a rerun that moves the date sends
-    which events are shown, not the events. `id` follows the content (and the language)."""
+class PageData:
+    """Data the browser holds for the page's maps (an events table, the country shapes): sent
+    once beside the map, in a hidden script, and named by the layers that use it; a rerun that
+    moves the date sends which events are shown and the countries' colours, not the data.
+    `id` follows the content (and the language)."""
 
     id: str
     data: dict[str, object]
@@ -392,13 +355,13 @@ class EventSet:
         with <, > and & escaped, so no text in it can close the script or start a tag."""
         data = (self.text.replace("<", "\\u003c").replace(">", "\\u003e")
                 .replace("&", "\\u0026"))
-        return (f"<script>(window.coupbeltEvents = window.coupbeltEvents || {{}})"
+        return (f"<script>(window.coupbeltData = window.coupbeltData || {{}})"
                 f'["{self.id}"] = {data}; window.coupbeltCarrierRuns = '
                 f"(window.coupbeltCarrierRuns || 0) + 1;</script>")
 
 
-_SETS: dict[str, EventSet] = {}  # by digest: the last few sets built (a rerun reuses its set)
-SETS_KEPT = 4
+_SETS: dict[str, PageData] = {}  # by digest: the last few sets built (a rerun reuses its set)
+SETS_KEPT = 8
 
 
 def _digest(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], lang: str,
@@ -419,18 +382,34 @@ def _digest(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], lang: 
 
 
 def event_set(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-              tr: Translate = english, lang: str = "en", by: str = "category") -> EventSet:
+              tr: Translate = english, lang: str = "en", by: str = "category") -> PageData:
     """The browser's copy of an events table (built once, then reused by its digest)."""
     key = _digest(events, palette, lang, by)
     if key not in _SETS:
         data = {**_dataset(events, palette, tr, lang, by), "id": key}
         while len(_SETS) >= SETS_KEPT:
             _SETS.pop(next(iter(_SETS)))
-        _SETS[key] = EventSet(key, data, json.dumps(data, ensure_ascii=False))
+        _SETS[key] = PageData(key, data, json.dumps(data, ensure_ascii=False))
     return _SETS[key]
 
 
-def events_in_set(whole: pd.DataFrame, shown: pd.Index, events: EventSet,
+def shapes_set(borders: gpd.GeoDataFrame) -> PageData:
+    """The countries' shapes as the browser holds them (coupbelt.countries): sent once, and
+    coloured on every rerun by a small coupbelt.paint call."""
+    digest = hashlib.sha1(borders["iso3"].str.cat().encode())
+    digest.update(b"".join(borders.geometry.to_wkb()))
+    key = "shapes-" + digest.hexdigest()[:20]
+    if key not in _SETS:
+        data: dict[str, object] = {"type": "FeatureCollection", "id": key, "features": [
+            {"type": "Feature", "properties": {"iso3": iso3}, "geometry": shape.__geo_interface__}
+            for iso3, shape in zip(borders["iso3"], borders.geometry, strict=True)]}
+        while len(_SETS) >= SETS_KEPT:
+            _SETS.pop(next(iter(_SETS)))
+        _SETS[key] = PageData(key, data, json.dumps(data))
+    return _SETS[key]
+
+
+def events_in_set(whole: pd.DataFrame, shown: pd.Index, events: PageData,
                   palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
                   tr: Translate = english, lang: str = "en", by: str = "category") -> EventLayer:
     """The rows of `whole` (the table `events` was built from, its index unique) whose labels
@@ -475,8 +454,8 @@ def upload_markers(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = 
 
 
 def upload_in_set(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = english,
-                  lang: str = "en") -> tuple[EventLayer, EventSet]:
-    """The user's events that are shown, as a part of the whole file's EventSet (which the page
+                  lang: str = "en") -> tuple[EventLayer, PageData]:
+    """The user's events that are shown, as a part of the whole file's PageData (which the page
     sends once beside the map)."""
     whole, palette = _upload_classes(uploaded, uploaded, tr)
     events = event_set(whole, palette, tr, lang, by="type_key")
@@ -586,6 +565,11 @@ class LegendStyle(MacroElement):
       .map-legend i.size {vertical-align: middle; margin: 1px 6px 1px 0;}
       .map-legend i.hollow {border: 2px dashed #444;}
       .event-popup .event-detail {margin-top: 2px;}
+      .country-tip {width: max-content; max-width: 340px; white-space: normal;}
+      .country-tip table {border-collapse: collapse;}
+      .country-tip th {text-align: right; padding: 1px 6px 1px 0; vertical-align: top;
+        white-space: nowrap;}
+      .country-tip td {padding: 1px 0;}
       .map-note {position: absolute; z-index: 1000; top: 10px; left: 50px; padding: 3px 8px;
         background: rgba(255,255,255,0.95); border-radius: 4px; color: #111;
         font: 12px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 60%;}

@@ -15,7 +15,7 @@ from geo.i18n import N_, Translate, english, translator
 from geo.imported import filtered
 from geo.layers import (
     BrowserCall,
-    EventSet,
+    PageData,
     base_map,
     borders_layer,
     choropleth_layer,
@@ -26,6 +26,7 @@ from geo.layers import (
     layer_group,
     legend_layer,
     legend_sections,
+    shapes_set,
     tiles_layer,
     upload_in_set,
     upload_legend,
@@ -49,7 +50,7 @@ class LayeredMap:
     key: str  # the page's map: the st_folium key, and the name its view is remembered by
     base: folium.Map
     layers: tuple[folium.FeatureGroup, ...]
-    sets: tuple[EventSet, ...] = ()  # events the layers name, sent once beside the map
+    sets: tuple[PageData, ...] = ()  # shapes and events the map names, sent once beside it
 
     def whole(self) -> folium.Map:
         """Everything on one map: the offline export, which has no reruns."""
@@ -60,12 +61,16 @@ class LayeredMap:
         return self.base
 
 
-def _layered(key: str, basemap: bool, base: folium.Map | None = None, tr: Translate = english,
-             sets: tuple[EventSet, ...] = (), **groups: MacroElement | None) -> LayeredMap:
-    """A page's map: the basemap tiles (if on) under the named layers, in order (None: off)."""
+def _layered(key: str, facts: Facts, basemap: bool, bounds: list[list[float]] | None = None,
+             tr: Translate = english, sets: tuple[PageData, ...] = (),
+             **groups: MacroElement | None) -> LayeredMap:
+    """A page's map: the country shapes and places on its base, the basemap tiles (if on)
+    under the named layers, in order (None: off)."""
+    shapes = shapes_set(facts.borders) if len(facts.borders) else None
     out = [tiles_layer(tr)] if basemap else []
     out += [layer_group(name, layer) for name, layer in groups.items() if layer is not None]
-    return LayeredMap(key, base or base_map(key), tuple(out), sets)
+    return LayeredMap(key, base_map(key, facts.places, bounds, shapes.id if shapes else None),
+                      tuple(out), ((shapes,) if shapes is not None else ()) + sets)
 
 
 def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataFrame | None:
@@ -103,10 +108,10 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
                                      name_column=name_column(view.lang),
                                      summaries=status_summaries(facts.status, view.as_of, tr))
     elif len(facts.borders):
-        countries = borders_layer(facts.borders)  # colours off: the borders still orient
+        countries = borders_layer()  # colours off: the borders still orient
     categories: tuple[str, ...] = ()
     events = None
-    sets: list[EventSet] = []
+    sets: list[PageData] = []
     if "events" in view.layers and view.categories:
         categories = view.categories
         shown = events_in_view(facts.events, view.window, categories, view.countries)
@@ -131,7 +136,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
         upload=upload_legend(mine, uploaded, tr, view.lang) if (
             mine is not None and uploaded is not None) else None), tr("Legend"))
     played = BrowserCall("play", player) if player is not None else None
-    return _layered(key, "basemap" in view.layers, base_map(key, facts.places, bounds),
+    return _layered(key, facts, "basemap" in view.layers, bounds,
                     tr=tr, sets=tuple(sets), countries=countries,
                     events=events, upload=upload, forces=badges, legend=legend, playback=played)
 
@@ -163,8 +168,7 @@ def coups_map(facts: Facts, view: ViewState) -> LayeredMap:
                                  status_summaries(facts.status, view.as_of, tr))
     legend = legend_layer(legend_sections(metric, (), False, MILITARY_OUTLINE, tr=tr),
                           tr("Legend"))
-    return _layered("coups_map", "basemap" in view.layers, base_map("coups_map", facts.places),
-                    tr=tr, countries=countries,
+    return _layered("coups_map", facts, "basemap" in view.layers, tr=tr, countries=countries,
                     legend=legend)
 
 
@@ -176,8 +180,8 @@ def alignment_map(facts: Facts, view: ViewState) -> LayeredMap:
                                  name_column=name_column(view.lang),
                                  summaries=status_summaries(facts.status, view.as_of, tr))
     legend = legend_layer(legend_sections(metric, (), False, tr=tr), tr("Legend"))
-    return _layered("alignment_map", "basemap" in view.layers,
-                    base_map("alignment_map", facts.places), tr=tr, countries=countries,
+    return _layered("alignment_map", facts, "basemap" in view.layers, tr=tr,
+                    countries=countries,
                     legend=legend)
 
 
@@ -187,8 +191,6 @@ def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
     """The given events (and the user's, already filtered, coloured by type with the colours
     of `whole_upload`, the whole file) over plain borders."""
     tr = translator(lang)
-    m = base_map("events_map", facts.places)
-    borders_layer(facts.borders).add_to(m)
     categories = tuple(c for c in dict.fromkeys(events["category"]))
     shown = events_on_map(events, tr=tr, lang=lang) if len(events) else None
     whole = uploaded if whole_upload is None else whole_upload
@@ -198,4 +200,5 @@ def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
         None, categories, False, tr=tr, lang=lang,
         upload=upload_legend(uploaded, whole, tr, lang) if (
             uploaded is not None and whole is not None) else None), tr("Legend"))
-    return _layered("events_map", basemap, m, tr, events=shown, upload=upload, legend=legend)
+    return _layered("events_map", facts, basemap, tr=tr, countries=borders_layer(), events=shown,
+                    upload=upload, legend=legend)

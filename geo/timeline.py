@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from geo.vocabulary import FORCE_DIMENSIONS
+from geo.vocabulary import COVERAGE_START, FORCE_DIMENSIONS
 
 DEFAULT_WINDOW_DAYS = 90
 
@@ -29,8 +29,9 @@ class DateWindow:
 
     @classmethod
     def ending(cls, day: date, days: int = DEFAULT_WINDOW_DAYS) -> DateWindow:
-        """The `days` days up to and including `day`."""
-        return cls(day - timedelta(days=days - 1), day)
+        """The `days` days up to and including `day`, from 2020-01-01 at the earliest (the
+        window's calendar starts there: a date in early 2020 stopped the page)."""
+        return cls(max(day - timedelta(days=days - 1), COVERAGE_START), day)
 
 
 def status_on(status: pd.DataFrame, day: date) -> pd.DataFrame:

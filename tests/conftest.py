@@ -128,6 +128,11 @@ def map_args(component) -> dict:
     args = json.loads(component.proto.json_args)
     args["layers"] = args["script"] + "\n" + (args.get("feature_group") or "")
     args["events"] = drawn_events(component, args["layers"])
+    # the countries as painted (coupbelt.paint): iso3, name, status, detail, all, fill, outlined
+    painted = re.findall(r"coupbelt\.paint\(\w+, (.*)\);$", args["layers"], re.M)
+    calls = [json.loads("[" + found + "]") for found in painted]
+    args["countries"] = calls[-1][0] or [] if calls else []
+    args["country_labels"] = calls[-1][1] if calls else None
     # the events drawn, as if their text had come with the layers
     args["layers"] += "".join("\n" + json.dumps(rows) for rows, _count in args["events"] if rows)
     found = re.search(r"coupbelt\.legend\(\w+, (\".*?\"), (\[.*?\]), \"legend\"\)",
@@ -142,7 +147,7 @@ def event_sets(root) -> list[dict]:
 
     out = []
     for element in root.get("html"):
-        found = re.search(r'\["\w+"\] = (\{.*\}); window\.coupbeltCarrierRuns', element.proto.body)
+        found = re.search(r'\["[\w-]+"\] = (\{.*\}); window\.coupbeltCarrierRuns', element.proto.body)
         if found:
             out.append(json.loads(found.group(1)))
     return out

@@ -625,8 +625,8 @@ def test_the_compare_link_reopens_both_dates_and_outlines_what_changed(server, p
     pg.get_by_text("What changed between 1 January 2023 and 1 January 2025").wait_for(
         timeout=30_000)
     dashed = frame.evaluate("() => { const out = []; map_div.eachLayer(l => { if (l.feature && "
-                            "l.feature.properties.outlined) out.push(l.feature.properties.iso3); });"
-                            " return out; }")
+                            "l.feature.properties.iso3 && l.options.dashArray) "
+                            "out.push(l.feature.properties.iso3); }); return out; }")
     assert {"NER", "MLI", "BFA"} <= set(dashed)
     assert frame.locator(".map-legend").inner_text().count("Status changed since 2023-01-01") == 1
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 
@@ -33,12 +32,7 @@ def map_args(at: AppTest) -> dict:
 
 def choropleth(args: dict) -> dict[str, dict]:
     """iso3 -> properties of the choropleth's features, parsed out of the map script."""
-    out = {}
-    for match in re.finditer(r'"properties": (\{[^{}]*\})', args["layers"]):
-        props = json.loads(match.group(1))
-        if "iso3" in props and "fill" in props:
-            out[props["iso3"]] = props
-    return out
+    return {c["iso3"]: c for c in args["countries"] if c.get("fill")}
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -159,7 +153,8 @@ def test_a_date_change_resends_no_event(data_dir, monkeypatch):
     sends it once); the map's layers only pick which of them show."""
     before = run(data_dir, monkeypatch, date="2021-02-01", **{"from": "2020-01-01"})
     after = run(data_dir, monkeypatch, date="2023-09-05", **{"from": "2020-01-01"})
-    carriers = [[h.proto.body for h in at.get("html") if "coupbeltEvents" in h.proto.body]
+    carriers = [[h.proto.body for h in at.get("html") if "coupbeltData" in h.proto.body
+                 and "shapes-" not in h.proto.body]
                 for at in (before, after)]
     assert len(carriers[0]) == 1 and carriers[0] == carriers[1]
     assert "Summit in Niamey" in carriers[0][0]
@@ -169,3 +164,13 @@ def test_a_date_change_resends_no_event(data_dir, monkeypatch):
     titles = [{r[4] for rows, _ in map_args(at)["events"] for r in rows} for at in (before, after)]
     assert "Old event" in titles[0] and "Summit in Niamey" not in titles[0]
     assert {"Old event", "Summit in Niamey"} <= titles[1]
+
+
+@pytest.mark.parametrize("day", ["2020-01-01", "2020-02-15"])
+def test_a_date_in_the_first_90_days_opens_with_the_window_from_2020(data_dir, monkeypatch, day):
+    """The default window (90 days up to the date) began before the calendar's first day and
+    stopped the page with an error."""
+    at = run(data_dir, monkeypatch, date=day)  # run() asserts there is no exception
+    assert at.query_params["date"] == day
+    (window,) = [w for w in at.date_input if w.label == "Events between"]
+    assert window.value[0] == date(2020, 1, 1)

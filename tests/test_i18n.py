@@ -66,7 +66,8 @@ def visible_text(at: AppTest) -> list[str]:
     for component in at.get("component_instance"):
         args = map_args(component)
         texts += legend_labels(args)
-        texts += re.findall(r'aliases": \[(.*?)\]', args["layers"])
+        texts += args["country_labels"] or []  # the country tooltips' row labels
+        texts += [c["status"] for c in args["countries"]]
     return texts
 
 

@@ -117,15 +117,8 @@ def test_a_bad_view_in_the_link_warns(small):
 
 
 def choropleth_fills(at) -> dict[str, str]:
-    import json
-    import re
-
-    out = {}
-    for match in re.finditer(r'"properties": (\{[^{}]*\})', map_args(at.get("component_instance")[0])["layers"]):
-        props = json.loads(match.group(1))
-        if "iso3" in props and "fill" in props:
-            out[props["iso3"]] = props["fill"]
-    return out
+    countries = map_args(at.get("component_instance")[0])["countries"]
+    return {c["iso3"]: c["fill"] for c in countries if c.get("fill")}
 
 
 def player(at) -> dict:

@@ -8,11 +8,18 @@
 
    coupbelt.events(group, data, shown): events on the map, from a dataset (geo.layers.event_set):
    `data` is the dataset itself or the ID of one the page holds beside the map (a hidden script
-   puts it in the page's window.coupbeltEvents, once: a rerun that changes only the date sends
+   puts it in the page's window.coupbeltData, once: a rerun that changes only the date sends
    a bit mask, not the events again). `shown` picks its events (`mask`, one bit per event; null: all) and may
    carry their marker rows. Up to `data.limit` events are markers with a tooltip and a popup
    built with textContent (only http(s) URLs become links); more are counts per screen cell,
    re-binned on a canvas on every zoom and pan.
+
+   coupbelt.countries(map, ref): the country shapes (a GeoJSON dataset, by ID or inline) on the
+   base map, drawn plain until a coupbelt.paint layer colours them.
+
+   coupbelt.paint(group, countries, labels): colours the shapes while `group` is on the map:
+   each country's fill, dashed outline and tooltip (rows `labels`: name, status, details and
+   the lines of its whole status), all set with textContent; null countries: plain borders.
 
    coupbelt.register(map, id, data): holds a dataset under its ID (a map exported as one file).
 
@@ -105,8 +112,9 @@
     });
   }
 
-  // Datasets of events, by ID: registered inline (an exported map) or read from the page's
-  // window.coupbeltEvents, which a hidden script fills; it may run after the map's layers.
+  // Datasets (events, country shapes), by ID: registered inline (an exported map) or read
+  // from the page's window.coupbeltData, which a hidden script fills before the map starts
+  // (if it has not run yet, the map looks again every 50 ms).
   var datasets = {};
 
   function register(map, id, data) { datasets[id] = data; }
@@ -117,7 +125,7 @@
     (function look() {
       if (!datasets[ref]) {
         try {
-          datasets[ref] = (window.parent.coupbeltEvents || {})[ref];
+          datasets[ref] = (window.parent.coupbeltData || {})[ref];
         } catch (e) { /* no parent page */ }
       }
       if (datasets[ref]) { ready(datasets[ref]); } else if (++tries < 600) { window.setTimeout(look, 50); }
@@ -287,6 +295,77 @@
     });
   }
 
+  var PLAIN = {fillColor: "#f4f4f4", fillOpacity: 0.6, color: "#666666", weight: 0.8,
+               dashArray: null};
+  var painted = null;  // the countries the last paint layer coloured: {iso3: country}
+
+  function styleOf(country) {
+    if (!country) { return PLAIN; }
+    return {fillColor: country.fill, fillOpacity: 0.75,
+            color: country.outlined ? "#000000" : "#444444", weight: country.outlined ? 3 : 0.8,
+            dashArray: country.outlined ? "7 4" : null};
+  }
+
+  function countryTip(country, labels) {
+    var box = el("div", undefined, "country-tip"), table = el("table"), body = el("tbody");
+    [country.name, country.status, country.detail, country.all].forEach(function (value, i) {
+      if (i >= labels.length) { return; }
+      var row = el("tr"), cell = el("td");
+      row.appendChild(el("th", labels[i]));
+      (Array.isArray(value) ? value : [value]).forEach(function (line, k) {
+        if (k) { cell.appendChild(el("br")); }
+        cell.appendChild(document.createTextNode(line));
+      });
+      row.appendChild(cell);
+      body.appendChild(row);
+    });
+    table.appendChild(body);
+    box.appendChild(table);
+    return box;
+  }
+
+  function countries(map, ref) {
+    withDataset(ref, function (data) {
+      var shapes = {};
+      L.geoJSON(data, {
+        style: function () { return PLAIN; },
+        onEachFeature: function (feature, layer) {
+          shapes[feature.properties.iso3] = layer;
+          layer.on("mouseover", function () { layer.setStyle({weight: 2.5, color: "#000000"}); });
+          layer.on("mouseout", function () {
+            layer.setStyle(styleOf(painted && painted.countries[feature.properties.iso3]));
+          });
+        }
+      }).addTo(map);
+      map.coupbeltShapes = shapes;
+      if (painted) { painted.apply(); }
+    });
+  }
+
+  function paint(group, list, labels) {
+    var byIso3 = {};
+    (list || []).forEach(function (c) { byIso3[c.iso3] = c; });
+    var Painter = L.Layer.extend({
+      onAdd: function (map) {
+        painted = {countries: byIso3, apply: function () {
+          var shapes = map.coupbeltShapes || {};
+          Object.keys(shapes).forEach(function (iso3) {
+            var shape = shapes[iso3], country = byIso3[iso3];
+            shape.setStyle(styleOf(country));
+            shape.unbindTooltip();
+            if (country) {
+              shape.bindTooltip(function () { return countryTip(country, labels); },
+                                {sticky: true});
+            }
+          });
+        }};
+        painted.apply();
+      },
+      onRemove: function () { /* the next paint layer, swapped in, recolours the shapes */ }
+    });
+    group.addLayer(new Painter());
+  }
+
   function play(group, p) {
     var timer = null, stampBox = null, dots = null, renderer = L.canvas({padding: 0.2});
     function link(day) {  // day null: playback over, the link drops its frame
@@ -413,5 +492,6 @@
   }
 
   window.coupbelt = {legend: legend, tileNote: tileNote, places: places, play: play,
-                     keepView: keepView, events: events, register: register};
+                     keepView: keepView, events: events, register: register,
+                     countries: countries, paint: paint};
 })();
