@@ -12,7 +12,7 @@ import hashlib
 import html
 import json
 import math
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -356,12 +356,21 @@ class PageData:
         data = (self.text.replace("<", "\\u003c").replace(">", "\\u003e")
                 .replace("&", "\\u0026"))
         return (f"<script>(window.coupbeltData = window.coupbeltData || {{}})"
-                f'["{self.id}"] = {data}; window.coupbeltCarrierRuns = '
-                f"(window.coupbeltCarrierRuns || 0) + 1;</script>")
+                f'["{self.id}"] = {data};</script>')
 
 
 _SETS: dict[str, PageData] = {}  # by digest: the last few sets built (a rerun reuses its set)
 SETS_KEPT = 8
+
+
+def _kept(key: str, build: Callable[[], dict[str, object]], ascii_only: bool = True) -> PageData:
+    """The set named `key`, built once and kept among the last SETS_KEPT built."""
+    if key not in _SETS:
+        data = build()
+        while len(_SETS) >= SETS_KEPT:
+            _SETS.pop(next(iter(_SETS)))
+        _SETS[key] = PageData(key, data, json.dumps(data, ensure_ascii=ascii_only))
+    return _SETS[key]
 
 
 def _digest(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], lang: str,
@@ -384,13 +393,8 @@ def _digest(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], lang: 
 def event_set(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
               tr: Translate = english, lang: str = "en", by: str = "category") -> PageData:
     """The browser's copy of an events table (built once, then reused by its digest)."""
-    key = _digest(events, palette, lang, by)
-    if key not in _SETS:
-        data = {**_dataset(events, palette, tr, lang, by), "id": key}
-        while len(_SETS) >= SETS_KEPT:
-            _SETS.pop(next(iter(_SETS)))
-        _SETS[key] = PageData(key, data, json.dumps(data, ensure_ascii=False))
-    return _SETS[key]
+    return _kept(_digest(events, palette, lang, by),
+                 lambda: _dataset(events, palette, tr, lang, by), ascii_only=False)
 
 
 def shapes_set(borders: gpd.GeoDataFrame) -> PageData:
@@ -398,15 +402,10 @@ def shapes_set(borders: gpd.GeoDataFrame) -> PageData:
     coloured on every rerun by a small coupbelt.paint call."""
     digest = hashlib.sha1(borders["iso3"].str.cat().encode())
     digest.update(b"".join(borders.geometry.to_wkb()))
-    key = "shapes-" + digest.hexdigest()[:20]
-    if key not in _SETS:
-        data: dict[str, object] = {"type": "FeatureCollection", "id": key, "features": [
+    return _kept("shapes-" + digest.hexdigest()[:20], lambda: {
+        "type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {"iso3": iso3}, "geometry": shape.__geo_interface__}
-            for iso3, shape in zip(borders["iso3"], borders.geometry, strict=True)]}
-        while len(_SETS) >= SETS_KEPT:
-            _SETS.pop(next(iter(_SETS)))
-        _SETS[key] = PageData(key, data, json.dumps(data))
-    return _SETS[key]
+            for iso3, shape in zip(borders["iso3"], borders.geometry, strict=True)]})
 
 
 def events_in_set(whole: pd.DataFrame, shown: pd.Index, events: PageData,

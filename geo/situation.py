@@ -54,8 +54,8 @@ class LayeredMap:
 
     def whole(self) -> folium.Map:
         """Everything on one map: the offline export, which has no reruns."""
-        for events in self.sets:
-            BrowserCall("register", events.id, events.data).add_to(self.base)
+        for data in self.sets:
+            BrowserCall("register", data.id, data.data).add_to(self.base)
         for layer in self.layers:
             layer.add_to(self.base)
         return self.base

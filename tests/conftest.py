@@ -141,36 +141,45 @@ def map_args(component) -> dict:
     return args
 
 
-def event_sets(root) -> list[dict]:
-    """The events the page hands to its maps (geo.layers.EventSet.carrier), as sent."""
+def event_sets(root) -> dict[str, dict]:
+    """The data the page hands to its maps (geo.layers.PageData.carrier), as sent: ID -> data."""
     import re
 
-    out = []
+    out = {}
     for element in root.get("html"):
-        found = re.search(r'\["[\w-]+"\] = (\{.*\}); window\.coupbeltCarrierRuns', element.proto.body)
+        found = re.search(r'\["([\w-]+)"\] = (\{.*\});</script>$', element.proto.body)
         if found:
-            out.append(json.loads(found.group(1)))
+            out[found.group(1)] = json.loads(found.group(2))
     return out
+
+
+def mask_bits(mask: str):
+    """The bits of an events layer's mask (geo.layers.events_in_set), one an event, as the
+    browser reads them (padded to whole bytes)."""
+    import base64
+
+    import numpy as np
+
+    return np.unpackbits(np.frombuffer(base64.b64decode(mask), dtype="u1"),
+                         bitorder="little").astype(bool)
 
 
 def drawn_events(component, layers: str) -> list[tuple[list | None, int]]:
     """Each events layer of a map as the browser draws it (coupbelt.events): the marker rows of
     the events shown (None when they are drawn as counts per cell) and how many are shown. A
-    layer names its dataset by ID (the page sends it beside the map, as hidden text) or holds
+    layer names its dataset by ID (the page sends it beside the map, in a hidden script) or holds
     it."""
-    import base64
     import re
 
     import numpy as np
 
-    sets = {data["id"]: data for data in event_sets(component.root)}
+    sets = event_sets(component.root)
     out: list[tuple[list | None, int]] = []
     for found in re.finditer(r"coupbelt\.events\(\w+, (.*)\);$", layers, re.M):
         ref, shown = json.loads("[" + found.group(1) + "]")
         data = sets[ref] if isinstance(ref, str) else ref
-        picked = (np.unpackbits(np.frombuffer(base64.b64decode(shown["mask"]), dtype="u1"),
-                                bitorder="little")[:data["count"]].astype(bool)
-                  if shown else np.ones(data["count"], dtype=bool))
+        picked = (mask_bits(shown["mask"])[:data["count"]] if shown
+                  else np.ones(data["count"], dtype=bool))
         rows = (shown or {}).get("rows") or (
             [r for r, keep in zip(data["rows"], picked, strict=True) if keep]
             if "rows" in data else None)

@@ -211,10 +211,8 @@
       }
     }
     var map = null, renderer = L.canvas({padding: 0.3}), layer = L.layerGroup(), size = 44;
-    var deaths = new Uint32Array(chosen.length);
-    chosen.forEach(function (k, j) { deaths[j] = data.killed[k]; });
     (window.aggregatedEvents = window.aggregatedEvents || []).push(
-      {count: chosen.length, layer: layer, deaths: deaths});
+      {count: chosen.length, layer: layer});
     function tip(c) {
       var box = el("span");
       box.appendChild(el("b", c.n.toLocaleString(data.lang) + " " + (c.n === 1 ? data.one : data.many)));
@@ -257,8 +255,7 @@
       });
     }
     // The cells follow the map the layer is on: its group is swapped in and out of the page's
-    // map on every rerun.
-    // A layer put back on an unmoved map keeps its cells.
+    // map on every rerun, and a layer put back on an unmoved map keeps its cells.
     layer.on("add", function () {
       map = layer._map;
       map.on("zoomend moveend", redraw);
