@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from geo.changes import change_dates, headline_series
+from geo.changes import change_dates, dimensions_of, headline_series
 from geo.charts import headline_spec
 from geo.facts import Facts, load_facts
-from geo.i18n import translator
-from geo.site import Interval, class_intervals
+from geo.i18n import english, translator
+from geo.layers import PageData, timeline_set
+from geo.metrics import METRICS
+from geo.playback import timeline_data
+from geo.site import Interval, class_intervals, last_day
 from geo.tables import HEADLINE_LABELS
 from geo.vocabulary import COVERAGE_START
 
@@ -125,3 +130,56 @@ def metric_intervals(loaded: Facts, metric: str, lang: str) -> dict[str, list[In
     """Each country's class intervals on one metric (what playback colours frames by), computed
     once per metric, language and data version."""
     return _intervals(*_key(), metric, lang, loaded)
+
+
+# Every metric's colours through time, for the maps that recolour themselves at once (geo.
+# playback.timeline_data): built once per data version in a background thread, then one set
+# per language.
+_TIMELINE_LOCK = threading.Lock()
+_COLOURS: dict[tuple[object, ...], dict[str, object] | None] = {}  # None: being built
+_TIMELINES: dict[tuple[object, ...], PageData | None] = {}
+
+
+def _build_colours(key: tuple[object, ...], loaded: Facts) -> None:
+    try:
+        built: dict[str, object] = {
+            "intervals": {m: class_intervals(loaded, m, english) for m in METRICS},
+            "steps": {"*": change_dates(loaded.status),
+                      **{m: change_dates(loaded.status, dimensions_of(m)) for m in METRICS}}}
+    except Exception:  # the maps then recolour on the rerun only; the page says what is wrong
+        logging.getLogger(__name__).exception("the timeline of the map's colours failed")
+        built = {}
+    with _TIMELINE_LOCK:
+        _COLOURS[key] = built
+
+
+def timeline(loaded: Facts, lang: str) -> PageData | None:
+    """Every metric's colours through time in the page's language (geo.layers.timeline_set),
+    for a map to recolour itself as soon as the reader moves the date or the metric; None
+    while they are computed. That takes about 0.6 s (the model on every day a class can change,
+    for 14 metrics), once per data version, in a background thread: the first page a fresh
+    server draws does not wait for it, and its map follows the reruns meanwhile."""
+    key = _key()
+    with _TIMELINE_LOCK:
+        if (key, lang) in _TIMELINES:
+            return _TIMELINES[(key, lang)]
+        if key not in _COLOURS:
+            for old in [k for k in _COLOURS if k != key]:  # an older version of the data
+                _COLOURS.pop(old)
+            _COLOURS[key] = None
+            threading.Thread(target=_build_colours, args=(key, loaded), daemon=True,
+                             name="coupbelt-timeline").start()
+        colours = _COLOURS[key]
+    if colours is None:
+        return None
+    made = None
+    if colours and loaded.curated is not None:
+        tr = translator(lang)
+        made = timeline_set(timeline_data(
+            colours["intervals"], colours["steps"],  # type: ignore[arg-type]
+            {m: tr(METRICS[m].title) for m in METRICS}, last_day(loaded)))
+    with _TIMELINE_LOCK:
+        for old in [k for k in _TIMELINES if k[0] != key]:
+            _TIMELINES.pop(old)
+        _TIMELINES[(key, lang)] = made
+    return made

@@ -203,6 +203,7 @@ def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[st
                        on_change=_changed(COUNTRIES),
                        help=tr("Limit events, coups and tables to these countries."))
         _upload_filters(tr)
+    _page_scripts()
     if st.session_state.pop(CHANGED, False):
         _close_sidebar_on_a_phone()
     view = _current_view(curated)
@@ -223,6 +224,35 @@ if (window.innerWidth < 640) {
   if (fold) { fold.click(); }
 }
 </script>"""
+
+
+# Streamlit's date fields take a typed date when the focus moves to another element, not on
+# Enter nor on a plain blur (1.67): make Enter apply it, as the reader expects, by moving the
+# focus to an empty element outside the field and away again. Installed once per page.
+ENTER_APPLIES_DATES = """<script>
+if (!window.coupbeltEnterDates) {
+  window.coupbeltEnterDates = true;
+  const sink = document.createElement("span");
+  sink.tabIndex = -1;
+  sink.style.cssText = "position: fixed; width: 0; height: 0; overflow: hidden;";
+  document.body.appendChild(sink);
+  document.addEventListener("keydown", (e) => {
+    const field = e.key === "Enter" && !e.isComposing && e.target.closest &&
+      e.target.closest('[data-testid="stDateInput"]');
+    if (field) { sink.focus(); sink.blur(); }
+  }, true);
+}
+</script>"""
+SCRIPTS_KEY = "coupbelt_page_scripts"
+
+
+def _page_scripts() -> None:
+    """The page's own small scripts, in a hidden container (its wrapper takes no gap)."""
+    with st.sidebar, st.container(key=SCRIPTS_KEY):
+        hidden = f".st-key-{SCRIPTS_KEY}"
+        st.html(f'<style>{hidden}, [data-testid="stLayoutWrapper"]:has(> {hidden}) '
+                "{display: none;}</style>")
+        st.html(ENTER_APPLIES_DATES, unsafe_allow_javascript=True)
 
 
 def _close_sidebar_on_a_phone() -> None:

@@ -155,37 +155,44 @@ INPUT_CLOCK = """() => { if (window.__benchInput !== undefined) return;
         document.addEventListener(kind, () => { window.__benchInput = now(); }, true); } }"""
 FILL_CLOCK = """() => { if (window.__benchFills) return; window.__benchFills = true;
     const fills = (""" + FILLS + """), now = () => performance.timeOrigin + performance.now();
-    let last = fills();
-    window.__benchChanged = null;
-    setInterval(() => { const f = fills(); if (f !== last) { last = f; window.__benchChanged = now(); } },
+    let last = fills(), paints = window.coupbeltPaints;
+    window.__benchChanged = null; window.__benchPainted = null;
+    setInterval(() => { const f = fills(); if (f !== last) { last = f; window.__benchChanged = now(); }
+                        if (window.coupbeltPaints !== paints) { paints = window.coupbeltPaints;
+                                                                window.__benchPainted = now(); } },
                 4); }"""
 
 
-def _until_changed(page, action, timeout: float = 30) -> float:  # type: ignore[no-untyped-def]
+def _until_changed(page, action, timeout: float = 30) -> tuple[float, float | None]:  # type: ignore[no-untyped-def]
     """Do `action` (a function of no arguments that gives the page an input) and return the
-    seconds from that input to the map's new colours, both on the browser's clock."""
+    seconds from that input to the map's new colours, both on the browser's clock, and to the
+    rerun's paint of the map (coupbelt.paint; None on a page without it, the floor's)."""
     page.evaluate(INPUT_CLOCK)
     frame = _map_frame(page)
     frame.evaluate(FILL_CLOCK)
-    frame.evaluate("() => { window.__benchChanged = null; }")
+    frame.evaluate("() => { window.__benchChanged = null; window.__benchPainted = null; }")
+    painter = frame.evaluate("() => window.coupbeltPaints !== undefined")
     action()
-    start = time.perf_counter()
+    start, changed = time.perf_counter(), None
     while time.perf_counter() - start < timeout:
         frame = _map_frame(page)
         try:
-            changed = frame.evaluate("() => window.__benchChanged") if frame is not None else None
+            changed, painted = frame.evaluate(
+                "() => [window.__benchChanged, window.__benchPainted]") if frame else (None, None)
         except Exception:  # the frame is between two states
-            changed = None
-        if changed:
-            return float(changed - page.evaluate("() => window.__benchInput")) / 1000
+            changed, painted = None, None
+        if changed and (painted or not painter):
+            began = page.evaluate("() => window.__benchInput")
+            return (float(changed - began) / 1000,
+                    float(painted - began) / 1000 if painted else None)
         time.sleep(0.02)
-    raise TimeoutError("the map did not change")
+    raise TimeoutError("the map did not change" if not changed else "the rerun drew no paint")
 
 
-def date_changes(page, clicks: int = 10) -> tuple[list[float], int]:  # type: ignore[no-untyped-def]
-    """Click "Next change" `clicks` times: seconds to new colours each time, and how many times
-    the Leaflet map was re-created (the dashboard, and the floor page's one recoloured
-    country)."""
+def date_changes(page, clicks: int = 10) -> tuple[list[tuple[float, float | None]], int]:  # type: ignore[no-untyped-def]
+    """Click "Next change" `clicks` times: seconds to new colours and to the rerun's paint each
+    time, and how many times the Leaflet map was re-created (the dashboard, and the floor
+    page's one recoloured country)."""
     frame = _map_frame(page)
     frame.evaluate("() => { window.__bench_same = true; map_div.setZoom(6); }")
     frame.evaluate(FILL_CLOCK)
@@ -204,7 +211,7 @@ def measure_time_travel(page) -> dict[str, float]:  # type: ignore[no-untyped-de
     toggles: seconds to new colours, and how many times the Leaflet map was re-created; then
     playback's frames per second at the highest speed."""
     dates, recreated = date_changes(page)
-    metrics = []
+    metrics: list[tuple[float, float | None]] = []
     for metric in ("ECOWAS status", "Foreign forces", "Regime"):
         box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Colour countries by")
         box.get_by_role("combobox").click()
@@ -238,8 +245,12 @@ def measure_time_travel(page) -> dict[str, float]:  # type: ignore[no-untyped-de
         time.sleep(0.02)
     stamps = sorted(seen.values())
     fps = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 2 else 0.0
-    return {"date_change_s": statistics.median(dates), "date_change_max_s": max(dates),
-            "metric_switch_s": statistics.median(metrics), "recreated": recreated,
+    coloured, painted = [d[0] for d in dates], [d[1] or 0.0 for d in dates]
+    return {"date_change_s": statistics.median(coloured), "date_change_max_s": max(coloured),
+            "date_rerun_s": statistics.median(painted),
+            "metric_switch_s": statistics.median(m[0] for m in metrics),
+            "metric_rerun_s": statistics.median(m[1] or 0.0 for m in metrics),
+            "recreated": recreated,
             "zoom_kept": float(zoom == 6), "playback_fps": fps}
 
 
@@ -305,7 +316,7 @@ def measure_browser(env: dict[str, str]) -> dict[str, float]:
                 "floor_max_s": max(floor),
                 "peak_mb": memory_mb(servers["dashboard"][0].pid),
                 "frames_on_pan_zoom": frames_after_zoom,
-                "floor_date_change_s": statistics.median(floor_dates), **travel}
+                "floor_date_change_s": statistics.median(d[0] for d in floor_dates), **travel}
     finally:
         for server, _ in servers.values():
             os.killpg(server.pid, signal.SIGTERM)
@@ -397,8 +408,9 @@ def main() -> None:
               f"{frames} |")
     print("\n| data | first draw / floor | date change → new colours (median, max) | "
           "floor's date change | date change / floor | metric switch | "
-          "map re-created (10 dates, 3 metrics, 3 layers) | zoom kept | playback |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "map re-created (10 dates, 3 metrics, 3 layers) | zoom kept | playback | "
+          "rerun's paint after a date change, metric switch (/ floor) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for label, _ours, _ref, web, _limit in rows:
         if web:
             print(f"| {label} | {web['draw_s'] / web['floor_s']:.2f}x | "
@@ -406,7 +418,9 @@ def main() -> None:
                   f"{web['floor_date_change_s'] * 1000:.0f} ms | "
                   f"{web['date_change_s'] / web['floor_date_change_s']:.2f}x | "
                   f"{web['metric_switch_s'] * 1000:.0f} ms | {web['recreated']:.0f} | "
-                  f"{'yes' if web['zoom_kept'] else 'no'} | {web['playback_fps']:.1f} frames/s |")
+                  f"{'yes' if web['zoom_kept'] else 'no'} | {web['playback_fps']:.1f} frames/s | "
+                  f"{web['date_rerun_s'] * 1000:.0f} ms, {web['metric_rerun_s'] * 1000:.0f} ms "
+                  f"({web['date_rerun_s'] / web['floor_date_change_s']:.2f}x) |")
     print(f"\nwhole bench: {time.perf_counter() - began:.0f} s; runs per median: {args.runs}; "
           f"event window {WINDOW['from']} to {WINDOW['to']} (every event in view)")
 

@@ -168,12 +168,17 @@ class BrowserCall(InertMacro):
 def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: Metric,
                      outlined: frozenset[str] = frozenset(), outline_note: str = "",
                      tr: Translate = english, name_column: str = "name",
-                     summaries: Mapping[str, list[str]] | None = None) -> BrowserCall:
+                     summaries: Mapping[str, list[str]] | None = None,
+                     follow: Mapping[str, object] | None = None) -> BrowserCall:
     """Countries filled by their class (coupbelt.paint, on the base map's shapes); the tooltip
     gives name, status and since when, and the country's whole status on the date
     (`summaries`, iso3 -> lines) when given. The browser sets the text with textContent.
 
     Countries in `outlined` get a thick dashed border and `outline_note` in their tooltip.
+    With `follow` ({"set": a timeline_set's ID, "day": the day shown, "metric", "byMetric":
+    whether the change buttons step by the metric's changes}), the map recolours itself from
+    that set as soon as the reader moves the page's date or metric, and this paint's rerun
+    then confirms it.
     """
     by_iso3 = classes.set_index("iso3")[["label", "detail", "colour"]].to_dict("index")
     countries = []
@@ -187,7 +192,9 @@ def choropleth_layer(borders: gpd.GeoDataFrame, classes: pd.DataFrame, metric: M
             "fill": c.get("colour"), "outlined": iso3 in outlined})
     labels = [tr("Country"), tr(metric.title), tr("Details"),
               *([tr("On this date")] if summaries is not None else [])]
-    return BrowserCall("paint", countries, labels)
+    if follow is None:
+        return BrowserCall("paint", countries, labels)
+    return BrowserCall("paint", countries, labels, dict(follow))
 
 
 def _spread(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -406,6 +413,13 @@ def shapes_set(borders: gpd.GeoDataFrame) -> PageData:
         "type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {"iso3": iso3}, "geometry": shape.__geo_interface__}
             for iso3, shape in zip(borders["iso3"], borders.geometry, strict=True)]})
+
+
+def timeline_set(data: dict[str, object]) -> PageData:
+    """Every metric's colours through time (geo.playback.timeline_data), as the page's map holds
+    them to recolour itself the moment the reader moves the date or the metric."""
+    text = json.dumps(data, ensure_ascii=False)
+    return PageData("timeline-" + hashlib.sha1(text.encode()).hexdigest()[:20], data, text)
 
 
 def events_in_set(whole: pd.DataFrame, shown: pd.Index, events: PageData,

@@ -8,6 +8,7 @@ so every frame shows what the model gives for its date.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
@@ -84,3 +85,47 @@ def player_payload(intervals: Mapping[str, Sequence[Interval]], metric: str,
             "palette": palette, "fills": fills,
             "eventPalette": event_palette, "events": rows, "window": window_days,
             "fps": fps, "loop": loop}
+
+
+def timeline_data(intervals: Mapping[str, Mapping[str, Sequence[Interval]]],
+                  steps: Mapping[str, Sequence[date]], titles: Mapping[str, str],
+                  last: date) -> dict[str, object]:
+    """What a page's map needs to recolour itself the moment the reader moves the date or the
+    metric, before the rerun that follows (coupbelt.paint's `follow`, static/js/coupbelt.js).
+
+    - `metrics`: per metric, a palette and per ISO3 the runs of its colour, flat as
+      [first day, palette index, first day, palette index, ...] (day numbers since 2020-01-01;
+      a run lasts until the next one starts), from the model's class intervals (`intervals`:
+      metric -> geo.site.class_intervals);
+    - `steps`: the days the change buttons step to, per key of `steps` ("*": any status);
+    - `titles`: each metric's title as the page's menu writes it -> the metric;
+    - `last`: the day number of the last day (the curation date).
+    """
+    metrics: dict[str, object] = {}
+    for metric, by_country in intervals.items():
+        colours = {c.key: c.colour for c in METRICS[metric].classes}
+        palette = list(dict.fromkeys(colours.values()))
+        runs: dict[str, list[int]] = {}
+        for iso3, found in by_country.items():
+            flat: list[int] = []
+            for interval in found:
+                k = palette.index(colours[interval.cls])
+                if not flat or flat[-1] != k:  # the same colour runs on
+                    flat += [day_number(interval.start), k]
+            runs[iso3] = flat
+        metrics[metric] = {"palette": palette, "runs": runs}
+    return {"metrics": metrics, "last": day_number(last),
+            "steps": {key: [day_number(d) for d in days if d <= last] for key, days in steps.items()},
+            "titles": {title: metric for metric, title in titles.items()}}
+
+
+def timeline_colour(data: Mapping[str, object], metric: str, iso3: str, day: date) -> str | None:
+    """The colour `timeline_data` gives a country on a day, as the browser looks it up (the last
+    run starting on or before the day); None outside the data."""
+    found = data["metrics"][metric]  # type: ignore[index]
+    runs, n = found["runs"].get(iso3, []), day_number(day)
+    starts = runs[0::2]
+    k = bisect.bisect_right(starts, n) - 1
+    if k < 0 or n > data["last"]:  # type: ignore[operator]
+        return None
+    return str(found["palette"][runs[2 * k + 1]])

@@ -33,6 +33,7 @@ from geo.layers import (
     upload_markers,
 )
 from geo.metrics import METRICS, classify, status_summaries
+from geo.site import day_number
 from geo.timeline import DateWindow, events_in_view, forces_on, headline_on
 from geo.viewstate import ViewState
 from geo.vocabulary import COVERAGE_START, UPLOAD_CATEGORY
@@ -84,17 +85,21 @@ def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataF
 
 def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None = None,
                   player: dict[str, object] | None = None, key: str = "situation_map",
-                  bounds: list[list[float]] | None = None) -> LayeredMap:
+                  bounds: list[list[float]] | None = None, timeline: PageData | None = None,
+                  by_metric: bool = True) -> LayeredMap:
     """The situation map: layers that are on, as things stood on the view's date.
 
     `uploaded` are the user's own events (shown when the upload layer is on); with `player`
     (geo.playback's payload) the browser plays its frames on this map, drawing each frame's
     colours, date and events itself; `key` names the map and `bounds` frame it (default: the
-    region).
+    region). With `timeline` (geo.layers.timeline_set) the map recolours itself as soon as the
+    reader moves the date or the metric, the change buttons stepping by the metric's changes
+    (`by_metric`) or any status's.
     """
     tr = translator(view.lang)
     metric = None
     countries: MacroElement | None = None
+    sets: list[PageData] = []
     note = ""  # the outline's meaning, in the tooltips and the legend, when comparing
     if "choropleth" in view.layers and len(facts.borders):
         metric = METRICS[view.metric]
@@ -104,14 +109,19 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
         if view.compare is not None:
             changed = frozenset(changes_between(facts.status, view.compare, view.as_of)["iso3"])
             note = tr(CHANGED_OUTLINE).format(date=f"{view.compare:%Y-%m-%d}")
+        follow = None
+        if timeline is not None and player is None:
+            sets.append(timeline)
+            follow = {"set": timeline.id, "day": day_number(view.as_of), "metric": view.metric,
+                      "byMetric": by_metric}
         countries = choropleth_layer(facts.borders, classes, metric, changed, note, tr=tr,
                                      name_column=name_column(view.lang),
-                                     summaries=status_summaries(facts.status, view.as_of, tr))
+                                     summaries=status_summaries(facts.status, view.as_of, tr),
+                                     follow=follow)
     elif len(facts.borders):
         countries = borders_layer()  # colours off: the borders still orient
     categories: tuple[str, ...] = ()
     events = None
-    sets: list[PageData] = []
     if "events" in view.layers and view.categories:
         categories = view.categories
         shown = events_in_view(facts.events, view.window, categories, view.countries)
@@ -148,13 +158,16 @@ def country_bounds(borders: pd.DataFrame, iso3: str) -> list[list[float]]:
     return [[south - pad, west - pad], [north + pad, east + pad]]
 
 
-def country_map(facts: Facts, view: ViewState, iso3: str) -> LayeredMap:
+def country_map(facts: Facts, view: ViewState, iso3: str,
+                timeline: PageData | None = None) -> LayeredMap:
     """One country's map: framed on it, its neighbours coloured by the view's metric for
-    context, and its events from 2020 up to the as-of date."""
+    context, and its events from 2020 up to the as-of date (recoloured at once from `timeline`
+    as the reader moves the date)."""
     shown = replace(view, window=DateWindow(COVERAGE_START, view.as_of), countries=(iso3,),
                     compare=None)
     return situation_map(facts, shown, key=f"country_map_{iso3.lower()}",
-                         bounds=country_bounds(facts.borders, iso3))
+                         bounds=country_bounds(facts.borders, iso3), timeline=timeline,
+                         by_metric=False)
 
 
 def coups_map(facts: Facts, view: ViewState) -> LayeredMap:

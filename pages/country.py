@@ -3,6 +3,7 @@ events and UN votes, and a map framed on it; every statement with its sources.""
 
 import streamlit as st
 
+from app.data import timeline
 from app.page import show_map, start_page, table
 from app.publish import image_downloads
 from app.state import country_picker
@@ -45,7 +46,7 @@ st.caption(tr("Each lane is one dimension of the country's status, coloured as o
 st.altair_chart(country_lanes(status_lanes(facts, iso3, tr), coups, events, view.as_of, curated,
                               tr, view.lang), width="stretch")
 
-show_map(country_map(facts, view, iso3), height=460)
+show_map(country_map(facts, view, iso3, timeline(facts, view.lang)), height=460)
 image_downloads(facts, view, tr, "country", view.metric, iso3=iso3)
 st.caption(tr("{count} events in {country} from 2020 up to the as-of date.").format(
     count=len(events), country=names[iso3]))

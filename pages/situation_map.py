@@ -3,7 +3,7 @@ how the headline counts changed over time, and what changed since a second date.
 
 import streamlit as st
 
-from app.data import headline_chart_spec
+from app.data import headline_chart_spec, timeline
 from app.page import start_page, table, table_panel
 from app.playback import map_section, playback_controls
 from app.publish import image_downloads
@@ -20,7 +20,8 @@ map_controls(tr)
 
 st.title(tr("West Africa on {day}").format(day=long_date(view.as_of, view.lang)))
 mine = uploaded_events()
-map_section(lambda v, player: situation_map(facts, v, mine, player), view, tr, facts, mine)
+map_section(lambda v, player: situation_map(facts, v, mine, player, timeline=timeline(facts, v.lang)),
+            view, tr, facts, mine)
 # Under the map, so that on a phone the map starts within the first screen.
 figures = headline_figures(facts, view.as_of, tr, view.lang)
 for column, (label, count, names) in zip(st.columns(4) + st.columns(4), figures, strict=True):

@@ -133,6 +133,7 @@ def map_args(component) -> dict:
     calls = [json.loads("[" + found + "]") for found in painted]
     args["countries"] = calls[-1][0] or [] if calls else []
     args["country_labels"] = calls[-1][1] if calls else None
+    args["follow"] = calls[-1][2] if calls and len(calls[-1]) > 2 else None  # the timeline named
     # the events drawn, as if their text had come with the layers
     args["layers"] += "".join("\n" + json.dumps(rows) for rows, _count in args["events"] if rows)
     found = re.search(r"coupbelt\.legend\(\w+, (\".*?\"), (\[.*?\]), \"legend\"\)",

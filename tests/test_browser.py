@@ -5,6 +5,7 @@ Every request that does not go to this machine is blocked, so a CDN dependency f
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -549,6 +550,55 @@ def test_the_map_keeps_the_reader_s_view_through_dates_metrics_layers_and_pages(
                       "the page's own view after a round trip")
     centre = frame.evaluate("() => map_div.getCenter()")
     assert abs(centre["lat"] - 13.5) < 0.05 and abs(centre["lng"] - 2.1) < 0.05
+
+
+FIRST_NEW_FILLS = """() => { const fills = () => JSON.stringify((""" + COUNTRY_FILLS + """)());
+  const was = fills(); window.__firstNew = null;
+  const poll = setInterval(() => { const now = fills(); if (now !== was) {
+    window.__firstNew = {fills: now, paints: window.coupbeltPaints}; clearInterval(poll); } }, 4);
+}"""
+
+
+def test_the_map_recolours_as_soon_as_the_reader_moves_the_date_or_the_metric(server, page):
+    """The page holds every metric's colours through time: the map draws the new colours the
+    moment the reader uses a change button, the metric menu, the calendar (a typed date and
+    Enter) or the month slider, before the rerun's paint, which then draws the same."""
+    pg, _ = page
+
+    def timeline_held() -> bool:  # a fresh server builds it in the background: load again
+        open_map(pg, f"{server}/?date=2023-07-01")
+        pg.wait_for_timeout(1000)
+        return bool(current_map(pg).evaluate("() => window.coupbeltTimelineReady === true"))
+
+    wait_until(timeline_held, 60, "the map to hold its timeline")
+    steps = [  # each changes some country's colour
+        ("Next change", lambda: pg.get_by_role("button", name="Next change ▶").click(),
+         "West Africa on 26 July 2023"),  # Niger's coup
+        ("Previous change", lambda: pg.get_by_role("button", name="◀ Previous change").click(),
+         None),  # before it
+        ("the metric menu", lambda: choose(pg, "Colour countries by", "ECOWAS status"), None),
+        ("a typed date and Enter", lambda: (
+            pg.get_by_label("As of", exact=True).get_by_role("spinbutton").first.click(),
+            pg.keyboard.type("20240315"), pg.keyboard.press("Enter")),
+         "West Africa on 15 March 2024"),  # Niger suspended
+        ("the month slider", lambda: (pg.get_by_role("slider", name="Month").focus(),
+                                      pg.keyboard.press("Home")),
+         "West Africa on 1 January 2020"),
+    ]
+    for what, act, title in steps:
+        frame = current_map(pg)
+        paints = frame.evaluate("() => window.coupbeltPaints")
+        frame.evaluate(FIRST_NEW_FILLS)
+        act()
+        first = map_holds(pg, "() => window.__firstNew", 30, f"new colours after {what}").evaluate(
+            "() => window.__firstNew")
+        assert first["paints"] == paints, f"{what}: the colours waited for the rerun"
+        frame = map_holds(pg, f"() => window.coupbeltPaints > {paints}", 30, f"the rerun of {what}")
+        if title:
+            pg.get_by_text(title).wait_for(timeout=30_000)
+        pg.wait_for_timeout(300)  # a last paint of the rerun
+        assert frame.evaluate(COUNTRY_FILLS) == json.loads(first["fills"]), what
+    assert frame.evaluate("() => window.coupbeltMaps") == 1  # the same map throughout
 
 
 def test_a_date_change_with_the_window_fixed_puts_the_same_events_back(server, page):

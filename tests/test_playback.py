@@ -7,12 +7,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geo.changes import frame_dates
+from geo.changes import change_dates, dimensions_of, frame_dates
 from geo.facts import load_facts
 from geo.i18n import translator
 from geo.metrics import METRICS, classify
-from geo.playback import day_number, frame_events, player_payload
-from geo.site import class_intervals
+from geo.playback import day_number, frame_events, player_payload, timeline_colour, timeline_data
+from geo.site import class_intervals, last_day
 from geo.vocabulary import EVENT_CATEGORIES, UPLOAD_CATEGORY
 
 
@@ -49,3 +49,27 @@ def test_events_carry_their_day_and_colour_and_uploads_their_type_s(data_dir):
     assert palette[int(upload[3])] != "#FFFFFF"  # in its type's colour
     assert palette[int(upload[3])] != EVENT_CATEGORIES["ecowas"][1]
     assert frame_events(facts, None, frames, 90, (), ())[1] == []  # events layer off
+
+
+def test_the_timeline_a_map_recolours_from_gives_the_model_s_colours_every_day(data_dir):
+    """The colours the browser looks up when the reader moves the date or the metric are the
+    model's, on every day a class can change, the days around, and a sample of others."""
+    facts = load_facts(data_dir)
+    steps = {"*": change_dates(facts.status),
+             **{m: change_dates(facts.status, dimensions_of(m)) for m in METRICS}}
+    data = timeline_data({m: class_intervals(facts, m, translator("en")) for m in METRICS}, steps,
+                         {m: translator("fr")(METRICS[m].title) for m in METRICS}, last_day(facts))
+    end = last_day(facts)
+    days = {date(2020, 1, 1), end} | set(pd.date_range("2020-01-01", end, freq="37D").date)
+    for d in steps["*"]:
+        days |= {d - pd.Timedelta(days=1), d, d + pd.Timedelta(days=1)}
+    for metric in METRICS:
+        for day in sorted(x for x in days if date(2020, 1, 1) <= x <= end):
+            model = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day)
+            assert {iso3: timeline_colour(data, metric, iso3, day) for iso3 in model["iso3"]} == \
+                dict(zip(model["iso3"], model["colour"], strict=True)), (metric, day)
+    assert timeline_colour(data, "regime", "NER", end + pd.Timedelta(days=1)) is None
+    # the change buttons' days, the menu's titles as the page writes them
+    assert data["steps"]["regime"] == [day_number(d) for d in steps["regime"] if d <= end]
+    assert data["titles"]["Régime"] == "regime" and len(data["titles"]) == len(METRICS)
+    assert data["last"] == day_number(end)

@@ -85,6 +85,49 @@ def test_the_change_buttons_step_to_the_metric_s_next_and_previous_change(small)
     assert at.query_params["date"] == "2023-12-10"  # Niger's suspension, on that metric
 
 
+def _timeline_built(loaded, lang: str) -> None:
+    """Wait for the background build of the maps' timeline (app.data.timeline)."""
+    import time
+
+    from app.data import timeline
+
+    deadline = time.monotonic() + 60
+    while timeline(loaded, lang) is None:
+        assert time.monotonic() < deadline, "the timeline was not built"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("page", ["pages/situation_map.py", "pages/country.py"])
+def test_the_map_names_a_timeline_of_colours_to_recolour_itself_from(small, page):
+    """Beside the map, the page holds every metric's colours through time; each paint says
+    which day and metric it shows, so the browser can recolour before the next rerun."""
+    from conftest import event_sets
+
+    from geo.playback import day_number
+
+    facts = load_facts(small)
+    at = open_page(page, params={"date": "2023-07-01", "iso3": "NER", "lang": "fr"})
+    _timeline_built(facts, "fr")
+    at.button(key="next_change").click().run()  # regime on the situation page, any status else
+    by_metric = page == "pages/situation_map.py"
+    day = min(d for d in change_dates(facts.status, dimensions_of("regime") if by_metric else None)
+              if d > date(2023, 7, 1))
+    assert at.query_params["date"] == day.isoformat()
+    args = map_args(at.get("component_instance")[0])
+    follow = args["follow"]
+    assert follow["day"] == day_number(day) and follow["metric"] == "regime"
+    assert follow["byMetric"] is by_metric
+    held = event_sets(at)[follow["set"]]
+    assert held["titles"]["Régime"] == "regime"
+    runs = held["metrics"]["regime"]
+    for country in args["countries"]:  # what the set gives for the day is what was painted
+        flat = runs["runs"][country["iso3"]]
+        k = max(i for i in range(0, len(flat), 2) if flat[i] <= follow["day"])
+        assert runs["palette"][flat[k + 1]] == country["fill"], country["iso3"]
+    days = held["steps"]["regime" if follow["byMetric"] else "*"]
+    assert min(d for d in days if d > day_number(date(2023, 7, 1))) == follow["day"]
+
+
 def test_the_window_follows_a_stepped_date_until_set(small):
     at = open_page(params={"date": "2023-07-01"})
     at.button(key="next_change").click().run()

@@ -17,9 +17,11 @@
    coupbelt.countries(map, ref): the country shapes (a GeoJSON dataset, by ID or inline) on the
    base map, drawn plain until a coupbelt.paint layer colours them.
 
-   coupbelt.paint(group, countries, labels): colours the shapes while `group` is on the map:
-   each country's fill, dashed outline and tooltip (rows `labels`: name, status, details and
+   coupbelt.paint(group, countries, labels, follow): colours the shapes while `group` is on the
+   map: each country's fill, dashed outline and tooltip (rows `labels`: name, status, details and
    the lines of its whole status), all set with textContent; null countries: plain borders.
+   With `follow`, the map recolours itself as soon as the reader moves the page's date or
+   metric, from a timeline of every metric's colours the page holds (see "Recolouring at once").
 
    coupbelt.register(map, id, data): holds a dataset under its ID (a map exported as one file).
 
@@ -339,16 +341,22 @@
     });
   }
 
-  function paint(group, list, labels) {
+  function paint(group, list, labels, follow) {
     var byIso3 = {};
     (list || []).forEach(function (c) { byIso3[c.iso3] = c; });
     var Painter = L.Layer.extend({
       onAdd: function (map) {
-        painted = {countries: byIso3, apply: function () {
-          var shapes = map.coupbeltShapes || {};
+        var shapesOf = function () { return map.coupbeltShapes || {}; };
+        painted = {countries: byIso3, restyle: function () {
+          var shapes = shapesOf();
+          Object.keys(shapes).forEach(function (iso3) {
+            shapes[iso3].setStyle(styleOf(painted.countries[iso3]));
+          });
+        }, apply: function () {
+          var shapes = shapesOf();
+          painted.restyle();
           Object.keys(shapes).forEach(function (iso3) {
             var shape = shapes[iso3], country = byIso3[iso3];
-            shape.setStyle(styleOf(country));
             shape.unbindTooltip();
             if (country) {
               shape.bindTooltip(function () { return countryTip(country, labels); },
@@ -357,10 +365,153 @@
           });
         }};
         painted.apply();
+        followControls(list ? follow : null);
+        window.coupbeltPaints = (window.coupbeltPaints || 0) + 1;  // reruns' paints drawn here
       },
       onRemove: function () { /* the next paint layer, swapped in, recolours the shapes */ }
     });
     group.addLayer(new Painter());
+  }
+
+  // Recolouring at once. A paint layer may name a timeline (`follow`: the set's ID, the day
+  // and metric it shows, whether the change buttons step by the metric): every metric's colour
+  // runs through time, as the model gives them (geo.playback.timeline_data). The map then
+  // watches the page's time controls (the as-of calendar, the month slider, the change
+  // buttons, the metric menu) and recolours the moment the reader uses one, before the rerun
+  // that follows; that rerun's paint draws the same colours and brings the tooltips, events
+  // and legend of the new date.
+  var following = null;  // the last paint's `follow`, with its dataset once loaded
+  var showing = null;    // {day, metric} the shapes show: the last paint's or a preview's
+  var DAY = 86400000, START = Date.UTC(2020, 0, 1);
+
+  function colourAt(runs, day) {  // runs: [first day, palette index, ...], first days ascending
+    var lo = 0, hi = runs.length / 2 - 1, k = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (runs[2 * mid] <= day) { k = mid; lo = mid + 1; } else { hi = mid - 1; }
+    }
+    return k < 0 ? -1 : runs[2 * k + 1];
+  }
+
+  function preview(day, metric) {
+    var data = following && following.data, found = data && data.metrics[metric];
+    if (!found || !painted || day === null || day < 0 || day > data.last) { return; }
+    if (showing && showing.day === day && showing.metric === metric) { return; }
+    showing = {day: day, metric: metric};
+    var countries = {};
+    Object.keys(painted.countries).forEach(function (iso3) {
+      var runs = found.runs[iso3], k = runs ? colourAt(runs, day) : -1;
+      countries[iso3] = Object.assign({}, painted.countries[iso3],
+                                      {fill: k >= 0 ? found.palette[k] : null});
+    });
+    painted.countries = countries;
+    painted.restyle();
+    window.coupbeltPreviews = (window.coupbeltPreviews || 0) + 1;
+  }
+
+  function step(direction) {  // the next (1) or previous (-1) change from the day shown
+    var data = following && following.data;
+    if (!data || !showing) { return; }
+    var days = data.steps[following.byMetric ? showing.metric : "*"] || [], to = null;
+    for (var i = 0; i < days.length; i++) {
+      if (direction > 0 && days[i] > showing.day) { to = days[i]; break; }
+      if (direction < 0 && days[i] < showing.day) { to = days[i]; }
+    }
+    if (to !== null) { preview(to, showing.metric); }
+  }
+
+  function dayOf(text) {  // YYYY-MM-DD -> day number, or null
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || "");
+    if (!m) { return null; }
+    var t = Date.UTC(+m[1], +m[2] - 1, +m[3]), d = new Date(t);
+    return d.getUTCDate() === +m[3] && d.getUTCMonth() === +m[2] - 1 ? Math.round((t - START) / DAY) : null;
+  }
+
+  var unwatch = null;
+
+  function watch(doc) {
+    function inside(node, key) { return !!(node && node.closest && node.closest(".st-key-" + key)); }
+    function field() {  // the as-of calendar's value (its hidden date input), as a day number
+      var input = doc.querySelector('.st-key-as_of input[type="date"]');
+      return input ? dayOf(input.value) : null;
+    }
+    function later(read) { window.setTimeout(read, 0); }  // once the widget has taken the input
+    function calendarDay() { later(function () { preview(field(), showing.metric); }); }
+    function metricPicked() {
+      later(function () {
+        var box = doc.querySelector('.st-key-metric input[role="combobox"]');
+        var metric = box && following && following.data.titles[box.value];
+        if (metric) { preview(showing.day, metric); }
+      });
+    }
+    // the reader moves the month slider: the pointer holds it, or a key was pressed on it
+    var holding = false, keyed = 0;
+    function onPointer(e) { holding = e.type === "pointerdown" && inside(e.target, "as_of_month"); }
+    function onClick(e) {
+      if (!following || !following.data || !showing) { return; }
+      var t = e.target, button = t.closest && t.closest("button");
+      if (button && !button.disabled && inside(button, "next_change")) { step(1); return; }
+      if (button && !button.disabled && inside(button, "previous_change")) { step(-1); return; }
+      var option = t.closest && t.closest('[role="option"]');
+      var open = doc.querySelector('.st-key-metric input[role="combobox"][aria-expanded="true"]');
+      if (option && open) { metricPicked(); return; }
+      var calendar = doc.querySelector('.st-key-as_of [aria-haspopup="dialog"][aria-expanded="true"]');
+      if (calendar && t.closest && t.closest('[role="dialog"]')) { calendarDay(); }
+    }
+    function onKey(e) {
+      if (inside(e.target, "as_of_month")) { keyed = Date.now(); }
+      if (e.key !== "Enter" || !following || !following.data || !showing) { return; }
+      if (inside(e.target, "as_of")) { calendarDay(); } else if (inside(e.target, "metric")) { metricPicked(); }
+    }
+    function onBlur(e) {  // the calendar takes a typed date when it loses the focus
+      if (following && following.data && showing && inside(e.target, "as_of") &&
+          !inside(e.relatedTarget, "as_of")) { calendarDay(); }
+    }
+    // The month slider: its value follows the thumb (dragged, or moved by the arrow keys)
+    var slid = new MutationObserver(function (changes) {
+      if (!following || !following.data || !showing) { return; }
+      changes.forEach(function (change) {
+        var input = change.target;
+        if (input.type !== "range" || !inside(input, "as_of_month") ||
+            !(holding || Date.now() - keyed < 500)) { return; }
+        var k = +input.value, first = Date.UTC(2020 + Math.floor(k / 12), k % 12, 1);
+        var shown = new Date(START + showing.day * DAY);
+        if (shown.getUTCFullYear() * 12 + shown.getUTCMonth() !== 2020 * 12 + k) {
+          preview(Math.round((first - START) / DAY), showing.metric);
+        }
+      });
+    });
+    slid.observe(doc.body, {subtree: true, attributes: true, attributeFilter: ["aria-valuetext"]});
+    doc.addEventListener("click", onClick, true);
+    doc.addEventListener("keydown", onKey, true);
+    doc.addEventListener("focusout", onBlur, true);
+    doc.addEventListener("pointerdown", onPointer, true);
+    doc.addEventListener("pointerup", onPointer, true);
+    return function () {
+      slid.disconnect();
+      doc.removeEventListener("click", onClick, true);
+      doc.removeEventListener("keydown", onKey, true);
+      doc.removeEventListener("focusout", onBlur, true);
+      doc.removeEventListener("pointerdown", onPointer, true);
+      doc.removeEventListener("pointerup", onPointer, true);
+    };
+  }
+
+  function followControls(follow) {
+    following = follow ? Object.assign({}, follow) : null;
+    showing = follow ? {day: follow.day, metric: follow.metric} : null;
+    window.coupbeltTimelineReady = false;
+    if (!follow) { return; }
+    withDataset(follow.set, function (data) {
+      if (following && following.set === follow.set) {
+        following.data = data;
+        window.coupbeltTimelineReady = true;
+      }
+    });
+    if (unwatch === null) {
+      try { unwatch = watch(window.parent.document); } catch (e) { unwatch = false; }  // no page
+      window.addEventListener("pagehide", function () { if (unwatch) { unwatch(); } });
+    }
   }
 
   function play(group, p) {
