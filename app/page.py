@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -13,7 +14,7 @@ from streamlit_folium import st_folium
 from app.data import facts
 from app.kept import saved_views_sidebar
 from app.memory import release_memory_in_background
-from app.state import page_language, set_countries, shared_view, url_warnings
+from app.state import page_language, set_countries, shared_view, sidebar_controls, url_warnings
 from geo.alignments import alignment_choices
 from geo.escape import links_only_for_web_urls
 from geo.facts import Facts, country_names
@@ -36,12 +37,20 @@ def _through_the_entry_point() -> None:
         st.rerun()
 
 
-def start_page(by_metric: bool = False) -> tuple[Facts, ViewState, Translate]:
-    """Load the facts, report data problems and draw the shared sidebar; stop if nothing can show.
+_LATER = threading.local()  # the sidebar this run draws after its page (finish_page)
 
-    Returns the facts, the view and the view's translate function. With `by_metric`, the
-    change buttons step between changes of the map's metric only.
+
+def start_page(by_metric: bool = False, controls: Callable[[Translate], None] | None = None
+               ) -> tuple[Facts, ViewState, Translate]:
+    """Load the facts, report data problems and work out the view; stop if nothing can show.
+
+    Returns the facts, the view and the view's translate function. The shared sidebar (with
+    the page's own `controls` under it) is drawn after the page, by finish_page: the page's
+    map then reaches the browser first, ahead of the widgets' code (the browser fetches the
+    code of each kind of element when one first arrives, a few at a time). With `by_metric`,
+    the change buttons step between changes of the map's metric only.
     """
+    _LATER.sidebar = None
     _through_the_entry_point()
     release_memory_in_background()
     _follow_to_country()
@@ -55,15 +64,30 @@ def start_page(by_metric: bool = False) -> tuple[Facts, ViewState, Translate]:
                     "pick its default date."))
         st.stop()
     curated = loaded.curated.date()
-    view = shared_view(curated, country_names(loaded, lang), list(alignment_choices(loaded.un_votes)),
-                       loaded.status, by_metric)
+    names = country_names(loaded, lang)
+    view = shared_view(curated, names, list(alignment_choices(loaded.un_votes)))
     tr = translator(view.lang)
     for warning in url_warnings():
         st.warning(warning)
-    saved_views_sidebar(view, tr)
-    st.sidebar.caption(tr("Facts curated up to {date}. Every row in data/ cites its sources; "
-                          "the tables list them.").format(date=f"{curated:%Y-%m-%d}"))
+
+    def sidebar() -> None:
+        sidebar_controls(curated, names, loaded.status, by_metric)
+        saved_views_sidebar(view, tr)
+        st.sidebar.caption(tr("Facts curated up to {date}. Every row in data/ cites its sources; "
+                              "the tables list them.").format(date=f"{curated:%Y-%m-%d}"))
+        if controls is not None:
+            controls(tr)
+
+    _LATER.sidebar = sidebar
     return loaded, view, tr
+
+
+def finish_page() -> None:
+    """Draw the sidebar that start_page left for after the page (dashboard.py calls this once
+    the page has run, also when it stopped early)."""
+    sidebar, _LATER.sidebar = getattr(_LATER, "sidebar", None), None
+    if sidebar is not None:
+        sidebar()
 
 
 COUNTRY_PAGE = "pages/country.py"
@@ -106,10 +130,16 @@ def show_map(the_map: LayeredMap, height: int = 520, returned: tuple[str, ...] =
     """Draw a page's map: a fixed key, only the returned objects a page reads (so pan and zoom
     do not rerun the script), and one render instead of streamlit-folium's default two. The
     view-dependent layers travel as feature groups: a rerun swaps them on the same Leaflet map,
-    so the reader's zoom and centre stay. The country shapes and the events travel apart, in
-    hidden scripts that stay the same while the reader moves through time: a rerun sends the
-    countries' colours and which events are shown, not the shapes or the events."""
-    for data in the_map.sets:  # before the map, so the map finds them when it starts
+    so the reader's zoom and centre stay. The country shapes, the events and the colours'
+    timeline travel apart, in hidden scripts after the map that stay the same while the reader
+    moves through time: a rerun sends the countries' colours and which events are shown, not
+    the shapes or the events."""
+    # The map first: the browser fetches the map component's code as soon as the map arrives
+    # (ahead of the code of the page's other elements); the map waits for its data.
+    st_folium(the_map.base, key=the_map.key, returned_objects=list(returned), render=False,
+              height=height, use_container_width=True, on_change=on_change,
+              feature_group_to_add=list(the_map.layers))
+    for data in the_map.sets:
         # Unchanged on a rerun, so Streamlit sends only its hash and runs the script once.
         # (st.text redraws 1 MB of text for tens of seconds; st.html sanitizes it each rerun.)
         with st.container(key=f"{DATA_KEY}{data.id}"):
@@ -117,9 +147,6 @@ def show_map(the_map: LayeredMap, height: int = 520, returned: tuple[str, ...] =
             st.html(f'<style>{hidden}, [data-testid="stLayoutWrapper"]:has(> {hidden}) '
                     "{display: none;}</style>")
             st.html(data.carrier(), unsafe_allow_javascript=True)
-    st_folium(the_map.base, key=the_map.key, returned_objects=list(returned), render=False,
-              height=height, use_container_width=True, on_change=on_change,
-              feature_group_to_add=list(the_map.layers))
     _follow_to_country()  # the map of a fragment reruns alone: follow a click from here too
 
 

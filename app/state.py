@@ -175,14 +175,27 @@ def _current_view(curated: date) -> ViewState:
     )
 
 
-def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[str],
-                status: pd.DataFrame, by_metric: bool = False) -> ViewState:
-    """Draw the shared sidebar filters and return the view; the URL is updated to match.
-
-    `countries` maps ISO3 codes to names; `dimensions` are the alignments page's choices;
-    `status` gives the days the change buttons step to (the map metric's only, `by_metric`).
-    """
+def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[str]) -> ViewState:
+    """The view this run shows, from the link on a session's first run and from the sidebar's
+    values after; the URL is updated to match. `countries` maps ISO3 codes to names;
+    `dimensions` are the alignments page's choices. The widgets are drawn by
+    sidebar_controls, which may come later in the run: the view is in session state, which
+    the widgets' callbacks update before the run starts."""
     _restore(curated, countries, dimensions)
+    view = _current_view(curated)
+    # The browser writes view=LAT,LON,ZOOM into the link as the reader moves the map (static/
+    # js/coupbelt.js); keep what the link says now, so rewriting the link does not drop it.
+    view = replace(view, viewport=parse_viewport(st.query_params.get("view", "")))
+    # The frame a playback shows (static/js/coupbelt.js writes it): kept for Pause, not linked.
+    st.session_state[FRAME_IN_LINK] = st.query_params.get("frame", "")
+    st.query_params.from_dict(view_query(view))
+    return view
+
+
+def sidebar_controls(curated: date, countries: Mapping[str, str], status: pd.DataFrame,
+                     by_metric: bool = False) -> None:
+    """Draw the shared sidebar filters (`status` gives the days the change buttons step to: the
+    map metric's only, `by_metric`)."""
     tr = translator(st.session_state[LANG])
     with st.sidebar:
         st.radio("Language / Langue", list(LANGS), key=LANG, horizontal=True,
@@ -206,14 +219,6 @@ def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[st
     _page_scripts()
     if st.session_state.pop(CHANGED, False):
         _close_sidebar_on_a_phone()
-    view = _current_view(curated)
-    # The browser writes view=LAT,LON,ZOOM into the link as the reader moves the map (static/
-    # js/coupbelt.js); keep what the link says now, so rewriting the link does not drop it.
-    view = replace(view, viewport=parse_viewport(st.query_params.get("view", "")))
-    # The frame a playback shows (static/js/coupbelt.js writes it): kept for Pause, not linked.
-    st.session_state[FRAME_IN_LINK] = st.query_params.get("frame", "")
-    st.query_params.from_dict(view_query(view))
-    return view
 
 
 # On a narrow screen the sidebar covers the page: after a change, fold it so the reader sees

@@ -31,6 +31,8 @@ import runpy, time
 import streamlit as st
 start = time.perf_counter()
 runpy.run_path({path!r}, run_name="__main__")
+from app.page import finish_page
+finish_page()  # the sidebar, as dashboard.py draws it after the page
 st.session_state[{key!r}] = (time.perf_counter() - start) * 1000
 """
 

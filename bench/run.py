@@ -47,6 +47,8 @@ import runpy, time
 import streamlit as st
 start = time.perf_counter()
 runpy.run_path({path!r}, run_name="__main__")
+from app.page import finish_page
+finish_page()  # the sidebar, as dashboard.py draws it after the page
 st.session_state["_bench_ms"] = (time.perf_counter() - start) * 1000
 """
 WARM_LOADS = 5  # page loads timed after the first; the median is reported

@@ -15,8 +15,7 @@ from geo.situation import situation_map
 from geo.tables import change_table, event_rows, event_table, headline_figures, sources_table
 from geo.timeline import DateWindow, events_in_view
 
-facts, view, tr = start_page(by_metric=True)
-map_controls(tr)
+facts, view, tr = start_page(by_metric=True, controls=map_controls)
 
 st.title(tr("West Africa on {day}").format(day=long_date(view.as_of, view.lang)))
 mine = uploaded_events()

@@ -15,7 +15,9 @@
    re-binned on a canvas on every zoom and pan.
 
    coupbelt.countries(map, ref): the country shapes (a GeoJSON dataset, by ID or inline) on the
-   base map, drawn plain until a coupbelt.paint layer colours them.
+   base map, drawn plain until a coupbelt.paint layer colours them; their group is on the map
+   from the start, so a click on a country reaches streamlit-folium even when the shapes come
+   after the map.
 
    coupbelt.paint(group, countries, labels, follow): colours the shapes while `group` is on the
    map: each country's fill, dashed outline and tooltip (rows `labels`: name, status, details and
@@ -114,9 +116,9 @@
     });
   }
 
-  // Datasets (events, country shapes), by ID: registered inline (an exported map) or read
-  // from the page's window.coupbeltData, which a hidden script fills before the map starts
-  // (if it has not run yet, the map looks again every 50 ms).
+  // Datasets (events, country shapes, the colours' timeline), by ID: registered inline (an
+  // exported map) or read from the page's window.coupbeltData, which hidden scripts after the
+  // map fill, usually before the map starts (if not yet, the map looks again every 50 ms).
   var datasets = {};
 
   function register(map, id, data) { datasets[id] = data; }
@@ -324,18 +326,21 @@
   }
 
   function countries(map, ref) {
+    // The group is on the map from the start, so streamlit-folium, which binds its click
+    // handler to the map's layers when it starts, hears a click on any country in it (a
+    // click on a shape reaches its group) even if the shapes arrive after the map.
+    var shapes = {}, group = L.geoJSON(null, {
+      style: function () { return PLAIN; },
+      onEachFeature: function (feature, layer) {
+        shapes[feature.properties.iso3] = layer;
+        layer.on("mouseover", function () { layer.setStyle({weight: 2.5, color: "#000000"}); });
+        layer.on("mouseout", function () {
+          layer.setStyle(styleOf(painted && painted.countries[feature.properties.iso3]));
+        });
+      }
+    }).addTo(map);
     withDataset(ref, function (data) {
-      var shapes = {};
-      L.geoJSON(data, {
-        style: function () { return PLAIN; },
-        onEachFeature: function (feature, layer) {
-          shapes[feature.properties.iso3] = layer;
-          layer.on("mouseover", function () { layer.setStyle({weight: 2.5, color: "#000000"}); });
-          layer.on("mouseout", function () {
-            layer.setStyle(styleOf(painted && painted.countries[feature.properties.iso3]));
-          });
-        }
-      }).addTo(map);
+      group.addData(data);
       map.coupbeltShapes = shapes;
       if (painted) { painted.apply(); }
     });
