@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -138,6 +139,7 @@ def metric_intervals(loaded: Facts, metric: str, lang: str) -> dict[str, list[In
 _TIMELINE_LOCK = threading.Lock()
 _COLOURS: dict[tuple[object, ...], dict[str, object] | None] = {}  # None: being built
 _TIMELINES: dict[tuple[object, ...], PageData | None] = {}
+BUILD_DELAY = 2.0  # seconds
 
 
 def _build_colours(key: tuple[object, ...], loaded: Facts) -> None:
@@ -157,8 +159,9 @@ def timeline(loaded: Facts, lang: str) -> PageData | None:
     """Every metric's colours through time in the page's language (geo.layers.timeline_set),
     for a map to recolour itself as soon as the reader moves the date or the metric; None
     while they are computed. That takes about 0.6 s (the model on every day a class can change,
-    for 14 metrics), once per data version, in a background thread: the first page a fresh
-    server draws does not wait for it, and its map follows the reruns meanwhile."""
+    for 14 metrics), once per data version, in a background thread that starts BUILD_DELAY
+    seconds after the first call: the first page a fresh server draws does not wait for it,
+    and its map follows the reruns meanwhile."""
     key = _key()
     with _TIMELINE_LOCK:
         if (key, lang) in _TIMELINES:
@@ -167,8 +170,11 @@ def timeline(loaded: Facts, lang: str) -> PageData | None:
             for old in [k for k in _COLOURS if k != key]:  # an older version of the data
                 _COLOURS.pop(old)
             _COLOURS[key] = None
-            threading.Thread(target=_build_colours, args=(key, loaded), daemon=True,
-                             name="coupbelt-timeline").start()
+            # After a moment: the first page of a fresh server is served first (the build
+            # holds the interpreter, which also serves the page's files)
+            build = threading.Timer(BUILD_DELAY, _build_colours, args=(key, loaded))
+            build.daemon, build.name = True, "coupbelt-timeline"
+            build.start()
         colours = _COLOURS[key]
     if colours is None:
         return None
@@ -183,3 +189,11 @@ def timeline(loaded: Facts, lang: str) -> PageData | None:
             _TIMELINES.pop(old)
         _TIMELINES[(key, lang)] = made
     return made
+
+
+def wait_for_timeline(loaded: Facts, lang: str, timeout: float = 60) -> PageData | None:
+    """The timeline (timeline()), waiting up to `timeout` seconds for its build."""
+    deadline = time.monotonic() + timeout
+    while (found := timeline(loaded, lang)) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found

@@ -46,6 +46,9 @@ def main() -> None:
     wrapper.write_text(WRAPPER.format(path=str(ROOT / "pages" / "situation_map.py"), key=TIMED))
     at = AppTest.from_file(str(wrapper), default_timeout=60)
     at.run()  # cold start: loads and validates data/ into the cache
+    from app.data import facts, wait_for_timeline
+
+    wait_for_timeline(facts(), "en")  # built in the background after a server's first run
     times, sizes = [], []
     for i in range(args.runs):
         at.date_input(key="as_of").set_value(DATES[i % len(DATES)])

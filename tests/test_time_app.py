@@ -85,29 +85,18 @@ def test_the_change_buttons_step_to_the_metric_s_next_and_previous_change(small)
     assert at.query_params["date"] == "2023-12-10"  # Niger's suspension, on that metric
 
 
-def _timeline_built(loaded, lang: str) -> None:
-    """Wait for the background build of the maps' timeline (app.data.timeline)."""
-    import time
-
-    from app.data import timeline
-
-    deadline = time.monotonic() + 60
-    while timeline(loaded, lang) is None:
-        assert time.monotonic() < deadline, "the timeline was not built"
-        time.sleep(0.05)
-
-
 @pytest.mark.parametrize("page", ["pages/situation_map.py", "pages/country.py"])
 def test_the_map_names_a_timeline_of_colours_to_recolour_itself_from(small, page):
     """Beside the map, the page holds every metric's colours through time; each paint says
     which day and metric it shows, so the browser can recolour before the next rerun."""
     from conftest import event_sets
 
+    from app.data import wait_for_timeline
     from geo.playback import day_number
 
     facts = load_facts(small)
     at = open_page(page, params={"date": "2023-07-01", "iso3": "NER", "lang": "fr"})
-    _timeline_built(facts, "fr")
+    assert wait_for_timeline(facts, "fr") is not None  # built in the background
     at.button(key="next_change").click().run()  # regime on the situation page, any status else
     by_metric = page == "pages/situation_map.py"
     day = min(d for d in change_dates(facts.status, dimensions_of("regime") if by_metric else None)
