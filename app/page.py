@@ -14,7 +14,14 @@ from streamlit_folium import st_folium
 from app.data import facts
 from app.kept import saved_views_sidebar
 from app.memory import release_memory_in_background
-from app.state import page_language, set_countries, shared_view, sidebar_controls, url_warnings
+from app.state import (
+    hidden_script,
+    page_language,
+    set_countries,
+    shared_view,
+    sidebar_controls,
+    url_warnings,
+)
 from geo.alignments import alignment_choices
 from geo.escape import links_only_for_web_urls
 from geo.facts import Facts, country_names
@@ -140,13 +147,9 @@ def show_map(the_map: LayeredMap, height: int = 520, returned: tuple[str, ...] =
               height=height, use_container_width=True, on_change=on_change,
               feature_group_to_add=list(the_map.layers))
     for data in the_map.sets:
-        # Unchanged on a rerun, so Streamlit sends only its hash and runs the script once.
-        # (st.text redraws 1 MB of text for tens of seconds; st.html sanitizes it each rerun.)
-        with st.container(key=f"{DATA_KEY}{data.id}"):
-            hidden = f".st-key-{DATA_KEY}{data.id}"  # and its wrapper, which takes a gap
-            st.html(f'<style>{hidden}, [data-testid="stLayoutWrapper"]:has(> {hidden}) '
-                    "{display: none;}</style>")
-            st.html(data.carrier(), unsafe_allow_javascript=True)
+        # A script, not text: st.text redraws 1 MB of text for tens of seconds, and st.html
+        # without JavaScript sanitizes it again on each rerun.
+        hidden_script(f"{DATA_KEY}{data.id}", data.carrier())
     _follow_to_country()  # the map of a fragment reruns alone: follow a click from here too
 
 

@@ -251,13 +251,21 @@ if (!window.coupbeltEnterDates) {
 SCRIPTS_KEY = "coupbelt_page_scripts"
 
 
-def _page_scripts() -> None:
-    """The page's own small scripts, in a hidden container (its wrapper takes no gap)."""
-    with st.sidebar, st.container(key=SCRIPTS_KEY):
-        hidden = f".st-key-{SCRIPTS_KEY}"
+def hidden_script(key: str, script: str) -> None:
+    """A script for the page, in a hidden container named `key` (its wrapper, which would take
+    a gap, is hidden too). Unchanged on a rerun, Streamlit sends only its hash and the browser
+    runs it once."""
+    with st.container(key=key):
+        hidden = f".st-key-{key}"
         st.html(f'<style>{hidden}, [data-testid="stLayoutWrapper"]:has(> {hidden}) '
                 "{display: none;}</style>")
-        st.html(ENTER_APPLIES_DATES, unsafe_allow_javascript=True)
+        st.html(script, unsafe_allow_javascript=True)
+
+
+def _page_scripts() -> None:
+    """The page's own small scripts, in the sidebar."""
+    with st.sidebar:
+        hidden_script(SCRIPTS_KEY, ENTER_APPLIES_DATES)
 
 
 def _close_sidebar_on_a_phone() -> None:
