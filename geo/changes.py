@@ -86,6 +86,8 @@ def changes_between(status: pd.DataFrame, start: date, end: date) -> pd.DataFram
                         "after": value_after, "changed_on": day,
                         "sources": " ".join(dict.fromkeys(" ".join(cause["sources"]).split()))})
     frame = pd.DataFrame(out, columns=CHANGE_COLUMNS)
+    # typed even when nothing changed, so callers can format the (empty) column of days
+    frame["changed_on"] = pd.to_datetime(frame["changed_on"])
     return frame.sort_values(["changed_on", "iso3", "dimension"], ignore_index=True)
 
 

@@ -54,8 +54,10 @@ def translator(lang: str) -> Translate:
 
 
 def long_date(day: date, lang: str) -> str:
-    """'10 September 2023' / '10 septembre 2023'."""
-    return format_date(day, "d MMMM y", locale=lang if lang in LANGS else "en")
+    """'10 September 2023' / '10 septembre 2023' ('1er août 2023': French writes the first of
+    the month as an ordinal)."""
+    text = format_date(day, "d MMMM y", locale=lang if lang in LANGS else "en")
+    return "1er" + text[1:] if lang == "fr" and day.day == 1 else text
 
 
 def short_date(day: date, lang: str) -> str:

@@ -41,14 +41,18 @@ with st.expander(tr("Change over time"), key="headline_panel", on_change="rerun"
 compare_control(facts.curated.date() if facts.curated is not None else view.as_of, tr)
 if view.compare is not None:
     first, last = sorted((view.compare, view.as_of))
-    st.subheader(tr("What changed between {start} and {end}").format(
-        start=long_date(first, view.lang), end=long_date(last, view.lang)))
-    table(change_table(facts, first, last, tr, view.lang, view.countries), tr,
-          tr("No status changed between these dates."))
-    between = events_in_view(facts.events, DateWindow(first, last), view.categories,
-                             view.countries)
-    st.caption(tr("{count} events between the two dates").format(count=len(between)))
-    table(event_rows(facts, between, tr, view.lang), tr)
+    if first == last:
+        st.info(tr("The comparison date is the as-of date, {date}: pick another date to see "
+                   "what changed.").format(date=long_date(first, view.lang)))
+    else:
+        st.subheader(tr("What changed between {start} and {end}").format(
+            start=long_date(first, view.lang), end=long_date(last, view.lang)))
+        table(change_table(facts, first, last, tr, view.lang, view.countries), tr,
+              tr("No status changed between these dates."))
+        between = events_in_view(facts.events, DateWindow(first, last), view.categories,
+                                 view.countries)
+        st.caption(tr("{count} events between the two dates").format(count=len(between)))
+        table(event_rows(facts, between, tr, view.lang), tr)
 
 table_panel(tr("Table of the events in the window"), "situation_events",
             tr("Events {start} to {end}").format(start=f"{view.window.start:%Y-%m-%d}",

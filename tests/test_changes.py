@@ -106,3 +106,15 @@ def test_headline_series_counts_each_group_on_each_frame():
     assert military.tolist() == [0, 1, 1, 1]
     aes = series[series["group"] == "aes"].set_index("date")["count"]
     assert aes.tolist() == [0, 0, 0, 1]
+
+
+@pytest.mark.parametrize(("start", "end"), [
+    ("2023-08-01", "2023-08-10"),  # nothing changes in between
+    ("2023-08-10", "2023-08-10"),  # the same day twice
+    ("2023-08-10", "2023-08-01"),  # either order
+])
+def test_no_change_between_two_days_is_an_empty_table_of_days(start, end):
+    changes = changes_between(NIGER, date.fromisoformat(start), date.fromisoformat(end))
+    assert changes.empty
+    assert list(changes.columns) == ["iso3", "dimension", "before", "after", "changed_on", "sources"]
+    assert list(changes["changed_on"].dt.strftime("%Y-%m-%d")) == []  # a dated column, even empty

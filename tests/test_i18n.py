@@ -53,7 +53,8 @@ def test_translator_and_dates():
     assert translator("en")("Military rule") == "Military rule"
     assert translator("xx")("Military rule") == "Military rule"
     from datetime import date
-    assert long_date(date(2023, 8, 1), "fr") == "1 août 2023"
+    assert long_date(date(2023, 8, 1), "fr") == "1er août 2023"
+    assert long_date(date(2023, 8, 2), "fr") == "2 août 2023"
 
 
 def visible_text(at: AppTest) -> list[str]:

@@ -25,7 +25,7 @@ def test_every_frame_s_fills_are_the_model_s(data_dir, metric):
     payload = player_payload(class_intervals(facts, metric, translator("en")), metric, frames,
                              events, 90, 4, False, "fr")
     assert payload["frames"][0] == "2020-01-01" and payload["frames"][-1] == "2025-06-30"
-    assert payload["stamps"][0] == "1 janvier 2020"
+    assert payload["stamps"][0] == "1er janvier 2020"
     assert set(payload["palette"]) <= {c.colour for c in METRICS[metric].classes}
     for k in range(0, len(frames), 13):
         model = classify(metric, facts.borders["iso3"], facts.status, facts.coups, frames[k])

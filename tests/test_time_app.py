@@ -225,3 +225,32 @@ def test_playback_ends_on_the_last_frame_and_the_page_follows(small):
     at.run()  # what the fragment's one timer does when the last frame is due
     assert at.query_params["date"] == "2023-07-20"
     assert at.date_input(key="as_of").value == date(2023, 7, 20)
+
+
+@pytest.mark.parametrize(("as_of", "compare", "lang", "says"), [
+    # nothing changed in the nine days before 10 August 2023
+    ("2023-08-10", "2023-08-01", "en", "No status changed between these dates."),
+    ("2023-08-10", "2023-08-01", "fr", "Aucun statut n'a changé entre ces dates."),
+    # the compare date after the as-of date: the same two days, in order
+    ("2023-08-01", "2023-08-10", "en", "No status changed between these dates."),
+    # the same date twice
+    ("2023-08-10", "2023-08-10", "en", "The comparison date is the as-of date, 10 August 2023"),
+    ("2023-08-01", "2023-08-01", "fr", "La date de comparaison est la date affichée, le 1er août 2023"),
+])
+def test_comparing_when_nothing_changed_says_so_and_the_page_goes_on(bundled, as_of, compare, lang, says):
+    at = open_page(params={"date": as_of, "compare": compare, "lang": lang})
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(i.value.startswith(says) for i in at.info), [i.value for i in at.info]
+    assert at.query_params["compare"] == compare
+    # the page goes on below the comparison: the map and its folded tables are still drawn
+    assert at.get("component_instance")
+    assert len(at.expander) >= 2
+
+
+def test_a_compare_date_after_the_as_of_date_lists_the_changes_in_order(bundled):
+    at = open_page(params={"date": "2023-01-01", "compare": "2025-01-01"})
+    assert not at.exception, [e.value for e in at.exception]
+    (changes, *_) = fact_tables(at)
+    assert ("Niger", "Regime", "Military rule") in {(r.country, r.dimension, r.after)
+                                                     for r in changes.itertuples()}
+    assert list(changes["date"]) == sorted(changes["date"])
