@@ -1,21 +1,28 @@
-"""Keep and share: the Events page's kept sets (keep the session's import, open, rename, delete)
-and the sidebar's saved views (keep the current link under a name, a short `?v=ID` link).
+"""Keep and share: the Events page's kept sets (keep the session's import, open, rename,
+share, delete to the bin, restore) and the sidebar's saved views (keep the current link under a
+name, a short `?v=ID` link).
 
-The session holds only a kept set's ID (in the view, so the link carries `dataset=ID`); its
-rows are read once per server process by app.store and shared by every session showing it.
+Every set and view has an owner and a visibility (geo.access); the panels list only what the
+viewer may see, marked with both, and offer only what the viewer may do. The session holds only
+a kept set's ID (in the view, so the link carries `dataset=ID`); its rows are read once per
+server process by app.store and shared by every session showing it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
+from app.access import account_panel, team_mode, viewer
 from app.state import DATASET, PENDING_UPLOAD, UPLOAD, URL_WARNINGS, VALUES
 from app.store import forget, kept_set, problem, store
+from geo.access import DEFAULT_VISIBILITY, LOCAL, VISIBILITIES, Viewer, allowed
 from geo.escape import csv_safe, inert
-from geo.i18n import Translate, number
-from geo.store import MAX_NAME, KeptSet, StoreError
+from geo.i18n import N_, Translate, long_date, number
+from geo.store import BIN_DAYS, MAX_NAME, KeptSet, StoreError
 from geo.viewstate import ViewState, query_params, view_query
 
 NOTE = "store_note"  # (kind, text) of the last keep/rename/delete, shown once
@@ -23,7 +30,24 @@ KEEP_NAME = "keep_set_name"
 VIEW_NAME = "keep_view_name"
 VIEWS_PANEL = "saved_views_panel"
 SHORT_LINK = "saved_view_link"
+KEEP_VISIBILITY = "keep_set_visibility"
+VIEW_VISIBILITY = "keep_view_visibility"
 LISTED = 50  # kept sets and saved views listed, newest first
+VISIBILITY_LABELS = {"private": N_("Private: only you"),
+                     "team": N_("Team: everyone signed in to this server"),
+                     "link": N_("Link: anyone you send the link to, read-only")}
+VISIBILITY_SHORT = {"private": N_("private"), "team": N_("team"), "link": N_("shared by link")}
+
+
+def visibility_choices() -> tuple[str, ...]:
+    """Team sharing means something only where people sign in."""
+    return VISIBILITIES if team_mode() else ("private", "link")
+
+
+def owner_text(owner: str, me: Viewer, tr: Translate) -> str:
+    if owner == me.user:
+        return tr("yours")
+    return tr("this machine") if owner == LOCAL else inert(owner, 60)
 
 
 def _note(kind: str, text: str) -> None:
@@ -44,17 +68,20 @@ def _keep(tr: Translate) -> None:
     upload = st.session_state.get("upload_file")
     size = int(getattr(upload, "size", 0) or 0)
     name = st.session_state.get(KEEP_NAME) or report.name
+    visibility = st.session_state.get(KEEP_VISIBILITY) or DEFAULT_VISIBILITY
     try:
-        set_id = store().keep_set(name, report.loaded, report, report.name, size)
+        set_id = store().keep_set(name, report.loaded, report, report.name, size, viewer(),
+                                  visibility)
     except StoreError as exc:
         _note("error", problem(exc, tr))
         return
     # The session now holds only the ID: the rows are the store's, loaded once per process.
     st.session_state[VALUES][DATASET] = set_id
-    for key in (UPLOAD, PENDING_UPLOAD, KEEP_NAME):
+    for key in (UPLOAD, PENDING_UPLOAD, KEEP_NAME, KEEP_VISIBILITY):
         st.session_state.pop(key, None)
-    _note("success", tr("Kept as {name}. The link of this page now opens it (dataset=…), on any "
-                        "server that shares the store.").format(name=inert(name)))
+    _note("success", tr("Kept as {name} ({visibility}). The link of this page now opens it "
+                        "(dataset=…) for whoever may see it, on any server that shares the "
+                        "store.").format(name=inert(name), visibility=tr(VISIBILITY_SHORT[visibility])))
 
 
 def _open(set_id: str) -> None:
@@ -66,53 +93,81 @@ def _close() -> None:
     st.session_state[VALUES][DATASET] = None
 
 
-def _rename(set_id: str, tr: Translate) -> None:
+def _act(call: Callable[[], bool], tr: Translate, done: str = "") -> bool:
+    """Run a store call for a button; say what went wrong, or `done`."""
     try:
-        done = store().rename_set(set_id, st.session_state.get(f"rename_{set_id}", ""))
+        ok = call()
     except StoreError as exc:
         _note("error", problem(exc, tr))
-        return
-    if not done:
+        return False
+    if not ok:
         _note("warning", tr("That set is no longer in the store."))
+    elif done:
+        _note("success", done)
+    return ok
 
 
-def _delete(set_id: str, tr: Translate) -> None:
-    try:
-        store().delete_set(set_id)
-    except StoreError as exc:
-        _note("error", problem(exc, tr))
+def _rename(set_id: str, tr: Translate) -> None:
+    _act(lambda: store().rename_set(set_id, st.session_state.get(f"rename_{set_id}", ""),
+                                    viewer()), tr)
+
+
+def _share(set_id: str, tr: Translate) -> None:
+    visibility = st.session_state.get(f"share_{set_id}", DEFAULT_VISIBILITY)
+    _act(lambda: store().share_set(set_id, visibility, viewer()), tr,
+         tr("Now {visibility}.").format(visibility=tr(VISIBILITY_SHORT[visibility])))
+
+
+def _delete(kept: KeptSet, tr: Translate) -> None:
+    if not _act(lambda: store().delete_set(kept.id, viewer()), tr, tr(
+            "{name} is in the bin: you can restore it there for {days} days.").format(
+            name=inert(kept.name), days=BIN_DAYS)):
         return
-    forget(set_id)
-    if st.session_state[VALUES].get(DATASET) == set_id:
+    forget(kept.id)
+    if st.session_state[VALUES].get(DATASET) == kept.id:
         st.session_state[VALUES][DATASET] = None
-    _note("success", tr("Deleted."))
+
+
+def _restore(kept: KeptSet, tr: Translate) -> None:
+    _act(lambda: store().restore_set(kept.id, viewer()), tr,
+         tr("{name} is back.").format(name=inert(kept.name)))
 
 
 def kept_sets_panel(tr: Translate, lang: str = "en") -> None:
-    """Under the import: keep the session's import under a name; the kept set shown; the list
-    of kept sets (open, rename, delete). A store that cannot be used is said once, and the rest
-    of the page works without it."""
+    """Under the import: keep the session's import under a name and a visibility; the kept set
+    shown; the kept sets this viewer may see (open, rename, share, delete to the bin); the
+    viewer's bin (restore). A store that cannot be used is said once, and the rest of the page
+    works without it."""
     _show_note()
+    me = viewer()
     try:
         the_store = store()
-        sets = the_store.list_sets()
+        sets = the_store.list_sets(me)
+        bin_ = the_store.binned_sets(me)
     except StoreError as exc:
         st.warning(problem(exc, tr))
         return
     report = st.session_state.get(UPLOAD)
     if report is not None:
         with st.container(border=True):
-            st.text_input(tr("Name for this set"), value=report.name, key=KEEP_NAME,
-                          max_chars=MAX_NAME)
-            st.button(tr("Keep this set"), on_click=_keep, args=(tr,), type="primary",
-                      help=tr("Keep the imported events and their report in the store, so that "
-                              "a link opens them again, for you and for anyone you send it to."))
+            if not me.signed_in:
+                st.info(tr("Sign in to keep this set (the sidebar's Sign in)."))
+            else:
+                st.text_input(tr("Name for this set"), value=report.name, key=KEEP_NAME,
+                              max_chars=MAX_NAME)
+                st.radio(tr("Who may see it"), visibility_choices(), key=KEEP_VISIBILITY,
+                         format_func=lambda v: tr(VISIBILITY_LABELS[v]), horizontal=True)
+                st.button(tr("Keep this set"), on_click=_keep, args=(tr,), type="primary",
+                          help=tr("Keep the imported events and their report in the store, so "
+                                  "that a link opens them again, for whoever may see the set."))
     current = st.session_state[VALUES].get(DATASET)
     if report is not None and current:  # a new import replaces the kept set in view
         st.session_state[VALUES][DATASET] = current = None
         st.query_params.pop("dataset", None)
     if current:
         _current(current, tr, lang)
+    if not me.signed_in and not sets:
+        return
     with st.expander(tr("Kept sets ({count})").format(count=number(len(sets), lang)),
                      expanded=bool(sets) and report is None and not current):
         if not sets:
@@ -120,9 +175,13 @@ def kept_sets_panel(tr: Translate, lang: str = "en") -> None:
         if report is not None and sets:
             st.caption(tr("Opening a kept set replaces the events you imported in this session."))
         for kept in sets[:LISTED]:
-            _kept_row(kept, current, tr, lang)
+            _kept_row(kept, current, me, tr, lang)
         if len(sets) > LISTED:
             st.caption(tr("The {count} newest are listed.").format(count=LISTED))
+    if bin_:
+        with st.expander(tr("Bin ({count})").format(count=number(len(bin_), lang))):
+            for kept in bin_[:LISTED]:
+                _binned_row(kept, tr, lang)
 
 
 def _current(set_id: str, tr: Translate, lang: str) -> None:
@@ -150,27 +209,56 @@ def _current(set_id: str, tr: Translate, lang: str) -> None:
         st.button(tr("Close this set"), on_click=_close, key="close_kept")
 
 
-def _kept_row(kept: KeptSet, current: str | None, tr: Translate, lang: str) -> None:
-    name_col, open_col, rename_col, delete_col = st.columns([5, 2, 2, 2],
-                                                            vertical_alignment="center")
+def _kept_row(kept: KeptSet, current: str | None, me: Viewer, tr: Translate, lang: str) -> None:
+    name_col, open_col, rename_col, share_col, delete_col = st.columns(
+        [5, 2, 2, 2, 2], vertical_alignment="center")
     name_col.text(kept.name)
-    name_col.caption(tr("{file}, {loaded} events, kept on {day}").format(
+    name_col.caption(tr("{file}, {loaded} events, kept on {day} · {visibility} · {owner}").format(
         file=inert(kept.file_name, 40), loaded=number(kept.loaded, lang),
-        day=f"{kept.created_at:%Y-%m-%d}"))
+        day=f"{kept.created_at:%Y-%m-%d}", visibility=tr(VISIBILITY_SHORT.get(kept.visibility, "")),
+        owner=owner_text(kept.owner, me, tr)))
     open_col.button(tr("Open"), key=f"open_{kept.id}", on_click=_open, args=(kept.id,),
                     disabled=kept.id == current, width="stretch")
-    with rename_col.popover(tr("Rename"), width="stretch"):
-        st.text_input(tr("New name"), value=kept.name, key=f"rename_{kept.id}",
-                      max_chars=MAX_NAME)
-        st.button(tr("Save the name"), key=f"save_{kept.id}", on_click=_rename,
-                  args=(kept.id, tr))
-    delete_col.button(tr("Delete"), key=f"delete_{kept.id}", on_click=_delete,
-                      args=(kept.id, tr), width="stretch")
+    may = {a: allowed(me, kept.owner, kept.visibility, a) for a in ("rename", "share", "delete")}
+    if may["rename"]:
+        with rename_col.popover(tr("Rename"), width="stretch"):
+            st.text_input(tr("New name"), value=kept.name, key=f"rename_{kept.id}",
+                          max_chars=MAX_NAME)
+            st.button(tr("Save the name"), key=f"save_{kept.id}", on_click=_rename,
+                      args=(kept.id, tr))
+    if may["share"]:
+        with share_col.popover(tr("Share"), width="stretch"):
+            choices = visibility_choices()
+            st.radio(tr("Who may see it"), choices, key=f"share_{kept.id}",
+                     index=choices.index(kept.visibility) if kept.visibility in choices else 0,
+                     format_func=lambda v: tr(VISIBILITY_LABELS[v]))
+            st.button(tr("Save who may see it"), key=f"save_share_{kept.id}", on_click=_share,
+                      args=(kept.id, tr))
+    if may["delete"]:
+        with delete_col.popover(tr("Delete"), width="stretch"):
+            st.markdown(tr("Delete {name} ({loaded} events)? It goes to the bin, where its owner "
+                           "can restore it for {days} days.").format(
+                name=inert(kept.name), loaded=number(kept.loaded, lang), days=BIN_DAYS))
+            st.button(tr("Delete {name}").format(name=inert(kept.name, 40)),
+                      key=f"delete_{kept.id}", on_click=_delete, args=(kept, tr), type="primary")
+
+
+def _binned_row(kept: KeptSet, tr: Translate, lang: str) -> None:
+    name_col, restore_col = st.columns([9, 2], vertical_alignment="center")
+    name_col.text(kept.name)
+    deleted = kept.deleted_at
+    if deleted is not None:
+        name_col.caption(tr("{loaded} events; deleted on {day}, purged on {until}").format(
+            loaded=number(kept.loaded, lang), day=long_date(deleted.date(), lang),
+            until=long_date((deleted + timedelta(days=BIN_DAYS)).date(), lang)))
+    restore_col.button(tr("Restore"), key=f"restore_{kept.id}", on_click=_restore,
+                       args=(kept, tr), width="stretch")
 
 
 def _keep_view(query: str, tr: Translate) -> None:
     try:
-        view_id = store().keep_view(st.session_state.get(VIEW_NAME, ""), query)
+        view_id = store().keep_view(st.session_state.get(VIEW_NAME, ""), query, viewer(),
+                                    st.session_state.get(VIEW_VISIBILITY) or DEFAULT_VISIBILITY)
     except StoreError as exc:
         _note("error", problem(exc, tr))
         return
@@ -195,20 +283,28 @@ def _short_link(view_id: str) -> str:
 
 
 def saved_views_sidebar(view: ViewState, tr: Translate) -> None:
-    """A folded sidebar panel: keep the current view under a name (a short `?v=ID` link) and
-    reopen saved views. The store is read only while the panel is open."""
+    """The sidebar's account line, then a folded panel: keep the current view under a name and
+    a visibility (a short `?v=ID` link) and reopen the saved views this viewer may see. The
+    store is read only while the panel is open."""
+    account_panel(tr)
     with st.sidebar.expander(tr("Saved views"), key=VIEWS_PANEL, on_change="rerun") as panel:
         if not panel.open:
             return
         _show_note()
+        me = viewer()
         try:
-            views = store().list_views()
+            views = store().list_views(me)
         except StoreError as exc:
             st.caption(problem(exc, tr))
             return
-        query = urlencode(view_query(view))
-        st.text_input(tr("Name of this view"), key=VIEW_NAME, max_chars=MAX_NAME)
-        st.button(tr("Keep this view"), on_click=_keep_view, args=(query, tr), width="stretch")
+        if me.signed_in:
+            query = urlencode(view_query(view))
+            st.text_input(tr("Name of this view"), key=VIEW_NAME, max_chars=MAX_NAME)
+            st.radio(tr("Who may see it"), visibility_choices(), key=VIEW_VISIBILITY,
+                     format_func=lambda v: tr(VISIBILITY_LABELS[v]))
+            st.button(tr("Keep this view"), on_click=_keep_view, args=(query, tr), width="stretch")
+        else:
+            st.caption(tr("Sign in to keep views."))
         short = st.session_state.get(SHORT_LINK)
         if short:
             st.caption(tr("Short link to this view:"))
@@ -216,5 +312,7 @@ def saved_views_sidebar(view: ViewState, tr: Translate) -> None:
         for saved in views[:LISTED]:
             st.button(inert(saved.name, 60), key=f"view_{saved.id}", on_click=_open_view,
                       args=(saved.query,), width="stretch",
-                      help=tr("Open the view kept on {day}").format(
-                          day=f"{saved.created_at:%Y-%m-%d}"))
+                      help=tr("Open the view kept on {day} · {visibility} · {owner}").format(
+                          day=f"{saved.created_at:%Y-%m-%d}",
+                          visibility=tr(VISIBILITY_SHORT.get(saved.visibility, "")),
+                          owner=owner_text(saved.owner, me, tr)))

@@ -82,7 +82,7 @@ def _restore(curated: date, countries: Mapping[str, str], dimensions: list[str])
     if VALUES not in st.session_state:
         params = {k: st.query_params[k] for k in st.query_params}
         tr = translator(params.get("lang", "en"))
-        params, saved = link_params(params, tr)  # a saved view's link: v=ID
+        params, saved = link_params(params, tr, params.get("lang", "en"))  # a view's link: v=ID
         view, warnings = parse_view(params, curated, countries, dimensions)
         view, missing = checked_dataset(view, translator(view.lang))
         warnings = [*saved, *warnings, *missing]

@@ -13,14 +13,16 @@ import os
 import threading
 import time
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
 
+from app.access import viewer
 from geo.escape import inert
-from geo.i18n import Translate
+from geo.i18n import Translate, long_date
 from geo.ingest import IngestReport
-from geo.store import KeptSet, Store, StoreError
+from geo.store import BIN_DAYS, KeptSet, Store, StoreError
 from geo.viewstate import ViewState, query_params, saved_view_id
 
 RETRY_S = 30.0  # after a failure, the database is tried again at most this often
@@ -78,11 +80,13 @@ def _kept(setting: str, set_id: str) -> tuple[pd.DataFrame, IngestReport] | None
 
 def kept_set(set_id: str) -> tuple[KeptSet, pd.DataFrame, IngestReport] | None:
     """A kept set's description, events and import report, or None when the store has no such
-    set. The rows are read once per server process; the description is read each time, so a set
-    renamed or deleted through another server shows as such here."""
-    info = store().set_info(set_id)
-    if info is None:
-        _kept.clear(_setting(), set_id)
+    set for this session's viewer (or it is in the bin). The rows are read once per server
+    process; the description and the viewer's right are read each time, so a set renamed,
+    unshared or deleted through another server shows as such here."""
+    info = store().set_info(set_id, viewer())
+    if info is None or info.deleted_at is not None:
+        if info is None:
+            _kept.clear(_setting(), set_id)
         return None
     kept = _kept(_setting(), set_id)
     if kept is None:
@@ -108,6 +112,7 @@ def problem(exc: StoreError, tr: Translate) -> str:
                         "`python -m geo.store upgrade` retries it)."),
         "too_large": tr("This set is too large to keep: {detail}.").format(detail=inert(exc, 120)),
         "bad_name": tr("Give it a name first."),
+        "forbidden": tr("Only its owner can do that."),
         "bad_query": tr("This view's link is too long to keep."),
     }
     text = messages.get(exc.kind, tr("The store could not do that: {detail}.").format(
@@ -115,7 +120,8 @@ def problem(exc: StoreError, tr: Translate) -> str:
     return f"{text} {unavailable}" if exc.kind in ("unreachable", "read_only", "migration") else text
 
 
-def link_params(params: dict[str, str], tr: Translate) -> tuple[dict[str, str], list[str]]:
+def link_params(params: dict[str, str], tr: Translate,
+                lang: str = "en") -> tuple[dict[str, str], list[str]]:
     """A link's parameters, with a saved view (`v=ID`) replaced by the parameters it keeps, and
     a warning when the view is unknown or the store cannot be read."""
     view_id, warnings = saved_view_id(params)
@@ -123,14 +129,25 @@ def link_params(params: dict[str, str], tr: Translate) -> tuple[dict[str, str], 
     if view_id is None:
         return rest, warnings
     try:
-        query = store().view_query(view_id)
+        found = store().view_info(view_id, viewer())
     except StoreError as exc:
         return rest, [problem(exc, tr)]
-    if query is None:
-        return rest, [tr("No saved view {id} in the store (deleted, or saved on a server with "
-                         "another store); showing the link's other settings.").format(
-            id=inert(view_id))]
-    return query_params(query), []
+    if found is None:
+        return rest, [tr("No saved view {id} in the store that you may open (deleted, private "
+                         "to its owner, or saved on a server with another store); showing the "
+                         "link's other settings.").format(id=inert(view_id))]
+    if found.deleted_at is not None:
+        return rest, [binned(tr("The saved view {name}").format(name=inert(found.name)),
+                             found.deleted_at, tr, lang)]
+    return query_params(found.query), []
+
+
+def binned(what: str, deleted_at: datetime, tr: Translate, lang: str) -> str:
+    """What a link to something in the bin says."""
+    return tr("{what} was deleted on {day}; its owner can restore it from the bin until "
+              "{until}.").format(what=what, day=long_date(deleted_at.date(), lang),
+                                 until=long_date((deleted_at + timedelta(days=BIN_DAYS)).date(),
+                                                 lang))
 
 
 def checked_dataset(view: ViewState, tr: Translate) -> tuple[ViewState, list[str]]:
@@ -139,13 +156,17 @@ def checked_dataset(view: ViewState, tr: Translate) -> tuple[ViewState, list[str
     if view.dataset is None:
         return view, []
     try:
-        info = store().set_info(view.dataset)
+        info = store().set_info(view.dataset, viewer())
     except StoreError as exc:
         return view, [problem(exc, tr)]
     if info is None:
         return replace(view, dataset=None), [tr(
-            "No kept set {id} in the store (deleted, or kept on a server with another store); "
-            "showing the curated events only.").format(id=inert(view.dataset))]
+            "No kept set {id} in the store that you may open (deleted, private to its owner, "
+            "or kept on a server with another store); showing the curated events only.").format(
+            id=inert(view.dataset))]
+    if info.deleted_at is not None:
+        return replace(view, dataset=None), [binned(tr("The kept set {name}").format(
+            name=inert(info.name)), info.deleted_at, tr, view.lang)]
     return view, []
 
 

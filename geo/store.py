@@ -5,12 +5,17 @@ outside the tracked files, created on first use); PostgreSQL with PostGIS when
 `COUPBELT_DB=postgresql://...`, where each event's point is also a geometry(Point, 4326).
 The schema is made and upgraded by Alembic (geo/migrations) when the store is opened.
 
+Every kept set and saved view has an owner and a visibility (geo.access: private, team, link);
+each call names the viewer, and what the viewer may not see is answered as if it did not exist.
+Deleting puts an item in the bin for BIN_DAYS (its owner may restore it), then it is purged.
+What was kept, shared, renamed, deleted, restored or purged, by whom and when, is in the log.
+
 An event set's rows keep the columns the dashboard knows typed (id, date, lat, lon, iso3,
 place, category, title, summary, sources, row) and every other column in one JSON object per
 row (`extra`), with the frame's column order and dtypes beside the set: a column added to the
 import later survives a round trip without a migration. Values are always bound parameters.
 
-    python -m geo.store [--db URL] upgrade|sets|views
+    python -m geo.store [--db URL] upgrade|sets|views|log|purge [--user EMAIL]
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +39,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
+from geo.access import DEFAULT_VISIBILITY, LOCAL, PERSONAL, VISIBILITIES, Viewer, allowed
 from geo.ingest import MAX_BYTES, IngestReport
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +53,7 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 CONNECT_TIMEOUT_S = 5
 INSERT_CHUNK = 5000
 LOAD_CHUNK = 20_000
+BIN_DAYS = 30  # a deleted set or view can be restored by its owner this long, then is purged
 LOG = logging.getLogger(__name__)
 
 # The columns of a loaded events frame stored in typed columns; any other column goes to `extra`.
@@ -55,6 +62,16 @@ EVENT_COLUMNS = ("id", "date", "lat", "lon", *EVENT_TEXT[1:], "row")
 REJECTED_COLUMNS = ("row", "reasons")
 
 metadata = sa.MetaData()
+
+
+def _ownership() -> tuple[sa.Column[Any], ...]:
+    """Who kept it, who may see it, and when it went to the bin (migration 0002)."""
+    return (sa.Column("owner", sa.Text, nullable=False, server_default=LOCAL),
+            sa.Column("visibility", sa.Text, nullable=False, server_default=DEFAULT_VISIBILITY),
+            sa.Column("deleted_at", sa.DateTime(timezone=True)),
+            sa.Column("deleted_by", sa.Text))
+
+
 event_sets = sa.Table(
     "event_sets", metadata,
     sa.Column("id", sa.String(64), primary_key=True),
@@ -69,6 +86,7 @@ event_sets = sa.Table(
     sa.Column("ambiguous_dates", sa.Boolean, nullable=False),
     sa.Column("columns", sa.JSON, nullable=False),  # [[name, dtype], ...] of the events frame
     sa.Column("rejected_columns", sa.JSON, nullable=False),
+    *_ownership(),
 )
 set_events = sa.Table(
     "set_events", metadata,
@@ -99,12 +117,26 @@ saved_views = sa.Table(
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("query", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    *_ownership(),
 )
+store_log = sa.Table(
+    "store_log", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("item_id", sa.String(64), nullable=False),
+    sa.Column("item_owner", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+)
+KINDS = {"set": event_sets, "view": saved_views}
 
 
 class StoreError(RuntimeError):
     """The store cannot do what was asked. `kind` names the condition for a translated message:
-    unreachable, read_only, migration, too_large, bad_name, bad_query, failed."""
+    unreachable, read_only, migration, too_large, bad_name, bad_query, forbidden, failed."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -123,6 +155,9 @@ class KeptSet:
     created_at: datetime
     loaded: int
     rejected: int
+    owner: str = LOCAL
+    visibility: str = DEFAULT_VISIBILITY
+    deleted_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +166,23 @@ class SavedView:
     name: str
     query: str
     created_at: datetime
+    owner: str = LOCAL
+    visibility: str = DEFAULT_VISIBILITY
+    deleted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of the store's log: who did what to which set or view, and when."""
+
+    at: datetime
+    actor: str
+    action: str  # kept, shared, renamed, deleted, restored, purged, pulled
+    kind: str  # set | view
+    item_id: str
+    item_owner: str
+    name: str
+    detail: str
 
 
 def new_id() -> str:
@@ -361,10 +413,13 @@ class Store:
     # Event sets ---------------------------------------------------------------------------
 
     def keep_set(self, name: str, events: pd.DataFrame, report: IngestReport, file_name: str,
-                 size: int) -> str:
+                 size: int, viewer: Viewer = PERSONAL,
+                 visibility: str = DEFAULT_VISIBILITY) -> str:
         """Keep an imported set (its events, the import report, file name and size) under a
-        name; returns the set's new ID."""
+        name, owned by the viewer; returns the set's new ID."""
         name = clean_name(name)
+        owner = _owner(viewer)
+        visibility = _visibility(visibility)
         if size > MAX_BYTES:
             raise StoreError("too_large", f"{file_name} is {size / 1e6:.0f} MB; the limit is "
                              f"{MAX_BYTES / 1e6:.0f} MB")
@@ -380,7 +435,8 @@ class Store:
                 "created_at": datetime.now(UTC), "loaded": len(events),
                 "rejected": len(report.rejected), "notes": list(report.notes),
                 "ambiguous_dates": bool(report.ambiguous_dates), "columns": _layout(events, EVENT_COLUMNS),
-                "rejected_columns": _layout(report.rejected, REJECTED_COLUMNS)})
+                "rejected_columns": _layout(report.rejected, REJECTED_COLUMNS),
+                "owner": owner, "visibility": visibility})
             for chunk in _rows(events, EVENT_COLUMNS, set_id):
                 conn.execute(set_events.insert(), chunk)
             for chunk in _rows(report.rejected, REJECTED_COLUMNS, set_id):
@@ -390,29 +446,34 @@ class Store:
                     "UPDATE set_events SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326) "
                     "WHERE set_id = :set_id AND lat IS NOT NULL AND lon IS NOT NULL"),
                     {"set_id": set_id})
+            _log(conn, owner, "kept", "set", set_id, owner, name,
+                 f"{len(events)} events, {len(report.rejected)} rejected, {visibility}")
         return set_id
 
-    def list_sets(self) -> list[KeptSet]:
-        """Every kept set, newest first."""
+    def list_sets(self, viewer: Viewer = PERSONAL) -> list[KeptSet]:
+        """The kept sets the viewer may list (not those in the bin), newest first."""
         with self._begin("the kept sets could not be listed") as conn:
-            rows = conn.execute(sa.select(*_set_columns()).order_by(
+            rows = conn.execute(_listable(event_sets, viewer, _set_columns()).order_by(
                 event_sets.c.created_at.desc(), event_sets.c.name)).all()
-        return [_kept_set(row) for row in rows]
+        return [s for s in map(_kept_set, rows) if allowed(viewer, s.owner, s.visibility, "list")]
 
-    def set_info(self, set_id: str) -> KeptSet | None:
-        """One kept set's description, or None when there is no such set."""
-        if not is_id(set_id):
+    def set_info(self, set_id: str, viewer: Viewer = PERSONAL) -> KeptSet | None:
+        """One kept set's description when the viewer may open it by its link (also when it is
+        in the bin: `deleted_at` says so); None when there is no such set for this viewer."""
+        row = self._item(event_sets, set_id, _set_columns(), "the kept set could not be read")
+        found = None if row is None else _kept_set(row)
+        if found is None or not allowed(viewer, found.owner, found.visibility, "open_link"):
             return None
-        with self._begin("the kept set could not be read") as conn:
-            row = conn.execute(sa.select(*_set_columns()).where(event_sets.c.id == set_id)).first()
-        return _kept_set(row) if row is not None else None
+        return found
 
     def load_set(self, set_id: str) -> tuple[pd.DataFrame, IngestReport] | None:
-        """A kept set's events and its import report, or None when there is no such set."""
+        """A kept set's events and its import report, or None when there is no such set (or it
+        is in the bin). Callers check the viewer's right with set_info first."""
         if not is_id(set_id):
             return None
         with self._begin("the kept set could not be read") as conn:
-            meta = conn.execute(sa.select(event_sets).where(event_sets.c.id == set_id)).first()
+            meta = conn.execute(sa.select(event_sets).where(
+                event_sets.c.id == set_id, event_sets.c.deleted_at.is_(None))).first()
             if meta is None:
                 return None
             m = meta._mapping
@@ -428,31 +489,41 @@ class Store:
                               bool(m["ambiguous_dates"]))
         return frame, report
 
-    def rename_set(self, set_id: str, name: str) -> bool:
-        """Give a kept set a new name; False when there is no such set."""
-        name = clean_name(name)
-        if not is_id(set_id):
-            return False
-        with self._begin("the set could not be renamed") as conn:
-            done = conn.execute(event_sets.update().where(event_sets.c.id == set_id)
-                                .values(name=name))
-        return bool(done.rowcount)
+    def rename_set(self, set_id: str, name: str, viewer: Viewer = PERSONAL) -> bool:
+        """Give a kept set a new name; False when there is no such set for this viewer;
+        StoreError("forbidden") when the viewer sees it but may not rename it."""
+        return self._rename("set", set_id, name, viewer)
 
-    def delete_set(self, set_id: str) -> bool:
-        """Delete a kept set and its rows; False when there is no such set."""
-        if not is_id(set_id):
-            return False
-        with self._begin("the set could not be deleted") as conn:
-            conn.execute(set_events.delete().where(set_events.c.set_id == set_id))
-            conn.execute(set_rejected.delete().where(set_rejected.c.set_id == set_id))
-            done = conn.execute(event_sets.delete().where(event_sets.c.id == set_id))
-        return bool(done.rowcount)
+    def share_set(self, set_id: str, visibility: str, viewer: Viewer = PERSONAL) -> bool:
+        """Set who may see a kept set (private, team, link): the owner or an admin only."""
+        return self._share("set", set_id, visibility, viewer)
+
+    def delete_set(self, set_id: str, viewer: Viewer = PERSONAL) -> bool:
+        """Put a kept set in the bin (its owner may restore it for BIN_DAYS); False when there
+        is no such set for this viewer."""
+        return self._bin("set", set_id, viewer, deleted=True)
+
+    def restore_set(self, set_id: str, viewer: Viewer = PERSONAL) -> bool:
+        """Take a kept set out of the bin."""
+        return self._bin("set", set_id, viewer, deleted=False)
+
+    def binned_sets(self, viewer: Viewer = PERSONAL) -> list[KeptSet]:
+        """The viewer's sets in the bin (an admin's: everyone's), newest deletion first."""
+        self.purge_bin()
+        with self._begin("the bin could not be listed") as conn:
+            rows = conn.execute(_binned(event_sets, viewer, _set_columns())).all()
+        return [s for s in map(_kept_set, rows) if allowed(viewer, s.owner, s.visibility,
+                                                          "restore")]
 
     # Saved views --------------------------------------------------------------------------
 
-    def keep_view(self, name: str, query: str) -> str:
-        """Keep a link's query string (`date=...&iso3=...`) under a name; returns its ID."""
+    def keep_view(self, name: str, query: str, viewer: Viewer = PERSONAL,
+                  visibility: str = DEFAULT_VISIBILITY) -> str:
+        """Keep a link's query string (`date=...&iso3=...`) under a name, owned by the
+        viewer; returns its ID."""
         name = clean_name(name)
+        owner = _owner(viewer)
+        visibility = _visibility(visibility)
         query = query.lstrip("?")
         if len(query) > MAX_QUERY or any(ord(ch) < 32 for ch in query):
             raise StoreError("bad_query", f"a view's link query is at most {MAX_QUERY} "
@@ -460,45 +531,204 @@ class Store:
         view_id = new_id()
         with self._begin("the view could not be kept") as conn:
             conn.execute(saved_views.insert(), {"id": view_id, "name": name, "query": query,
-                                                "created_at": datetime.now(UTC)})
+                                                "created_at": datetime.now(UTC), "owner": owner,
+                                                "visibility": visibility})
+            _log(conn, owner, "kept", "view", view_id, owner, name, visibility)
         return view_id
 
-    def list_views(self) -> list[SavedView]:
-        """Every saved view, newest first."""
+    def list_views(self, viewer: Viewer = PERSONAL) -> list[SavedView]:
+        """The saved views the viewer may list (not those in the bin), newest first."""
         with self._begin("the saved views could not be listed") as conn:
-            rows = conn.execute(sa.select(saved_views.c.id, saved_views.c.name,
-                                          saved_views.c.query, saved_views.c.created_at)
-                                .order_by(saved_views.c.created_at.desc(), saved_views.c.name)
-                                ).all()
-        return [SavedView(str(r.id), str(r.name), str(r.query), r.created_at) for r in rows]
+            rows = conn.execute(_listable(saved_views, viewer, _view_columns()).order_by(
+                saved_views.c.created_at.desc(), saved_views.c.name)).all()
+        return [v for v in map(_saved_view, rows) if allowed(viewer, v.owner, v.visibility, "list")]
 
-    def view_query(self, view_id: str) -> str | None:
-        """The query string a saved view keeps, or None when there is no such view."""
-        if not is_id(view_id):
+    def view_info(self, view_id: str, viewer: Viewer = PERSONAL) -> SavedView | None:
+        """A saved view when the viewer may open it by its link (also in the bin:
+        `deleted_at` says so); None when there is no such view for this viewer."""
+        row = self._item(saved_views, view_id, _view_columns(), "the saved view could not be read")
+        found = None if row is None else _saved_view(row)
+        if found is None or not allowed(viewer, found.owner, found.visibility, "open_link"):
             return None
-        with self._begin("the saved view could not be read") as conn:
-            found = conn.execute(sa.select(saved_views.c.query)
-                                 .where(saved_views.c.id == view_id)).scalar()
-        return None if found is None else str(found)
+        return found
 
-    def delete_view(self, view_id: str) -> bool:
-        if not is_id(view_id):
-            return False
-        with self._begin("the view could not be deleted") as conn:
-            done = conn.execute(saved_views.delete().where(saved_views.c.id == view_id))
-        return bool(done.rowcount)
+    def view_query(self, view_id: str, viewer: Viewer = PERSONAL) -> str | None:
+        """The query string a saved view keeps, or None when there is no such view for this
+        viewer (or it is in the bin)."""
+        found = self.view_info(view_id, viewer)
+        return None if found is None or found.deleted_at is not None else found.query
+
+    def rename_view(self, view_id: str, name: str, viewer: Viewer = PERSONAL) -> bool:
+        return self._rename("view", view_id, name, viewer)
+
+    def share_view(self, view_id: str, visibility: str, viewer: Viewer = PERSONAL) -> bool:
+        return self._share("view", view_id, visibility, viewer)
+
+    def delete_view(self, view_id: str, viewer: Viewer = PERSONAL) -> bool:
+        return self._bin("view", view_id, viewer, deleted=True)
+
+    def restore_view(self, view_id: str, viewer: Viewer = PERSONAL) -> bool:
+        return self._bin("view", view_id, viewer, deleted=False)
+
+    # Both kinds -----------------------------------------------------------------------------
+
+    def _item(self, table: sa.Table, item_id: str, columns: tuple[Any, ...],
+              what: str) -> Any | None:
+        if not is_id(item_id):
+            return None
+        with self._begin(what) as conn:
+            return conn.execute(sa.select(*columns).where(table.c.id == item_id)).first()
+
+    def _allowed_item(self, conn: Connection, kind: str, item_id: str, viewer: Viewer,
+                      action: str, binned: bool = False) -> Any | None:
+        """The item's row (id, name, owner, visibility) when the viewer may do `action`; None
+        when it does not exist for the viewer (nor in the bin, if `binned`); StoreError
+        forbidden when the viewer may see it but not do that."""
+        table = KINDS[kind]
+        if not is_id(item_id):
+            return None
+        row = conn.execute(sa.select(table.c.id, table.c.name, table.c.owner, table.c.visibility,
+                                     table.c.deleted_at).where(table.c.id == item_id)).first()
+        if row is None or (row.deleted_at is not None) != binned:
+            return None
+        if allowed(viewer, row.owner, row.visibility, action):
+            return row
+        if allowed(viewer, row.owner, row.visibility, "open_link"):
+            raise StoreError("forbidden", f"only the owner of this {kind} may {action} it")
+        return None
+
+    def _rename(self, kind: str, item_id: str, name: str, viewer: Viewer) -> bool:
+        name = clean_name(name)
+        table = KINDS[kind]
+        with self._begin(f"the {kind} could not be renamed") as conn:
+            row = self._allowed_item(conn, kind, item_id, viewer, "rename")
+            if row is None:
+                return False
+            conn.execute(table.update().where(table.c.id == item_id).values(name=name))
+            _log(conn, _owner(viewer), "renamed", kind, item_id, row.owner, name,
+                 f"was {row.name}")
+        return True
+
+    def _share(self, kind: str, item_id: str, visibility: str, viewer: Viewer) -> bool:
+        visibility = _visibility(visibility)
+        table = KINDS[kind]
+        with self._begin(f"the {kind} could not be shared") as conn:
+            row = self._allowed_item(conn, kind, item_id, viewer, "share")
+            if row is None:
+                return False
+            conn.execute(table.update().where(table.c.id == item_id)
+                         .values(visibility=visibility))
+            _log(conn, _owner(viewer), "shared", kind, item_id, row.owner, row.name,
+                 f"{row.visibility} -> {visibility}")
+        return True
+
+    def _bin(self, kind: str, item_id: str, viewer: Viewer, deleted: bool) -> bool:
+        table = KINDS[kind]
+        action = "delete" if deleted else "restore"
+        with self._begin(f"the {kind} could not be {action}d") as conn:
+            row = self._allowed_item(conn, kind, item_id, viewer, action, binned=not deleted)
+            if row is None:
+                return False
+            conn.execute(table.update().where(table.c.id == item_id).values(
+                deleted_at=datetime.now(UTC) if deleted else None,
+                deleted_by=_owner(viewer) if deleted else None))
+            _log(conn, _owner(viewer), f"{action}d", kind, item_id, row.owner, row.name,
+                 f"in the bin for {BIN_DAYS} days" if deleted else "")
+        return True
+
+    def purge_bin(self, now: datetime | None = None) -> int:
+        """Delete for good what has been in the bin more than BIN_DAYS; returns how many."""
+        limit = (now or datetime.now(UTC)) - timedelta(days=BIN_DAYS)
+        purged = 0
+        with self._begin("the bin could not be emptied") as conn:
+            for kind, table in KINDS.items():
+                rows = conn.execute(sa.select(table.c.id, table.c.name, table.c.owner).where(
+                    table.c.deleted_at.is_not(None), table.c.deleted_at < limit)).all()
+                for row in rows:
+                    if kind == "set":
+                        conn.execute(set_events.delete().where(set_events.c.set_id == row.id))
+                        conn.execute(set_rejected.delete().where(set_rejected.c.set_id == row.id))
+                    conn.execute(table.delete().where(table.c.id == row.id))
+                    _log(conn, "system", "purged", kind, row.id, row.owner, row.name,
+                         f"after {BIN_DAYS} days in the bin")
+                purged += len(rows)
+        return purged
+
+    def log(self, viewer: Viewer = PERSONAL, item_id: str | None = None) -> list[LogEntry]:
+        """What was done to the viewer's sets and views (an admin's or this machine's: all),
+        oldest first; only one item's when `item_id` is given."""
+        query = sa.select(store_log).order_by(store_log.c.seq)
+        if not (viewer.admin or viewer.personal):
+            query = query.where(store_log.c.item_owner == (viewer.user or ""))
+        if item_id is not None:
+            query = query.where(store_log.c.item_id == item_id)
+        with self._begin("the store's log could not be read") as conn:
+            rows = conn.execute(query).all()
+        return [LogEntry(r.at, r.actor, r.action, r.kind, r.item_id, r.item_owner, r.name,
+                         r.detail) for r in rows]
+
+
+def _owner(viewer: Viewer) -> str:
+    if viewer.user is None:
+        raise StoreError("forbidden", "sign in to keep or change sets and views")
+    return viewer.user
+
+
+def _visibility(visibility: str) -> str:
+    if visibility not in VISIBILITIES:
+        raise StoreError("bad_visibility", f"visibility is one of {', '.join(VISIBILITIES)}, "
+                         f"not {visibility[:20]!r}")
+    return visibility
+
+
+def _listable(table: sa.Table, viewer: Viewer, columns: tuple[Any, ...]) -> Any:
+    """A query of the items the viewer may list, not in the bin (checked again in Python by
+    geo.access.allowed)."""
+    query = sa.select(*columns).where(table.c.deleted_at.is_(None))
+    if viewer.admin and viewer.signed_in:
+        return query
+    if viewer.user is None:
+        return query.where(sa.false())
+    return query.where(sa.or_(table.c.owner == viewer.user, table.c.visibility == "team"))
+
+
+def _binned(table: sa.Table, viewer: Viewer, columns: tuple[Any, ...]) -> Any:
+    query = sa.select(*columns).where(table.c.deleted_at.is_not(None)).order_by(
+        table.c.deleted_at.desc())
+    if viewer.admin and viewer.signed_in:
+        return query
+    return query.where(table.c.owner == viewer.user) if viewer.user else query.where(sa.false())
+
+
+def _log(conn: Connection, actor: str, action: str, kind: str, item_id: str, item_owner: str,
+         name: str, detail: str) -> None:
+    conn.execute(store_log.insert(), {"at": datetime.now(UTC), "actor": actor, "action": action,
+                                      "kind": kind, "item_id": item_id, "item_owner": item_owner,
+                                      "name": name, "detail": detail})
 
 
 def _kept_set(row: Any) -> KeptSet:
     m = row._mapping
     return KeptSet(str(m["id"]), str(m["name"]), str(m["file_name"]), int(m["size_bytes"]),
-                   str(m["format"]), m["created_at"], int(m["loaded"]), int(m["rejected"]))
+                   str(m["format"]), m["created_at"], int(m["loaded"]), int(m["rejected"]),
+                   str(m["owner"]), str(m["visibility"]), m["deleted_at"])
 
 
 def _set_columns() -> tuple[Any, ...]:
     c = event_sets.c
     return (c.id, c.name, c.file_name, c.size_bytes, c.format, c.created_at, c.loaded,
-            c.rejected)
+            c.rejected, c.owner, c.visibility, c.deleted_at)
+
+
+def _saved_view(row: Any) -> SavedView:
+    m = row._mapping
+    return SavedView(str(m["id"]), str(m["name"]), str(m["query"]), m["created_at"],
+                     str(m["owner"]), str(m["visibility"]), m["deleted_at"])
+
+
+def _view_columns() -> tuple[Any, ...]:
+    c = saved_views.c
+    return (c.id, c.name, c.query, c.created_at, c.owner, c.visibility, c.deleted_at)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -533,28 +763,41 @@ def _error(exc: sa.exc.SQLAlchemyError, what: str) -> StoreError:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: upgrade the schema, or list the kept sets or saved views."""
+    """Command line, for the server's operator (who sees everything, as an admin does):
+    upgrade the schema, list the kept sets or saved views, read the log, empty the bin of
+    what is past BIN_DAYS. `--user` shows what that user would see instead."""
     parser = argparse.ArgumentParser(description="The dashboard's store of kept event sets and "
                                                  "saved views.")
     parser.add_argument("--db", help="database URL or SQLite path (default: COUPBELT_DB, else "
                                      f"{DEFAULT_PATH.relative_to(ROOT)})")
-    parser.add_argument("action", choices=("upgrade", "sets", "views"))
+    parser.add_argument("--user", help="as this signed-in user (an e-mail address) sees it")
+    parser.add_argument("action", choices=("upgrade", "sets", "views", "log", "purge"))
     args = parser.parse_args(argv)
+    viewer = Viewer(args.user) if args.user else Viewer(LOCAL, admin=True)
     try:
         store = Store.open(args.db)
+        if args.action == "upgrade":
+            print(f"store at revision {store.revision()}")
+        elif args.action == "sets":
+            for s in store.list_sets(viewer):
+                print(json.dumps({"id": s.id, "name": s.name, "file": s.file_name,
+                                  "loaded": s.loaded, "rejected": s.rejected,
+                                  "owner": s.owner, "visibility": s.visibility,
+                                  "kept": s.created_at.isoformat()}, ensure_ascii=False))
+        elif args.action == "views":
+            for v in store.list_views(viewer):
+                print(json.dumps({"id": v.id, "name": v.name, "query": v.query, "owner": v.owner,
+                                  "visibility": v.visibility}, ensure_ascii=False))
+        elif args.action == "log":
+            for e in store.log(viewer):
+                print(json.dumps({"at": e.at.isoformat(), "user": e.actor, "action": e.action,
+                                  "kind": e.kind, "id": e.item_id, "owner": e.item_owner,
+                                  "name": e.name, "detail": e.detail}, ensure_ascii=False))
+        else:
+            print(f"purged {store.purge_bin()} item(s) kept in the bin over {BIN_DAYS} days")
     except StoreError as exc:
         print(f"store: {exc}", file=sys.stderr)
         return 2
-    if args.action == "upgrade":
-        print(f"store at revision {store.revision()}")
-    elif args.action == "sets":
-        for s in store.list_sets():
-            print(json.dumps({"id": s.id, "name": s.name, "file": s.file_name,
-                              "loaded": s.loaded, "rejected": s.rejected,
-                              "kept": s.created_at.isoformat()}, ensure_ascii=False))
-    else:
-        for v in store.list_views():
-            print(json.dumps({"id": v.id, "name": v.name, "query": v.query}, ensure_ascii=False))
     store.close()
     return 0
 

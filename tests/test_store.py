@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from geo import store as store_module
 from geo.ingest import LOADED_COLUMNS, IngestReport
-from geo.store import ID_PATTERN, Store, StoreError, database_url, is_id
+from geo.store import BIN_DAYS, ID_PATTERN, Store, StoreError, database_url, is_id
 
 
 def events_frame(n: int = 3) -> pd.DataFrame:
@@ -70,10 +70,11 @@ def test_an_empty_database_is_migrated_to_the_head_on_open(empty_store_url):
         with engine.connect() as conn:
             assert sa.inspect(conn).get_table_names() == []
     opened = Store.open(store_url)
-    assert opened.revision() == "0001"
+    assert opened.revision() == "0002"
     with engine.connect() as conn:
         tables = set(sa.inspect(conn).get_table_names())
-        assert {"event_sets", "set_events", "set_rejected", "saved_views", "alembic_version"} <= tables
+        assert {"event_sets", "set_events", "set_rejected", "saved_views", "store_log",
+                "alembic_version"} <= tables
         if engine.dialect.name == "postgresql":
             srid, kind = conn.execute(sa.text(
                 "SELECT srid, type FROM geometry_columns WHERE f_table_name = 'set_events' "
@@ -81,7 +82,7 @@ def test_an_empty_database_is_migrated_to_the_head_on_open(empty_store_url):
             assert (srid, kind) == (4326, "POINT")
     opened.close()
     Store.open(store_url).close()  # opening again: nothing to do, still at the head
-    assert Store.open(store_url).revision() == "0001"
+    assert Store.open(store_url).revision() == "0002"
     engine.dispose()
 
 
@@ -120,12 +121,15 @@ def test_rename_and_delete(store):
     assert first != second
     assert store.rename_set(first, "  renamed\nset  ") is True
     assert store.set_info(first).name == "renamed set"
-    assert store.delete_set(second) is True
+    assert store.delete_set(second) is True  # to the bin
     assert [s.id for s in store.list_sets()] == [first]
     assert store.load_set(second) is None
     assert store.delete_set(second) is False
     assert store.rename_set(second, "gone") is False
-    with store.engine.connect() as conn:  # no orphan rows
+    assert [s.id for s in store.binned_sets()] == [second]
+    assert store.purge_bin(datetime.now(UTC) + timedelta(days=BIN_DAYS + 1)) == 1
+    assert store.binned_sets() == [] and store.set_info(second) is None
+    with store.engine.connect() as conn:  # no orphan rows once purged
         for table in ("set_events", "set_rejected"):
             count = conn.execute(sa.text(f"SELECT count(*) FROM {table} WHERE set_id = :s"),
                                  {"s": second}).scalar()
@@ -245,7 +249,7 @@ def test_a_failed_migration_is_named(store_url):
     engine.dispose()
     with pytest.raises(StoreError) as raised:
         Store.open(store_url)
-    assert raised.value.kind == "migration" and "0001" in str(raised.value)
+    assert raised.value.kind == "migration" and "0002" in str(raised.value)
 
 
 @pytest.mark.parametrize(("setting", "backend", "database"), [
@@ -287,7 +291,7 @@ def test_the_command_line(tmp_path, capsys):
 
     path = str(tmp_path / "cli.sqlite")
     assert store_module.main(["--db", path, "upgrade"]) == 0
-    assert "revision 0001" in capsys.readouterr().out
+    assert "revision 0002" in capsys.readouterr().out
     frame = events_frame(3)
     set_id = Store.open(path).keep_set("for the CLI", frame, report_for(frame), "a.csv", 1)
     assert store_module.main(["--db", path, "sets"]) == 0

@@ -95,11 +95,19 @@ def test_rename_and_delete_through_the_page(app, data_dir, store_url):
     button(at, "Save the name", f"save_{set_id}").click().run()
     assert [s.name for s in Store.open(store_url).list_sets()] == ["second name"]
     assert any("`second name`" in m.value for m in at.markdown)
-    button(at, "Delete", f"delete_{set_id}").click().run()
+    # deleting asks first, naming the set and its rows, and says where it goes
+    assert any("Delete `second name` (2 events)? It goes to the bin" in m.value for m in at.markdown)
+    button(at, "Delete `second name`", f"delete_{set_id}").click().run()
     assert Store.open(store_url).list_sets() == []
     assert "dataset" not in at.query_params
     assert '"Mine one"' not in script(at)
-    assert app(dataset=set_id).warning[0].value.startswith("No kept set")
+    assert any("`second name` is in the bin" in s.value for s in at.success)
+    # its link says it is in the bin, and until when
+    assert app(dataset=set_id).warning[0].value.startswith("The kept set `second name` was deleted on")
+    # and its owner restores it from the bin
+    button(at, "Restore", f"restore_{set_id}").click().run()
+    assert [s.name for s in Store.open(store_url).list_sets()] == ["second name"]
+    assert not app(dataset=set_id).warning
 
 
 def test_open_a_kept_set_from_the_list(app, data_dir):
