@@ -35,9 +35,10 @@ MINE = ("() => !!window.eventMarkers && window.eventMarkers.filter(g => g._map).
 
 
 @contextmanager
-def serve(env: dict[str, str], count: int = 1) -> Iterator[list[str]]:
-    """`count` servers of `streamlit run dashboard.py` with `env` added, started together;
-    yields their base URLs."""
+def serve(env: dict[str, str], count: int = 1, args: tuple[str, ...] = (),
+          host: str = "127.0.0.1") -> Iterator[list[str]]:
+    """`count` servers of `streamlit run dashboard.py` with `env` and `args` added, started
+    together; yields their base URLs (on `host`, which names this machine)."""
     procs, bases = [], []
     try:
         for _ in range(count):
@@ -45,10 +46,10 @@ def serve(env: dict[str, str], count: int = 1) -> Iterator[list[str]]:
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless",
                  "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-                 "--browser.gatherUsageStats", "false"],
+                 "--browser.gatherUsageStats", "false", *args],
                 cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT, start_new_session=True))
-            bases.append(f"http://127.0.0.1:{port}")
+            bases.append(f"http://{host}:{port}")
 
         for proc, base in zip(procs, bases, strict=True):
             wait_until(lambda p=proc, b=base: healthy(p, b), 60, "the dashboard's health check")
