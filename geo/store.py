@@ -10,10 +10,12 @@ each call names the viewer, and what the viewer may not see is answered as if it
 Deleting puts an item in the bin for BIN_DAYS (its owner may restore it), then it is purged.
 What was kept, shared, renamed, deleted, restored or purged, by whom and when, is in the log.
 
-An event set's rows keep the columns the dashboard knows typed (id, date, lat, lon, iso3,
-place, category, title, summary, sources, row) and every other column in one JSON object per
-row (`extra`), with the frame's column order and dtypes beside the set: a column added to the
-import later survives a round trip without a migration. Values are always bound parameters.
+An event set's rows (its events and its rejected rows) are kept as Parquet, in parts of at
+most PART_BYTES, in the database itself (set_parts): every server sharing the database shares
+the sets, a keep is one transaction, and a set takes about its Parquet size. Every column of
+the import survives with its type, without a migration. Sets kept before this (storage
+"rows": typed columns plus one JSON object per row) are still read. Values are always bound
+parameters.
 
     python -m geo.store [--db URL] upgrade|sets|views|log|purge [--user EMAIL]
 """
@@ -21,13 +23,14 @@ import later survives a round trip without a migration. Values are always bound 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
-import math
 import os
 import re
 import secrets
 import sys
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,16 +39,19 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from geo.access import DEFAULT_VISIBILITY, LOCAL, PERSONAL, VISIBILITIES, Viewer, allowed
-from geo.ingest import MAX_BYTES, IngestReport
+from geo.ingest import IngestReport
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "var" / "coupbelt.sqlite"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-MAX_ROWS = 1_000_000  # loaded + rejected rows of one kept set (a 50 MB file holds fewer)
+MAX_ROWS = 20_000_000  # loaded + rejected rows of one kept set
+PART_BYTES = 32 * 1024 * 1024  # a set's Parquet is stored in parts of at most this size
 MAX_NAME = 120
 MAX_QUERY = 4000  # characters of a saved view's link query
 ID_BYTES = 18  # secrets.token_urlsafe: 144 random bits, 24 characters
@@ -87,6 +93,7 @@ event_sets = sa.Table(
     sa.Column("columns", sa.JSON, nullable=False),  # [[name, dtype], ...] of the events frame
     sa.Column("rejected_columns", sa.JSON, nullable=False),
     *_ownership(),
+    sa.Column("storage", sa.Text, nullable=False, server_default="rows"),  # rows | parquet
 )
 set_events = sa.Table(
     "set_events", metadata,
@@ -110,6 +117,14 @@ set_rejected = sa.Table(
     sa.Column("row", sa.Integer),
     sa.Column("reasons", sa.Text),
     sa.Column("extra", sa.JSON(none_as_null=True)),
+)
+set_parts = sa.Table(
+    "set_parts", metadata,
+    sa.Column("set_id", sa.String(64), sa.ForeignKey("event_sets.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),  # events | rejected
+    sa.Column("part", sa.Integer, primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
 )
 saved_views = sa.Table(
     "saved_views", metadata,
@@ -236,24 +251,6 @@ def _sqlite_file(url: URL) -> None:
         raise StoreError("read_only", f"the folder of the store file {path.name} is read-only")
 
 
-def _jsonable(series: pd.Series) -> list[object]:
-    """A column's values as JSON values: missing ones None, times as ISO text."""
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return [None if pd.isna(v) else v.isoformat() for v in series]
-    values = series.astype(object).tolist()
-    out: list[object] = []
-    for v in values:
-        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
-            out.append(None)
-        elif isinstance(v, (str, int, float, bool, list, dict)):
-            out.append(v)
-        elif hasattr(v, "isoformat"):
-            out.append(v.isoformat())
-        else:
-            out.append(str(v))
-    return out
-
-
 def _typed(frame: pd.DataFrame, typed: Sequence[str]) -> list[str]:
     """The typed columns this frame can fill: a date column of times, numbers for lat/lon/row
     (a column of another kind is kept in `extra` like any unknown column)."""
@@ -267,24 +264,6 @@ def _typed(frame: pd.DataFrame, typed: Sequence[str]) -> list[str]:
             return pd.api.types.is_integer_dtype(column)
         return pd.api.types.is_string_dtype(column) or column.dtype == object
     return [c for c in typed if c in frame.columns and fits(c)]
-
-
-def _rows(frame: pd.DataFrame, typed: Sequence[str], set_id: str) -> Iterator[list[dict[str, object]]]:
-    """The frame's rows as INSERT parameters, in chunks: typed columns, the rest in `extra`."""
-    used = _typed(frame, typed)
-    columns = {c: _jsonable(frame[c]) for c in used}
-    if "date" in columns:
-        columns["date"] = [None if pd.isna(v) else v.date() for v in frame["date"]]
-    extra = {str(c): _jsonable(frame[c]) for c in frame.columns if c not in used}
-    empty = {c: None for c in typed if c not in columns}
-    for start in range(0, len(frame), INSERT_CHUNK):
-        chunk = []
-        for i in range(start, min(start + INSERT_CHUNK, len(frame))):
-            row: dict[str, object] = {"set_id": set_id, "seq": i, **empty}
-            row.update({c: values[i] for c, values in columns.items()})
-            row["extra"] = {c: values[i] for c, values in extra.items()} or None
-            chunk.append(row)
-        yield chunk
 
 
 def _layout(frame: pd.DataFrame, typed: Sequence[str]) -> list[list[str]]:
@@ -420,13 +399,11 @@ class Store:
         name = clean_name(name)
         owner = _owner(viewer)
         visibility = _visibility(visibility)
-        if size > MAX_BYTES:
-            raise StoreError("too_large", f"{file_name} is {size / 1e6:.0f} MB; the limit is "
-                             f"{MAX_BYTES / 1e6:.0f} MB")
         rows = len(events) + len(report.rejected)
         if rows > MAX_ROWS:
             raise StoreError("too_large", f"{file_name} has {rows:,} rows; the limit is "
                              f"{MAX_ROWS:,}")
+        parts = {"events": _parquet(events), "rejected": _parquet(report.rejected)}
         set_id = new_id()
         with self._begin("the set could not be kept") as conn:
             conn.execute(event_sets.insert(), {
@@ -436,16 +413,12 @@ class Store:
                 "rejected": len(report.rejected), "notes": list(report.notes),
                 "ambiguous_dates": bool(report.ambiguous_dates), "columns": _layout(events, EVENT_COLUMNS),
                 "rejected_columns": _layout(report.rejected, REJECTED_COLUMNS),
-                "owner": owner, "visibility": visibility})
-            for chunk in _rows(events, EVENT_COLUMNS, set_id):
-                conn.execute(set_events.insert(), chunk)
-            for chunk in _rows(report.rejected, REJECTED_COLUMNS, set_id):
-                conn.execute(set_rejected.insert(), chunk)
-            if self.postgis:
-                conn.execute(sa.text(
-                    "UPDATE set_events SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326) "
-                    "WHERE set_id = :set_id AND lat IS NOT NULL AND lon IS NOT NULL"),
-                    {"set_id": set_id})
+                "owner": owner, "visibility": visibility, "storage": "parquet"})
+            for kind, data in parts.items():
+                for part, start in enumerate(range(0, max(len(data), 1), PART_BYTES)):
+                    conn.execute(set_parts.insert(), {"set_id": set_id, "kind": kind,
+                                                      "part": part,
+                                                      "data": data[start:start + PART_BYTES]})
             _log(conn, owner, "kept", "set", set_id, owner, name,
                  f"{len(events)} events, {len(report.rejected)} rejected, {visibility}")
         return set_id
@@ -477,14 +450,23 @@ class Store:
             if meta is None:
                 return None
             m = meta._mapping
-            streamed = conn.execution_options(yield_per=LOAD_CHUNK)
-            frame = _frame(streamed.execute(
-                sa.select(*(set_events.c[c] for c in EVENT_COLUMNS), set_events.c.extra)
-                .where(set_events.c.set_id == set_id).order_by(set_events.c.seq)), m["columns"])
-            rejected = _frame(streamed.execute(
-                sa.select(set_rejected.c.row, set_rejected.c.reasons, set_rejected.c.extra)
-                .where(set_rejected.c.set_id == set_id).order_by(set_rejected.c.seq)),
-                m["rejected_columns"])
+            if m["storage"] == "parquet":
+                # Parquet has no second-resolution times: dtypes come back as they were kept
+                frame, rejected = (_cast(_from_parquet(b"".join(conn.execute(
+                    sa.select(set_parts.c.data).where(set_parts.c.set_id == set_id,
+                                                      set_parts.c.kind == kind)
+                    .order_by(set_parts.c.part)).scalars())), m[layout])
+                    for kind, layout in (("events", "columns"), ("rejected", "rejected_columns")))
+            else:  # kept before Parquet: one database row per event
+                streamed = conn.execution_options(yield_per=LOAD_CHUNK)
+                frame = _frame(streamed.execute(
+                    sa.select(*(set_events.c[c] for c in EVENT_COLUMNS), set_events.c.extra)
+                    .where(set_events.c.set_id == set_id).order_by(set_events.c.seq)),
+                    m["columns"])
+                rejected = _frame(streamed.execute(
+                    sa.select(set_rejected.c.row, set_rejected.c.reasons, set_rejected.c.extra)
+                    .where(set_rejected.c.set_id == set_id).order_by(set_rejected.c.seq)),
+                    m["rejected_columns"])
         report = IngestReport(m["name"], m["format"], frame, rejected, tuple(m["notes"]),
                               bool(m["ambiguous_dates"]))
         return frame, report
@@ -646,6 +628,7 @@ class Store:
                     table.c.deleted_at.is_not(None), table.c.deleted_at < limit)).all()
                 for row in rows:
                     if kind == "set":
+                        conn.execute(set_parts.delete().where(set_parts.c.set_id == row.id))
                         conn.execute(set_events.delete().where(set_events.c.set_id == row.id))
                         conn.execute(set_rejected.delete().where(set_rejected.c.set_id == row.id))
                     conn.execute(table.delete().where(table.c.id == row.id))
@@ -731,6 +714,38 @@ def _view_columns() -> tuple[Any, ...]:
     return (c.id, c.name, c.query, c.created_at, c.owner, c.visibility, c.deleted_at)
 
 
+def _parquet(frame: pd.DataFrame) -> bytes:
+    """A frame as Parquet bytes (zstd), its pandas dtypes and column order kept. A column Arrow
+    cannot type as it is (mixed kinds of values) is kept as text."""
+    frame = frame.reset_index(drop=True)
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        mixed = {}
+        for column in frame.columns:
+            try:
+                pa.array(frame[column], from_pandas=True)
+            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+                mixed[column] = frame[column].map(lambda v: None if _missing(v) else str(v))
+                LOG.warning("column %r kept as text: mixed kinds of values", column)
+        table = pa.Table.from_pandas(frame.assign(**mixed), preserve_index=False)
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue()
+
+
+def _from_parquet(data: bytes) -> pd.DataFrame:
+    frame: pd.DataFrame = pq.read_table(io.BytesIO(data)).to_pandas()
+    return frame
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False
+
+
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -742,8 +757,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 def clean_name(name: str, default: str | None = None) -> str:
-    """A name on one line, at most MAX_NAME characters; an empty one is refused (or `default`)."""
-    text = _CONTROL.sub(" ", str(name)).strip()[:MAX_NAME].strip()
+    """A name on one line, at most MAX_NAME characters, without invisible format characters
+    (bidi overrides and isolates, zero-width spaces and joiners: a name is never shown reversed
+    or as a look-alike); an empty one is refused (or `default`)."""
+    text = "".join(ch for ch in str(name) if unicodedata.category(ch) != "Cf")
+    text = _CONTROL.sub(" ", text).strip()[:MAX_NAME].strip()
     if not text:
         if default is not None:
             return default

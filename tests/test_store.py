@@ -4,6 +4,7 @@ limits, bound values, and the conditions a visitor must get a clear message for.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from datetime import UTC, date, datetime, timedelta
@@ -70,7 +71,7 @@ def test_an_empty_database_is_migrated_to_the_head_on_open(empty_store_url):
         with engine.connect() as conn:
             assert sa.inspect(conn).get_table_names() == []
     opened = Store.open(store_url)
-    assert opened.revision() == "0002"
+    assert opened.revision() == "0003"
     with engine.connect() as conn:
         tables = set(sa.inspect(conn).get_table_names())
         assert {"event_sets", "set_events", "set_rejected", "saved_views", "store_log",
@@ -82,7 +83,7 @@ def test_an_empty_database_is_migrated_to_the_head_on_open(empty_store_url):
             assert (srid, kind) == (4326, "POINT")
     opened.close()
     Store.open(store_url).close()  # opening again: nothing to do, still at the head
-    assert Store.open(store_url).revision() == "0002"
+    assert Store.open(store_url).revision() == "0003"
     engine.dispose()
 
 
@@ -102,16 +103,19 @@ def test_a_kept_set_comes_back_whole_with_columns_the_store_does_not_know(store)
     assert back.loaded is loaded
 
 
-def test_postgis_holds_each_event_as_a_point(pg_database):
+def test_postgresql_keeps_a_set_as_parquet_in_the_database(pg_database):
+    """Two servers share sets through the database: the rows are Parquet parts in it (no file
+    beside one server), and no longer one database row (and PostGIS point) per event."""
     store = Store.open(pg_database)
-    assert store.postgis
     frame = events_frame(3)
     set_id = store.keep_set("points", frame, report_for(frame), "f.csv", 10)
     with store.engine.connect() as conn:
-        points = conn.execute(sa.text(
-            "SELECT ST_Y(geom), ST_X(geom), ST_SRID(geom) FROM set_events WHERE set_id = :s "
-            "ORDER BY seq"), {"s": set_id}).all()
-    assert points == [(lat, lon, 4326) for lat, lon in zip(frame["lat"], frame["lon"], strict=True)]
+        counts = conn.execute(sa.text(
+            "SELECT (SELECT count(*) FROM set_events WHERE set_id = :s), "
+            "(SELECT count(*) FROM set_parts WHERE set_id = :s)"), {"s": set_id}).one()
+    assert tuple(counts) == (0, 2)  # the events and the rejected rows, one part each
+    other = Store.open(pg_database)  # another server's connection
+    pd.testing.assert_frame_equal(other.load_set(set_id)[0], frame)
 
 
 def test_rename_and_delete(store):
@@ -169,7 +173,6 @@ def test_saved_views(store):
 
 
 @pytest.mark.parametrize(("call", "kind"), [
-    (lambda s, f, r: s.keep_set("big", f, r, "big.csv", 50 * 1024 * 1024 + 1), "too_large"),
     (lambda s, f, r: s.keep_set("   ", f, r, "a.csv", 1), "bad_name"),
     (lambda s, f, r: s.keep_view("", "date=2023-01-01"), "bad_name"),
     (lambda s, f, r: s.keep_view("long", "date=" + "x" * 5000), "bad_query"),
@@ -191,10 +194,46 @@ def test_the_row_limit(store, monkeypatch):
     assert raised.value.kind == "too_large"
 
 
-def test_many_rows_round_trip(store):
-    frame = events_frame(12_003)  # more than two insert chunks
-    set_id = store.keep_set("many", frame, report_for(frame), "a.csv", 1)
+def test_many_rows_round_trip_in_several_parts(store, monkeypatch):
+    monkeypatch.setattr(store_module, "PART_BYTES", 64 * 1024)  # the Parquet in several parts
+    frame = events_frame(12_003)
+    set_id = store.keep_set("many", frame, report_for(frame), "a.csv", 300 * 1024 * 1024)
+    with store.engine.connect() as conn:
+        parts = conn.execute(sa.text("SELECT count(*) FROM set_parts WHERE set_id = :s AND "
+                                     "kind = 'events'"), {"s": set_id}).scalar()
+    assert parts > 1
     pd.testing.assert_frame_equal(store.load_set(set_id)[0], frame)
+    assert store.set_info(set_id).size_bytes == 300 * 1024 * 1024  # no cap on the file's size
+
+
+def test_names_lose_bidi_controls_and_zero_width_characters(store):
+    frame = events_frame(3)
+    set_id = store.keep_set("\u202eevil.csv\u202c Ni\u200bger\u2066x\u2069\ufeff", frame,
+                            report_for(frame), "a.csv", 1)
+    assert store.set_info(set_id).name == "evil.csv Nigerx"
+
+
+def test_a_set_kept_as_rows_before_parquet_is_still_read(store):
+    """Sets kept before revision 0003 hold one database row per event: they still open."""
+    with store.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO event_sets (id, name, file_name, size_bytes, format, created_at, loaded, "
+            "rejected, notes, ambiguous_dates, columns, rejected_columns) VALUES ("
+            "'legacy-set-0123456789abc', 'Legacy', 'a.csv', 1, 'acled', :now, 2, 0, '[]', false, "
+            ":columns, :rejected)"),
+            {"now": datetime.now(UTC), "columns": json.dumps([
+                ["id", "object", "typed"], ["date", "datetime64[ns]", "typed"],
+                ["lat", "float64", "typed"], ["lon", "float64", "typed"],
+                ["fatalities", "int64", "extra"]]),
+             "rejected": json.dumps([["row", "int64", "typed"], ["reasons", "object", "typed"]])})
+        for seq, (event, day, deaths) in enumerate([("a", "2023-07-26", 3), ("b", "2023-07-27", 0)]):
+            conn.execute(sa.text(
+                "INSERT INTO set_events (set_id, seq, id, date, lat, lon, extra) VALUES "
+                "('legacy-set-0123456789abc', :seq, :id, :day, 13.5, 2.1, :extra)"),
+                {"seq": seq, "id": event, "day": day, "extra": json.dumps({"fatalities": deaths})})
+    frame, report = store.load_set("legacy-set-0123456789abc")
+    assert list(frame["id"]) == ["a", "b"] and list(frame["fatalities"]) == [3, 0]
+    assert str(frame["date"].dtype) == "datetime64[ns]" and report.rejected.empty
 
 
 def free_port() -> int:
@@ -249,7 +288,7 @@ def test_a_failed_migration_is_named(store_url):
     engine.dispose()
     with pytest.raises(StoreError) as raised:
         Store.open(store_url)
-    assert raised.value.kind == "migration" and "0002" in str(raised.value)
+    assert raised.value.kind == "migration" and "0003" in str(raised.value)
 
 
 @pytest.mark.parametrize(("setting", "backend", "database"), [
@@ -291,7 +330,7 @@ def test_the_command_line(tmp_path, capsys):
 
     path = str(tmp_path / "cli.sqlite")
     assert store_module.main(["--db", path, "upgrade"]) == 0
-    assert "revision 0002" in capsys.readouterr().out
+    assert "revision 0003" in capsys.readouterr().out
     frame = events_frame(3)
     set_id = Store.open(path).keep_set("for the CLI", frame, report_for(frame), "a.csv", 1)
     assert store_module.main(["--db", path, "sets"]) == 0
