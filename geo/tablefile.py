@@ -82,11 +82,12 @@ Source = bytes | Path | IO[bytes]
 
 
 def open_table(source: Source, name: str, tr: Translate = english,
-               chunk_bytes: int = CHUNK_BYTES) -> TableFile:
+               chunk_bytes: int | None = None) -> TableFile:
     """The file's kind, header and notes, with its rows still to read (`chunks`). Raises
     IngestError when the file cannot be a table (empty, binary, a sheet with no rows...)."""
     raw = _binary(source, name, tr)
     size = _size(raw)
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
 
     def done() -> float:
         try:
@@ -497,6 +498,12 @@ def _csv(first: bytes, blocks: Iterator[bytes], name: str, notes: list[str], tr:
     header_line = at + 1
     if header_line > 1:
         notes.append(tr("The header is on line {line}.").format(line=header_line))
+    if end + 1 < len(lines.ends) and lines.plain[end + 1] and not lines.blank[end + 1]:
+        cells = split_line(pending[lines.starts[end + 1]:lines.ends[end + 1]].decode(), sep)
+        if all(c.strip().startswith("#") for c in cells if c.strip()):  # HDX's HXL hashtags
+            notes.append(tr("Row {row} holds HXL hashtags; it is read as part of the "
+                            "header.").format(row=number))
+            end, number = end + 1, number + 1
     rest = pending[lines.ends[end] + 1:] if lines.ends[end] < len(pending) else b""
     chunks = _csv_chunks(rest, blocks, number, sep, columns, blank_top, tr)
     return TableFile(name, "CSV", columns, notes, chunks, done)
