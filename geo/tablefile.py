@@ -120,6 +120,7 @@ def open_table(source: Source, name: str, tr: Translate = english,
                                  "({error}).").format(name=inert(name), error=inert(exc))) from exc
         members = archive.namelist()
         if "[Content_Types].xml" in members and any(m.startswith("xl/") for m in members):
+            raw.seek(0)
             return _excel(raw, name, tr, done)
         files = [m for m in members if not m.endswith("/") and not m.startswith("__MACOSX/")
                  and not Path(m).name.startswith(".")]
@@ -465,14 +466,17 @@ def _field_counts(buf: bytes, lines: _Lines, sep: str) -> np.ndarray:
 
 def _csv(first: bytes, blocks: Iterator[bytes], name: str, notes: list[str], tr: Translate,
          done: Callable[[], float]) -> TableFile:
-    sample = first[:65536].decode("utf-8", errors="ignore")
-    sep = separator_of(sample)
+    pending = first
+    while len(pending) < 65536 and (more := next(blocks, b"")):  # a sample to sniff
+        pending += more
+    sep = separator_of(pending[:65536].decode("utf-8", errors="ignore"))
     # the header: the first line with text (and its continuation lines, if a quote opens one)
-    pending, number, blank_top = first, 1, 0
     while True:
         lines = _scan(pending, sep)
         found = np.flatnonzero(~lines.blank & ~lines.nul)
-        if len(found) or not (more := next(blocks, b"")):
+        complete = len(found) and lines.ends[-1] < len(pending) and (
+            not lines.odd[found[0]] or np.count_nonzero(lines.odd[found[0]:]) > 1)
+        if complete or not (more := next(blocks, b"")):
             break
         pending += more
     if not len(found):
