@@ -474,8 +474,13 @@ def _csv(first: bytes, blocks: Iterator[bytes], name: str, notes: list[str], tr:
     while True:
         lines = _scan(pending, sep)
         found = np.flatnonzero(~lines.blank & ~lines.nul)
-        complete = len(found) and lines.ends[-1] < len(pending) and (
-            not lines.odd[found[0]] or np.count_nonzero(lines.odd[found[0]:]) > 1)
+        complete = False
+        if len(found):  # the header's line (and a quoted cell's further lines) all there?
+            last, parity = int(found[0]), bool(lines.odd[found[0]])
+            while parity and last + 1 < len(lines.ends) and last - found[0] < 50:
+                last += 1
+                parity ^= bool(lines.odd[last])
+            complete = not parity and lines.ends[last] < len(pending)
         if complete or not (more := next(blocks, b"")):
             break
         pending += more
