@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from geo import store as store_module
-from geo.ingest import LOADED_COLUMNS, IngestReport
+from geo.ingest import LOADED_COLUMNS, MAX_BYTES, IngestReport
 from geo.store import ID_PATTERN, Store, StoreError, database_url, is_id
 
 
@@ -165,7 +165,7 @@ def test_saved_views(store):
 
 
 @pytest.mark.parametrize(("call", "kind"), [
-    (lambda s, f, r: s.keep_set("big", f, r, "big.csv", 50 * 1024 * 1024 + 1), "too_large"),
+    (lambda s, f, r: s.keep_set("big", f, r, "big.csv", MAX_BYTES + 1), "too_large"),
     (lambda s, f, r: s.keep_set("   ", f, r, "a.csv", 1), "bad_name"),
     (lambda s, f, r: s.keep_view("", "date=2023-01-01"), "bad_name"),
     (lambda s, f, r: s.keep_view("long", "date=" + "x" * 5000), "bad_query"),
