@@ -26,6 +26,7 @@ from geo.alignments import alignment_choices
 from geo.escape import links_only_for_web_urls
 from geo.facts import Facts, country_names
 from geo.i18n import Translate, translator
+from geo.site import last_day
 from geo.situation import LayeredMap
 from geo.tables import html_table
 from geo.viewstate import ViewState
@@ -66,11 +67,10 @@ def start_page(by_metric: bool = False, controls: Callable[[Translate], None] | 
     tr = translator(lang)
     for error in loaded.errors:
         st.error(tr("Data problem: {error}").format(error=error))
+    curated = last_day(loaded)  # the curation date, or the latest date in the facts
     if loaded.curated is None:
-        st.error(tr("The curation date is unknown (data/SOURCES.md), so the dashboard cannot "
-                    "pick its default date."))
-        st.stop()
-    curated = loaded.curated.date()
+        st.warning(tr("The curation date is unknown (data/SOURCES.md): the dashboard shows the "
+                      "facts up to their latest date, {date}.").format(date=f"{curated:%Y-%m-%d}"))
     names = country_names(loaded, lang)
     view = shared_view(curated, names, list(alignment_choices(loaded.un_votes)))
     tr = translator(view.lang)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import date
+from typing import IO
 
 import streamlit as st
 
@@ -14,12 +16,10 @@ from geo.i18n import N_, Translate, number
 from geo.ingest import (
     FIELDS,
     REQUIRED,
+    Columns,
     IngestError,
-    Table,
-    detect_format,
-    ingest,
-    mapping_for,
-    read_table,
+    UnknownColumnsError,
+    ingest_file,
 )
 
 FIELD_LABELS = {"id": N_("Event id"), "date": N_("Date"), "lat": N_("Latitude"),
@@ -37,6 +37,9 @@ DATE_ORDER = "upload_date_order"
 DATE_ORDER_LABELS = {"dmy": N_("day/month/year (31/01/2023)"),
                      "mdy": N_("month/day/year (01/31/2023)")}
 LOG = logging.getLogger(__name__)
+# What the uploader takes: CSV (also gzip-compressed, or the one CSV in a zip), Excel, Parquet,
+# GeoJSON. Streamlit checks only the name's last suffix (.gz, .zip).
+UPLOAD_TYPES = ["csv", "tsv", "txt", "gz", "zip", "xlsx", "parquet", "geojson", "json"]
 
 
 def _remove() -> None:
@@ -44,28 +47,25 @@ def _remove() -> None:
         st.session_state.pop(key, None)
 
 
-def _read(data: bytes, name: str, facts: Facts, taken: frozenset[str], tr: Translate,
-          date_order: str = "auto") -> None:
-    """Read an upload into the session: a report, or a table waiting for its column mapping.
-    Any failure becomes a message naming the file; the detail goes to the server's log."""
+def _read(upload: IO[bytes], name: str, facts: Facts, taken: frozenset[str], tr: Translate,
+          date_order: str = "auto", mapping: Mapping[str, Columns] | None = None) -> None:
+    """Read an upload into the session, chunk by chunk under a progress bar that counts the
+    rows read and rejected: a report, or the file's columns waiting for a mapping. Any failure
+    becomes a message naming the file; the detail goes to the server's log."""
     bar = st.progress(0.0, text=tr("Reading {name}…").format(name=inert(name)))
+
+    def reading(rows: int, rejected: int, done: float) -> None:
+        bar.progress(min(max(done, 0.0), 1.0), text=tr(
+            "{name}: {rows} rows read, {rejected} rejected…").format(
+            name=inert(name), rows=f"{rows:,}", rejected=f"{rejected:,}"))
+
     try:
-        table = read_table(data, name, tr)
-        fmt = detect_format(list(table.frame.columns))
-        if fmt is None:
-            st.session_state[PENDING_UPLOAD] = (name, table)
-            return
-        bar.progress(0.5, text=tr("{rows} rows read; checking them…").format(
-            rows=len(table.frame)))
-
-        def checking(done: float, step: str) -> None:
-            bar.progress(0.5 + done / 2, text=step)
-
-        st.session_state[UPLOAD] = ingest(
-            table, mapping_for(fmt, list(table.frame.columns)), facts.borders, name, fmt, taken,
-            tr=tr, last=_last(facts), date_order=date_order,
-            progress=checking)
+        st.session_state[UPLOAD] = ingest_file(
+            upload, name, facts.borders, mapping, taken, tr=tr, last=_last(facts),
+            date_order=date_order, progress=reading)
         st.session_state.pop(PENDING_UPLOAD, None)
+    except UnknownColumnsError as exc:
+        st.session_state[PENDING_UPLOAD] = (name, exc.columns)
     except IngestError as exc:
         st.error(str(exc))
     except Exception:  # never a traceback for a visitor's file: say which file, log the rest
@@ -84,20 +84,19 @@ def _last(facts: Facts) -> date | None:
 def _reread(facts: Facts, taken: frozenset[str], tr: Translate) -> None:
     upload = st.session_state.get("upload_file")
     if upload is not None:
-        _read(upload.getvalue(), upload.name, facts, taken, tr, st.session_state[DATE_ORDER])
+        _read(upload, upload.name, facts, taken, tr, st.session_state[DATE_ORDER])
 
 
 def import_panel(facts: Facts, tr: Translate, lang: str = "en") -> None:
     """File upload, column mapping for unknown formats, and the per-row report."""
     taken = frozenset(facts.events["id"])
-    with st.expander(tr("Import your own events (ACLED, UCDP GED or events.csv columns; CSV or "
-                        "GeoJSON)"), expanded=PENDING_UPLOAD in st.session_state):
-        upload = st.file_uploader(tr("Events file"), type=["csv", "tsv", "txt", "geojson", "json",
-                                                        "xlsx"], key="upload_file")
+    with st.expander(tr("Import your own events (ACLED, UCDP GED or events.csv columns; CSV, "
+                        "Excel, Parquet or GeoJSON)"), expanded=PENDING_UPLOAD in st.session_state):
+        upload = st.file_uploader(tr("Events file"), type=UPLOAD_TYPES, key="upload_file")
         if upload is not None and st.session_state.get("upload_file_id") != upload.file_id:
             st.session_state["upload_file_id"] = upload.file_id
             st.session_state.pop(DATE_ORDER, None)
-            _read(upload.getvalue(), upload.name, facts, taken, tr)
+            _read(upload, upload.name, facts, taken, tr)
             if UPLOAD in st.session_state:
                 st.rerun()  # the sidebar's filters of the new file are drawn before this panel
         pending = st.session_state.get(PENDING_UPLOAD)
@@ -108,10 +107,14 @@ def import_panel(facts: Facts, tr: Translate, lang: str = "en") -> None:
             return
         st.success(tr("{name}: {total} rows read as {format}; {loaded} loaded, {rejected} "
                       "rejected.").format(name=inert(report.name),
-                                          total=number(len(report.loaded) + len(report.rejected), lang),
-                                          format=report.format, loaded=number(len(report.loaded), lang),
+                                          total=number(report.loaded_count + len(report.rejected), lang),
+                                          format=report.format, loaded=number(report.loaded_count, lang),
                                           rejected=number(len(report.rejected), lang)))
-        st.caption(" ".join(report.notes))
+        blank = getattr(report, "blank_lines", 0)  # a report kept before blank lines were counted
+        notes = [*report.notes, *([tr("{count} blank lines (spaces, separators or quotes only) "
+                                      "were skipped.").format(count=number(blank, lang))]
+                                  if blank else [])]
+        st.caption(" ".join(notes))
         if upload is not None and (report.ambiguous_dates or DATE_ORDER in st.session_state):
             st.radio(tr("Slash dates in this file are"), list(DATE_ORDER_LABELS), key=DATE_ORDER,
                      format_func=lambda k: tr(DATE_ORDER_LABELS[k]), horizontal=True,
@@ -127,13 +130,13 @@ def import_panel(facts: Facts, tr: Translate, lang: str = "en") -> None:
         st.button(tr("Remove my events"), on_click=_remove)
 
 
-def _mapping_form(pending: tuple[str, Table], facts: Facts, taken: frozenset[str],
+def _mapping_form(pending: tuple[str, list[str]], facts: Facts, taken: frozenset[str],
                   tr: Translate) -> None:
-    name, table = pending
+    name, file_columns = pending
     st.info(tr("{name}: the columns are not ACLED, UCDP GED or events.csv columns. Say "
                "which column holds what (date, latitude, longitude and country are "
                "needed).").format(name=inert(name)))
-    columns = [NONE, *table.frame.columns]
+    columns = [NONE, *file_columns]
     mapping = {}
     for fld in FIELDS:
         choice = st.selectbox(tr(FIELD_LABELS[fld]) + (" *" if fld in REQUIRED else ""),
@@ -141,7 +144,10 @@ def _mapping_form(pending: tuple[str, Table], facts: Facts, taken: frozenset[str
         if choice != NONE:
             mapping[fld] = choice
     if st.button(tr("Load with this mapping"), type="primary"):
-        st.session_state[UPLOAD] = ingest(table, mapping, facts.borders, name, "mapped", taken,
-                                          tr=tr, last=_last(facts))
-        st.session_state.pop(PENDING_UPLOAD, None)
-        st.rerun()
+        upload = st.session_state.get("upload_file")
+        if upload is None:
+            st.session_state.pop(PENDING_UPLOAD, None)
+            st.rerun()
+        _read(upload, name, facts, taken, tr, mapping=mapping)
+        if UPLOAD in st.session_state:
+            st.rerun()

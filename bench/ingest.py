@@ -1,8 +1,14 @@
 """Import benchmark: validating a large ACLED-style file, today's code against git main's, in the
-same run, on the same bytes.
+same run, on the same bytes; or, with --duckdb, the command line against DuckDB.
 
     .venv/bin/python bench/ingest.py                 # 150,000 rows, 3 runs each
     .venv/bin/python bench/ingest.py --rows 50000 --runs 5 --ref main
+    .venv/bin/python bench/ingest.py --duckdb --rows 400000 --runs 3 [--file acled.csv]
+
+--duckdb times `python -m geo.ingest FILE --parquet OUT` (read, check every row, write the
+events sorted by date) against DuckDB's read_csv -> Parquet of the same file, each in a
+process of its own started the same way (Python, the import of its modules, the work), runs
+alternating; it reports the medians, the ratio and each process's peak resident memory.
 
 The old path is `git show <ref>:geo/ingest.py` loaded as a module of its own (it imports the
 rest of geo/ from this tree, which it shares with today's code). Each run reads and validates
@@ -15,9 +21,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import types
 from pathlib import Path
@@ -60,12 +68,82 @@ def timed(module: types.ModuleType, data: bytes, borders: object,
     return time.perf_counter() - start, time.process_time() - cpu, report.summary()
 
 
+# DuckDB's own import of the same file: read_csv (its sniffer, its types) -> Parquet.
+DUCKDB = """
+import sys
+import duckdb
+source, target = (arg.replace("'", "''") for arg in sys.argv[1:3])
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+con.execute(f"COPY (SELECT * FROM read_csv('{source}')) TO '{target}' (FORMAT parquet)")
+"""
+
+
+def run_measured(command: list[str]) -> tuple[float, float, float, str]:
+    """Wall-clock seconds, CPU seconds (user + system) and peak resident MB of one process
+    (its own rusage, from wait4), and what it printed."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode not in (0, 1):
+            raise SystemExit(f"{command[:3]} failed: {err.read()[-2000:]}")
+        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read()
+
+
+def against_duckdb(path: Path, runs: int) -> None:
+    """The import through the command line against DuckDB on the same file, alternating."""
+    size = path.stat().st_size
+    with path.open("rb") as lines:
+        rows = sum(1 for _ in lines) - 1
+    print(f"{path.name}: {rows:,} lines after the header, {size / 1e6:.0f} MB; {runs} runs each, "
+          f"alternating")
+    results: dict[str, list[tuple[float, float, float]]] = {"import": [], "duckdb": []}
+    summary = ""
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(runs):
+            for name in ("import", "duckdb"):
+                out = Path(tmp) / f"{name}.parquet"
+                command = ([sys.executable, "-m", "geo.ingest", str(path), "--parquet", str(out)]
+                           if name == "import" else
+                           [sys.executable, "-c", DUCKDB, str(path), str(out)])
+                wall, cpu, peak, text = run_measured(command)
+                results[name].append((wall, cpu, peak))
+                if name == "import":
+                    summary = text.splitlines()[0]
+    median = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v))
+              for k, v in results.items()}
+    for name in ("import", "duckdb"):
+        walls = ", ".join(f"{r[0]:.2f}" for r in results[name])
+        print(f"  {name}: median {median[name][0]:.2f} s wall ({walls}), "
+              f"{median[name][1]:.2f} s CPU, peak {max(r[2] for r in results[name]):.0f} MB")
+    print(f"  import / duckdb: {median['import'][0] / median['duckdb'][0]:.2f}x wall, "
+          f"{median['import'][1] / median['duckdb'][1]:.2f}x CPU")
+    print(f"  {summary}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=150_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--ref", default="main", help="git ref of the old geo/ingest.py")
+    parser.add_argument("--duckdb", action="store_true",
+                        help="time the command line against DuckDB's read_csv -> Parquet")
+    parser.add_argument("--file", type=Path, help="an ACLED-style CSV to use (else generated)")
     args = parser.parse_args()
+    if args.duckdb:
+        if args.file is not None:
+            against_duckdb(args.file, args.runs)
+            return
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"acled-{args.rows}.csv"
+            path.write_bytes(acled_bytes(args.rows))
+            against_duckdb(path, args.runs)
+        return
     borders = load_borders(ROOT / "data" / "borders.geojson")
     last = curation_date(ROOT / "data" / "SOURCES.md").date()
     old = old_module(args.ref)

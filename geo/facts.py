@@ -6,6 +6,8 @@ maintainer can fix the data and a user sees which file is wrong instead of a tra
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -161,29 +163,76 @@ PLACE_COLUMNS = (
 )
 
 
-def read_table(path: Path, columns: Sequence[Column]) -> pd.DataFrame:
-    """Read a CSV as text and check every cell; raise DataError at the first bad one."""
+def _absent(path: Path) -> DataError:
+    """Why a data file cannot be opened: missing, or a directory where the file should be."""
+    return DataError(path, "is a directory, not a file" if path.is_dir() else "file not found")
+
+
+def _records(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
+    """A CSV file's header, rows and the line each row starts on (blank lines skipped), read
+    strictly: a bad byte or a broken quote names its line (and the byte's offset)."""
     if not path.is_file():
-        raise DataError(path, "file not found")
+        raise _absent(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(path, f"not a readable CSV table: {exc}") from exc
+        data = path.read_bytes()
     except OSError as exc:
         raise DataError(path, f"cannot be read ({exc.strerror or exc})") from exc
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DataError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})", line) from exc
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    header: list[str] | None = None
+    start = 1
+    try:
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                if header is None:
+                    header = record
+                else:
+                    rows.append(record)
+                    lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataError(path, f"not a readable CSV table: {exc}", start) from exc
+    if header is None:
+        raise DataError(path, "not a readable CSV table: the file is empty")
+    return header, rows, lines
+
+
+def line_of(frame: pd.DataFrame, position: int) -> int:
+    """The file line of a table's row at `position` (read_table keeps them in attrs)."""
+    lines = frame.attrs.get("lines")
+    return int(lines[position]) if lines is not None else position + 2
+
+
+def read_table(path: Path, columns: Sequence[Column]) -> pd.DataFrame:
+    """Read a CSV as text and check every cell; raise DataError at the first bad one, naming
+    its line in the file (a quoted cell may span lines; blank lines are skipped)."""
+    header, rows, lines = _records(path)
+    names = [c.name for c in columns]
+    missing = [n for n in names if n not in header and not any(
+        c.name == n and c.optional_column for c in columns)]
+    if missing:
+        raise DataError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(names)}")
+    width = len(header)
+    for row, line in zip(rows, lines, strict=True):
+        if len(row) > width:
+            raise DataError(path, f"{len(row)} fields where the header has {width}", line)
+    frame = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=str,
+                         columns=pd.Index(header)) if rows else pd.DataFrame(
+        {name: pd.Series(dtype=str) for name in header})
     for col in columns:
         if col.optional_column and col.name not in frame.columns:
             frame[col.name] = ""
-    names = [c.name for c in columns]
-    missing = [n for n in names if n not in frame.columns]
-    if missing:
-        raise DataError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(names)}")
     frame = frame[names].map(str.strip)
-    for line, row in enumerate(frame.to_dict("records"), start=2):  # header is line 1
+    frame.attrs["lines"] = lines
+    for line, record in zip(lines, frame.to_dict("records"), strict=True):
         for col in columns:
-            value = row[col.name]
+            value = record[col.name]
             if value == "":
                 if col.required:
                     raise DataError(path, "empty, but a value is required", line, col.name)
@@ -198,7 +247,8 @@ def _unique(frame: pd.DataFrame, path: Path, column: str) -> None:
     dup = frame[column].duplicated().to_numpy()
     if dup.any():
         pos = int(dup.argmax())
-        raise DataError(path, f"duplicate {column} {frame[column].iloc[pos]!r}", pos + 2, column)
+        raise DataError(path, f"duplicate {column} {frame[column].iloc[pos]!r}",
+                        line_of(frame, pos), column)
 
 
 def load_coups(path: Path) -> pd.DataFrame:
@@ -217,7 +267,12 @@ def load_events(path: Path) -> pd.DataFrame:
     frame["date"] = pd.to_datetime(frame["date"])
     frame[["lat", "lon"]] = frame[["lat", "lon"]].astype(float)
     frame["deaths"] = pd.to_numeric(frame["deaths"].replace("", None)).astype("Int64")
-    return frame.sort_values("date", kind="stable", ignore_index=True)
+    order = frame["date"].argsort(kind="stable").to_numpy()
+    lines = frame.attrs.get("lines")
+    frame = frame.take(order).reset_index(drop=True)
+    if lines is not None:
+        frame.attrs["lines"] = [lines[i] for i in order]
+    return frame
 
 
 def load_status(path: Path) -> pd.DataFrame:
@@ -225,7 +280,8 @@ def load_status(path: Path) -> pd.DataFrame:
     `since` is the start of the unbroken run of the same value the row belongs to, `run_since`
     that of the unbroken run of any value (sanctions of one kind, then another)."""
     frame = read_table(path, STATUS_COLUMNS)
-    for line, row in enumerate(frame.to_dict("records"), start=2):
+    for position, row in enumerate(frame.to_dict("records")):
+        line = line_of(frame, position)
         allowed = DIMENSIONS[row["dimension"]]
         if row["value"] not in allowed:
             raise DataError(path, f"{row['dimension']} takes one of {', '.join(allowed)}; "
@@ -241,7 +297,8 @@ def load_status(path: Path) -> pd.DataFrame:
 
 
 def _check_overlaps(frame: pd.DataFrame, path: Path) -> None:
-    ordered = frame.assign(line=range(2, len(frame) + 2)).sort_values(["iso3", "dimension", "start"])
+    ordered = frame.assign(line=[line_of(frame, k) for k in range(len(frame))]).sort_values(
+        ["iso3", "dimension", "start"])
     previous: dict[Hashable, Any] | None = None
     for row in ordered.to_dict("records"):
         same = previous is not None and (previous["iso3"], previous["dimension"]) == (
@@ -266,7 +323,7 @@ def load_un_votes(path: Path) -> pd.DataFrame:
     if dup.any():
         pos = int(dup.argmax())
         raise DataError(path, f"a second vote for {frame['iso3'].iloc[pos]} on "
-                        f"{frame['resolution'].iloc[pos]}", pos + 2, "iso3")
+                        f"{frame['resolution'].iloc[pos]}", line_of(frame, pos), "iso3")
     for resolution, dates in frame.groupby("resolution")["date"]:
         if dates.nunique() != 1:
             raise DataError(path, f"{resolution} has more than one date: {sorted(set(dates))}")
@@ -280,7 +337,7 @@ BORDER_COLUMNS = ("iso3", "name", "name_fr", "region")
 def load_borders(path: Path) -> gpd.GeoDataFrame:
     """Country polygons with iso3, name, name_fr and region, in EPSG:4326."""
     if not path.is_file():
-        raise DataError(path, "file not found")
+        raise _absent(path)
     try:
         frame = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
@@ -312,7 +369,7 @@ CURATION_LINE = re.compile(r"^Curation date:\s*(\d{4}-\d{2}-\d{2})\s*$", re.MULT
 def curation_date(sources_md: Path) -> pd.Timestamp:
     """The date the facts were last checked, read from the `Curation date:` line of SOURCES.md."""
     if not sources_md.is_file():
-        raise DataError(sources_md, "file not found")
+        raise _absent(sources_md)
     match = CURATION_LINE.search(sources_md.read_text(encoding="utf-8"))
     if not match or _date(match.group(1)):
         raise DataError(sources_md, "no line 'Curation date: YYYY-MM-DD'")
@@ -325,7 +382,7 @@ def check_countries(frame: pd.DataFrame, path: Path, known: set[str]) -> None:
     if unknown.any():
         pos = int(unknown.argmax())
         raise DataError(path, f"{frame['iso3'].iloc[pos]} is not a country of data/borders.geojson",
-                        pos + 2, "iso3")
+                        line_of(frame, pos), "iso3")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """Bring your own events: read an ACLED-, UCDP- or project-style file and validate every row.
 
-Each row is either loaded or rejected with its reasons; nothing is dropped silently. Pure (no
+Each row is either loaded or rejected with its reasons; nothing is dropped silently. The file
+is read in chunks (geo.tablefile: CSV, gzip, zip, Excel, Parquet, GeoJSON) and each chunk is
+checked at once, column by column, so a file of any size fits in memory: the loaded events
+are kept as an Arrow table, sorted by date, ready for Parquet and DuckDB. Pure (no
 Streamlit), so the same check runs in the app and from the command line:
 
-    python -m geo.ingest FILE [--data data/]    # prints the report; exit 1 if rows were rejected
+    python -m geo.ingest FILE [--data data/] [--parquet OUT]   # exit 1 if rows were rejected
 
 Loaded events have the columns of data/events.csv (category is always "upload"), the line
 they came from (`row`), and one schema for what the file says about each event:
@@ -36,15 +39,12 @@ they came from (`row`), and one schema for what the file says about each event:
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -52,15 +52,22 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pa_compute
-import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 import shapely
 
 from geo.escape import csv_safe, inert
 from geo.facts import DataError, curation_date, load_borders
 from geo.i18n import N_, Translate, english
+from geo.tablefile import Chunk, IngestError, Source, TableFile, open_table, read_ahead
 from geo.vocabulary import COVERAGE_START, UPLOAD_CATEGORY
 
-MAX_BYTES = 50 * 1024 * 1024
+__all__ = ["IngestError", "IngestReport", "Table", "ingest", "ingest_bytes", "ingest_file",
+           "read_table", "write_events"]
+
+# The import reads files of any size in chunks; this is only the upload limit of the page
+# (.streamlit/config.toml's maxUploadSize), which geo/store.py still reads for kept sets.
+MAX_BYTES = 1024 * 1024 * 1024
+READ_AHEAD = False  # read the next chunk in a thread while checking this one (bench/ingest.py)
 NEAR_DEG = 0.25  # a point this close to its country (about 25 km) still counts as in it
 
 # Our fields, and the columns that fill them in each known format.
@@ -123,12 +130,6 @@ ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})"
 SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 LONG_DATE = re.compile(r"^(\d{1,2})[ -]([^\W\d_]+)[ -](\d{4})$")
 DATE_ORDERS = ("auto", "dmy", "mdy")  # how to read 03/04/2023: decided by the file, or chosen
-MAX_DEPTH_NOTE = N_("{name}: the JSON is nested too deeply to be a GeoJSON file of events.")
-
-
-class IngestError(ValueError):
-    """The file as a whole cannot be read as a table (the message says why)."""
-
 
 @dataclass(frozen=True)
 class Table:
@@ -138,6 +139,7 @@ class Table:
     frame: pd.DataFrame
     notes: tuple[str, ...]
     broken: pd.DataFrame  # columns: row, reasons
+    blank_lines: int = 0
 
 
 def _broken(rows: list[tuple[int, str]]) -> pd.DataFrame:
@@ -146,354 +148,163 @@ def _broken(rows: list[tuple[int, str]]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class IngestReport:
-    """The outcome of an import: loaded events, rejected rows with reasons, and notes."""
+    """The outcome of an import: loaded events, rejected rows with reasons, and notes.
+
+    `events` is what the import gives: an Arrow table in the file's order, with
+    EVENTS_SCHEMA's columns then the file's other columns as text (a pandas frame is accepted
+    too, as the store gives it back). `loaded` is the same events as a pandas frame, made on
+    first use; `table` as an Arrow table; write_events() saves them as Parquet sorted by
+    date.
+    """
 
     name: str
     format: str
-    loaded: pd.DataFrame
+    events: pa.Table | pd.DataFrame
     rejected: pd.DataFrame
     notes: tuple[str, ...] = field(default_factory=tuple)
     ambiguous_dates: bool = False  # slash dates that could be day/month or month/day
+    blank_lines: int = 0  # lines with no text (spaces, separators or quotes only)
+
+    @cached_property
+    def loaded(self) -> pd.DataFrame:
+        """The loaded events as pandas (dates as datetime64, counts as nullable Int64)."""
+        if isinstance(self.events, pd.DataFrame):
+            return self.events
+        return events_frame(self.events)
+
+    @property
+    def table(self) -> pa.Table:
+        """The loaded events as an Arrow table (the date a date32)."""
+        if isinstance(self.events, pa.Table):
+            return self.events
+        return events_table(self.events)
+
+    @property
+    def loaded_count(self) -> int:
+        return int(self.events.num_rows if isinstance(self.events, pa.Table)
+                   else len(self.events))
 
     def summary(self) -> str:
-        total = len(self.loaded) + len(self.rejected)
-        return (f"{self.name}: {total:,} rows read as {self.format}; {len(self.loaded):,} loaded, "
-                f"{len(self.rejected):,} rejected.")
+        loaded, rejected = self.loaded_count, len(self.rejected)
+        text = (f"{self.name}: {loaded + rejected:,} rows read as {self.format}; {loaded:,} "
+                f"loaded, {rejected:,} rejected.")
+        if self.blank_lines:
+            text += f" {self.blank_lines:,} blank lines skipped."
+        return text
 
 
-def _lines_with(text: str, char: str, limit: int = 5) -> str:
-    lines = [str(n) for n, line in enumerate(text.split("\n"), start=1) if char in line]
-    return ", ".join(lines[:limit]) + (" …" if len(lines) > limit else "")
+# Loaded events: the schema's columns, in this order, then the file's other columns (text).
+EVENTS_SCHEMA = pa.schema([
+    ("id", pa.string()), ("date", pa.date32()), ("lat", pa.float64()), ("lon", pa.float64()),
+    ("iso3", pa.string()), ("place", pa.string()), ("category", pa.string()),
+    ("title", pa.string()), ("summary", pa.string()), ("sources", pa.string()),
+    ("row", pa.int64()), ("kind", pa.string()), ("sub_kind", pa.string()),
+    ("actor1", pa.string()), ("actor2", pa.string()), ("deaths", pa.int64()),
+    ("deaths_low", pa.int64()), ("deaths_high", pa.int64()), ("admin1", pa.string()),
+    ("place_precise", pa.bool_()), ("date_precision", pa.string())])
+COUNTS = ("deaths", "deaths_low", "deaths_high")
 
 
-def decode(data: bytes, name: str = "file", tr: Translate = english) -> tuple[str, list[str]]:
-    """A file's text and notes on how it was decoded: UTF-8 (with or without BOM), UTF-16 with a
-    BOM, else Windows-1252, else Latin-1. Bytes that are not UTF-8 in a file that says it is
-    (BOM) are replaced and their lines named."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), [tr("Encoding: {encoding}.").format(encoding="UTF-16")]
-        except UnicodeDecodeError as exc:
-            raise IngestError(tr("{name} starts like UTF-16 text but is not; save it as CSV "
-                                 "(UTF-8).").format(name=inert(name))) from exc
-    head = data[:4096]
-    if head.count(b"\x00") > len(head) / 10:  # UTF-16 text, or a binary file
-        raise IngestError(tr("{name} does not look like a table of events: it holds NUL bytes "
-                             "(a binary file, or UTF-16 without its byte-order mark?); save it "
-                             "as CSV (UTF-8).").format(
-            name=inert(name)))
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="replace")
-        notes = [tr("Encoding: {encoding}.").format(encoding="UTF-8 with BOM")]
-        if "\ufffd" in text and "\ufffd".encode() not in data:
-            notes.append(tr("Bytes that are not UTF-8 were replaced by \ufffd on line(s) "
-                            "{lines}.").format(lines=_lines_with(text, "\ufffd")))
-        return text, notes
-    for encoding, label in (("utf-8", "UTF-8"), ("cp1252", "Windows-1252")):
-        try:
-            return data.decode(encoding), [tr("Encoding: {encoding}.").format(encoding=label)]
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), [tr("Encoding: {encoding}.").format(encoding="Latin-1")]
+def events_frame(table: pa.Table) -> pd.DataFrame:
+    """Loaded events as pandas, the way the pages use them."""
+    frame = table.drop_columns(["date"]).to_pandas()
+    for column in COUNTS:
+        frame[column] = frame[column].astype("Int64")
+    frame.insert(1, "date", pd.to_datetime(
+        table["date"].cast(pa.timestamp("s")).to_numpy()).as_unit("ns"))
+    return pd.DataFrame(frame)
 
 
-def read_table(data: bytes, name: str, tr: Translate = english) -> Table:
-    """A file's rows as text columns (CSV with , ; or tab, or GeoJSON points), with notes and
-    the lines that are not rows of the table."""
-    if not data.strip():
-        raise IngestError(tr("{name} is empty.").format(name=inert(name)))
-    if len(data) > MAX_BYTES:
-        raise IngestError(tr("{name} is {size} MB; the limit is {limit} MB.").format(
-            name=inert(name), size=f"{len(data) / 1e6:.0f}", limit=f"{MAX_BYTES / 1e6:.0f}"))
-    if name.lower().endswith((".xlsx", ".xls")):
-        raise IngestError(tr("{name}: Excel files are not read; save the sheet as CSV "
-                             "(UTF-8).").format(name=inert(name)))
-    text, notes = decode(data, name, tr)
-    if name.lower().endswith((".geojson", ".json")) or text.lstrip().startswith("{"):
-        frame, broken = _geojson_rows(text, name, tr)
-        if frame.shape[1] == 0:
-            first = broken.iloc[0]["reasons"] if len(broken) else tr("no properties")
-            raise IngestError(tr("{name}: no feature could be read ({reason}).").format(
-                name=inert(name), reason=first))
-        return Table(frame, (*notes, tr("Read as GeoJSON.")), broken)
-    sep = _separator(text[:65536])
-    frame, broken, more = _csv_rows(text, sep, name, tr)
-    if frame.shape[1] < 3:
-        raise IngestError(tr("{name} does not look like a table of events (found {count} "
-                             "column(s); need at least date, latitude, longitude and "
-                             "country).").format(name=inert(name), count=frame.shape[1]))
-    names = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab")}
-    separator = tr(names[sep]) if sep in names else repr(sep)
-    return Table(frame, (*notes, tr("Separator: {separator}.").format(separator=separator), *more),
-                 broken)
+def events_table(frame: pd.DataFrame) -> pa.Table:
+    """Loaded events as Arrow (EVENTS_SCHEMA, then the other columns as text)."""
+    ours = pa.Table.from_pandas(frame[list(EVENTS_SCHEMA.names)].assign(
+        date=pd.to_datetime(frame["date"]).dt.date), schema=EVENTS_SCHEMA, preserve_index=False)
+    for column in frame.columns:
+        if column not in EVENTS_SCHEMA.names:
+            ours = ours.append_column(column, pa.array(frame[column].astype(str), pa.string()))
+    return ours
 
 
-def _separator(sample: str) -> str:
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        header = sample.split("\n", 1)[0]
-        return max(",;\t", key=header.count)
+def sorted_events(table: pa.Table) -> pa.Table:
+    """Events sorted by date, then by the line they came from."""
+    return table.take(pa_compute.sort_indices(table, [("date", "ascending"),
+                                                      ("row", "ascending")]))
 
 
-def _split_line(line: str, sep: str) -> list[str]:
-    return next(csv.reader([line.rstrip("\n")], delimiter=sep, skipinitialspace=True), [])
+def write_events(report: IngestReport, path: Path) -> None:
+    """Save the loaded events as Parquet sorted by date (a window query then reads only the
+    row groups of its days)."""
+    pq.write_table(sorted_events(report.table), path, row_group_size=64 * 1024)
 
 
-def _quoting_error(line: str, sep: str) -> str | None:
-    """Why one line's quotes are malformed (an unclosed quote, text after a closing quote)."""
-    try:
-        list(csv.reader([line.rstrip("\n")], delimiter=sep, skipinitialspace=True, strict=True))
-    except csv.Error as exc:
-        return str(exc)
-    return None
+Progress = Callable[[int, int, float], None]  # rows read, rejected so far, part of the file
 
 
-LINE = re.compile(r"[^\n]*\n|[^\n]+$")
-
-
-def _csv_rows(text: str, sep: str, name: str, tr: Translate
-              ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Parse CSV record by record, keeping each record's first line number.
-
-    A record that spans several lines is a quoted cell with line breaks, unless its field count
-    is wrong or one of its later lines is a whole row by itself: then a stray quote swallowed
-    lines, and each line is read on its own, so one bad line costs only itself.
-
-    Stretches of one-line records with well-formed quotes (nearly every line of an export) are
-    read in one strict pass of the C reader and checked all at once; only a record with a
-    malformed quote, and everything from a quoted cell with line breaks on, go record by record.
-    Both give the same table (tests/test_imported.py compares them).
-    """
-    lines = LINE.findall(text.replace("\r\n", "\n").replace("\r", "\n"))
-    nul = [(n, tr("the line holds a NUL byte; it is not read")) for n, line in
-           enumerate(lines, start=1) if "\x00" in line]
-    for n, _ in nul:
-        lines[n - 1] = "\n"  # read as a blank line, so later lines keep their numbers
-    try:
-        by_line, careful = _records(lines, sep)
-    except csv.Error as exc:
-        raise IngestError(tr("{name} is not a readable table: {error}").format(
-            name=inert(name), error=inert(exc))) from exc
-    # blank records: lines of separators, spaces or quotes whose cells hold no text
-    blank_chars = " \t\n" + sep + '"'
-    blank = np.fromiter((fields is None or not line.strip(blank_chars)
-                         for fields, line in zip(by_line, lines, strict=True)), bool, len(lines))
-    for k in np.flatnonzero(blank):
-        fields = by_line[k]
-        if fields is not None and any(cell.strip() for cell in fields):
-            blank[k] = False
-    careful = [r for r in careful if any(cell.strip() for cell in r[2])]
-    fast_rows = np.flatnonzero(~blank)  # 0-based lines of one-line records with text
-    if not len(fast_rows) and not careful:
-        raise IngestError(tr("{name} is empty.").format(name=inert(name)))
-    if careful and (not len(fast_rows) or careful[0][0] - 1 < fast_rows[0]):
-        header_line, _, header = careful.pop(0)
+def read_table(data: Source, name: str, tr: Translate = english) -> Table:
+    """A file's rows as text columns in one pandas frame, with notes and the lines that are
+    not rows of the table (for small files and tests; ingest_file reads in chunks)."""
+    opened = open_table(data, name, tr)
+    chunks = list(opened.chunks)
+    cells = pa.concat_tables([c.cells for c in chunks]) if chunks else None
+    lines = np.concatenate([c.lines for c in chunks]) if chunks else np.zeros(0, np.int64)
+    if cells is None:
+        frame = pd.DataFrame({c: pd.Series(dtype=str) for c in opened.columns})
     else:
-        header_line, header = int(fast_rows[0]) + 1, by_line[int(fast_rows[0])] or []
-        fast_rows = fast_rows[1:]
-    fast_rows = fast_rows[fast_rows + 1 > header_line]
-    careful = [r for r in careful if r[0] > header_line]
-    width = len(header)
-    columns, notes = _column_names(header, tr)
-    good: list[list[str]] = []
-    numbers: list[int] = []
-    broken: list[tuple[int, str]] = []
-
-    def take(number: int, fields: list[str], line: str | None) -> None:
-        error = _quoting_error(line, sep) if line is not None else None
-        if error is not None:
-            broken.append((number, tr("malformed quotes on this line ({error}); the line is "
-                                      "not read").format(error=error)))
-        elif len(fields) > width:
-            broken.append((number, tr("{found} fields where the header has {width}").format(
-                found=len(fields), width=width)))
-        else:
-            good.append(fields + [""] * (width - len(fields)))
-            numbers.append(number)
-
-    for first, last, fields in careful:
-        span = [(n, lines[n - 1]) for n in range(first, last + 1) if lines[n - 1].strip()]
-        if len(span) == 1:
-            take(span[0][0], fields, span[0][1])
-        elif len(fields) == width and not any(
-                len(_split_line(line, sep)) >= width for _, line in span[1:]):
-            take(first, fields, None)  # a quoted cell with line breaks
-        else:
-            for number, line in span:
-                take(number, _split_line(line, sep), line)
-    # one-line records read strictly: their quotes are well-formed; only the width is checked
-    fast = [by_line[k] or [] for k in fast_rows.tolist()]  # never None: those are blank
-    widths = np.fromiter(map(len, fast), np.int64, len(fast))
-    broken += [(int(k) + 1, tr("{found} fields where the header has {width}").format(
-        found=int(n), width=width)) for k, n in zip(fast_rows[widths > width],
-                                                    widths[widths > width], strict=True)]
-    for i in np.flatnonzero(widths < width).tolist():
-        fast[i] = fast[i] + [""] * (width - len(fast[i]))
-    keep = fast_rows[widths <= width]
-    frame = None
-    if not careful and header_line == 1 and (widths == width).all():
-        frame = _arrow_table(lines, sep, columns, keep)
-    if frame is None:
-        rows = [fast[i] for i in np.flatnonzero(widths <= width).tolist()] + good
-        index = np.concatenate([keep + 1, np.array(numbers, dtype=np.int64)])
-        frame = pd.DataFrame(rows, columns=columns, dtype=object,
-                             index=pd.Index(index, name="line")).astype(str)
-        if good:
-            frame = frame.sort_index(kind="stable")
-    broken = [row for row in nul if row[0] > header_line] + sorted(broken, key=lambda r: r[0])
-    if header_line > 1:
-        notes.append(tr("The header is on line {line}.").format(line=header_line))
-    return frame, _broken(broken), notes
+        frame = cells.to_pandas()
+    frame.index = pd.Index(lines, name="line")
+    frame = frame.sort_index(kind="stable")
+    broken = sorted(r for c in chunks for r in c.broken)
+    return Table(frame, tuple(opened.notes), _broken(broken), sum(c.blank for c in chunks))
 
 
-Record = tuple[int, int, list[str]]  # first line, last line (1-based), fields
+class UnknownColumnsError(IngestError):
+    """A file whose columns are not of a known format: the caller maps them by hand."""
+
+    def __init__(self, message: str, columns: list[str]) -> None:
+        super().__init__(message)
+        self.columns = columns
 
 
-def _arrow_table(lines: list[str], sep: str, columns: list[str],
-                 keep: np.ndarray) -> pd.DataFrame | None:
-    """The same table built by Arrow's CSV reader, several times faster than from Python
-    lists, when it reads the file exactly as the strict pass did: every record one line of
-    the header's width with well-formed quotes (the caller checked), no cell starting with a
-    space (Python's reader drops the spaces after a separator, Arrow keeps them: any such
-    cell and we do not know which it was), and one Arrow row for each kept line (Arrow skips
-    only empty lines; a line of bare separators, blank to us, makes the counts differ).
-    Otherwise None."""
-    text = "".join(lines)
-    try:
-        table = pa_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pa_csv.ReadOptions(column_names=columns, skip_rows=1,
-                                            use_threads=False),
-            parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=False),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(columns, pa.large_string()), strings_can_be_null=False,
-                quoted_strings_can_be_null=False))
-    except (pa.ArrowInvalid, UnicodeEncodeError):
-        return None
-    if table.num_rows != len(keep) or any(
-            pa_compute.any(pa_compute.starts_with(column, " ")).as_py()
-            for column in table.columns):
-        return None
-    frame: pd.DataFrame = table.to_pandas()
-    frame.index = pd.Index(keep + 1, name="line")
-    return frame
+def ingest_file(source: Source, name: str, borders: gpd.GeoDataFrame,
+                mapping: Mapping[str, Columns] | None = None,
+                taken_ids: frozenset[str] = frozenset(), tr: Translate = english,
+                last: date | None = None, date_order: str = "auto",
+                progress: Progress | None = None) -> IngestReport:
+    """Read and validate a file of any size, chunk by chunk (bytes, a path or a binary file).
+
+    A known format is mapped automatically, else `mapping` is used (UnknownColumnsError names the
+    columns when there is none). `progress(rows, rejected, done)` is told after each chunk.
+    A file whose slash dates turn out to be month first after some were read day first is read
+    a second time."""
+    opened = open_table(source, name, tr)
+    fmt = detect_format(opened.columns)
+    if mapping is None:
+        if fmt is None:
+            raise UnknownColumnsError(tr(
+                "{name}: the columns ({columns}) are not ACLED, UCDP GED or events.csv "
+                "columns; map them by hand.").format(
+                name=inert(name), columns=inert(", ".join(opened.columns[:12]), 200)),
+                opened.columns)
+        mapping = mapping_for(fmt, opened.columns)
+    fmt = fmt if fmt is not None else "mapped"
+    run = _Run(borders, mapping, name, fmt, taken_ids, tr, last or date.today(), date_order,
+               _unused_columns(opened.columns, mapping))
+    report = run.read(opened, progress)
+    if report is None:  # read again, now that the file's date order is known
+        run = _Run(borders, mapping, name, fmt, taken_ids, tr, last or date.today(),
+                   run.final_order()[0], _unused_columns(opened.columns, mapping),
+                   doubt=run.final_order()[1])
+        report = run.read(open_table(source, name, tr), progress)
+        assert report is not None
+    return report
 
 
-def _strict_stretch(lines: list[str], pos: int, sep: str) -> tuple[list[list[str]], bool]:
-    """The records from line `pos` (0-based) on, read strictly up to the first malformed one,
-    and whether they are one line each and end at the file's end or right before a malformed
-    record."""
-    reader = csv.reader(islice(lines, pos, None), delimiter=sep, skipinitialspace=True,
-                        strict=True)
-    got: list[list[str]] = []
-    try:
-        got.extend(reader)  # keeps the records read before an error
-    except csv.Error:
-        if len(got) == reader.line_num - 1:
-            return got, True  # the malformed record is the one line after them
-        # the malformed record spans lines: were the ones before it one line each? (Reading
-        # just that many lines again gives as many records only if so.)
-        try:
-            again = list(csv.reader(lines[pos:pos + len(got)], delimiter=sep,
-                                    skipinitialspace=True, strict=True))
-        except csv.Error:
-            return got, False
-        return got, len(again) == len(got)
-    return got, len(got) == len(lines) - pos
-
-
-def _records(lines: list[str], sep: str) -> tuple[list[list[str] | None], list[Record]]:
-    """Each line's fields where it is a one-line record read strictly (None where it belongs
-    to another record), and the records read one at a time by the tolerant reader."""
-    by_line: list[list[str] | None] = [None] * len(lines)
-    careful: list[Record] = []
-    pos = 0
-    while pos < len(lines):
-        got, one_line_each = _strict_stretch(lines, pos, sep)
-        if one_line_each:
-            by_line[pos:pos + len(got)] = got
-            pos += len(got)
-            if pos >= len(lines):
-                break
-        loose = csv.reader(islice(lines, pos, None), delimiter=sep, skipinitialspace=True)
-        if not one_line_each:  # a quoted cell with line breaks: record by record from here
-            first = pos
-            for fields in loose:
-                careful.append((first + 1, pos + loose.line_num, fields))
-                first = pos + loose.line_num
-            break
-        fields = next(loose)  # the malformed record, as the tolerant reader reads it
-        careful.append((pos + 1, pos + loose.line_num, fields))
-        pos += loose.line_num
-    return by_line, careful
-
-
-def _column_names(header: list[str], tr: Translate) -> tuple[list[str], list[str]]:
-    """Unique column names; a repeated name is kept as 'name (2)' and said in a note."""
-    columns: list[str] = []
-    notes: list[str] = []
-    for position, raw in enumerate(header, start=1):
-        base = raw.strip() or f"column {position}"
-        column, copy = base, 1
-        while column in columns:
-            copy += 1
-            column = f"{base} ({copy})"
-        if copy == 2:
-            notes.append(tr("Column {column} appears more than once; the first one is used "
-                            "(the others are kept as {column} (2)...).").format(
-                column=inert(base)))
-        columns.append(column)
-    return columns, notes
-
-
-def _geojson_rows(text: str, name: str, tr: Translate = english
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise IngestError(tr("{name} is not valid JSON: {error} (line {line}).").format(
-            name=inert(name), error=exc.msg, line=exc.lineno)) from exc
-    except RecursionError as exc:
-        raise IngestError(tr(MAX_DEPTH_NOTE).format(name=inert(name))) from exc
-    features = doc.get("features") if isinstance(doc, dict) else None
-    if not isinstance(features, list) or not features:
-        raise IngestError(tr("{name} is not a GeoJSON FeatureCollection with features.").format(
-            name=inert(name)))
-    rows, numbers, broken = [], [], []
-    for number, feature in enumerate(features, start=1):
-        if not isinstance(feature, dict):
-            broken.append((number, tr("feature {number} is not a JSON object").format(
-                number=number)))
-            continue
-        props = feature.get("properties")
-        if props is not None and not isinstance(props, dict):
-            broken.append((number, tr("feature {number}: its properties are not a JSON "
-                                      "object").format(number=number)))
-            continue
-        props = dict(props or {})
-        geometry = feature.get("geometry")
-        geometry = geometry if isinstance(geometry, dict) else {}
-        coords = geometry.get("coordinates") if geometry.get("type") == "Point" else None
-        if isinstance(coords, list) and len(coords) >= 2:
-            for key, value in (("lon", coords[0]), ("lat", coords[1])):
-                if props.get(key) in (None, ""):
-                    props[key] = value
-        rows.append({str(k): _json_text(v) for k, v in props.items()})
-        numbers.append(number)
-    frame = pd.DataFrame(rows, index=pd.Index(numbers, name="line"), dtype=object).fillna("")
-    return frame.astype(str), _broken(broken)
-
-
-def _json_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return " ".join(map(_json_text, value))
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)[:1000]
-    return str(value)
-
+def ingest_bytes(data: bytes, name: str, borders: gpd.GeoDataFrame,
+                 mapping: Mapping[str, Columns] | None = None,
+                 taken_ids: frozenset[str] = frozenset(), tr: Translate = english,
+                 last: date | None = None, date_order: str = "auto") -> IngestReport:
+    """Read and validate a file held in memory (ingest_file on its bytes)."""
+    return ingest_file(data, name, borders, mapping, taken_ids, tr, last, date_order)
 
 def detect_format(columns: list[str]) -> str | None:
     """acled, ucdp or project when the columns carry that format's signature."""
@@ -554,24 +365,24 @@ def date_order_of(values: pd.Series) -> tuple[str, str | None]:
 
     A first number above 12 means day first; a second one above 12, month first. A file with
     neither is ambiguous (read as day first); a file with both mixes the two."""
-    parts = values[values.str.contains("/", regex=False)].str.extract(SLASH_DATE.pattern)
-    if parts.empty:
-        return "dmy", None
-    numbers = parts.dropna().astype(int)
-    day_first, month_first = bool((numbers[0] > 12).any()), bool((numbers[1] > 12).any())
-    if day_first and month_first:
-        return "dmy", N_("The file mixes day/month/year and month/day/year dates; they are read "
-                         "as day/month/year and rows that do not fit are rejected.")
-    if month_first:
-        return "mdy", None
-    if day_first or numbers.empty:
-        return "dmy", None
-    return "dmy", N_("Every slash date could be day/month or month/day (03/04/2023); they are "
-                     "read as day/month/year. Choose month/day/year if that is wrong.")
+    return _order_from(*_slash_evidence(values))
+
+
+def _floats(text: pd.Series) -> pd.Series:
+    """Numbers written in text cells (NaN where empty or not a number). Arrow parses the
+    column at once; a column with a cell that is not a number goes through pandas."""
+    array = pa.array(text, pa.string())
+    array = pa_compute.if_else(pa_compute.equal(array, ""), pa.scalar(None, pa.string()), array)
+    try:
+        parsed = pa_compute.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
+        values = pd.Series(parsed, index=text.index, dtype="float64")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        values = pd.to_numeric(text.where(text != ""), errors="coerce").astype("float64")
+    return values
 
 
 def _numbers(text: pd.Series) -> pd.Series:
-    values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    values = _floats(text.str.replace(",", ".", regex=False))
     return values.where(np.isfinite(values))
 
 
@@ -589,15 +400,20 @@ def country_codes(borders: gpd.GeoDataFrame) -> dict[str, str]:
 Columns = str | tuple[str, ...]
 
 
-def _cells(frame: pd.DataFrame, columns: Columns | None) -> pd.Series:
-    """A field's text on every row: the first of its columns that is filled in."""
+def _cells(cells: pa.Table, index: pd.Index, columns: Columns | None) -> pd.Series:
+    """A field's text on every row, trimmed: the first of its columns that is filled in."""
     names = (columns,) if isinstance(columns, str) else tuple(columns or ())
-    out = pd.Series("", index=frame.index, dtype=object)
+    out: pa.ChunkedArray | None = None
     for column in reversed(names):
-        if column in frame.columns:
-            cells = frame[column].astype(str).str.strip()
-            out = cells.where(cells != "", out)
-    return out
+        if column in cells.column_names:
+            text = pa_compute.utf8_trim_whitespace(cells[column])
+            out = text if out is None else pa_compute.if_else(
+                pa_compute.equal(text, ""), out, text)
+    if out is None:
+        return pd.Series("", index=index, dtype=str)
+    series = pd.Series(out.to_pandas(), dtype=str)
+    series.index = index
+    return series
 
 
 class _Reasons:
@@ -639,139 +455,280 @@ def _placement(lat: pd.Series, lon: pd.Series, iso3: pd.Series,
     return outside, swapped
 
 
+
+def _slash_evidence(values: pd.Series) -> tuple[bool, bool, bool]:
+    """Whether `values` hold slash dates, any with a first number above 12 (day first), and
+    any with a second one above 12 (month first)."""
+    slashed = values[values.str.contains("/", regex=False)]
+    if slashed.empty:
+        return False, False, False
+    numbers = slashed.str.extract(SLASH_DATE.pattern).dropna().astype(int)
+    if numbers.empty:
+        return False, False, False
+    return True, bool((numbers[0] > 12).any()), bool((numbers[1] > 12).any())
+
+
+def _order_from(slashes: bool, day_first: bool, month_first: bool) -> tuple[str, str | None]:
+    if not slashes:
+        return "dmy", None
+    if day_first and month_first:
+        return "dmy", N_("The file mixes day/month/year and month/day/year dates; they are read "
+                         "as day/month/year and rows that do not fit are rejected.")
+    if month_first:
+        return "mdy", None
+    if day_first:
+        return "dmy", None
+    return "dmy", N_("Every slash date could be day/month or month/day (03/04/2023); they are "
+                     "read as day/month/year. Choose month/day/year if that is wrong.")
+
+
+class _Run:
+    """One reading of a file: each chunk is checked as it comes (its rows loaded or rejected),
+    with what must hold across chunks (ids seen, the file's date order)."""
+
+    def __init__(self, borders: gpd.GeoDataFrame, mapping: Mapping[str, Columns], name: str,
+                 fmt: str, taken: frozenset[str], tr: Translate, last: date, date_order: str,
+                 unused: list[str], doubt: str | None = None) -> None:
+        self.mapping, self.name, self.fmt, self.taken, self.tr = mapping, name, fmt, taken, tr
+        self.last, self.date_order, self.unused, self.doubt = last, date_order, unused, doubt
+        self.codes = country_codes(borders)
+        self.shapes = borders.set_index("iso3").geometry
+        self.seen = set(taken)  # ids taken, and those of the file so far
+        self.evidence = [False, False, False]  # slashes, day first, month first
+        self.orders_used: set[str] = set()  # orders that read slash dates in some chunk
+        self.loaded: list[pa.Table] = []
+        self.rejected: list[pd.DataFrame] = []
+        self.rows = self.rejected_rows = self.blank = 0
+        used = {c for columns in mapping.values()
+                for c in ((columns,) if isinstance(columns, str) else columns)}
+        self.used = used
+
+    def final_order(self) -> tuple[str, str | None]:
+        if self.date_order != "auto":
+            return self.date_order, self.doubt
+        return _order_from(*self.evidence)
+
+    def read(self, opened: TableFile, progress: Progress | None) -> IngestReport | None:
+        """The report, or None when the file must be read again with its date order."""
+        for chunk in (read_ahead(opened.chunks) if READ_AHEAD else opened.chunks):
+            self.check(chunk)
+            if progress is not None:
+                progress(self.rows, self.rejected_rows, opened.done())
+        order, doubt = self.final_order()
+        if self.orders_used - {order}:
+            return None
+        notes = tuple(opened.notes) + ((self.tr(doubt),) if doubt else ())
+        return self.report(notes, doubt is not None)
+
+    def report(self, notes: tuple[str, ...], ambiguous: bool) -> IngestReport:
+        events = pa.concat_tables(self.loaded) if self.loaded else _empty_events(self.unused)
+        self.loaded = []
+        rejected = (pd.concat(self.rejected, ignore_index=True) if self.rejected
+                    else pd.DataFrame({"row": pd.Series(dtype=int),
+                                       "reasons": pd.Series(dtype=str)}))
+        rejected = rejected.fillna("").astype({"row": int}).sort_values(
+            "row", kind="stable", ignore_index=True)
+        return IngestReport(self.name, self.fmt, events, rejected, notes, ambiguous, self.blank)
+
+    def check(self, chunk: Chunk) -> None:
+        """Validate one chunk's rows at once: good rows become events (the module's schema),
+        bad rows keep their reasons (in the language of `tr`), lines that were not rows stay
+        rejected."""
+        tr, mapping = self.tr, self.mapping
+        self.blank += chunk.blank
+        index = pd.Index(chunk.lines, name="line")
+        cells = {fld: _cells(chunk.cells, index, mapping.get(fld))
+                 for fld in (*FIELDS, *PRECISION_FIELDS)}
+        reasons = _Reasons(index)
+        for fld in REQUIRED:
+            reasons.add(cells[fld] == "", tr("missing {field}").format(
+                field=tr(REQUIRED_NAMES[fld])))
+
+        written = cells["date"]
+        if self.date_order == "auto":
+            found = _slash_evidence(written)
+            self.evidence = [a or b for a, b in zip(self.evidence, found, strict=True)]
+            order = _order_from(*self.evidence)[0]
+            if found[0]:
+                self.orders_used.add(order)
+        else:
+            order = self.date_order
+        days = written.map({v: date_parts(v, order) for v in written.unique() if v})
+        reasons.add_each((written != "") & days.isna(), tr(
+            "unparseable date {value} (use YYYY-MM-DD, DD/MM/YYYY or '31 January 2023')"),
+            written)
+        parsed = days.notna()
+        early = parsed & (days.where(parsed, COVERAGE_START) < COVERAGE_START)
+        late = parsed & (days.where(parsed, COVERAGE_START) > self.last)
+        reasons.add_each(early | late, tr("date {value} is outside {start} to {end}, the days "
+                                          "the dashboard shows").format(
+            value="{value}", start=f"{COVERAGE_START}", end=f"{self.last}"), written)
+
+        lat, lon = _numbers(cells["lat"]), _numbers(cells["lon"])
+        reasons.add_each((cells["lat"] != "") & lat.isna(), tr("latitude {value} is not a number"),
+                         cells["lat"])
+        reasons.add_each((cells["lon"] != "") & lon.isna(),
+                         tr("longitude {value} is not a number"), cells["lon"])
+        iso3 = cells["country"].str.lower().map(self.codes)
+        reasons.add_each((cells["country"] != "") & iso3.isna(),
+                         tr("country {value} is not one of the map's countries"),
+                         cells["country"])
+        located = lat.notna() & lon.notna()
+        zero = located & (lat == 0) & (lon == 0)
+        reasons.add(zero, tr("coordinates are exactly 0,0 (a missing location?)"))
+        in_range = lat.between(-90, 90) & lon.between(-180, 180)
+        wild = located & ~zero & ~in_range
+        if wild.any():
+            reasons.add(wild, pd.Series([tr("coordinates {lat}, {lon} are out of range").format(
+                lat=a, lon=b) for a, b in zip(lat[wild], lon[wild], strict=True)],
+                index=lat[wild].index))
+        placed = located & ~zero & in_range & iso3.notna()
+        outside, swapped = _placement(lat[placed], lon[placed], iso3[placed], self.shapes)
+        reasons.add(swapped.reindex(index, fill_value=False),
+                    tr("latitude and longitude look swapped"))
+        far = (outside & ~swapped).reindex(index, fill_value=False)
+        if far.any():
+            reasons.add(far, pd.Series([tr("point {lat}, {lon} is outside {country}").format(
+                lat=a, lon=b, country=c) for a, b, c in zip(lat[far], lon[far], iso3[far],
+                                                             strict=True)],
+                index=lat[far].index))
+
+        number = index.to_series()
+        ident = cells["id"].where(cells["id"] != "", f"{self.name}-row-" + number.astype(str))
+        ids = _arrow_text(ident).to_pylist()
+        seen = self.seen
+        again = np.fromiter((v in seen for v in ids), bool, len(ids))
+        reasons.add_each(ident.duplicated() | again, tr("duplicate id {value}"), ident)
+        seen.update(ids)
+
+        deaths = {}
+        for fld in COUNTS:
+            deaths[fld], wrong = _whole_numbers(cells[fld])
+            reasons.add_each(wrong, tr("{column} {{value}} is not a whole number of 0 or "
+                                       "more").format(column=_column_of(mapping, fld)),
+                             cells[fld])
+        low, best, high = deaths["deaths_low"], deaths["deaths"], deaths["deaths_high"]
+        disorder = (low.notna() & best.notna() & (low > best)) | (
+            high.notna() & best.notna() & (best > high)) | (
+            low.notna() & high.notna() & (low > high))
+        disorder = disorder.fillna(False).astype(bool)
+        if disorder.any():
+            reasons.add(disorder, pd.Series([tr("deaths: low {low}, best {best}, high {high} "
+                                                "are not in that order").format(
+                low=a, best=b, high=c) for a, b, c in zip(
+                cells["deaths_low"][disorder], cells["deaths"][disorder],
+                cells["deaths_high"][disorder], strict=True)],
+                index=cells["deaths"][disorder].index))
+        place_precise, date_precision = _precision(self.fmt, cells, mapping, reasons, tr)
+
+        good = (reasons.text == "").to_numpy()
+        if good.any():
+            self.loaded.append(self._events(chunk, good, cells, ident, days, lat, lon, iso3,
+                                            deaths, place_precise, date_precision))
+        bad = ~good
+        rejected = pd.DataFrame({"row": number[bad], "reasons": reasons.text[bad],
+                                 **{f: cells[f][bad] for f in FIELDS
+                                    if f in mapping or f in REQUIRED}})
+        if chunk.broken:
+            rejected = pd.concat([rejected, _broken(chunk.broken).reindex(
+                columns=rejected.columns, fill_value="")], ignore_index=True)
+        if len(rejected):
+            self.rejected.append(rejected.reset_index(drop=True))
+        self.rows += len(index) + len(chunk.broken)
+        self.rejected_rows += len(rejected)
+
+    def _events(self, chunk: Chunk, good: np.ndarray, cells: Mapping[str, pd.Series],
+                ident: pd.Series, days: pd.Series, lat: pd.Series, lon: pd.Series,
+                iso3: pd.Series, deaths: Mapping[str, pd.Series], place_precise: pd.Series,
+                date_precision: pd.Series) -> pa.Table:
+        kind = cells["kind"][good]
+        if self.fmt == "ucdp":
+            kind = kind.map(lambda k: UCDP_VIOLENCE.get(k, k))
+        title = cells["title"][good].where(cells["title"][good] != "", kind)
+        title = title.where(title != "", self.tr("Event"))
+        count = int(good.sum())
+
+        text = _arrow_text
+
+        def whole(values: pd.Series) -> pa.Array:
+            return pa.array(values[good].to_numpy(dtype="float64", na_value=np.nan),
+                            pa.float64(), from_pandas=True).cast(pa.int64())
+
+        columns = {
+            "id": text(ident[good]), "date": pa.array(days[good].tolist(), pa.date32()),
+            "lat": pa.array(lat[good].to_numpy(float)), "lon": pa.array(lon[good].to_numpy(float)),
+            "iso3": text(iso3[good]), "place": text(cells["place"][good]),
+            "category": pa.array([UPLOAD_CATEGORY] * count, pa.string()),
+            "title": text(title), "summary": text(cells["summary"][good]),
+            "sources": text(cells["sources"][good]), "row": pa.array(chunk.lines[good]),
+            "kind": text(kind), "sub_kind": text(cells["sub_kind"][good]),
+            "actor1": text(cells["actor1"][good]), "actor2": text(cells["actor2"][good]),
+            "deaths": whole(deaths["deaths"]), "deaths_low": whole(deaths["deaths_low"]),
+            "deaths_high": whole(deaths["deaths_high"]), "admin1": text(cells["admin1"][good]),
+            "place_precise": pa.array(place_precise[good].to_numpy(bool)),
+            "date_precision": text(date_precision[good])}
+        table = pa.table([columns[n] for n in EVENTS_SCHEMA.names], schema=EVENTS_SCHEMA)
+        if self.unused:
+            kept = chunk.cells.select(self.unused).filter(pa.array(good))
+            for column in self.unused:
+                name = f"file_{column}" if column in EVENTS_SCHEMA.names else column
+                table = table.append_column(name, kept[column])
+        return table
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """A text column as one Arrow string array (no copy when pandas holds it in Arrow)."""
+    array = pa.array(values, pa.string()) if len(values) else pa.array([], pa.string())
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _empty_events(unused: list[str]) -> pa.Table:
+    table = EVENTS_SCHEMA.empty_table()
+    for column in unused:
+        name = f"file_{column}" if column in EVENTS_SCHEMA.names else column
+        table = table.append_column(name, pa.array([], pa.string()))
+    return table
+
+
 def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders: gpd.GeoDataFrame,
            name: str = "upload", fmt: str = "mapped", taken_ids: frozenset[str] = frozenset(),
            notes: tuple[str, ...] = (), tr: Translate = english, last: date | None = None,
-           date_order: str = "auto", progress: Progress | None = None) -> IngestReport:
-    """Validate every row at once; good rows become events (the schema in the module's
-    docstring), bad rows keep their reasons (in the language of `tr`), and lines that were not
-    rows stay rejected.
-
-    Dates must fall within COVERAGE_START..`last` (default: today), the days the dashboard can
-    show. `date_order` reads slash dates as dmy or mdy; "auto" decides from the file.
-    `progress(fraction, step)` is told as each check starts (a page shows it).
-    """
-    def step(fraction: float, text: str) -> None:
-        if progress is not None:
-            progress(fraction, text)
-
+           date_order: str = "auto") -> IngestReport:
+    """Validate the rows of a table already read whole (read_table; a plain frame is numbered
+    from line 2). Dates must fall within COVERAGE_START..`last` (default: today), the days the
+    dashboard can show. `date_order` reads slash dates as dmy or mdy; "auto" decides from the
+    file."""
     if isinstance(table, pd.DataFrame):
         frame = table if table.index.name == "line" else table.set_axis(
             pd.Index(range(2, len(table) + 2), name="line"))
         table = Table(frame, (), _broken([]))
-    frame = table.frame
-    notes = (*table.notes, *notes)
-    last = last or date.today()
-    codes = country_codes(borders)
-    shapes = borders.set_index("iso3").geometry
-    step(0.0, tr("Checking dates"))
-    cells = {fld: _cells(frame, mapping.get(fld)) for fld in (*FIELDS, *PRECISION_FIELDS)}
-    reasons = _Reasons(frame.index)
-    for fld in REQUIRED:
-        reasons.add(cells[fld] == "", tr("missing {field}").format(field=tr(REQUIRED_NAMES[fld])))
+    frame = table.frame.astype(str)
+    cells = pa.Table.from_pandas(frame, preserve_index=False)
+    cells = cells.cast(pa.schema([(n, pa.string()) for n in cells.column_names]))
+    chunk = Chunk(cells, frame.index.to_numpy(np.int64),
+                  list(zip(table.broken["row"].astype(int), table.broken["reasons"],
+                           strict=True)), table.blank_lines)
 
-    order, doubt = date_order_of(cells["date"]) if date_order == "auto" else (date_order, None)
-    if doubt is not None:
-        notes = (*notes, tr(doubt))
-    written = cells["date"]
-    days = written.map({v: date_parts(v, order) for v in written.unique() if v})
-    reasons.add_each((written != "") & days.isna(), tr(
-        "unparseable date {value} (use YYYY-MM-DD, DD/MM/YYYY or '31 January 2023')"), written)
-    parsed = days.notna()
-    early = parsed & (days.where(parsed, COVERAGE_START) < COVERAGE_START)
-    late = parsed & (days.where(parsed, COVERAGE_START) > last)
-    reasons.add_each(early | late, tr("date {value} is outside {start} to {end}, the days the "
-                                      "dashboard shows").format(
-        value="{value}", start=f"{COVERAGE_START}", end=f"{last}"), written)
+    def once(order: str, doubt: str | None) -> IngestReport | None:
+        run = _Run(borders, mapping, name, fmt, taken_ids, tr, last or date.today(), order,
+                   _unused_columns(list(frame.columns), mapping), doubt)
+        run.check(chunk)
+        final, said = run.final_order()
+        if run.orders_used - {final}:
+            return once(final, said)
+        return run.report((*table.notes, *notes, *((tr(said),) if said else ())),
+                          said is not None)
 
-    step(0.3, tr("Checking coordinates and countries"))
-    lat, lon = _numbers(cells["lat"]), _numbers(cells["lon"])
-    reasons.add_each((cells["lat"] != "") & lat.isna(), tr("latitude {value} is not a number"),
-                     cells["lat"])
-    reasons.add_each((cells["lon"] != "") & lon.isna(), tr("longitude {value} is not a number"),
-                     cells["lon"])
-    iso3 = cells["country"].str.lower().map(codes)
-    reasons.add_each((cells["country"] != "") & iso3.isna(),
-                     tr("country {value} is not one of the map's countries"), cells["country"])
-    located = lat.notna() & lon.notna()
-    zero = located & (lat == 0) & (lon == 0)
-    reasons.add(zero, tr("coordinates are exactly 0,0 (a missing location?)"))
-    in_range = lat.between(-90, 90) & lon.between(-180, 180)
-    wild = located & ~zero & ~in_range
-    if wild.any():
-        reasons.add(wild, pd.Series([tr("coordinates {lat}, {lon} are out of range").format(
-            lat=a, lon=b) for a, b in zip(lat[wild], lon[wild], strict=True)],
-            index=lat[wild].index))
-    placed = located & ~zero & in_range & iso3.notna()
-    outside, swapped = _placement(lat[placed], lon[placed], iso3[placed], shapes)
-    reasons.add(swapped.reindex(frame.index, fill_value=False),
-                tr("latitude and longitude look swapped"))
-    far = (outside & ~swapped).reindex(frame.index, fill_value=False)
-    if far.any():
-        reasons.add(far, pd.Series([tr("point {lat}, {lon} is outside {country}").format(
-            lat=a, lon=b, country=c) for a, b, c in zip(lat[far], lon[far], iso3[far],
-                                                         strict=True)], index=lat[far].index))
-
-    number = frame.index.to_series()
-    ident = cells["id"].where(cells["id"] != "", f"{name}-row-" + number.astype(str))
-    reasons.add_each(ident.duplicated() | ident.isin(taken_ids), tr("duplicate id {value}"), ident)
-
-    step(0.8, tr("Checking fatalities and precision"))
-    deaths = {}
-    for fld in ("deaths", "deaths_low", "deaths_high"):
-        deaths[fld], wrong = _whole_numbers(cells[fld])
-        reasons.add_each(wrong, tr("{column} {{value}} is not a whole number of 0 or more").format(
-            column=_column_of(mapping, fld, cells[fld])), cells[fld])
-    low, best, high = deaths["deaths_low"], deaths["deaths"], deaths["deaths_high"]
-    disorder = (low.notna() & best.notna() & (low > best)) | (
-        high.notna() & best.notna() & (best > high)) | (low.notna() & high.notna() & (low > high))
-    disorder = disorder.fillna(False).astype(bool)
-    if disorder.any():
-        reasons.add(disorder, pd.Series([tr("deaths: low {low}, best {best}, high {high} are not "
-                                            "in that order").format(low=a, best=b, high=c)
-                                         for a, b, c in zip(cells["deaths_low"][disorder],
-                                                            cells["deaths"][disorder],
-                                                            cells["deaths_high"][disorder],
-                                                            strict=True)],
-                                        index=cells["deaths"][disorder].index))
-    place_precise, date_precision = _precision(fmt, cells, mapping, reasons, tr)
-
-    good = reasons.text == ""
-    kind = cells["kind"][good]
-    if fmt == "ucdp":
-        kind = kind.map(lambda k: UCDP_VIOLENCE.get(k, k))
-    title = cells["title"][good].where(cells["title"][good] != "", kind)
-    loaded = pd.DataFrame({
-        "id": ident[good], "date": pd.to_datetime(days[good].astype("object")),
-        "lat": lat[good].astype(float), "lon": lon[good].astype(float), "iso3": iso3[good],
-        "place": cells["place"][good], "category": UPLOAD_CATEGORY,
-        "title": title.where(title != "", tr("Event")), "summary": cells["summary"][good],
-        "sources": cells["sources"][good], "row": number[good],
-        "kind": kind, "sub_kind": cells["sub_kind"][good], "actor1": cells["actor1"][good],
-        "actor2": cells["actor2"][good], "deaths": best[good], "deaths_low": low[good],
-        "deaths_high": high[good], "admin1": cells["admin1"][good],
-        "place_precise": place_precise[good], "date_precision": date_precision[good]},
-        columns=LOADED_COLUMNS).reset_index(drop=True)
-    loaded["date"] = pd.to_datetime(loaded["date"])
-    for column in _unused_columns(frame, mapping):
-        loaded[f"file_{column}" if column in loaded.columns else column] = \
-            frame[column][good].reset_index(drop=True)
-    bad = ~good
-    rejected = pd.DataFrame({"row": number[bad], "reasons": reasons.text[bad],
-                             **{f: cells[f][bad] for f in FIELDS if f in mapping or f in REQUIRED}})
-    rejected = pd.concat([rejected, table.broken.reindex(columns=rejected.columns, fill_value="")]
-                         if len(table.broken) else [rejected], ignore_index=True)
-    rejected = rejected.astype({"row": int}).sort_values("row", kind="stable", ignore_index=True)
-    return IngestReport(name, fmt, loaded, rejected, notes, doubt is not None)
-
+    report = once(date_order, None)
+    assert report is not None
+    return report
 
 LOADED_COLUMNS = ["id", "date", "lat", "lon", "iso3", "place", "category", "title", "summary",
                   "sources", "row", "kind", "sub_kind", "actor1", "actor2", "deaths",
                   "deaths_low", "deaths_high", "admin1", "place_precise", "date_precision"]
-Progress = Callable[[float, str], None]
 
 
-def _column_of(mapping: Mapping[str, Columns], fld: str, fallback: pd.Series) -> str:
+def _column_of(mapping: Mapping[str, Columns], fld: str) -> str:
     """The file's column a field is read from, for messages (the first one named)."""
     columns = mapping.get(fld) or (fld,)
     return str(columns if isinstance(columns, str) else columns[0])
@@ -783,7 +740,7 @@ def _whole_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     filled = text != ""
     if not filled.any():  # a column the file does not have
         return pd.Series(pd.NA, index=text.index, dtype="Int64"), filled
-    values = pd.to_numeric(text.where(filled), errors="coerce").astype("float64")
+    values = _floats(text)
     ok = values.notna() & np.isfinite(values) & (values >= 0) & (values < 1e9) & (
         values == np.floor(values.fillna(0)))
     counts = values.where(ok).astype("Int64")
@@ -802,7 +759,7 @@ def _precision(fmt: str, cells: Mapping[str, pd.Series], mapping: Mapping[str, C
         code = cells["place_code"].str.replace(r"\.0$", "", regex=True)
         unknown = (code != "") & ~code.isin((*good_codes, *coarse))
         reasons.add_each(unknown, tr("{column} {{value}} is not one of {codes}").format(
-            column=_column_of(mapping, "place_code", code),
+            column=_column_of(mapping, "place_code"),
             codes=", ".join((*good_codes, *coarse))), cells["place_code"])
         precise = ~code.isin(coarse)
     if fmt in DATE_CODES:
@@ -810,34 +767,17 @@ def _precision(fmt: str, cells: Mapping[str, pd.Series], mapping: Mapping[str, C
         code = cells["date_code"].str.replace(r"\.0$", "", regex=True)
         unknown = (code != "") & ~code.isin(list(known))
         reasons.add_each(unknown, tr("{column} {{value}} is not one of {codes}").format(
-            column=_column_of(mapping, "date_code", code), codes=", ".join(known)),
+            column=_column_of(mapping, "date_code"), codes=", ".join(known)),
             cells["date_code"])
         dates = code.map(known).fillna("day").astype(str)
     return precise.astype(bool), dates
 
 
-def _unused_columns(frame: pd.DataFrame, mapping: Mapping[str, Columns]) -> list[str]:
+def _unused_columns(columns: list[str], mapping: Mapping[str, Columns]) -> list[str]:
     """The file's columns that fill none of our fields: kept as is for the downloads."""
     used = {c for columns in mapping.values()
             for c in ((columns,) if isinstance(columns, str) else columns)}
-    return [c for c in frame.columns if c not in used]
-
-
-def ingest_bytes(data: bytes, name: str, borders: gpd.GeoDataFrame,
-                 mapping: Mapping[str, Columns] | None = None,
-                 taken_ids: frozenset[str] = frozenset(), tr: Translate = english,
-                 last: date | None = None, date_order: str = "auto") -> IngestReport:
-    """Read and validate a file; a known format is mapped automatically, else `mapping` is used."""
-    table = read_table(data, name, tr)
-    fmt = detect_format(list(table.frame.columns))
-    if mapping is None:
-        if fmt is None:
-            raise IngestError(tr("{name}: the columns ({columns}) are not ACLED, UCDP GED or "
-                                 "events.csv columns; map them by hand.").format(
-                name=inert(name), columns=inert(", ".join(table.frame.columns[:12]), 200)))
-        mapping = mapping_for(fmt, list(table.frame.columns))
-    return ingest(table, mapping, borders, name, fmt or "mapped", taken_ids, (), tr, last,
-                  date_order)
+    return [c for c in columns if c not in used]
 
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, EXIT_CRASH = 0, 1, 2, 3
@@ -847,16 +787,22 @@ def main(argv: list[str] | None = None) -> int:
     """Check a file. Exit status: 0 every row loaded, 1 some rows rejected, 2 the file or the
     arguments cannot be used (argparse's own status too), 3 an internal error (a bug)."""
     parser = argparse.ArgumentParser(
-        description="Check an events file before adding it. Exit status: 0 every row loaded, "
+        description="Check an events file before adding it (CSV, .csv.gz, a zip of one CSV, "
+                    ".xlsx, Parquet or GeoJSON, of any size). Exit status: 0 every row loaded, "
                     "1 some rows rejected, 2 unreadable file or bad arguments, 3 internal error.")
     parser.add_argument("file", type=Path)
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parent.parent / "data")
     parser.add_argument("--rejected", type=Path, help="write the rejected rows to this CSV")
+    parser.add_argument("--parquet", type=Path,
+                        help="write the loaded events to this Parquet file, sorted by date")
     parser.add_argument("--date-order", choices=DATE_ORDERS, default="auto",
                         help="how to read slash dates such as 03/04/2023 (default: from the file)")
+    parser.add_argument("--progress", action="store_true",
+                        help="say the rows read and rejected so far on stderr")
     args = parser.parse_args(argv)
     try:
-        return _check(args.file, args.data, args.rejected, args.date_order)
+        return _check(args.file, args.data, args.rejected, args.date_order, args.parquet,
+                      args.progress)
     except (IngestError, DataError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -865,14 +811,22 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CRASH
 
 
-def _check(path: Path, data: Path, rejected_csv: Path | None, date_order: str) -> int:
+def _check(path: Path, data: Path, rejected_csv: Path | None, date_order: str,
+           parquet: Path | None = None, show_progress: bool = False) -> int:
     borders = load_borders(data / "borders.geojson")
     try:
         last = curation_date(data / "SOURCES.md").date()
     except DataError:
         last = None
-    report = ingest_bytes(path.read_bytes(), path.name, borders, last=last,
-                          date_order=date_order)
+
+    def said(rows: int, rejected: int, done: float) -> None:
+        print(f"\r{done:4.0%}  {rows:,} rows read, {rejected:,} rejected", end="",
+              file=sys.stderr, flush=True)
+
+    report = ingest_file(path, path.name, borders, last=last, date_order=date_order,
+                         progress=said if show_progress else None)
+    if show_progress:
+        print(file=sys.stderr)
     print(report.summary())
     for note in report.notes:
         print(f"  {note}")
@@ -882,6 +836,8 @@ def _check(path: Path, data: Path, rejected_csv: Path | None, date_order: str) -
         print(f"  ... and {len(report.rejected) - 50:,} more rejected rows")
     if rejected_csv is not None:
         rejected_csv.write_text(csv_safe(report.rejected).to_csv(index=False), encoding="utf-8")
+    if parquet is not None:
+        write_events(report, parquet)
     return EXIT_REJECTED if len(report.rejected) else EXIT_OK
 
 

@@ -100,3 +100,45 @@ def test_missing_curation_date(tmp_path):
     facts = load_facts(folder)
     assert facts.curated is None
     assert any("Curation date" in e for e in facts.errors)
+
+
+def test_a_broken_quote_names_the_line_of_the_file_not_pandas_row(tmp_path):
+    lines = EVENTS.splitlines()
+    text = "\n".join(lines) + "\n"
+    text += lines[1].replace(",ecowas,", ',"ecowas,', 1) + "\n"  # an unclosed quote
+    folder = write_data(tmp_path / "d", events__csv=text)
+    line = text.count("\n")
+    with pytest.raises(DataError) as info:
+        load_events(folder / "events.csv")
+    assert f"events.csv, line {line}:" in str(info.value) and "row" not in str(info.value)
+
+
+def test_a_bad_byte_names_its_offset_in_the_file_and_its_line(tmp_path):
+    path = tmp_path / "events.csv"
+    data = EVENTS.replace("Niamey", "Niamé").encode("latin-1")
+    path.write_bytes(data)
+    with pytest.raises(DataError) as info:
+        load_events(path)
+    offset = data.index(b"\xe9")
+    assert f"at byte {offset})" in str(info.value)
+    line = data.count(b"\n", 0, offset) + 1
+    assert f"line {line}:" in str(info.value)
+
+
+def test_a_directory_is_not_called_missing(tmp_path):
+    (tmp_path / "events.csv").mkdir()
+    (tmp_path / "SOURCES.md").mkdir()
+    with pytest.raises(DataError, match=r"events\.csv: is a directory, not a file"):
+        load_events(tmp_path / "events.csv")
+    from geo.facts import curation_date
+    with pytest.raises(DataError, match="is a directory"):
+        curation_date(tmp_path / "SOURCES.md")
+
+
+def test_a_later_check_names_the_line_the_row_is_on(tmp_path):
+    lines = EVENTS.splitlines()
+    text = "\n".join([lines[0], "", lines[1], "", lines[1]]) + "\n"  # blank lines between
+    folder = write_data(tmp_path / "d", events__csv=text)
+    with pytest.raises(DataError) as info:
+        load_events(folder / "events.csv")
+    assert info.value.line == 5 and "duplicate id" in str(info.value)

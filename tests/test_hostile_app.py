@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from conftest import PAGES, ROOT, open_page, write_data
 
@@ -90,21 +89,33 @@ def test_a_broken_data_folder_is_named_and_every_page_stays_up(tmp_path, monkeyp
 
 
 def test_an_unreadable_events_file_is_named(data_dir, monkeypatch):
-    """Root reads any file, so the denied read is simulated where pandas opens it."""
-    real = pd.read_csv
+    """Root reads any file, so the denied read is simulated where the loader opens it."""
+    real = Path.read_bytes
 
     def denied(path, *args, **kwargs):
         if str(path).endswith("events.csv"):
             raise PermissionError(13, "Permission denied", str(path))
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(pd, "read_csv", denied)
+    monkeypatch.setattr(Path, "read_bytes", denied)
     monkeypatch.setenv("COUPBELT_DATA_DIR", str(data_dir))
     for page in PAGES:
         at = open_page(page, {"date": "2023-09-01"})
         assert not at.exception, (page, [e.value for e in at.exception])
         assert any("events.csv" in e.value and "permission denied" in e.value.lower()
                    for e in at.error), page
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_missing_sources_file_costs_only_the_curation_date(tmp_path, monkeypatch, page):
+    folder = _broken_folders(tmp_path)["sources missing"]
+    monkeypatch.setenv("COUPBELT_DATA_DIR", str(folder))
+    params = {"date": "2023-09-01", **({"iso3": "NER"} if "country" in page else {})}
+    at = open_page(page, params)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("SOURCES.md: file not found" in e.value for e in at.error)
+    assert any("curation date is unknown" in w.value for w in at.warning)
+    assert at.get("component_instance") or at.dataframe, "the page is drawn, not stopped"
 
 
 def test_visitors_get_no_tracebacks():

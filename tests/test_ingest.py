@@ -78,7 +78,7 @@ def test_reasons_and_messages_in_french(borders):
     assert report.notes == ("Encodage : UTF-8.", "Séparateur : virgule.")
     with pytest.raises(IngestError, match="vide"):
         read_table(b"  ", "vide.csv", tr)
-    with pytest.raises(IngestError, match="enregistrez la feuille au format CSV"):
+    with pytest.raises(IngestError, match="classeur Excel illisible"):
         read_table(b"PK", "classeur.xlsx", tr)
 
 
@@ -105,7 +105,8 @@ def test_encodings_and_separators(borders, encoding, bom, sep):
     (b"just one line of prose", "note.txt", "does not look like a table"),
     (b'{"type": "FeatureCollection", "features": []}', "empty.geojson", "with features"),
     (b"{not json", "broken.geojson", "not valid JSON"),
-    (b"PK\x03\x04", "sheet.xlsx", "save the sheet as CSV"),
+    (b"PK\x03\x04", "sheet.xlsx", "not a readable Excel workbook"),
+    (b"PK", "sheet.xlsx", "not a readable Excel workbook"),
 ])
 def test_files_that_are_not_tables_get_a_clear_message(data, name, message):
     with pytest.raises(IngestError, match=message):

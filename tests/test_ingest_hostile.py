@@ -200,7 +200,7 @@ def test_the_command_line_says_a_crash_in_one_line_with_its_own_status(
     def broken(*args, **kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr(ingest_module, "ingest_bytes", broken)
+    monkeypatch.setattr(ingest_module, "ingest_file", broken)
     status = ingest_module.main([str(path), "--data", str(data_dir)])
     err = capsys.readouterr().err
     assert status == ingest_module.EXIT_CRASH == 3
