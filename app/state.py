@@ -103,6 +103,31 @@ def set_as_of(day: date) -> None:
         st.session_state[VALUES][WINDOW] = (window.start, window.end)
 
 
+PREVIOUS_DATES = "previous_dates"  # (as-of, window, custom) before "Show my data's period"
+
+
+def show_period(first: date, last: date, curated: date) -> None:
+    """Move the event window to [first, last] and the as-of date to its end (both within the
+    calendar's days), remembering the dates before so the move can be undone."""
+    values = st.session_state[VALUES]
+    st.session_state[PREVIOUS_DATES] = (values[AS_OF], values[WINDOW],
+                                        st.session_state[WINDOW_CUSTOM])
+    start = min(max(first, COVERAGE_START), curated)
+    end = min(max(last, start), curated)
+    values[AS_OF], values[WINDOW] = end, (start, end)
+    st.session_state[WINDOW_CUSTOM] = True
+    st.session_state[CHANGED] = True
+
+
+def undo_period() -> None:
+    """Back to the dates before show_period."""
+    previous = st.session_state.pop(PREVIOUS_DATES, None)
+    if previous is not None:
+        values = st.session_state[VALUES]
+        values[AS_OF], values[WINDOW], st.session_state[WINDOW_CUSTOM] = previous
+        st.session_state[CHANGED] = True
+
+
 def _changed(key: str) -> Callable[[], None]:
     def remember() -> None:
         if key == AS_OF:

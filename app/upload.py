@@ -7,17 +7,19 @@ from collections.abc import Mapping
 from datetime import date
 from typing import IO
 
+import pyarrow.compute as pa_compute
 import streamlit as st
 
-from app.state import PENDING_UPLOAD, UPLOAD
+from app.state import PENDING_UPLOAD, PREVIOUS_DATES, UPLOAD, show_period, undo_period
 from geo.escape import csv_safe, inert
 from geo.facts import Facts
-from geo.i18n import N_, Translate, number
+from geo.i18n import N_, Translate, number, short_date
 from geo.ingest import (
     FIELDS,
     REQUIRED,
     Columns,
     IngestError,
+    IngestReport,
     UnknownColumnsError,
     ingest_file,
 )
@@ -115,6 +117,7 @@ def import_panel(facts: Facts, tr: Translate, lang: str = "en") -> None:
                                       "were skipped.").format(count=number(blank, lang))]
                                   if blank else [])]
         st.caption(" ".join(notes))
+        _period_buttons(report, facts, tr, lang)
         if upload is not None and (report.ambiguous_dates or DATE_ORDER in st.session_state):
             st.radio(tr("Slash dates in this file are"), list(DATE_ORDER_LABELS), key=DATE_ORDER,
                      format_func=lambda k: tr(DATE_ORDER_LABELS[k]), horizontal=True,
@@ -128,6 +131,22 @@ def import_panel(facts: Facts, tr: Translate, lang: str = "en") -> None:
                                csv_safe(report.rejected).to_csv(index=False),
                                f"rejected-{report.name}.csv", "text/csv")
         st.button(tr("Remove my events"), on_click=_remove)
+
+
+def _period_buttons(report: IngestReport, facts: Facts, tr: Translate, lang: str) -> None:
+    """One action puts the imported events' period on the map (window and as-of date), and one
+    takes it back."""
+    if not report.loaded_count:
+        return
+    days = report.table["date"]
+    first, last = pa_compute.min(days).as_py(), pa_compute.max(days).as_py()
+    curated = _last(facts) or last
+    left, right = st.columns(2)
+    left.button(tr("Show my data's period ({start} to {end})").format(
+        start=short_date(first, lang), end=short_date(last, lang)), key="show_my_period",
+        on_click=show_period, args=(first, last, curated), type="primary")
+    if PREVIOUS_DATES in st.session_state:
+        right.button(tr("Back to the dates before"), key="undo_my_period", on_click=undo_period)
 
 
 def _mapping_form(pending: tuple[str, list[str]], facts: Facts, taken: frozenset[str],

@@ -216,3 +216,16 @@ def test_a_broken_store_is_said_and_the_rest_works(data_dir, monkeypatch, broken
     linked.run()
     assert any(said in c.value for c in linked.caption)
     st.cache_resource.clear()
+
+
+def test_one_action_shows_the_imported_events_period_and_one_takes_it_back(app, data_dir):
+    at = app(date="2023-09-01")
+    at.session_state["upload_report"] = report(data_dir)  # events of 20 and 21 August 2023
+    at.run()
+    assert '"Mine one"' in script(at)
+    button(at, "Show my data's period (20 Aug 2023 to 21 Aug 2023)").click().run()
+    assert (at.query_params["from"], at.query_params["to"]) == ("2023-08-20", "2023-08-21")
+    assert at.query_params["date"] == "2023-08-21"
+    button(at, "Back to the dates before").click().run()
+    assert at.query_params["date"] == "2023-09-01" and "from" not in at.query_params
+    assert not [b for b in at.button if b.label == "Back to the dates before"]
