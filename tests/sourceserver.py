@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from geo import sources
+
 RECORDINGS = Path(__file__).resolve().parent / "recordings"
 USER, PASSWORD, UCDP_TOKEN = "analyst@example.org", "pw-S3cret!&=x", "ucdp-T0ken-9f8e7d"
 
@@ -155,3 +157,21 @@ def start() -> tuple[Server, threading.Thread]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return server, thread
+
+
+def serving(monkeypatch, tmp_path):
+    """The body of a test file's `api` fixture: a server, the environment pointing at it."""
+    server, thread = start()
+    monkeypatch.setattr(sources, "ACLED_LIMIT", 2)  # the recordings' pages hold two rows
+    monkeypatch.setenv("ACLED_API_URL", server.url)
+    monkeypatch.setenv("UCDP_API_URL", server.url)
+    monkeypatch.setenv("ACLED_USERNAME", USER)
+    monkeypatch.setenv("ACLED_PASSWORD", PASSWORD)
+    monkeypatch.setenv("UCDP_TOKEN", UCDP_TOKEN)
+    monkeypatch.setenv("COUPBELT_DB", str(tmp_path / "store.sqlite"))
+    monkeypatch.setenv("HOME", str(tmp_path))  # no secrets.toml of this machine's user
+    monkeypatch.chdir(tmp_path)
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(5)

@@ -45,20 +45,7 @@ def borders():
 
 @pytest.fixture
 def api(monkeypatch, tmp_path):
-    server, thread = sourceserver.start()
-    monkeypatch.setattr(sources, "ACLED_LIMIT", 2)  # the recordings' pages hold two rows
-    monkeypatch.setenv("ACLED_API_URL", server.url)
-    monkeypatch.setenv("UCDP_API_URL", server.url)
-    monkeypatch.setenv("ACLED_USERNAME", USER)
-    monkeypatch.setenv("ACLED_PASSWORD", PASSWORD)
-    monkeypatch.setenv("UCDP_TOKEN", UCDP_TOKEN)
-    monkeypatch.setenv("COUPBELT_DB", str(tmp_path / "store.sqlite"))
-    monkeypatch.setenv("HOME", str(tmp_path))  # no secrets.toml of this machine's user
-    monkeypatch.chdir(tmp_path)
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    yield from sourceserver.serving(monkeypatch, tmp_path)
 
 
 @pytest.fixture
