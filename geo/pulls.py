@@ -195,6 +195,12 @@ def merge(old_events: pd.DataFrame, old_rejected: pd.DataFrame, pulled: IngestRe
                  deleted=len(gone))
 
 
+def first_pull(pulled: IngestReport) -> Merge:
+    """A set's first pull: every row is new (no comparison needed)."""
+    return Merge(pulled.loaded, pulled.rejected, pulled.loaded, (), len(pulled.loaded)
+                 + len(pulled.rejected), 0, 0)
+
+
 # Writing a pull ---------------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ import argparse
 import email.utils
 import json
 import logging
+import math
 import os
 import sys
 import time
@@ -45,7 +46,7 @@ import pandas as pd
 from geo.access import DEFAULT_VISIBILITY, LOCAL, VISIBILITIES, Viewer
 from geo.facts import DataError, load_borders
 from geo.ingest import ISO_NUMERIC, IngestReport, country_codes, ingest, mapping_for
-from geo.pulls import Pull, PullRecord, history, merge, pulled_set, write_pull
+from geo.pulls import Pull, PullRecord, first_pull, history, merge, pulled_set, write_pull
 from geo.store import Store, StoreError
 
 LOG = logging.getLogger(__name__)
@@ -516,7 +517,7 @@ def rows_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """API rows as a frame of text cells (as read from a file), indexed by the row's position
     in the pull from 1 (`line`): None is empty, numbers are written as JSON writes them."""
     def cell(value: object) -> str:
-        if value is None:
+        if value is None or (isinstance(value, float) and math.isnan(value)):  # NaN: no key
             return ""
         if isinstance(value, str):
             return value
@@ -526,11 +527,11 @@ def rows_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
             return json.dumps(value)
         return json.dumps(value, ensure_ascii=False)
 
-    columns: dict[str, None] = {}
-    for row in rows:
-        columns.update(dict.fromkeys(row))
-    frame = pd.DataFrame({c: [cell(r.get(c)) for r in rows] for c in columns},
-                         index=pd.RangeIndex(1, len(rows) + 1, name="line"), dtype=object)
+    frame = pd.DataFrame(list(rows), dtype=object) if rows else pd.DataFrame()
+    for column in frame.columns:  # ACLED's columns are all text already: left as they are
+        if pd.api.types.infer_dtype(frame[column], skipna=False) != "string":
+            frame[column] = [cell(v) for v in frame[column]]
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="line")
     return frame
 
 
@@ -638,15 +639,13 @@ def pull(store: Store, source: str, name: str, borders: gpd.GeoDataFrame, *,
         raise SourceError("empty", f"{source.upper()} returned no events for these dates and "
                                    "countries; nothing was kept")
     report = events_of(fmt, rows, borders, clean_label(name))
-    if set_id is not None:
+    if set_id is None:
+        merged = first_pull(report)
+    else:
         kept = store.load_set(set_id)
         if kept is None:
             raise SourceError("conflict", f"the kept set {name[:60]!r} went away during the pull")
-        old_events, old_report = kept
-    else:
-        old_events, old_report = report.loaded.iloc[0:0], report
-    merged = merge(old_events, old_report.rejected.iloc[0:0] if set_id is None
-                   else old_report.rejected, report, deleted, replace_all=source == "ucdp")
+        merged = merge(kept[0], kept[1].rejected, report, deleted, replace_all=source == "ucdp")
     record = PullRecord(source, fmt, label, version, cursor, params, http.received, report.notes)
     return write_pull(store, name, set_id, last, merged, record, viewer, visibility), report
 
