@@ -465,3 +465,32 @@ def test_pulls_on_sqlite_and_postgresql(api, store_url, borders):
     opened.purge_bin(datetime.now(UTC) + timedelta(days=31))
     assert history(opened, first.set_id) == []  # the pulls go with the set
     opened.close()
+
+
+def test_a_write_that_fails_part_way_leaves_the_set_as_it_was(api, store, borders,
+                                                               monkeypatch):
+    from geo import pulls
+
+    first, _ = acled(store, borders)
+    before = snapshot(store, first.set_id)
+
+    def broken(*args, **kwargs):  # after the rows were replaced, before the pull is logged
+        raise sa.exc.OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(pulls, "_log", broken)
+    with pytest.raises(store_module.StoreError) as err:
+        acled(store, borders)
+    assert err.value.kind == "unreachable"
+    assert_same(before, snapshot(store, first.set_id))
+    assert store.set_info(first.set_id, sources.OPERATOR).loaded == 4
+
+
+def test_two_pulls_of_one_set_at_once_keep_only_the_first(api, store, borders, monkeypatch):
+    first, _ = acled(store, borders)
+    stale = history(store, first.set_id)[-1]
+    acled(store, borders)  # another pull gets there first
+    monkeypatch.setattr(sources, "pulled_set", lambda *a: (first.set_id, stale))
+    with pytest.raises(store_module.StoreError) as err:
+        acled(store, borders)
+    assert err.value.kind == "conflict"
+    assert [p.seq for p in history(store, first.set_id)] == [1, 2]
