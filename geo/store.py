@@ -403,7 +403,7 @@ class Store:
         if rows > MAX_ROWS:
             raise StoreError("too_large", f"{file_name} has {rows:,} rows; the limit is "
                              f"{MAX_ROWS:,}")
-        parts = {"events": _parquet(events), "rejected": _parquet(report.rejected)}
+        parts = set_parts_of(events, report.rejected)
         set_id = new_id()
         with self._begin("the set could not be kept") as conn:
             conn.execute(event_sets.insert(), {
@@ -414,11 +414,7 @@ class Store:
                 "ambiguous_dates": bool(report.ambiguous_dates), "columns": _layout(events, EVENT_COLUMNS),
                 "rejected_columns": _layout(report.rejected, REJECTED_COLUMNS),
                 "owner": owner, "visibility": visibility, "storage": "parquet"})
-            for kind, data in parts.items():
-                for part, start in enumerate(range(0, max(len(data), 1), PART_BYTES)):
-                    conn.execute(set_parts.insert(), {"set_id": set_id, "kind": kind,
-                                                      "part": part,
-                                                      "data": data[start:start + PART_BYTES]})
+            write_set_parts(conn, set_id, parts)
             _log(conn, owner, "kept", "set", set_id, owner, name,
                  f"{len(events)} events, {len(report.rejected)} rejected, {visibility}")
         return set_id
@@ -712,6 +708,24 @@ def _saved_view(row: Any) -> SavedView:
 def _view_columns() -> tuple[Any, ...]:
     c = saved_views.c
     return (c.id, c.name, c.query, c.created_at, c.owner, c.visibility, c.deleted_at)
+
+
+def set_parts_of(events: pd.DataFrame, rejected: pd.DataFrame) -> dict[str, bytes]:
+    """A set's rows as the Parquet files the store keeps (done before the transaction)."""
+    return {"events": _parquet(events), "rejected": _parquet(rejected)}
+
+
+def write_set_parts(conn: Connection, set_id: str, parts: dict[str, bytes]) -> None:
+    """Replace a set's rows (in the caller's transaction) by these Parquet files, in parts of
+    at most PART_BYTES; the set is marked as kept in Parquet (a set kept as rows loses them)."""
+    conn.execute(set_parts.delete().where(set_parts.c.set_id == set_id))
+    conn.execute(set_events.delete().where(set_events.c.set_id == set_id))
+    conn.execute(set_rejected.delete().where(set_rejected.c.set_id == set_id))
+    for kind, data in parts.items():
+        for part, start in enumerate(range(0, max(len(data), 1), PART_BYTES)):
+            conn.execute(set_parts.insert(), {"set_id": set_id, "kind": kind, "part": part,
+                                              "data": data[start:start + PART_BYTES]})
+    conn.execute(event_sets.update().where(event_sets.c.id == set_id).values(storage="parquet"))
 
 
 def _parquet(frame: pd.DataFrame) -> bytes:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from app.kept import kept_sets_panel
 from app.page import show_map, start_page, table
+from app.sources import sources_panel
 from app.state import uploaded_events
 from app.upload import import_panel
 from geo.charts import brushed_window, deaths_chart, events_histogram, in_weeks
@@ -18,6 +19,7 @@ st.title(tr("Events {start} – {end}").format(start=short_date(view.window.star
                                              end=short_date(view.window.end, view.lang)))
 import_panel(facts, tr, view.lang)
 kept_sets_panel(tr, view.lang)
+sources_panel(facts, tr, view.lang)
 in_view = events_in_view(facts.events, view.window, view.categories, view.countries)
 uploaded = uploaded_events()
 mine = uploaded_in_view(uploaded, view)

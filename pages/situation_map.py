@@ -4,6 +4,7 @@ how the headline counts changed over time, and what changed since a second date.
 import streamlit as st
 
 from app.data import headline_chart_spec, timeline
+from app.flares import flares_panel
 from app.page import start_page, table, table_panel
 from app.playback import map_section, playback_controls
 from app.publish import image_downloads
@@ -38,6 +39,7 @@ with st.expander(tr("Change over time"), key="headline_panel", on_change="rerun"
                            key="headline_chart", on_select=pick_date("headline_chart", picked_date),
                            selection_mode=PICK, width="stretch")
 
+flares_panel(facts, view, mine, tr)
 compare_control(facts.curated.date() if facts.curated is not None else view.as_of, tr)
 if view.compare is not None:
     first, last = sorted((view.compare, view.as_of))
