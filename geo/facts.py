@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -16,11 +16,13 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.i18n import Translate, english
+from geo.outlets import Outlet, Register, domain_of
 from geo.timeline import continuous_since
 from geo.vocabulary import (
     DIMENSIONS,
     EVENT_CATEGORIES,
     OUTCOMES,
+    OUTLET_KINDS,
     REGIONS,
     UN_VOTES,
     UPLOAD_CATEGORY,
@@ -159,6 +161,14 @@ PLACE_COLUMNS = (
     Column("population", _pattern(re.compile(r"^\d{1,9}$"), "a whole number")),
     Column("sources", _sources),
 )
+OUTLET_COLUMNS = (
+    Column("domain", _pattern(re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$"),
+                              "a host name in lower case")),
+    _text("name"),
+    Column("kind", _choice(tuple(OUTLET_KINDS))),
+    Column("country", _pattern(re.compile(r"^([A-Z]{3})$"), "an ISO3 code or INT"),
+           required=False),
+)
 
 
 def read_table(path: Path, columns: Sequence[Column]) -> pd.DataFrame:
@@ -259,6 +269,19 @@ def load_places(path: Path) -> pd.DataFrame:
     return frame.sort_values("kind", kind="stable").reset_index(drop=True)
 
 
+def load_outlets(path: Path) -> dict[str, Outlet]:
+    """The register of outlets (data/outlets.csv), by domain; every domain in the normalised
+    form geo.outlets.domain_of gives, once."""
+    frame = read_table(path, OUTLET_COLUMNS)
+    _unique(frame, path, "domain")
+    for line, domain in enumerate(frame["domain"], start=2):
+        if domain_of(f"https://{domain}/") != domain:
+            raise DataError(path, f"{domain!r} is not in normalised form (expected "
+                            f"{domain_of(f'https://{domain}/')!r})", line, "domain")
+    return {r["domain"]: Outlet(r["domain"], r["name"], r["kind"], r["country"])
+            for r in frame.to_dict("records")}
+
+
 def load_un_votes(path: Path) -> pd.DataFrame:
     """UN General Assembly votes, one row per (resolution, country)."""
     frame = read_table(path, UN_VOTE_COLUMNS)
@@ -344,6 +367,8 @@ class Facts:
     curated: pd.Timestamp | None
     errors: tuple[str, ...]
     places: pd.DataFrame  # capitals and major cities, for orientation (data/places.csv)
+    # who each cited site is (data/outlets.csv); empty when the folder has no register
+    outlets: Register = field(default_factory=dict)
 
 
 def _empty(columns: Sequence[Column], dates: Sequence[str]) -> pd.DataFrame:
@@ -382,6 +407,12 @@ def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
     places = attempt(load_places, data_dir / "places.csv", _empty(PLACE_COLUMNS, []))
     places[["lat", "lon"]] = places[["lat", "lon"]].astype(float)
     places["population"] = places["population"].astype(int)
+    outlets: Register = {}
+    if (data_dir / "outlets.csv").exists():
+        try:
+            outlets = load_outlets(data_dir / "outlets.csv")
+        except DataError as exc:
+            errors.append(str(exc))
     try:
         curated: pd.Timestamp | None = curation_date(data_dir / "SOURCES.md")
     except DataError as exc:
@@ -396,7 +427,7 @@ def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
                 check_countries(frame, path, known)
             except DataError as exc:
                 errors.append(str(exc))
-    return Facts(borders, coups, status, events, un_votes, curated, tuple(errors), places)
+    return Facts(borders, coups, status, events, un_votes, curated, tuple(errors), places, outlets)
 
 
 def name_column(lang: str) -> str:

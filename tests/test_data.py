@@ -12,7 +12,7 @@ from conftest import ROOT
 
 from geo.facts import load_facts
 from geo.timeline import status_on
-from geo.vocabulary import COVERAGE_START
+from geo.vocabulary import COVERAGE_START, OUTLET_KINDS
 
 DATA = ROOT / "data"
 WEST_AFRICA = {"BEN", "BFA", "CPV", "CIV", "GMB", "GHA", "GIN", "GNB", "LBR", "MLI", "MRT", "NER",
@@ -276,3 +276,24 @@ def test_places_lie_in_their_country_and_every_west_african_state_has_its_capita
     capitals = dict(zip(places.loc[places["kind"] == "capital", "iso3"],
                         places.loc[places["kind"] == "capital", "name"], strict=True))
     assert (capitals["NER"], capitals["MLI"], capitals["BFA"]) == ("Niamey", "Bamako", "Ouagadougou")
+
+
+FACT_TABLES = ("coups", "status", "events", "un_votes")
+
+
+def cited(facts) -> list[tuple[str, int, str]]:
+    """(table, line in its file, sources) of every fact row."""
+    return [(table, line, sources) for table in FACT_TABLES
+            for line, sources in enumerate(getattr(facts, table)["sources"], start=2)]
+
+
+def test_every_cited_site_is_in_the_register_of_outlets(facts):
+    from geo.outlets import missing_domains
+
+    assert len(facts.outlets) >= 700
+    urls = [url for _, _, sources in cited(facts) for url in sources.split()]
+    assert missing_domains(urls, facts.outlets) == []
+    assert {o.kind for o in facts.outlets.values()} <= set(OUTLET_KINDS)
+    assert facts.outlets["reuters.com"].kind == "wire"
+    assert facts.outlets["news.un.org"].kind == "official"
+    assert facts.outlets["allafrica.com"].kind == "aggregator"
