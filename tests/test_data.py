@@ -297,3 +297,54 @@ def test_every_cited_site_is_in_the_register_of_outlets(facts):
     assert facts.outlets["reuters.com"].kind == "wire"
     assert facts.outlets["news.un.org"].kind == "official"
     assert facts.outlets["allafrica.com"].kind == "aggregator"
+
+
+def test_no_row_cites_a_spam_site_or_a_staging_host(facts):
+    from geo.outlets import domain_of, spam_links
+
+    spam = [(table, line, spam_links(sources, facts.outlets))
+            for table, line, sources in cited(facts) if spam_links(sources, facts.outlets)]
+    assert spam == []
+    staging = [(table, line, url) for table, line, sources in cited(facts) for url in sources.split()
+               if domain_of(url).startswith(("staging.", "stg-", "pre.")) or domain_of(url).endswith(".")]
+    assert staging == []
+
+
+def test_rows_cite_an_official_text_a_wire_or_an_established_outlet(facts):
+    """The newsroom's bar (issue 26): at least 85% of rows cite an official, wire, international or
+    national source, and no row rests only on aggregators or unknown sites."""
+    from geo.outlets import source_kinds, well_sourced
+
+    rows = cited(facts)
+    good = sum(well_sourced(sources, facts.outlets) for _, _, sources in rows)
+    assert good / len(rows) >= 0.85, f"{good} of {len(rows)} rows well sourced"
+    weak = [(table, line) for table, line, sources in rows
+            if set(source_kinds(sources, facts.outlets)) <= {"aggregator", "unknown", "spam"}]
+    assert weak == []
+
+
+def test_a_claim_carried_only_by_state_media_says_whose_it_is(facts):
+    from geo.outlets import source_kinds
+
+    for table, text in (("events", "summary"), ("coups", "summary"), ("status", "note")):
+        frame = getattr(facts, table)
+        for sources, said in zip(frame["sources"], frame[text], strict=True):
+            kinds = set(source_kinds(sources, facts.outlets))
+            if "state" in kinds and kinds <= {"state", "aggregator"}:
+                assert "according to" in said.lower(), said
+
+
+def test_conflicts_found_by_re_sourcing_are_settled_or_attributed(facts):
+    events = facts.events.set_index("id")
+    assert events.loc["cmr-2021-01-08-mozogo-suicide-attack", "date"] == pd.Timestamp("2021-01-08")
+    guinea = events.loc["gin-2025-05-15-mass-mining-licence-revocation"]
+    assert guinea["date"] == pd.Timestamp("2025-05-15") and "51" in guinea["title"]
+    assert events.loc["ben-2025-10-27-court-confirms-two-candidates", "date"] == pd.Timestamp(
+        "2025-10-27")
+    assert "day before Prigozhin" in events.loc["lby-2023-08-22-yevkurov-benghazi-haftar", "summary"]
+    assert "unconfirmed" in events.loc["nga-2020-11-28-zabarmari-massacre", "summary"]
+    yelwata = events.loc["nga-2025-06-13-yelwata-massacre"]
+    assert yelwata["deaths"] == 59 and "151" in yelwata["summary"]
+    assert not facts.events["summary"].str.contains("Wikipedia").any()
+    assert events.loc["mli-2025-04-03-russia-aes-consultations-moscow", "summary"].startswith(
+        "According to Russian state media")

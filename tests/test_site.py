@@ -154,10 +154,10 @@ def test_labels_and_colours_are_the_model_s_in_the_page_language(real):
     assert regime["title"] == "Régime"
     assert ["military", "Régime militaire", METRICS["regime"].cls("military").colour] in regime["classes"]
     assert payload["months"][7] == "août"
-    assert "2 décembre 2026" in payload["credit"] and "data/" in payload["credit"]
+    assert "7 décembre 2026" in payload["credit"] and "data/" in payload["credit"]
     assert payload["ui"]["play"] == "Lecture"
     english = payload_of(real, "en")
-    assert english["credit"] == "Sahel coup belt · data curated 2 December 2026 · sources in data/"
+    assert english["credit"] == "Sahel coup belt · data curated 7 December 2026 · sources in data/"
 
 
 def script_blocks(page: str) -> list[str]:
@@ -389,7 +389,7 @@ def test_the_served_site_recolours_plays_and_opens_a_country_page(static_server,
     page.goto(static_server + "index.html")
     page.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length >= "
                            f"{len(real.borders)}", timeout=20_000)
-    assert page.locator(".tm-stamp").inner_text() == "2 December 2026"
+    assert page.locator(".tm-stamp").inner_text() == "7 December 2026"
     for day in (date(2023, 7, 25), date(2023, 7, 26), date(2021, 5, 24)):
         page.evaluate(SLIDE, _day(day))
         assert page.evaluate(DRAWN_FILL, "NER") == model_colour(real, "regime", "NER", day), day
