@@ -38,7 +38,7 @@ def alignment_classes(key: str, facts: Facts, day: date,
     """The metric and each country's class for one alignment on `day`."""
     if not key.startswith(UN_PREFIX):
         return METRICS[key], classify(key, facts.borders["iso3"], facts.status, facts.coups,
-                                      day, tr)
+                                      day, tr, facts.checked)
     resolution = key.removeprefix(UN_PREFIX)
     metric = vote_metric(resolution)
     chosen = facts.un_votes[facts.un_votes["resolution"] == resolution]

@@ -342,6 +342,24 @@ def curation_date(sources_md: Path) -> pd.Timestamp:
     return pd.Timestamp(match.group(1))
 
 
+CHECKED_LINE = re.compile(r"^Facts checked up to:\s*(\S+)\s*$", re.MULTILINE)
+
+
+def checked_until(sources_md: Path) -> pd.Timestamp | None:
+    """The edge of what was checked: the `Facts checked up to:` line of SOURCES.md, the latest
+    day the reference material the curators could read covers (None when the file has no such
+    line). Statuses still open on that day are carried past it unchecked."""
+    if not sources_md.is_file():
+        return None
+    match = CHECKED_LINE.search(sources_md.read_text(encoding="utf-8"))
+    if not match:
+        return None
+    if _date(match.group(1)):
+        raise DataError(sources_md, f"'Facts checked up to:' expects a date as YYYY-MM-DD, got "
+                        f"{match.group(1)!r}")
+    return pd.Timestamp(match.group(1))
+
+
 def check_countries(frame: pd.DataFrame, path: Path, known: set[str]) -> None:
     """Raise DataError at the first row whose iso3 is not one of the map's countries."""
     unknown = (~frame["iso3"].isin(known)).to_numpy()
@@ -369,6 +387,8 @@ class Facts:
     places: pd.DataFrame  # capitals and major cities, for orientation (data/places.csv)
     # who each cited site is (data/outlets.csv); empty when the folder has no register
     outlets: Register = field(default_factory=dict)
+    # the edge of what was checked (SOURCES.md's 'Facts checked up to:'); None: not said
+    checked: pd.Timestamp | None = None
 
 
 def _empty(columns: Sequence[Column], dates: Sequence[str]) -> pd.DataFrame:
@@ -418,6 +438,15 @@ def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
     except DataError as exc:
         errors.append(str(exc))
         curated = None
+    try:
+        checked = checked_until(data_dir / "SOURCES.md")
+    except DataError as exc:
+        errors.append(str(exc))
+        checked = None
+    if checked is not None and curated is not None and checked > curated:
+        errors.append(str(DataError(data_dir / "SOURCES.md", f"facts checked up to {checked:%Y-%m-%d}, "
+                                    f"after the curation date {curated:%Y-%m-%d}")))
+        checked = None
     if len(borders):
         known = set(borders["iso3"])
         for frame, path in ((coups, data_dir / "coups.csv"), (status, data_dir / "status.csv"),
@@ -427,7 +456,8 @@ def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
                 check_countries(frame, path, known)
             except DataError as exc:
                 errors.append(str(exc))
-    return Facts(borders, coups, status, events, un_votes, curated, tuple(errors), places, outlets)
+    return Facts(borders, coups, status, events, un_votes, curated, tuple(errors), places, outlets,
+                 checked)
 
 
 def name_column(lang: str) -> str:

@@ -55,7 +55,7 @@ from geo.changes import STEPS, change_dates, dimensions_of, frame_dates
 from geo.facts import DataError, Facts, load_facts, name_column
 from geo.i18n import LANGS, N_, Translate, english, long_date, translator
 from geo.layers import _spread  # the web map's fan-out of events that share a place
-from geo.metrics import METRICS, Metric
+from geo.metrics import METRICS, Metric, checked_credit
 from geo.timeline import DateWindow, events_in_view, status_on
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES, NO_DATA_COLOUR
 
@@ -311,7 +311,8 @@ class MapFigure:
                             c=[EVENT_CATEGORIES[c][1] for c in events["category"]])
         self._legend(metric, legend_title or tr(metric.title), layout, events, event_heading)
         curated = long_date(facts.curated.date(), lang) if facts.curated is not None else "?"
-        credit = tr(CREDIT).format(project=PROJECT, date=curated)
+        credit = tr(CREDIT).format(project=PROJECT, date=curated) + checked_credit(
+            facts.checked, lang, tr)
         _plain(self.figure.text(0.012, 0.018, textwrap.fill(credit, 150 if shape == "wide" else 110),
                                 fontsize=5.6, color=GREY_INK, va="bottom"))
         self.date_text = _plain(self.ax.text(

@@ -348,3 +348,38 @@ def test_conflicts_found_by_re_sourcing_are_settled_or_attributed(facts):
     assert not facts.events["summary"].str.contains("Wikipedia").any()
     assert events.loc["mli-2025-04-03-russia-aes-consultations-moscow", "summary"].startswith(
         "According to Russian state media")
+
+
+def test_the_edge_of_what_was_checked_is_stated_and_no_fact_lies_past_it(facts):
+    assert facts.checked == pd.Timestamp("2026-03-13") and facts.checked <= facts.curated
+    edge = facts.checked
+    assert facts.events["date"].max() <= edge and facts.coups["date"].max() <= edge
+    assert facts.status["start"].max() <= edge and facts.status["end"].dropna().max() <= edge
+    french = (DATA / "SOURCES.fr.md").read_text(encoding="utf-8")
+    assert "Faits vérifiés jusqu'au : 2026-03-13" in french
+    changelog = (DATA / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "checked up to 2026-03-13" in changelog
+
+
+def test_the_fixes_and_missing_events_found_by_checking_are_in(facts):
+    e = facts.events.set_index("id")
+    strikes = e.loc["nga-2025-12-26-us-strikes-tangaza"]
+    assert strikes["date"] == pd.Timestamp("2025-12-26") and "Tangaza" in strikes["place"]
+    assert "nga-2025-12-25-us-strikes-sokoto" not in e.index
+    for ident, day in (("gin-2020-03-22-constitutional-referendum", "2020-03-22"),
+                       ("gin-2020-10-18-presidential-election", "2020-10-18"),
+                       ("mli-2022-03-08-menaka-offensive-tamalat", "2022-03-08"),
+                       ("nga-2022-07-05-kuje-prison-break", "2022-07-05"),
+                       ("mli-2024-11-20-choguel-maiga-dismissed", "2024-11-20"),
+                       ("bfa-2024-12-06-prime-minister-dismissed", "2024-12-06"),
+                       ("mli-2025-05-12-diafarabe-executions", "2025-05-12"),
+                       ("mli-2025-05-23-dioura-camp-attack", "2025-05-23"),
+                       ("gnb-2026-01-21-election-date-decree", "2026-01-21"),
+                       ("ner-2026-03-09-tahoua-air-base-attack", "2026-03-09"),
+                       ("bfa-2026-03-11-us-envoy-checker-ouagadougou", "2026-03-11")):
+        assert e.loc[ident, "date"] == pd.Timestamp(day), ident
+    s = facts.status
+    oif = s[(s["iso3"] == "NER") & (s["dimension"] == "oif")].set_index("value")
+    assert oif.loc["withdrawn", "start"] == pd.Timestamp("2025-09-07")
+    assert oif.loc["suspended", "end"] == pd.Timestamp("2025-09-07")
+    assert "7 Mar 2025" in oif.loc["withdrawn", "note"]

@@ -77,3 +77,57 @@ def test_the_facts_load_without_a_register_and_report_a_bad_one(tmp_path):
     facts = load_facts(write_data(tmp_path / "b", outlets__csv=REGISTER.replace("spam,", "junk,")))
     assert facts.outlets == {} and any("outlets.csv, line 5" in e for e in facts.errors)
     assert len(load_facts(write_data(tmp_path / "c", outlets__csv=REGISTER)).outlets) == 5
+
+
+HOSTILE = REGISTER + 'evil.example,"<img src=x onerror=alert(1)>",regional,\n'
+
+
+def test_tables_name_each_source_by_its_outlet_and_kind_escaped(tmp_path):
+    import pandas as pd
+
+    from geo.tables import html_table
+
+    register = load_outlets(write_data(tmp_path / "d", outlets__csv=HOSTILE) / "outlets.csv")
+    frame = pd.DataFrame({"title": ["A"], "sources": [[
+        "https://www.reuters.com/x", "https://evil.example/p", "javascript:alert(1)",
+        "https://nowhere.example/q"]]})
+    page = html_table(frame, {}, outlets=register, tr=translator("fr"))
+    assert '<a href="https://www.reuters.com/x" target="_blank" rel="noopener noreferrer"' in page
+    assert ">Reuters</a> <span class=\"outlet-kind\">(agence de presse)</span>" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;</a>" in page and "<img" not in page
+    assert 'href="javascript' not in page and "<span>javascript:alert(1)</span>" in page
+    assert ">nowhere.example</a> <span class=\"outlet-kind\">(média inconnu)</span>" in page
+    bare = html_table(frame, {})  # no register: links named by their site, no kind
+    assert ">reuters.com</a>" in bare and "class=\"outlet-kind\"" not in bare
+
+
+def test_popups_and_exports_carry_the_outlet(tmp_path):
+    import json
+
+    import pandas as pd
+
+    from geo.exports import events_csv, events_geojson, sources_index
+    from geo.layers import marker_rows
+    from geo.outlets import popup_sources
+
+    register = load_outlets(write_data(tmp_path / "d", outlets__csv=REGISTER) / "outlets.csv")
+    sources = "https://reuters.com/a https://sputniknews.com/b javascript:x"
+    assert popup_sources(sources, register) == [
+        ["https://reuters.com/a", "Reuters (news agency)"],
+        ["https://sputniknews.com/b", "Sputnik (state-affiliated media)"]]
+    assert popup_sources(sources, {}) == ["https://reuters.com/a", "https://sputniknews.com/b"]
+    event = {"id": "e1", "date": pd.Timestamp("2023-07-26"), "lat": 13.5, "lon": 2.1,
+             "iso3": "NER", "place": "Niamey", "category": "coup", "title": "T", "summary": "S",
+             "sources": sources}
+    events = pd.DataFrame([event])
+    (row,) = marker_rows(events, outlets=register)
+    assert row[7][1] == ["https://sputniknews.com/b", "Sputnik (state-affiliated media)"]
+    table = pd.read_csv(__import__("io").StringIO(events_csv(events, register)), dtype=str)
+    assert table.loc[0, "source_outlets"] == "Reuters (wire) | Sputnik (state) | javascript:x (unknown)"
+    assert list(table.columns).index("source_outlets") == list(table.columns).index("sources") + 1
+    feature = json.loads(events_geojson(events, register))["features"][0]["properties"]
+    assert feature["source_outlets"][0] == {"url": "https://reuters.com/a", "outlet": "Reuters",
+                                            "kind": "wire"}
+    facts = load_facts(write_data(tmp_path / "f", outlets__csv=REGISTER))
+    index = sources_index(facts)
+    assert {"outlet", "kind"} <= set(index.columns)

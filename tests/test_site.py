@@ -97,7 +97,8 @@ def test_shipped_intervals_equal_the_model_on_sampled_days(which, metric, reques
     payload = payload_of(facts, "fr")
     intervals = class_intervals(facts, metric, tr)
     for day in sample_days(facts, metric):
-        model = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day, tr)
+        model = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day, tr,
+                         facts.checked)
         for row in model.to_dict("records"):
             shipped = class_on(intervals[row["iso3"]], day)
             assert shipped is not None, (metric, row["iso3"], day)
@@ -134,7 +135,7 @@ def test_shipped_status_summaries_equal_the_model(which, request):
     shipped = summary_intervals(facts, tr)
     days = sample_days(facts, "regime") + sample_days(facts, "ecowas_sanctions")
     for day in sorted(set(days)):
-        model = status_summaries(facts.status, day, tr)
+        model = status_summaries(facts.status, day, tr, facts.checked)
         for iso3 in facts.borders["iso3"]:
             assert class_on(shipped[iso3], day).detail == "\n".join(model.get(iso3, [])), (iso3, day)
 
@@ -157,7 +158,9 @@ def test_labels_and_colours_are_the_model_s_in_the_page_language(real):
     assert "7 décembre 2026" in payload["credit"] and "data/" in payload["credit"]
     assert payload["ui"]["play"] == "Lecture"
     english = payload_of(real, "en")
-    assert english["credit"] == "Sahel coup belt · data curated 7 December 2026 · sources in data/"
+    assert english["credit"] == ("Sahel coup belt · data curated 7 December 2026 · sources in data/"
+                                 " · facts checked up to 13 March 2026")
+    assert "faits vérifiés jusqu'au 13 mars 2026" in payload["credit"]
 
 
 def script_blocks(page: str) -> list[str]:
