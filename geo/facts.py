@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import geopandas as gpd
 import pandas as pd
 
-from geo.i18n import Translate, english
+from geo.i18n import Translate, english, name_key
 from geo.outlets import Outlet, Register, domain_of
 from geo.timeline import continuous_since
 from geo.vocabulary import (
@@ -155,6 +155,7 @@ UN_VOTE_COLUMNS = (
 PLACE_COLUMNS = (
     Column("iso3", _pattern(ISO3, "an ISO 3166-1 alpha-3 code")),
     _text("name"),
+    Column("name_fr", None, required=False, optional_column=True),
     Column("kind", _choice(("capital", "city"))),
     Column("lat", _number(-90, 90)),
     Column("lon", _number(-180, 180)),
@@ -280,6 +281,14 @@ def load_outlets(path: Path) -> dict[str, Outlet]:
                             f"{domain_of(f'https://{domain}/')!r})", line, "domain")
     return {r["domain"]: Outlet(r["domain"], r["name"], r["kind"], r["country"])
             for r in frame.to_dict("records")}
+
+
+def places_in(places: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The places with `name` in `lang`: in French, `name_fr` where it is filled in ('Alger')."""
+    if lang != "fr" or "name_fr" not in places.columns:
+        return places
+    french = places["name_fr"].fillna("").astype(str)
+    return places.assign(name=french.where(french != "", places["name"]))
 
 
 def load_un_votes(path: Path) -> pd.DataFrame:
@@ -466,8 +475,10 @@ def name_column(lang: str) -> str:
 
 
 def country_names(facts: Facts, lang: str = "en") -> dict[str, str]:
-    """ISO3 -> the country's name in English or French (from borders.geojson)."""
-    return dict(zip(facts.borders["iso3"], facts.borders[name_column(lang)], strict=True))
+    """ISO3 -> the country's name in English or French (from borders.geojson), in the order of
+    the names in that language (accents and case ignored), as lists of countries show them."""
+    names = zip(facts.borders["iso3"], facts.borders[name_column(lang)], strict=True)
+    return dict(sorted(names, key=lambda pair: name_key(pair[1])))
 
 
 class Localised(NamedTuple):

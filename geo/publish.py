@@ -52,7 +52,7 @@ from shapely.geometry.polygon import orient
 
 from geo.alignments import UN_PREFIX, alignment_choices, alignment_classes
 from geo.changes import STEPS, change_dates, dimensions_of, frame_dates
-from geo.facts import DataError, Facts, load_facts, name_column
+from geo.facts import DataError, Facts, load_facts, name_column, places_in
 from geo.i18n import LANGS, N_, Translate, english, long_date, translator
 from geo.layers import _spread  # the web map's fan-out of events that share a place
 from geo.metrics import METRICS, Metric, checked_credit
@@ -209,10 +209,11 @@ class Capital:
     lat: float
 
 
-def capitals(facts: Facts) -> list[Capital]:
+def capitals(facts: Facts, lang: str = "en") -> list[Capital]:
     """The capitals the web map labels (data/places.csv, from GeoNames), one per country
-    that has one there."""
-    rows = facts.places[facts.places["kind"] == "capital"]
+    that has one there, named in `lang` ('Alger' in French)."""
+    places = places_in(facts.places, lang)
+    rows = places[places["kind"] == "capital"]
     return [Capital(str(i), str(n), float(x), float(y)) for i, n, x, y in
             zip(rows["iso3"], rows["name"], rows["lon"], rows["lat"], strict=True)]
 
@@ -366,7 +367,7 @@ class MapFigure:
         return ax
 
     def _capitals(self, facts: Facts) -> None:
-        shown = capitals(facts)
+        shown = capitals(facts, self.lang)
         if not shown:
             return
         self.ax.scatter([c.lon for c in shown], [c.lat for c in shown], s=9, zorder=6,

@@ -29,7 +29,7 @@ from babel.dates import get_month_names
 
 from geo.changes import dimensions_of
 from geo.facts import DataError, Facts, country_names, in_language, load_facts, localised
-from geo.i18n import LANGS, N_, Translate, long_date, short_date, translator
+from geo.i18n import LANGS, N_, Translate, long_date, name_key, short_date, translator
 from geo.layers import REGION_BOUNDS, UPLOAD_PALETTE, _spread, esc
 from geo.metrics import (
     METRICS,
@@ -523,7 +523,7 @@ def data_page(facts: Facts, lang: str, files: Sequence[Path], root: str,
                    f"<td>{f.stat().st_size:,} {esc(tr(SITE_UI['bytes']))}</td>"
                    f"<td><code>{_sha256(f)}</code></td></tr>\n" for f in files)
     countries = "".join(f'<li><a href="country/{esc(c)}.html">{esc(n)}</a></li>'
-                        for c, n in sorted(names.items(), key=lambda kv: kv[1]))
+                        for c, n in sorted(names.items(), key=lambda kv: name_key(kv[1])))
     body = (_nav("", other, tr) + f"<h1>{esc(tr(SITE_UI['data']))}</h1>\n"
             f"<p>{esc(tr(SITE_UI['data_intro']))}</p>\n"
             f'<p><b>{esc(tr(SITE_UI["provenance"]))}</b>: <a href="{root}data/{provenance}">'

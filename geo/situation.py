@@ -10,7 +10,7 @@ from branca.element import MacroElement
 
 from geo.alignments import alignment_classes
 from geo.changes import changes_between
-from geo.facts import Facts, name_column
+from geo.facts import Facts, name_column, places_in
 from geo.i18n import N_, Translate, english, translator
 from geo.imported import filtered
 from geo.layers import (
@@ -63,14 +63,15 @@ class LayeredMap:
 
 
 def _layered(key: str, facts: Facts, basemap: bool, bounds: list[list[float]] | None = None,
-             tr: Translate = english, sets: tuple[PageData, ...] = (),
+             tr: Translate = english, sets: tuple[PageData, ...] = (), lang: str = "en",
              **groups: MacroElement | None) -> LayeredMap:
     """A page's map: the country shapes and places on its base, the basemap tiles (if on)
     under the named layers, in order (None: off)."""
     shapes = shapes_set(facts.borders) if len(facts.borders) else None
     out = [tiles_layer(tr)] if basemap else []
     out += [layer_group(name, layer) for name, layer in groups.items() if layer is not None]
-    return LayeredMap(key, base_map(key, facts.places, bounds, shapes.id if shapes else None),
+    return LayeredMap(key, base_map(key, places_in(facts.places, lang), bounds,
+                                    shapes.id if shapes else None),
                       tuple(out), ((shapes,) if shapes is not None else ()) + sets)
 
 
@@ -148,7 +149,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
             mine is not None and uploaded is not None) else None), tr("Legend"))
     played = BrowserCall("play", player) if player is not None else None
     return _layered(key, facts, "basemap" in view.layers, bounds,
-                    tr=tr, sets=tuple(sets), countries=countries,
+                    tr=tr, sets=tuple(sets), lang=view.lang, countries=countries,
                     events=events, upload=upload, forces=badges, legend=legend, playback=played)
 
 
@@ -183,8 +184,8 @@ def coups_map(facts: Facts, view: ViewState) -> LayeredMap:
                                  status_summaries(facts.status, view.as_of, tr, facts.checked))
     legend = legend_layer(legend_sections(metric, (), False, MILITARY_OUTLINE, tr=tr),
                           tr("Legend"))
-    return _layered("coups_map", facts, "basemap" in view.layers, tr=tr, countries=countries,
-                    legend=legend)
+    return _layered("coups_map", facts, "basemap" in view.layers, tr=tr, lang=view.lang,
+                    countries=countries, legend=legend)
 
 
 def alignment_map(facts: Facts, view: ViewState) -> LayeredMap:
@@ -195,7 +196,7 @@ def alignment_map(facts: Facts, view: ViewState) -> LayeredMap:
                                  name_column=name_column(view.lang),
                                  summaries=status_summaries(facts.status, view.as_of, tr, facts.checked))
     legend = legend_layer(legend_sections(metric, (), False, tr=tr), tr("Legend"))
-    return _layered("alignment_map", facts, "basemap" in view.layers, tr=tr,
+    return _layered("alignment_map", facts, "basemap" in view.layers, tr=tr, lang=view.lang,
                     countries=countries,
                     legend=legend)
 
@@ -215,5 +216,6 @@ def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
         None, categories, False, tr=tr, lang=lang,
         upload=upload_legend(uploaded, whole, tr, lang) if (
             uploaded is not None and whole is not None) else None), tr("Legend"))
-    return _layered("events_map", facts, basemap, tr=tr, countries=borders_layer(), events=shown,
+    return _layered("events_map", facts, basemap, tr=tr, lang=lang, countries=borders_layer(),
+                    events=shown,
                     upload=upload, legend=legend)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from geo.changes import changes_between
 from geo.facts import Facts, country_names, in_language, localised
-from geo.i18n import N_, Translate, english
+from geo.i18n import N_, Translate, english, name_key
 from geo.metrics import METRICS, unchecked_text
 from geo.outlets import Register, source_links
 from geo.timeline import coups_until, events_in_view, headline_on, status_on
@@ -199,7 +199,7 @@ def sources_table(facts: Facts, day: date, tr: Translate = english, lang: str = 
     now = status_on(facts.status, day)
     if countries:
         now = now[now["iso3"].isin(countries)]
-    now = now.assign(_name=now["iso3"].map(names)).sort_values(["_name", "dimension"])
+    now = now.assign(_name=now["iso3"].map(names).map(name_key)).sort_values(["_name", "dimension"])
     return _held(now, {"iso3": now["iso3"], "country": now["_name"]}, tr, lang,
                  unchecked_text(day, facts.checked, tr))
 
@@ -272,7 +272,7 @@ def un_vote_table(facts: Facts, resolution: str, countries: tuple[str, ...] = ()
         "date": votes["date"].dt.strftime("%Y-%m-%d"),
         "note": in_language(votes, "note", lang, tr),
         "sources": votes["sources"],
-    }).sort_values("country")
+    }).sort_values("country", key=lambda names: names.map(name_key))
     return _sources_listed(table)
 
 

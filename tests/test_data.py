@@ -383,3 +383,12 @@ def test_the_fixes_and_missing_events_found_by_checking_are_in(facts):
     assert oif.loc["withdrawn", "start"] == pd.Timestamp("2025-09-07")
     assert oif.loc["suspended", "end"] == pd.Timestamp("2025-09-07")
     assert "7 Mar 2025" in oif.loc["withdrawn", "note"]
+
+
+def test_places_have_their_french_names_for_french_maps(facts):
+    from geo.facts import places_in
+
+    assert (facts.places["name_fr"].str.len() > 0).all()
+    french = places_in(facts.places, "fr").set_index("iso3")
+    assert french.loc["DZA", "name"] == "Alger" and french.loc["TCD", "name"] == "N'Djaména"
+    assert places_in(facts.places, "en").set_index("iso3").loc["DZA", "name"] == "Algiers"

@@ -142,3 +142,19 @@ def test_past_the_edge_tooltips_and_tables_say_not_checked_since(tmp_path):
     assert "not checked" not in " ".join(sources_table(facts, on)["until"])
     assert set(country_status(facts, "NER", after, fr, "fr")["until"]) == {
         "non vérifié depuis le 2025-03-13"}
+
+
+def test_country_names_are_listed_in_the_order_of_the_page_language():
+    from geo.facts import country_names
+    from geo.i18n import name_key
+
+    assert sorted(["Zambie", "Égypte", "Côte d'Ivoire", "Congo", "egypte"], key=name_key) == [
+        "Congo", "Côte d'Ivoire", "Égypte", "egypte", "Zambie"]
+
+    class Borders:  # country_names reads only the borders' codes and names
+        borders = pd.DataFrame({"iso3": ["CIV", "EGY", "CMR", "ZMB"],
+                                "name": ["Côte d'Ivoire", "Egypt", "Cameroon", "Zambia"],
+                                "name_fr": ["Côte d'Ivoire", "Égypte", "Cameroun", "Zambie"]})
+
+    assert list(country_names(Borders(), "fr").values()) == [  # type: ignore[arg-type]
+        "Cameroun", "Côte d'Ivoire", "Égypte", "Zambie"]
