@@ -199,7 +199,8 @@ def sources_table(facts: Facts, day: date, tr: Translate = english, lang: str = 
     now = status_on(facts.status, day)
     if countries:
         now = now[now["iso3"].isin(countries)]
-    now = now.assign(_name=now["iso3"].map(names).map(name_key)).sort_values(["_name", "dimension"])
+    now = now.assign(_name=now["iso3"].map(names))
+    now = now.assign(_key=now["_name"].map(name_key)).sort_values(["_key", "dimension"])
     return _held(now, {"iso3": now["iso3"], "country": now["_name"]}, tr, lang,
                  unchecked_text(day, facts.checked, tr))
 

@@ -139,6 +139,7 @@ def test_past_the_edge_tooltips_and_tables_say_not_checked_since(tmp_path):
         "Non vérifié depuis le 2025-03-13")
     table = sources_table(facts, after)
     assert set(table["until"]) == {"not checked since 2025-03-13"}
+    assert list(dict.fromkeys(table["country"])) == ["Land GHA", "Land MLI", "Land NER"]
     assert "not checked" not in " ".join(sources_table(facts, on)["until"])
     assert set(country_status(facts, "NER", after, fr, "fr")["until"]) == {
         "non vérifié depuis le 2025-03-13"}
