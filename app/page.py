@@ -25,7 +25,7 @@ from app.state import (
 from geo.alignments import alignment_choices
 from geo.escape import links_only_for_web_urls
 from geo.facts import Facts, country_names
-from geo.i18n import Translate, translator
+from geo.i18n import Translate, long_date, translator
 from geo.site import last_day
 from geo.situation import LayeredMap
 from geo.tables import html_table
@@ -76,12 +76,20 @@ def start_page(by_metric: bool = False, controls: Callable[[Translate], None] | 
     tr = translator(view.lang)
     for warning in url_warnings():
         st.warning(warning)
+    edge = loaded.checked.date() if loaded.checked is not None else None
+    if edge is not None and view.as_of > edge:
+        st.info(tr("Facts checked up to {edge}. What is shown for {date} is what held on {edge}, "
+                   "carried forward: not checked since.").format(
+            edge=long_date(edge, view.lang), date=long_date(view.as_of, view.lang)))
 
     def sidebar() -> None:
         sidebar_controls(curated, names, loaded.status, by_metric)
         saved_views_sidebar(view, tr)
-        st.sidebar.caption(tr("Facts curated up to {date}. Every row in data/ cites its sources; "
-                              "the tables list them.").format(date=f"{curated:%Y-%m-%d}"))
+        checked = (tr("Facts checked up to {date}.").format(date=long_date(edge, view.lang)) + " "
+                   if edge is not None else "")
+        st.sidebar.caption(checked + tr("Facts curated up to {date}. Every row in data/ cites its "
+                                        "sources; the tables list them.").format(
+            date=long_date(curated, view.lang)))
         if controls is not None:
             controls(tr)
 
@@ -172,7 +180,8 @@ def table(frame: pd.DataFrame, tr: Translate, empty: str = "") -> None:
         st.info(empty)
         return
     if "sources" in frame.columns and frame["sources"].map(lambda v: isinstance(v, list)).all():
-        st.html(html_table(frame, {c: tr(str(c)) for c in frame.columns}, country_page_links()))
+        st.html(html_table(frame, {c: tr(str(c)) for c in frame.columns}, country_page_links(),
+                           facts().outlets, tr))
         return
     frame = links_only_for_web_urls(frame)
     st.dataframe(frame, hide_index=True, width="stretch",

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from geo.facts import Facts, country_names
-from geo.i18n import Translate, english
+from geo.i18n import Translate, english, name_key
 from geo.metrics import METRICS, Metric, MetricClass, classify
 from geo.vocabulary import NO_DATA_COLOUR, UN_VOTES, VALUE_LABELS
 
@@ -38,7 +38,7 @@ def alignment_classes(key: str, facts: Facts, day: date,
     """The metric and each country's class for one alignment on `day`."""
     if not key.startswith(UN_PREFIX):
         return METRICS[key], classify(key, facts.borders["iso3"], facts.status, facts.coups,
-                                      day, tr)
+                                      day, tr, facts.checked)
     resolution = key.removeprefix(UN_PREFIX)
     metric = vote_metric(resolution)
     chosen = facts.un_votes[facts.un_votes["resolution"] == resolution]
@@ -59,6 +59,20 @@ def alignment_classes(key: str, facts: Facts, day: date,
     return metric, pd.DataFrame(rows, columns=["iso3", "class", "label", "colour", "detail"])
 
 
+NOT_MEMBER_CLASSES = ("none", "not_member", "no_data")
+
+
+def alignment_members(classes: pd.DataFrame, names: dict[str, str],
+                      countries: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The countries that hold a status of the alignment (alignment_classes' rows, members,
+    suspended or withdrawn, not the rest of the map), by name: country, label, detail."""
+    held = classes[~classes["class"].isin(NOT_MEMBER_CLASSES)]
+    if countries:
+        held = held[held["iso3"].isin(countries)]
+    held = held.assign(country=held["iso3"].map(names))
+    return held.sort_values("country", key=lambda c: c.map(name_key))[["country", "label", "detail"]]
+
+
 def status_intervals(facts: Facts, dimension: str, curated: date,
                      countries: tuple[str, ...] = (), tr: Translate = english,
                      lang: str = "en") -> pd.DataFrame:
@@ -75,4 +89,5 @@ def status_intervals(facts: Facts, dimension: str, curated: date,
         "end": rows["end"].fillna(pd.Timestamp(curated)),
         "open": rows["end"].isna(),
         "sources": rows["sources"],
-    }).sort_values(["country", "start"])
+    }).assign(_key=lambda t: t["country"].map(name_key)).sort_values(["_key", "start"]).drop(
+        columns="_key")

@@ -8,6 +8,7 @@ import pandas as pd
 
 from geo.escape import csv_safe, web_site
 from geo.facts import Facts
+from geo.outlets import Register, outlet_of
 
 EVENT_EXPORT_COLUMNS = ["id", "date", "lat", "lon", "iso3", "place", "category", "title",
                         "summary", "sources"]
@@ -30,23 +31,57 @@ def _columns(events: pd.DataFrame) -> list[str]:
     return EVENT_EXPORT_COLUMNS + (["origin"] if "origin" in events.columns else []) + ours + extra
 
 
-def events_csv(events: pd.DataFrame) -> str:
-    """The events as CSV, in the columns of data/events.csv (plus `origin` when mixed); text
-    cells that a spreadsheet would run as a formula are neutralised (geo.escape.csv_safe)."""
+def outlets_cell(sources: object, outlets: Register) -> str:
+    """Who each source is, in the order of `sources`: 'Reuters (wire) | BBC News
+    (international)' (geo.vocabulary.OUTLET_KINDS' codes)."""
+    return " | ".join(f"{o.name} ({o.kind})" for o in
+                      (outlet_of(u, outlets) for u in str(sources).split()))
+
+
+def _with_outlets(frame: pd.DataFrame, outlets: Register | None) -> pd.DataFrame:
+    """`frame` with a `source_outlets` column after `sources` when there is a register."""
+    if not outlets:
+        return frame
+    out = frame.copy()
+    out.insert(list(out.columns).index("sources") + 1, "source_outlets",
+               [outlets_cell(s, outlets) for s in frame["sources"]])
+    return out
+
+
+def _outlet_list(sources: object, outlets: Register) -> list[dict[str, str]]:
+    return [{"url": u, "outlet": o.name, "kind": o.kind}
+            for u, o in ((u, outlet_of(u, outlets)) for u in str(sources).split())]
+
+
+def events_csv(events: pd.DataFrame, outlets: Register | None = None) -> str:
+    """The events as CSV, in the columns of data/events.csv (plus `origin` when mixed, and
+    `source_outlets` with a register); text cells that a spreadsheet would run as a formula are
+    neutralised (geo.escape.csv_safe)."""
     out = events[_columns(events)].assign(date=events["date"].dt.strftime("%Y-%m-%d"))
-    return csv_safe(out).to_csv(index=False, lineterminator="\n")
+    return csv_safe(_with_outlets(out, outlets)).to_csv(index=False, lineterminator="\n")
 
 
-def events_geojson(events: pd.DataFrame) -> str:
-    """The events as a GeoJSON FeatureCollection of points; sources as a list of URLs."""
+def _edge(checked: pd.Timestamp | None) -> dict[str, str]:
+    """The collection's note of the edge of the checked facts (a GeoJSON foreign member)."""
+    return {"facts_checked_up_to": f"{checked:%Y-%m-%d}"} if checked is not None else {}
+
+
+def events_geojson(events: pd.DataFrame, outlets: Register | None = None,
+                   checked: pd.Timestamp | None = None) -> str:
+    """The events as a GeoJSON FeatureCollection of points; sources as a list of URLs and,
+    with a register, `source_outlets`: each source's URL, outlet and kind; `checked`, the edge
+    of the checked facts, as the collection's `facts_checked_up_to`."""
     features = []
     for row in events.to_dict("records"):
         props = {k: _json_value(row[k]) for k in _columns(events) if k not in ("lat", "lon")}
         props["date"] = f"{row['date']:%Y-%m-%d}"
         props["sources"] = str(row["sources"]).split()  # uploads may cite names, not URLs
+        if outlets:
+            props["source_outlets"] = _outlet_list(row["sources"], outlets)
         features.append({"type": "Feature", "properties": props,
                          "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]}})
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    return json.dumps({"type": "FeatureCollection", **_edge(checked), "features": features},
+                      ensure_ascii=False)
 
 
 def _json_value(value: object) -> object:
@@ -56,16 +91,18 @@ def _json_value(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def status_csv(status: pd.DataFrame) -> str:
-    """Status rows as CSV, in the columns of data/status.csv."""
+def status_csv(status: pd.DataFrame, outlets: Register | None = None) -> str:
+    """Status rows as CSV, in the columns of data/status.csv (and `source_outlets` with a
+    register)."""
     out = status.assign(start=status["start"].dt.strftime("%Y-%m-%d"),
                         end=status["end"].dt.strftime("%Y-%m-%d").fillna(""))
-    return csv_safe(out[["iso3", "dimension", "value", "start", "end", "sources", "note"]]).to_csv(
-        index=False, lineterminator="\n")
+    out = out[["iso3", "dimension", "value", "start", "end", "sources", "note"]]
+    return csv_safe(_with_outlets(out, outlets)).to_csv(index=False, lineterminator="\n")
 
 
 def status_geojson(facts: Facts, status: pd.DataFrame) -> str:
-    """Country polygons with the status rows that hold (one property per dimension)."""
+    """Country polygons with the status rows that hold (one property per dimension), and the
+    edge of the checked facts as the collection's `facts_checked_up_to`."""
     features = []
     for row in facts.borders.itertuples():
         rows = status[status["iso3"] == row.iso3]
@@ -74,13 +111,17 @@ def status_geojson(facts: Facts, status: pd.DataFrame) -> str:
             props[str(r["dimension"])] = r["value"]
             props[f"{r['dimension']}_since"] = f"{r['start']:%Y-%m-%d}"
             props[f"{r['dimension']}_sources"] = str(r["sources"]).split()
+            if facts.outlets:
+                props[f"{r['dimension']}_source_outlets"] = _outlet_list(r["sources"], facts.outlets)
         features.append({"type": "Feature", "properties": props,
                          "geometry": row.geometry.__geo_interface__})
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    return json.dumps({"type": "FeatureCollection", **_edge(facts.checked), "features": features},
+                      ensure_ascii=False)
 
 
 def sources_index(facts: Facts) -> pd.DataFrame:
-    """Every cited URL once, with its site and the rows that cite it (file:id)."""
+    """Every cited URL once, with its site, its outlet and kind (data/outlets.csv) and the rows
+    that cite it (file:id)."""
     cites: dict[str, list[str]] = {}
 
     def add(frame: pd.DataFrame, file: str, ids: pd.Series) -> None:
@@ -94,8 +135,12 @@ def sources_index(facts: Facts) -> pd.DataFrame:
                   + facts.status["start"].dt.strftime("%Y-%m-%d"))
     add(facts.status, "status", status_ids)
     add(facts.un_votes, "un_votes", facts.un_votes["resolution"] + "/" + facts.un_votes["iso3"])
-    rows = [{"source": url, "site": web_site(url),
+    rows = [{"source": url, "site": web_site(url), "outlet": outlet_of(url, facts.outlets).name,
+             "kind": outlet_of(url, facts.outlets).kind,
              "cited_by": ", ".join(sorted(set(by))), "citations": len(by)}
             for url, by in cites.items()]
-    return pd.DataFrame(rows, columns=["source", "site", "cited_by", "citations"]).sort_values(
+    columns = ["source", "site", "outlet", "kind", "cited_by", "citations"]
+    if not facts.outlets:
+        columns = ["source", "site", "cited_by", "citations"]
+    return pd.DataFrame(rows, columns=columns).sort_values(
         ["site", "source"]).reset_index(drop=True)

@@ -10,19 +10,21 @@ import csv
 import io
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.i18n import Translate, english
+from geo.i18n import Translate, english, name_key
+from geo.outlets import Outlet, Register, domain_of
 from geo.timeline import continuous_since
 from geo.vocabulary import (
     DIMENSIONS,
     EVENT_CATEGORIES,
     OUTCOMES,
+    OUTLET_KINDS,
     REGIONS,
     UN_VOTES,
     UPLOAD_CATEGORY,
@@ -155,11 +157,20 @@ UN_VOTE_COLUMNS = (
 PLACE_COLUMNS = (
     Column("iso3", _pattern(ISO3, "an ISO 3166-1 alpha-3 code")),
     _text("name"),
+    Column("name_fr", None, required=False, optional_column=True),
     Column("kind", _choice(("capital", "city"))),
     Column("lat", _number(-90, 90)),
     Column("lon", _number(-180, 180)),
     Column("population", _pattern(re.compile(r"^\d{1,9}$"), "a whole number")),
     Column("sources", _sources),
+)
+OUTLET_COLUMNS = (
+    Column("domain", _pattern(re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$"),
+                              "a host name in lower case")),
+    _text("name"),
+    Column("kind", _choice(tuple(OUTLET_KINDS))),
+    Column("country", _pattern(re.compile(r"^([A-Z]{3})$"), "an ISO3 code or INT"),
+           required=False),
 )
 
 
@@ -316,6 +327,27 @@ def load_places(path: Path) -> pd.DataFrame:
     return frame.sort_values("kind", kind="stable").reset_index(drop=True)
 
 
+def load_outlets(path: Path) -> dict[str, Outlet]:
+    """The register of outlets (data/outlets.csv), by domain; every domain in the normalised
+    form geo.outlets.domain_of gives, once."""
+    frame = read_table(path, OUTLET_COLUMNS)
+    _unique(frame, path, "domain")
+    for line, domain in enumerate(frame["domain"], start=2):
+        if domain_of(f"https://{domain}/") != domain:
+            raise DataError(path, f"{domain!r} is not in normalised form (expected "
+                            f"{domain_of(f'https://{domain}/')!r})", line, "domain")
+    return {r["domain"]: Outlet(r["domain"], r["name"], r["kind"], r["country"])
+            for r in frame.to_dict("records")}
+
+
+def places_in(places: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The places with `name` in `lang`: in French, `name_fr` where it is filled in ('Alger')."""
+    if lang != "fr" or "name_fr" not in places.columns:
+        return places
+    french = places["name_fr"].fillna("").astype(str)
+    return places.assign(name=french.where(french != "", places["name"]))
+
+
 def load_un_votes(path: Path) -> pd.DataFrame:
     """UN General Assembly votes, one row per (resolution, country)."""
     frame = read_table(path, UN_VOTE_COLUMNS)
@@ -376,6 +408,24 @@ def curation_date(sources_md: Path) -> pd.Timestamp:
     return pd.Timestamp(match.group(1))
 
 
+CHECKED_LINE = re.compile(r"^Facts checked up to:\s*(\S+)\s*$", re.MULTILINE)
+
+
+def checked_until(sources_md: Path) -> pd.Timestamp | None:
+    """The edge of what was checked: the `Facts checked up to:` line of SOURCES.md, the latest
+    day the reference material the curators could read covers (None when the file has no such
+    line). Statuses still open on that day are carried past it unchecked."""
+    if not sources_md.is_file():
+        return None
+    match = CHECKED_LINE.search(sources_md.read_text(encoding="utf-8"))
+    if not match:
+        return None
+    if _date(match.group(1)):
+        raise DataError(sources_md, f"'Facts checked up to:' expects a date as YYYY-MM-DD, got "
+                        f"{match.group(1)!r}")
+    return pd.Timestamp(match.group(1))
+
+
 def check_countries(frame: pd.DataFrame, path: Path, known: set[str]) -> None:
     """Raise DataError at the first row whose iso3 is not one of the map's countries."""
     unknown = (~frame["iso3"].isin(known)).to_numpy()
@@ -401,6 +451,10 @@ class Facts:
     curated: pd.Timestamp | None
     errors: tuple[str, ...]
     places: pd.DataFrame  # capitals and major cities, for orientation (data/places.csv)
+    # who each cited site is (data/outlets.csv); empty when the folder has no register
+    outlets: Register = field(default_factory=dict)
+    # the edge of what was checked (SOURCES.md's 'Facts checked up to:'); None: not said
+    checked: pd.Timestamp | None = None
 
 
 def _empty(columns: Sequence[Column], dates: Sequence[str]) -> pd.DataFrame:
@@ -439,11 +493,26 @@ def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
     places = attempt(load_places, data_dir / "places.csv", _empty(PLACE_COLUMNS, []))
     places[["lat", "lon"]] = places[["lat", "lon"]].astype(float)
     places["population"] = places["population"].astype(int)
+    outlets: Register = {}
+    if (data_dir / "outlets.csv").exists():
+        try:
+            outlets = load_outlets(data_dir / "outlets.csv")
+        except DataError as exc:
+            errors.append(str(exc))
     try:
         curated: pd.Timestamp | None = curation_date(data_dir / "SOURCES.md")
     except DataError as exc:
         errors.append(str(exc))
         curated = None
+    try:
+        checked = checked_until(data_dir / "SOURCES.md")
+    except DataError as exc:
+        errors.append(str(exc))
+        checked = None
+    if checked is not None and curated is not None and checked > curated:
+        errors.append(str(DataError(data_dir / "SOURCES.md", f"facts checked up to {checked:%Y-%m-%d}, "
+                                    f"after the curation date {curated:%Y-%m-%d}")))
+        checked = None
     if len(borders):
         known = set(borders["iso3"])
         for frame, path in ((coups, data_dir / "coups.csv"), (status, data_dir / "status.csv"),
@@ -453,7 +522,8 @@ def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
                 check_countries(frame, path, known)
             except DataError as exc:
                 errors.append(str(exc))
-    return Facts(borders, coups, status, events, un_votes, curated, tuple(errors), places)
+    return Facts(borders, coups, status, events, un_votes, curated, tuple(errors), places, outlets,
+                 checked)
 
 
 def name_column(lang: str) -> str:
@@ -462,8 +532,10 @@ def name_column(lang: str) -> str:
 
 
 def country_names(facts: Facts, lang: str = "en") -> dict[str, str]:
-    """ISO3 -> the country's name in English or French (from borders.geojson)."""
-    return dict(zip(facts.borders["iso3"], facts.borders[name_column(lang)], strict=True))
+    """ISO3 -> the country's name in English or French (from borders.geojson), in the order of
+    the names in that language (accents and case ignored), as lists of countries show them."""
+    names = zip(facts.borders["iso3"], facts.borders[name_column(lang)], strict=True)
+    return dict(sorted(names, key=lambda pair: name_key(pair[1])))
 
 
 class Localised(NamedTuple):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from functools import cache
@@ -51,6 +52,13 @@ def _catalog(lang: str) -> gettext.NullTranslations:
 def translator(lang: str) -> Translate:
     """The gettext function of a language (English: identity)."""
     return _catalog(lang if lang in LANGS else "en").gettext
+
+
+def name_key(name: object) -> str:
+    """A sort key that orders names as a reader expects in English and French: accents and case
+    ignored, so 'Égypte' sorts among the E's and 'Côte d'Ivoire' after 'Congo'."""
+    plain = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    return plain.casefold()
 
 
 def long_date(day: date, lang: str) -> str:

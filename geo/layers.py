@@ -35,6 +35,7 @@ from geo.imported import (
     kind_colours,
 )
 from geo.metrics import Metric, since_text
+from geo.outlets import Register, popup_sources
 from geo.vocabulary import (
     EVENT_CATEGORIES,
     FORCE_CODES,
@@ -213,10 +214,12 @@ def _spread(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def marker_rows(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                tr: Translate = english, lang: str = "en", by: str = "category") -> list[list[object]]:
+                tr: Translate = english, lang: str = "en", by: str = "category",
+                outlets: Register | None = None) -> list[list[object]]:
     """One row a marker (coupbelt.events): position (events at one place fanned out), class,
-    date, title, place, summary, http(s) sources, ID, fallback note; the user's events add
-    their size by fatalities, whether they are imprecise, their detail lines and deaths."""
+    date, title, place, summary, http(s) sources (with their outlets' names and kinds when
+    `outlets` is given), ID, fallback note; the user's events add their size by fatalities,
+    whether they are imprecise, their detail lines and deaths."""
     codes = list(palette)
     imported = by != "category"  # the user's events: coloured by their own types, sized
     points = _spread(zip(events["lat"], events["lon"], strict=True))
@@ -226,7 +229,8 @@ def marker_rows(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = E
         text = localised(r, lang, tr)
         row: list[object] = [round(lat, 4), round(lon, 4), codes.index(r[by]),
                              f"{r['date']:%Y-%m-%d}", text.title, text.place, text.summary,
-                             http_urls(str(r["sources"])), str(r["id"]), text.fallback]
+                             popup_sources(str(r["sources"]), outlets or {}, tr), str(r["id"]),
+                             text.fallback]
         if imported:
             deaths = _count(r.get("deaths"))
             row += [death_radius(deaths), bool(hollow), details(r, tr, lang), deaths,
@@ -293,7 +297,7 @@ def _b64(array: np.ndarray) -> str:
 
 
 def _dataset(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], tr: Translate,
-             lang: str, by: str) -> dict[str, object]:
+             lang: str, by: str, outlets: Register | None = None) -> dict[str, object]:
     """What the browser needs of an events table (coupbelt.events): up to DETAIL_LIMIT events,
     their marker rows; more, their positions, classes and fatalities as base64 typed arrays
     (9 bytes an event), drawn as counts per cell. No text in it is ever parsed as HTML."""
@@ -306,7 +310,7 @@ def _dataset(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], tr: T
         "sources": tr("Sources:") + " ", "one": tr("event"), "many": tr("events"),
         "deathsText": tr("{count} deaths"), "withDeaths": with_deaths}
     if len(events) <= DETAIL_LIMIT:
-        data["rows"] = marker_rows(events, palette, tr, lang, by)
+        data["rows"] = marker_rows(events, palette, tr, lang, by, outlets)
         return data
     deaths = (pd.to_numeric(events["deaths"], errors="coerce").fillna(0).clip(0, 2**32 - 1)
               if with_deaths else pd.Series(0, index=events.index))
@@ -339,11 +343,12 @@ class EventLayer(BrowserCall):
 
 
 def events_on_map(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                  tr: Translate = english, lang: str = "en", by: str = "category") -> EventLayer:
+                  tr: Translate = english, lang: str = "en", by: str = "category",
+                  outlets: Register | None = None) -> EventLayer:
     """These events, sent with the layer: markers with popups up to DETAIL_LIMIT, counts per
     cell beyond. `by` names the column the palette's keys are values of: the user's events go
     by their `kind`, sized by fatalities."""
-    return EventLayer(_dataset(events, palette, tr, lang, by), None, len(events))
+    return EventLayer(_dataset(events, palette, tr, lang, by, outlets), None, len(events))
 
 
 @dataclass(frozen=True)
@@ -381,7 +386,7 @@ def _kept(key: str, build: Callable[[], dict[str, object]], ascii_only: bool = T
 
 
 def _digest(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], lang: str,
-            by: str) -> str:
+            by: str, outlets: Register | None = None) -> str:
     if len(events) <= DETAIL_LIMIT:  # the markers' text: every column
         columns = [c for c in events.columns if c != "geometry"]
         digest = hashlib.sha1(pd.util.hash_pandas_object(events[columns], index=False)
@@ -394,14 +399,18 @@ def _digest(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], lang: 
             digest.update(pd.to_numeric(events["deaths"], errors="coerce").to_numpy(
                 dtype="f8", na_value=-1).tobytes())
     digest.update(json.dumps([list(palette.items()), lang, by, len(events)]).encode())
+    if outlets:  # the popups name the sources' outlets: a changed register is a new set
+        digest.update(json.dumps(sorted((o.domain, o.name, o.kind) for o in outlets.values()),
+                                 ensure_ascii=False).encode())
     return digest.hexdigest()[:20]
 
 
 def event_set(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-              tr: Translate = english, lang: str = "en", by: str = "category") -> PageData:
+              tr: Translate = english, lang: str = "en", by: str = "category",
+              outlets: Register | None = None) -> PageData:
     """The browser's copy of an events table (built once, then reused by its digest)."""
-    return _kept(_digest(events, palette, lang, by),
-                 lambda: _dataset(events, palette, tr, lang, by), ascii_only=False)
+    return _kept(_digest(events, palette, lang, by, outlets),
+                 lambda: _dataset(events, palette, tr, lang, by, outlets), ascii_only=False)
 
 
 def shapes_set(borders: gpd.GeoDataFrame) -> PageData:
@@ -424,7 +433,8 @@ def timeline_set(data: dict[str, object]) -> PageData:
 
 def events_in_set(whole: pd.DataFrame, shown: pd.Index, events: PageData,
                   palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                  tr: Translate = english, lang: str = "en", by: str = "category") -> EventLayer:
+                  tr: Translate = english, lang: str = "en", by: str = "category",
+                  outlets: Register | None = None) -> EventLayer:
     """The rows of `whole` (the table `events` was built from, its index unique) whose labels
     are `shown`: a bit an event, and the marker rows when the set has none and few are shown."""
     positions = whole.index.get_indexer(shown)
@@ -434,7 +444,8 @@ def events_in_set(whole: pd.DataFrame, shown: pd.Index, events: PageData,
     picked[positions] = True
     view: dict[str, object] = {"mask": _b64(np.packbits(picked, bitorder="little"))}
     if "rows" not in events.data and len(positions) <= DETAIL_LIMIT:
-        view["rows"] = marker_rows(whole.iloc[np.flatnonzero(picked)], palette, tr, lang, by)
+        view["rows"] = marker_rows(whole.iloc[np.flatnonzero(picked)], palette, tr, lang, by,
+                                   outlets)
     return EventLayer(events.id, view, len(positions))
 
 

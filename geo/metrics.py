@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from geo.i18n import N_, Translate, english
+from geo.i18n import N_, Translate, english, long_date
 from geo.timeline import coup_counts, status_on
 from geo.vocabulary import (
     COVERAGE_START,
@@ -132,19 +132,41 @@ def since_text(start: pd.Timestamp, tr: Translate = english) -> str:
     return tr("since {date}").format(date=f"{start:%Y-%m-%d}")
 
 
+def unchecked_text(day: date, edge: date | pd.Timestamp | None,
+                   tr: Translate = english) -> str:
+    """'not checked since 2026-03-13' when `day` is past the edge of the checked facts (what
+    holds then is what held at the edge, carried forward); '' otherwise."""
+    if edge is None or day <= pd.Timestamp(edge).date():
+        return ""
+    return tr("not checked since {date}").format(date=f"{pd.Timestamp(edge):%Y-%m-%d}")
+
+
+def checked_credit(edge: date | pd.Timestamp | None, lang: str, tr: Translate = english) -> str:
+    """' · facts checked up to 13 March 2026' for a credit line ('' when the edge is unknown)."""
+    if edge is None:
+        return ""
+    return " · " + tr("facts checked up to {date}").format(
+        date=long_date(pd.Timestamp(edge).date(), lang))
+
+
 def classify(metric_key: str, countries: pd.Series, status: pd.DataFrame,
-             coups: pd.DataFrame, day: date, tr: Translate = english) -> pd.DataFrame:
+             coups: pd.DataFrame, day: date, tr: Translate = english,
+             edge: date | pd.Timestamp | None = None) -> pd.DataFrame:
     """One row per country (iso3): class key, label, colour and details for `day`.
 
-    The details say since when the status holds, or which forces and how many coups.
+    The details say since when the status holds, or which forces and how many coups, and, past
+    the `edge` of the checked facts, that it was not checked since.
     """
     metric = METRICS[metric_key]
     held = status_on(status, day)
     now = {(r["iso3"], r["dimension"]): r for r in held.to_dict("records")}
     counts = coup_counts(coups, day)
     rows = []
+    unchecked = unchecked_text(day, edge, tr)
     for iso3 in countries:
         key, detail = _class_of(metric_key, iso3, now, counts, tr)
+        if unchecked:
+            detail = f"{detail}; {unchecked}" if detail else unchecked
         cls = metric.cls(key)
         rows.append({"iso3": iso3, "class": key, "label": tr(cls.label), "colour": cls.colour,
                      "detail": detail})
@@ -194,11 +216,11 @@ SUMMARY_DIMENSIONS = ("regime", "ecowas", "ecowas_sanctions", "aes", "au", "forc
                       "forces_russia", "forces_usa")
 
 
-def status_summaries(status: pd.DataFrame, day: date,
-                     tr: Translate = english) -> dict[str, list[str]]:
+def status_summaries(status: pd.DataFrame, day: date, tr: Translate = english,
+                     edge: date | pd.Timestamp | None = None) -> dict[str, list[str]]:
     """iso3 -> the country's whole status on `day`, one line a dimension: regime, ECOWAS,
     sanctions, AES, AU and foreign forces, each with its since-date (what a tooltip shows
-    beside the metric)."""
+    beside the metric); past the `edge` of the checked facts, a last line says so."""
     held = status_on(status, day)
     held = held[held["dimension"].isin(SUMMARY_DIMENSIONS)]
     order = {d: i for i, d in enumerate(SUMMARY_DIMENSIONS)}
@@ -208,4 +230,8 @@ def status_summaries(status: pd.DataFrame, day: date,
                              strict=True):
         out.setdefault(str(iso3), []).append(
             f"{tr(VALUE_LABELS[(d, v)])} {since_text(pd.Timestamp(s), tr)}")
+    unchecked = unchecked_text(day, edge, tr)
+    if unchecked:
+        for lines in out.values():
+            lines.append(unchecked[:1].upper() + unchecked[1:])
     return out

@@ -52,10 +52,10 @@ from shapely.geometry.polygon import orient
 
 from geo.alignments import UN_PREFIX, alignment_choices, alignment_classes
 from geo.changes import STEPS, change_dates, dimensions_of, frame_dates
-from geo.facts import DataError, Facts, load_facts, name_column
+from geo.facts import DataError, Facts, load_facts, name_column, places_in
 from geo.i18n import LANGS, N_, Translate, english, long_date, translator
 from geo.layers import _spread  # the web map's fan-out of events that share a place
-from geo.metrics import METRICS, Metric
+from geo.metrics import METRICS, Metric, checked_credit
 from geo.timeline import DateWindow, events_in_view, status_on
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES, NO_DATA_COLOUR
 
@@ -209,10 +209,11 @@ class Capital:
     lat: float
 
 
-def capitals(facts: Facts) -> list[Capital]:
+def capitals(facts: Facts, lang: str = "en") -> list[Capital]:
     """The capitals the web map labels (data/places.csv, from GeoNames), one per country
-    that has one there."""
-    rows = facts.places[facts.places["kind"] == "capital"]
+    that has one there, named in `lang` ('Alger' in French)."""
+    places = places_in(facts.places, lang)
+    rows = places[places["kind"] == "capital"]
     return [Capital(str(i), str(n), float(x), float(y)) for i, n, x, y in
             zip(rows["iso3"], rows["name"], rows["lon"], rows["lat"], strict=True)]
 
@@ -311,7 +312,8 @@ class MapFigure:
                             c=[EVENT_CATEGORIES[c][1] for c in events["category"]])
         self._legend(metric, legend_title or tr(metric.title), layout, events, event_heading)
         curated = long_date(facts.curated.date(), lang) if facts.curated is not None else "?"
-        credit = tr(CREDIT).format(project=PROJECT, date=curated)
+        credit = tr(CREDIT).format(project=PROJECT, date=curated) + checked_credit(
+            facts.checked, lang, tr)
         _plain(self.figure.text(0.012, 0.018, textwrap.fill(credit, 150 if shape == "wide" else 110),
                                 fontsize=5.6, color=GREY_INK, va="bottom"))
         self.date_text = _plain(self.ax.text(
@@ -365,7 +367,7 @@ class MapFigure:
         return ax
 
     def _capitals(self, facts: Facts) -> None:
-        shown = capitals(facts)
+        shown = capitals(facts, self.lang)
         if not shown:
             return
         self.ax.scatter([c.lon for c in shown], [c.lat for c in shown], s=9, zorder=6,

@@ -28,11 +28,17 @@ import pandas as pd
 from babel.dates import get_month_names
 
 from geo.changes import dimensions_of
-from geo.escape import web_site
 from geo.facts import DataError, Facts, country_names, in_language, load_facts, localised
-from geo.i18n import LANGS, N_, Translate, long_date, short_date, translator
-from geo.layers import REGION_BOUNDS, UPLOAD_PALETTE, _spread, esc, http_urls
-from geo.metrics import METRICS, SUMMARY_DIMENSIONS, classify, status_summaries
+from geo.i18n import LANGS, N_, Translate, long_date, name_key, short_date, translator
+from geo.layers import REGION_BOUNDS, UPLOAD_PALETTE, _spread, esc
+from geo.metrics import (
+    METRICS,
+    SUMMARY_DIMENSIONS,
+    checked_credit,
+    classify,
+    status_summaries,
+)
+from geo.outlets import Register, popup_sources, source_links
 from geo.tables import CATEGORY_LABELS, DIMENSION_TITLES, OUTCOME_LABELS
 from geo.timeline import DEFAULT_WINDOW_DAYS, status_on
 from geo.vocabulary import COVERAGE_START, DIMENSIONS, EVENT_CATEGORIES, VALUE_LABELS
@@ -84,7 +90,7 @@ def metric_change_days(facts: Facts, metric: str) -> list[date]:
     else:
         days = _row_days(facts.status, (*dimensions_of(metric), *_EXTRA_DIMENSIONS.get(metric, ())))
     end = last_day(facts)
-    return sorted({COVERAGE_START} | {d for d in days if COVERAGE_START < d <= end})
+    return sorted({COVERAGE_START} | _past_edge(facts) | {d for d in days if COVERAGE_START < d <= end})
 
 
 def _intervals(samples: Sequence[tuple[date, Mapping[str, tuple[str, str]]]], end: date,
@@ -105,13 +111,23 @@ def _intervals(samples: Sequence[tuple[date, Mapping[str, tuple[str, str]]]], en
     return out
 
 
+def _past_edge(facts: Facts) -> set[date]:
+    """The first day past the edge of the checked facts, when the dates shown reach it: from
+    then on a tooltip says 'not checked since'."""
+    if facts.checked is None:
+        return set()
+    day = facts.checked.date() + timedelta(days=1)
+    return {day} if COVERAGE_START < day <= last_day(facts) else set()
+
+
 def class_intervals(facts: Facts, metric: str, tr: Translate) -> dict[str, list[Interval]]:
     """iso3 -> the intervals of `metric`'s class from 2020-01-01 to the last day (its end is
     the day after it), each as geo.metrics.classify gives it on every day inside."""
     countries = list(facts.borders["iso3"])
     samples = []
     for day in metric_change_days(facts, metric):
-        classes = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day, tr)
+        classes = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day, tr,
+                           facts.checked)
         samples.append((day, dict(zip(classes["iso3"], zip(classes["class"], classes["detail"],
                                                             strict=True), strict=True))))
     return _intervals(samples, last_day(facts), countries)
@@ -126,10 +142,10 @@ def summary_intervals(facts: Facts, tr: Translate) -> dict[str, list[Interval]]:
     out: dict[str, list[Interval]] = {}
     for iso3 in facts.borders["iso3"]:
         own = rows[rows["iso3"] == iso3]
-        days = sorted({COVERAGE_START} | {d for d in _row_days(own, SUMMARY_DIMENSIONS)
-                                          if COVERAGE_START < d <= end})
-        samples = [(day, {iso3: ("", "\n".join(status_summaries(own, day, tr).get(iso3, [])))})
-                   for day in days]
+        days = sorted({COVERAGE_START} | _past_edge(facts) | {
+            d for d in _row_days(own, SUMMARY_DIMENSIONS) if COVERAGE_START < d <= end})
+        samples = [(day, {iso3: ("", "\n".join(status_summaries(own, day, tr, facts.checked)
+                                               .get(iso3, [])))}) for day in days]
         out.update(_intervals(samples, end, [iso3]))
     return out
 
@@ -218,13 +234,14 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
         t = localised(r, lang, tr)
         events.append([day_number(r["date"].date()), round(lat, 4), round(lon, 4),
                        codes.index(r["category"]), t.title, t.place, t.summary,
-                       http_urls(str(r["sources"])), str(r["id"]), t.fallback,
+                       popup_sources(str(r["sources"]), facts.outlets, tr), str(r["id"]), t.fallback,
                        f"{r['date']:%Y-%m-%d}"])
     return {
         "lang": lang,
         "project": tr(PROJECT),
         "title": tr(TITLE),
-        "credit": tr(CREDIT).format(project=tr(PROJECT), date=long_date(end, lang)),
+        "credit": tr(CREDIT).format(project=tr(PROJECT), date=long_date(end, lang))
+        + checked_credit(facts.checked, lang, tr),
         "start": f"{COVERAGE_START:%Y-%m-%d}",
         "last": day_number(end),
         "day": day_number(start_day),
@@ -373,16 +390,10 @@ SITE_UI = {
 }
 
 
-def _links(sources: str) -> str:
-    """Sources as links (http(s) URLs only; anything else stays text)."""
-    parts = []
-    for item in str(sources).split():
-        if http_urls(item):
-            parts.append(f'<a href="{html.escape(item, quote=True)}" rel="noopener noreferrer">'
-                         f"{html.escape(web_site(item))}</a>")
-        else:
-            parts.append(f"<span>{html.escape(item)}</span>")
-    return f'<span class="sources">{"".join(parts)}</span>'
+def _links(sources: str, outlets: Register, tr: Translate) -> str:
+    """Sources as links named by their outlet and kind (http(s) URLs only; anything else stays
+    text)."""
+    return f'<span class="sources">{source_links(sources, outlets, tr, new_tab=False)}</span>'
 
 
 def _nav(home: str, other: Mapping[str, str], tr: Translate) -> str:
@@ -443,7 +454,7 @@ def country_page(facts: Facts, iso3: str, lang: str, root: str = "../",
         out.append(f'<tr data-dimension="{dimension}"><td>{esc(title)}</td>'
                    f"<td>{esc(tr(VALUE_LABELS[(dimension, r['value'])]))}</td>"
                    f'<td class="date">{esc(_since(r["since"], tr))}</td>'
-                   f"<td>{_links(r['sources'])}</td></tr>\n")
+                   f"<td>{_links(r['sources'], facts.outlets, tr)}</td></tr>\n")
     out.append("</tbody></table>\n")
     out.append(f"<h2>{esc(tr(SITE_UI['periods']))}</h2>\n<table><thead><tr>" + "".join(
         f"<th>{esc(tr(h))}</th>" for h in ("dimension", "status", "from", "until", "note",
@@ -457,7 +468,7 @@ def country_page(facts: Facts, iso3: str, lang: str, root: str = "../",
                    f"<td>{esc(tr(VALUE_LABELS[(p['dimension'], p['value'])]))}</td>"
                    f'<td class="date">{_on_map(p["start"].date(), p["dimension"])}</td>'
                    f'<td class="date">{esc(until)}</td>'
-                   f"<td>{esc(notes[index])}</td><td>{_links(p['sources'])}</td></tr>\n")
+                   f"<td>{esc(notes[index])}</td><td>{_links(p['sources'], facts.outlets, tr)}</td></tr>\n")
     out.append("</tbody></table>\n")
     coups = facts.coups[facts.coups["iso3"] == iso3].sort_values("date", ascending=False)
     out.append(f"<h2>{esc(tr(SITE_UI['coups']))}</h2>\n")
@@ -469,7 +480,7 @@ def country_page(facts: Facts, iso3: str, lang: str, root: str = "../",
         for coup, summary in zip(coups.to_dict("records"), summaries, strict=True):
             out.append(f"<li><b>{esc(short_date(coup['date'].date(), lang))}</b> · "
                        f"{esc(tr(OUTCOME_LABELS[coup['outcome']]))}: {esc(summary)} "
-                       f"{_links(coup['sources'])}</li>\n")
+                       f"{_links(coup['sources'], facts.outlets, tr)}</li>\n")
         out.append("</ul>\n")
     events = facts.events[(facts.events["iso3"] == iso3)
                           & (facts.events["date"] <= pd.Timestamp(end))].iloc[::-1]
@@ -484,9 +495,11 @@ def country_page(facts: Facts, iso3: str, lang: str, root: str = "../",
             out.append(f'<li id="{esc(event["id"])}"><b>{esc(short_date(event["date"].date(), lang))}'
                        f"</b> · {esc(category)} · {esc(t.place)}<br><b>{esc(t.title)}</b> "
                        f'<span class="muted">{esc(t.fallback)}</span><br>{esc(t.summary)} '
-                       f"{_links(str(event['sources']))}</li>\n")
+                       f"{_links(str(event['sources']), facts.outlets, tr)}</li>\n")
         out.append("</ul>\n")
-    out.append(f'<p class="muted">{esc(tr(CREDIT).format(project=tr(PROJECT), date=long_date(end, lang)))}'
+    credit = (tr(CREDIT).format(project=tr(PROJECT), date=long_date(end, lang))
+              + checked_credit(facts.checked, lang, tr))
+    out.append(f'<p class="muted">{esc(credit)}'
                "</p>\n")
     return _page(lang, f"{name} · {tr(PROJECT)}",
                  f'<link rel="stylesheet" href="{root}assets/site.css">\n', "".join(out))
@@ -501,7 +514,8 @@ def data_page(facts: Facts, lang: str, files: Sequence[Path], root: str,
     """The data files as published, with size, SHA-256 and a link to their provenance."""
     tr = translator(lang)
     end = last_day(facts)
-    credit = tr(CREDIT).format(project=tr(PROJECT), date=long_date(end, lang))
+    credit = (tr(CREDIT).format(project=tr(PROJECT), date=long_date(end, lang))
+              + checked_credit(facts.checked, lang, tr))
     names = country_names(facts, lang)
     provenance = "SOURCES.fr.md" if lang == "fr" and any(
         f.name == "SOURCES.fr.md" for f in files) else "SOURCES.md"
@@ -509,7 +523,7 @@ def data_page(facts: Facts, lang: str, files: Sequence[Path], root: str,
                    f"<td>{f.stat().st_size:,} {esc(tr(SITE_UI['bytes']))}</td>"
                    f"<td><code>{_sha256(f)}</code></td></tr>\n" for f in files)
     countries = "".join(f'<li><a href="country/{esc(c)}.html">{esc(n)}</a></li>'
-                        for c, n in sorted(names.items(), key=lambda kv: kv[1]))
+                        for c, n in sorted(names.items(), key=lambda kv: name_key(kv[1])))
     body = (_nav("", other, tr) + f"<h1>{esc(tr(SITE_UI['data']))}</h1>\n"
             f"<p>{esc(tr(SITE_UI['data_intro']))}</p>\n"
             f'<p><b>{esc(tr(SITE_UI["provenance"]))}</b>: <a href="{root}data/{provenance}">'

@@ -10,7 +10,7 @@ from branca.element import MacroElement
 
 from geo.alignments import alignment_classes
 from geo.changes import changes_between
-from geo.facts import Facts, name_column
+from geo.facts import Facts, name_column, places_in
 from geo.i18n import N_, Translate, english, translator
 from geo.imported import filtered
 from geo.layers import (
@@ -63,14 +63,15 @@ class LayeredMap:
 
 
 def _layered(key: str, facts: Facts, basemap: bool, bounds: list[list[float]] | None = None,
-             tr: Translate = english, sets: tuple[PageData, ...] = (),
+             tr: Translate = english, sets: tuple[PageData, ...] = (), lang: str = "en",
              **groups: MacroElement | None) -> LayeredMap:
     """A page's map: the country shapes and places on its base, the basemap tiles (if on)
     under the named layers, in order (None: off)."""
     shapes = shapes_set(facts.borders) if len(facts.borders) else None
     out = [tiles_layer(tr)] if basemap else []
     out += [layer_group(name, layer) for name, layer in groups.items() if layer is not None]
-    return LayeredMap(key, base_map(key, facts.places, bounds, shapes.id if shapes else None),
+    return LayeredMap(key, base_map(key, places_in(facts.places, lang), bounds,
+                                    shapes.id if shapes else None),
                       tuple(out), ((shapes,) if shapes is not None else ()) + sets)
 
 
@@ -104,7 +105,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
     if "choropleth" in view.layers and len(facts.borders):
         metric = METRICS[view.metric]
         classes = classify(view.metric, facts.borders["iso3"], facts.status, facts.coups,
-                           view.as_of, tr)
+                           view.as_of, tr, facts.checked)
         changed: frozenset[str] = frozenset()
         if view.compare is not None:
             changed = frozenset(changes_between(facts.status, view.compare, view.as_of)["iso3"])
@@ -116,7 +117,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
                       "byMetric": by_metric}
         countries = choropleth_layer(facts.borders, classes, metric, changed, note, tr=tr,
                                      name_column=name_column(view.lang),
-                                     summaries=status_summaries(facts.status, view.as_of, tr),
+                                     summaries=status_summaries(facts.status, view.as_of, tr, facts.checked),
                                      follow=follow)
     elif len(facts.borders):
         countries = borders_layer()  # colours off: the borders still orient
@@ -127,10 +128,11 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
         shown = events_in_view(facts.events, view.window, categories, view.countries)
         if len(shown) and player is None:
             if facts.events.index.is_unique:  # the page holds the events; the layer picks
-                sets.append(event_set(facts.events, tr=tr, lang=view.lang))
-                events = events_in_set(facts.events, shown.index, sets[-1], tr=tr, lang=view.lang)
+                sets.append(event_set(facts.events, tr=tr, lang=view.lang, outlets=facts.outlets))
+                events = events_in_set(facts.events, shown.index, sets[-1], tr=tr, lang=view.lang,
+                                       outlets=facts.outlets)
             else:
-                events = events_on_map(shown, tr=tr, lang=view.lang)
+                events = events_on_map(shown, tr=tr, lang=view.lang, outlets=facts.outlets)
     mine = uploaded_in_view(uploaded, view)
     upload = None
     if mine is not None and uploaded is not None and len(mine) and player is None:
@@ -147,7 +149,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
             mine is not None and uploaded is not None) else None), tr("Legend"))
     played = BrowserCall("play", player) if player is not None else None
     return _layered(key, facts, "basemap" in view.layers, bounds,
-                    tr=tr, sets=tuple(sets), countries=countries,
+                    tr=tr, sets=tuple(sets), lang=view.lang, countries=countries,
                     events=events, upload=upload, forces=badges, legend=legend, playback=played)
 
 
@@ -174,15 +176,16 @@ def coups_map(facts: Facts, view: ViewState) -> LayeredMap:
     """Successful coups up to the date by country; countries under military rule outlined."""
     tr = translator(view.lang)
     metric = METRICS["coups"]
-    classes = classify("coups", facts.borders["iso3"], facts.status, facts.coups, view.as_of, tr)
+    classes = classify("coups", facts.borders["iso3"], facts.status, facts.coups, view.as_of, tr,
+                       facts.checked)
     military = frozenset(headline_on(facts.status, view.as_of).military)
     countries = choropleth_layer(facts.borders, classes, metric, military, tr(MILITARY_OUTLINE),
                                  tr, name_column(view.lang),
-                                 status_summaries(facts.status, view.as_of, tr))
+                                 status_summaries(facts.status, view.as_of, tr, facts.checked))
     legend = legend_layer(legend_sections(metric, (), False, MILITARY_OUTLINE, tr=tr),
                           tr("Legend"))
-    return _layered("coups_map", facts, "basemap" in view.layers, tr=tr, countries=countries,
-                    legend=legend)
+    return _layered("coups_map", facts, "basemap" in view.layers, tr=tr, lang=view.lang,
+                    countries=countries, legend=legend)
 
 
 def alignment_map(facts: Facts, view: ViewState) -> LayeredMap:
@@ -191,9 +194,9 @@ def alignment_map(facts: Facts, view: ViewState) -> LayeredMap:
     metric, classes = alignment_classes(view.dimension, facts, view.as_of, tr)
     countries = choropleth_layer(facts.borders, classes, metric, tr=tr,
                                  name_column=name_column(view.lang),
-                                 summaries=status_summaries(facts.status, view.as_of, tr))
+                                 summaries=status_summaries(facts.status, view.as_of, tr, facts.checked))
     legend = legend_layer(legend_sections(metric, (), False, tr=tr), tr("Legend"))
-    return _layered("alignment_map", facts, "basemap" in view.layers, tr=tr,
+    return _layered("alignment_map", facts, "basemap" in view.layers, tr=tr, lang=view.lang,
                     countries=countries,
                     legend=legend)
 
@@ -205,7 +208,7 @@ def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
     of `whole_upload`, the whole file) over plain borders."""
     tr = translator(lang)
     categories = tuple(c for c in dict.fromkeys(events["category"]))
-    shown = events_on_map(events, tr=tr, lang=lang) if len(events) else None
+    shown = events_on_map(events, tr=tr, lang=lang, outlets=facts.outlets) if len(events) else None
     whole = uploaded if whole_upload is None else whole_upload
     upload = upload_markers(uploaded, whole, tr, lang) if (
         uploaded is not None and whole is not None and len(uploaded)) else None
@@ -213,5 +216,6 @@ def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
         None, categories, False, tr=tr, lang=lang,
         upload=upload_legend(uploaded, whole, tr, lang) if (
             uploaded is not None and whole is not None) else None), tr("Legend"))
-    return _layered("events_map", facts, basemap, tr=tr, countries=borders_layer(), events=shown,
+    return _layered("events_map", facts, basemap, tr=tr, lang=lang, countries=borders_layer(),
+                    events=shown,
                     upload=upload, legend=legend)

@@ -13,10 +13,10 @@ from datetime import date
 import pandas as pd
 
 from geo.changes import changes_between
-from geo.escape import is_web_url, web_site
 from geo.facts import Facts, country_names, in_language, localised
-from geo.i18n import N_, Translate, english
-from geo.metrics import METRICS
+from geo.i18n import N_, Translate, english, name_key
+from geo.metrics import METRICS, unchecked_text
+from geo.outlets import Register, source_links
 from geo.timeline import coups_until, events_in_view, headline_on, status_on
 from geo.viewstate import ViewState
 from geo.vocabulary import (
@@ -98,26 +98,25 @@ TABLE_STYLE = """<style>
 .fact-table th {position: sticky; top: 0; background: #f0f2f6; text-align: left;
   padding: 4px 8px; border-bottom: 1px solid #ccc; white-space: nowrap;}
 .fact-table td {padding: 4px 8px; border-bottom: 1px solid #eee; vertical-align: top;}
-.fact-table td.sources a {margin-right: 0.5em; white-space: nowrap;}
+.fact-table td.sources .source {margin-right: 0.5em; white-space: nowrap;}
+.fact-table td.sources .outlet-kind {color: #555; font-size: 0.8em;}
 </style>"""
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, list):  # sources: http(s) URLs become links named by their site
-        return " ".join(
-            f'<a href="{html.escape(v.strip(), quote=True)}" target="_blank" '
-            f'rel="noopener noreferrer" title="{html.escape(v.strip(), quote=True)}">'
-            f"{html.escape(web_site(v))}</a>" if is_web_url(v) else html.escape(str(v))
-            for v in value)
+def _cell(value: object, outlets: Register, tr: Translate) -> str:
+    if isinstance(value, list):  # sources: http(s) URLs become links named by their outlet
+        return source_links(value, outlets, tr)
     if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
         return ""
     return html.escape(str(value))
 
 
 def html_table(frame: pd.DataFrame, headers: Mapping[str, str],
-               country_href: Callable[[str], str] | None = None) -> str:
+               country_href: Callable[[str], str] | None = None, outlets: Register | None = None,
+               tr: Translate = english) -> str:
     """A table of facts as HTML, every text escaped: one row per fact, all its sources as links
-    in one cell (http(s) URLs only; any other text stays text), long text wrapped so it reads.
+    in one cell (http(s) URLs only; any other text stays text), each named by its outlet and
+    kind from `outlets` (geo.outlets), long text wrapped so it reads.
 
     With `country_href`, a `country` cell links to that country's page (the `iso3` column,
     not shown, says which); `headers` name the columns shown.
@@ -128,7 +127,7 @@ def html_table(frame: pd.DataFrame, headers: Mapping[str, str],
     for record in frame.to_dict("records"):
         cells = []
         for column in shown:
-            text = _cell(record[column])
+            text = _cell(record[column], outlets or {}, tr)
             if column == "country" and country_href is not None and record.get("iso3"):
                 text = (f'<a href="{html.escape(country_href(str(record["iso3"])), quote=True)}" '
                         f'target="_self">{text}</a>')
@@ -200,19 +199,26 @@ def sources_table(facts: Facts, day: date, tr: Translate = english, lang: str = 
     now = status_on(facts.status, day)
     if countries:
         now = now[now["iso3"].isin(countries)]
-    now = now.assign(_name=now["iso3"].map(names)).sort_values(["_name", "dimension"])
-    return _held(now, {"iso3": now["iso3"], "country": now["_name"]}, tr, lang)
+    now = now.assign(_name=now["iso3"].map(names))
+    now = now.assign(_key=now["_name"].map(name_key)).sort_values(["_key", "dimension"])
+    return _held(now, {"iso3": now["iso3"], "country": now["_name"]}, tr, lang,
+                 unchecked_text(day, facts.checked, tr))
 
 
 def _held(now: pd.DataFrame, first: dict[str, object], tr: Translate,
-          lang: str) -> pd.DataFrame:
-    """Statuses holding on a day (status_on's rows) in words, after the `first` columns."""
+          lang: str, unchecked: str = "") -> pd.DataFrame:
+    """Statuses holding on a day (status_on's rows) in words, after the `first` columns. Past
+    the edge of the checked facts (`unchecked`: 'not checked since ...'), what holds is what was
+    open at the edge, and its end says so."""
+    until = now["end"].dt.strftime("%Y-%m-%d").fillna("")
+    if unchecked:
+        until = pd.Series(unchecked, index=now.index, dtype=object)
     return _sources_listed(pd.DataFrame({
         **first,
         "status": [tr(VALUE_LABELS[(d, v)]) for d, v in zip(now["dimension"], now["value"],
                                                             strict=True)],
         "since": now["since"].dt.strftime("%Y-%m-%d"),
-        "until": now["end"].dt.strftime("%Y-%m-%d").fillna(""),
+        "until": until,
         "note": in_language(now, "note", lang, tr),
         "sources": now["sources"],
     }))
@@ -267,7 +273,7 @@ def un_vote_table(facts: Facts, resolution: str, countries: tuple[str, ...] = ()
         "date": votes["date"].dt.strftime("%Y-%m-%d"),
         "note": in_language(votes, "note", lang, tr),
         "sources": votes["sources"],
-    }).sort_values("country")
+    }).sort_values("country", key=lambda names: names.map(name_key))
     return _sources_listed(table)
 
 
@@ -280,7 +286,7 @@ COLUMN_NAMES = (N_("date"), N_("country"), N_("place"), N_("category"), N_("titl
                 N_("cited_by"), N_("citations"), N_("row"), N_("reasons"), N_("id"), N_("lat"),
                 N_("lon"), N_("kind"), N_("sources"), N_("deaths"), N_("dimension"),
                 N_("before"), N_("after"), N_("resolution"), N_("admin1"), N_("sub_kind"),
-                N_("actor1"), N_("actor2"), N_("precision"))
+                N_("actor1"), N_("actor2"), N_("precision"), N_("outlet"))
 
 
 def country_status(facts: Facts, iso3: str, day: date, tr: Translate = english,
@@ -292,7 +298,7 @@ def country_status(facts: Facts, iso3: str, day: date, tr: Translate = english,
     order = {d: i for i, d in enumerate(DIMENSIONS)}
     now = now.assign(_order=now["dimension"].map(order)).sort_values("_order")
     return _held(now, {"dimension": [tr(DIMENSION_TITLES.get(d, d)) for d in now["dimension"]]},
-                 tr, lang)
+                 tr, lang, unchecked_text(day, facts.checked, tr))
 
 
 def country_votes(facts: Facts, iso3: str, tr: Translate = english,

@@ -131,3 +131,18 @@ UN_VOTES: dict[str, tuple[str, str]] = {
 }
 
 UPLOAD_CATEGORY = "upload"  # the category of every event a user imports
+
+# The kinds of outlet in data/outlets.csv: kind -> label (what a reader sees beside the name).
+OUTLET_KINDS: dict[str, str] = {
+    "official": N_("official text"),
+    "wire": N_("news agency"),
+    "international": N_("international outlet"),
+    "national": N_("national outlet"),
+    "regional": N_("regional or local outlet"),
+    "aggregator": N_("aggregator"),
+    "state": N_("state-affiliated media"),
+    "spam": N_("spam site"),
+    "unknown": N_("unknown outlet"),
+}
+# A fact is well sourced when at least one of its sources is of one of these kinds.
+ESTABLISHED_KINDS = ("official", "wire", "international", "national")

@@ -5,7 +5,13 @@ import streamlit as st
 from app.page import country_from_click, show_map, start_page, table
 from app.publish import image_downloads
 from app.state import dimension_control
-from geo.alignments import UN_PREFIX, alignment_choices, alignment_classes, status_intervals
+from geo.alignments import (
+    UN_PREFIX,
+    alignment_choices,
+    alignment_classes,
+    alignment_members,
+    status_intervals,
+)
 from geo.charts import status_gantt
 from geo.facts import country_names, in_language
 from geo.i18n import long_date
@@ -43,8 +49,6 @@ else:
         st.altair_chart(status_gantt(intervals, colours, view.as_of, tr, view.lang), width="stretch")
     st.caption(tr("Each bar runs from the first day a status held to the first day it no longer "
                   "did; bars reaching the right edge still held on the curation date."))
-    by_country = classes.assign(country=classes["iso3"].map(country_names(facts, view.lang)))
-    if view.countries:
-        by_country = by_country[by_country["iso3"].isin(view.countries)]
-    table(by_country.sort_values("country")[["country", "label", "detail"]].rename(
-        columns={"label": metric.title, "detail": "since"}), tr)
+    table(alignment_members(classes, country_names(facts, view.lang), view.countries).rename(
+        columns={"label": metric.title, "detail": "since"}), tr,
+        tr("No country has this status on {date}.").format(date=long_date(view.as_of, view.lang)))

@@ -38,10 +38,11 @@ st.caption(tr("{events} events from {start} to {end} (categories and countries a
     statuses=len(now), date=f"{view.as_of:%Y-%m-%d}"))
 stamp = f"{view.as_of:%Y-%m-%d}"
 c1, c2, c3, c4 = st.columns(4)
-c1.download_button(tr("Events (CSV)"), events_csv(shown), f"events-{stamp}.csv", "text/csv")
-c2.download_button(tr("Events (GeoJSON)"), events_geojson(shown), f"events-{stamp}.geojson",
-                   "application/geo+json")
-c3.download_button(tr("Status on the date (CSV)"), status_csv(now), f"status-{stamp}.csv", "text/csv")
+c1.download_button(tr("Events (CSV)"), events_csv(shown, facts.outlets), f"events-{stamp}.csv", "text/csv")
+c2.download_button(tr("Events (GeoJSON)"), events_geojson(shown, facts.outlets, facts.checked),
+                   f"events-{stamp}.geojson", "application/geo+json")
+c3.download_button(tr("Status on the date (CSV)"), status_csv(now, facts.outlets),
+                   f"status-{stamp}.csv", "text/csv")
 c4.download_button(tr("Status on the date (GeoJSON)"), status_geojson(facts, now),
                    f"status-{stamp}.geojson", "application/geo+json")
 

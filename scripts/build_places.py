@@ -31,7 +31,9 @@ SUBURB_KM = 30  # a city this close to a place already kept is its suburb (Pikin
 CAPITALS = {"GNQ": "Malabo"}
 # Seats of government beside an official capital, kept whatever their size.
 EXTRA_CITIES = {"CIV": ("Abidjan",), "NGA": ("Lagos",), "BEN": ("Cotonou",)}
-COLUMNS = ("iso3", "name", "kind", "lat", "lon", "population", "sources")
+# French exonyms of the places whose French name differs from GeoNames' (its English) name.
+FRENCH_NAMES = {"Algiers": "Alger", "N'Djamena": "N'Djaména"}
+COLUMNS = ("iso3", "name", "name_fr", "kind", "lat", "lon", "population", "sources")
 
 
 def _plain(name: str) -> str:
@@ -73,7 +75,8 @@ def places() -> list[dict[str, object]]:
                     chosen.append(("city", city))
                     added += 1
         for kind, city in chosen:
-            rows.append({"iso3": iso3, "name": city["name"], "kind": kind,
+            rows.append({"iso3": iso3, "name": city["name"],
+                         "name_fr": FRENCH_NAMES.get(city["name"], city["name"]), "kind": kind,
                          "lat": round(city["latitude"], 4), "lon": round(city["longitude"], 4),
                          "population": city["population"],
                          "sources": f"https://www.geonames.org/{city['geonameid']}"})

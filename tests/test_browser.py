@@ -24,6 +24,8 @@ from conftest import ROOT
 from playwright.sync_api import Browser, BrowserContext, Frame, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from geo.vocabulary import OUTLET_KINDS
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -245,6 +247,9 @@ def test_clicking_an_event_opens_its_popup_with_source_links(server, page):
     assert "Coup in" in popup.inner_text() and "Sources:" in popup.inner_text()
     hrefs = [a.get_attribute("href") for a in popup.locator("a").all()]
     assert hrefs and all(h and h.startswith(("http://", "https://")) for h in hrefs)
+    # each source named by its outlet and kind (data/outlets.csv), its URL in the link's title
+    assert any(f"({kind})" in popup.inner_text() for kind in OUTLET_KINDS.values())
+    assert [a.get_attribute("title") for a in popup.locator("a").all()] == hrefs
 
 
 CHART = '[data-testid="stVegaLiteChart"]'

@@ -12,7 +12,7 @@ from conftest import ROOT
 
 from geo.facts import load_facts
 from geo.timeline import status_on
-from geo.vocabulary import COVERAGE_START
+from geo.vocabulary import COVERAGE_START, OUTLET_KINDS
 
 DATA = ROOT / "data"
 WEST_AFRICA = {"BEN", "BFA", "CPV", "CIV", "GMB", "GHA", "GIN", "GNB", "LBR", "MLI", "MRT", "NER",
@@ -276,3 +276,119 @@ def test_places_lie_in_their_country_and_every_west_african_state_has_its_capita
     capitals = dict(zip(places.loc[places["kind"] == "capital", "iso3"],
                         places.loc[places["kind"] == "capital", "name"], strict=True))
     assert (capitals["NER"], capitals["MLI"], capitals["BFA"]) == ("Niamey", "Bamako", "Ouagadougou")
+
+
+FACT_TABLES = ("coups", "status", "events", "un_votes")
+
+
+def cited(facts) -> list[tuple[str, int, str]]:
+    """(table, line in its file, sources) of every fact row."""
+    return [(table, line, sources) for table in FACT_TABLES
+            for line, sources in enumerate(getattr(facts, table)["sources"], start=2)]
+
+
+def test_every_cited_site_is_in_the_register_of_outlets(facts):
+    from geo.outlets import missing_domains
+
+    assert len(facts.outlets) >= 700
+    urls = [url for _, _, sources in cited(facts) for url in sources.split()]
+    assert missing_domains(urls, facts.outlets) == []
+    assert {o.kind for o in facts.outlets.values()} <= set(OUTLET_KINDS)
+    assert facts.outlets["reuters.com"].kind == "wire"
+    assert facts.outlets["news.un.org"].kind == "official"
+    assert facts.outlets["allafrica.com"].kind == "aggregator"
+
+
+def test_no_row_cites_a_spam_site_or_a_staging_host(facts):
+    from geo.outlets import domain_of, spam_links
+
+    spam = [(table, line, spam_links(sources, facts.outlets))
+            for table, line, sources in cited(facts) if spam_links(sources, facts.outlets)]
+    assert spam == []
+    staging = [(table, line, url) for table, line, sources in cited(facts) for url in sources.split()
+               if domain_of(url).startswith(("staging.", "stg-", "pre.")) or domain_of(url).endswith(".")]
+    assert staging == []
+
+
+def test_rows_cite_an_official_text_a_wire_or_an_established_outlet(facts):
+    """The newsroom's bar (issue 26): at least 85% of rows cite an official, wire, international or
+    national source, and no row rests only on aggregators or unknown sites."""
+    from geo.outlets import source_kinds, well_sourced
+
+    rows = cited(facts)
+    good = sum(well_sourced(sources, facts.outlets) for _, _, sources in rows)
+    assert good / len(rows) >= 0.85, f"{good} of {len(rows)} rows well sourced"
+    weak = [(table, line) for table, line, sources in rows
+            if set(source_kinds(sources, facts.outlets)) <= {"aggregator", "unknown", "spam"}]
+    assert weak == []
+
+
+def test_a_claim_carried_only_by_state_media_says_whose_it_is(facts):
+    from geo.outlets import source_kinds
+
+    for table, text in (("events", "summary"), ("coups", "summary"), ("status", "note")):
+        frame = getattr(facts, table)
+        for sources, said in zip(frame["sources"], frame[text], strict=True):
+            kinds = set(source_kinds(sources, facts.outlets))
+            if "state" in kinds and kinds <= {"state", "aggregator"}:
+                assert "according to" in said.lower(), said
+
+
+def test_conflicts_found_by_re_sourcing_are_settled_or_attributed(facts):
+    events = facts.events.set_index("id")
+    assert events.loc["cmr-2021-01-08-mozogo-suicide-attack", "date"] == pd.Timestamp("2021-01-08")
+    guinea = events.loc["gin-2025-05-15-mass-mining-licence-revocation"]
+    assert guinea["date"] == pd.Timestamp("2025-05-15") and "51" in guinea["title"]
+    assert events.loc["ben-2025-10-27-court-confirms-two-candidates", "date"] == pd.Timestamp(
+        "2025-10-27")
+    assert "day before Prigozhin" in events.loc["lby-2023-08-22-yevkurov-benghazi-haftar", "summary"]
+    assert "unconfirmed" in events.loc["nga-2020-11-28-zabarmari-massacre", "summary"]
+    yelwata = events.loc["nga-2025-06-13-yelwata-massacre"]
+    assert yelwata["deaths"] == 59 and "151" in yelwata["summary"]
+    assert not facts.events["summary"].str.contains("Wikipedia").any()
+    assert events.loc["mli-2025-04-03-russia-aes-consultations-moscow", "summary"].startswith(
+        "According to Russian state media")
+
+
+def test_the_edge_of_what_was_checked_is_stated_and_no_fact_lies_past_it(facts):
+    assert facts.checked == pd.Timestamp("2026-03-13") and facts.checked <= facts.curated
+    edge = facts.checked
+    assert facts.events["date"].max() <= edge and facts.coups["date"].max() <= edge
+    assert facts.status["start"].max() <= edge and facts.status["end"].dropna().max() <= edge
+    french = (DATA / "SOURCES.fr.md").read_text(encoding="utf-8")
+    assert "Faits vérifiés jusqu'au : 2026-03-13" in french
+    changelog = (DATA / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "checked up to 2026-03-13" in changelog
+
+
+def test_the_fixes_and_missing_events_found_by_checking_are_in(facts):
+    e = facts.events.set_index("id")
+    strikes = e.loc["nga-2025-12-26-us-strikes-tangaza"]
+    assert strikes["date"] == pd.Timestamp("2025-12-26") and "Tangaza" in strikes["place"]
+    assert "nga-2025-12-25-us-strikes-sokoto" not in e.index
+    for ident, day in (("gin-2020-03-22-constitutional-referendum", "2020-03-22"),
+                       ("gin-2020-10-18-presidential-election", "2020-10-18"),
+                       ("mli-2022-03-08-menaka-offensive-tamalat", "2022-03-08"),
+                       ("nga-2022-07-05-kuje-prison-break", "2022-07-05"),
+                       ("mli-2024-11-20-choguel-maiga-dismissed", "2024-11-20"),
+                       ("bfa-2024-12-06-prime-minister-dismissed", "2024-12-06"),
+                       ("mli-2025-05-12-diafarabe-executions", "2025-05-12"),
+                       ("mli-2025-05-23-dioura-camp-attack", "2025-05-23"),
+                       ("gnb-2026-01-21-election-date-decree", "2026-01-21"),
+                       ("ner-2026-03-09-tahoua-air-base-attack", "2026-03-09"),
+                       ("bfa-2026-03-11-us-envoy-checker-ouagadougou", "2026-03-11")):
+        assert e.loc[ident, "date"] == pd.Timestamp(day), ident
+    s = facts.status
+    oif = s[(s["iso3"] == "NER") & (s["dimension"] == "oif")].set_index("value")
+    assert oif.loc["withdrawn", "start"] == pd.Timestamp("2025-09-07")
+    assert oif.loc["suspended", "end"] == pd.Timestamp("2025-09-07")
+    assert "7 Mar 2025" in oif.loc["withdrawn", "note"]
+
+
+def test_places_have_their_french_names_for_french_maps(facts):
+    from geo.facts import places_in
+
+    assert (facts.places["name_fr"].str.len() > 0).all()
+    french = places_in(facts.places, "fr").set_index("iso3")
+    assert french.loc["DZA", "name"] == "Alger" and french.loc["TCD", "name"] == "N'Djaména"
+    assert places_in(facts.places, "en").set_index("iso3").loc["DZA", "name"] == "Algiers"

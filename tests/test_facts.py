@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from conftest import COUPS, EVENTS, STATUS, write_data
 
@@ -142,3 +143,61 @@ def test_a_later_check_names_the_line_the_row_is_on(tmp_path):
     with pytest.raises(DataError) as info:
         load_events(folder / "events.csv")
     assert info.value.line == 5 and "duplicate id" in str(info.value)
+
+
+def test_the_edge_of_what_was_checked_is_read_and_checked(tmp_path):
+    sources = "# Sources\n\nCuration date: 2025-06-30\n\nFacts checked up to: {}\n"
+    facts = load_facts(write_data(tmp_path / "a", SOURCES__md=sources.format("2025-03-13")))
+    assert facts.checked == pd.Timestamp("2025-03-13") and facts.errors == ()
+    assert load_facts(write_data(tmp_path / "b")).checked is None  # not said: nothing shown
+    bad = load_facts(write_data(tmp_path / "c", SOURCES__md=sources.format("13/03/2025")))
+    assert bad.checked is None and any("Facts checked up to" in e and "13/03/2025" in e
+                                       for e in bad.errors)
+    late = load_facts(write_data(tmp_path / "d", SOURCES__md=sources.format("2025-07-01")))
+    assert late.checked is None and any("after the curation date" in e for e in late.errors)
+
+
+def test_past_the_edge_tooltips_and_tables_say_not_checked_since(tmp_path):
+    from datetime import date
+
+    from geo.i18n import translator
+    from geo.metrics import classify, status_summaries, unchecked_text
+    from geo.tables import country_status, sources_table
+
+    sources = "# Sources\n\nCuration date: 2025-06-30\n\nFacts checked up to: 2025-03-13\n"
+    facts = load_facts(write_data(tmp_path / "d", SOURCES__md=sources))
+    edge = facts.checked
+    assert unchecked_text(date(2025, 3, 13), edge) == ""  # the edge itself was checked
+    assert unchecked_text(date(2025, 3, 14), edge) == "not checked since 2025-03-13"
+    assert unchecked_text(date(2025, 3, 14), None) == ""
+    after, on = date(2025, 6, 1), date(2025, 3, 13)
+    detail = classify("regime", facts.borders["iso3"], facts.status, facts.coups, after,
+                      edge=edge).set_index("iso3")["detail"]
+    assert detail["NER"] == "since 2023-07-26; not checked since 2025-03-13"
+    assert "not checked" not in classify("regime", facts.borders["iso3"], facts.status,
+                                         facts.coups, on, edge=edge)["detail"].str.cat()
+    fr = translator("fr")
+    assert status_summaries(facts.status, after, fr, edge)["NER"][-1] == (
+        "Non vérifié depuis le 2025-03-13")
+    table = sources_table(facts, after)
+    assert set(table["until"]) == {"not checked since 2025-03-13"}
+    assert list(dict.fromkeys(table["country"])) == ["Land GHA", "Land MLI", "Land NER"]
+    assert "not checked" not in " ".join(sources_table(facts, on)["until"])
+    assert set(country_status(facts, "NER", after, fr, "fr")["until"]) == {
+        "non vérifié depuis le 2025-03-13"}
+
+
+def test_country_names_are_listed_in_the_order_of_the_page_language():
+    from geo.facts import country_names
+    from geo.i18n import name_key
+
+    assert sorted(["Zambie", "Égypte", "Côte d'Ivoire", "Congo", "egypte"], key=name_key) == [
+        "Congo", "Côte d'Ivoire", "Égypte", "egypte", "Zambie"]
+
+    class Borders:  # country_names reads only the borders' codes and names
+        borders = pd.DataFrame({"iso3": ["CIV", "EGY", "CMR", "ZMB"],
+                                "name": ["Côte d'Ivoire", "Egypt", "Cameroon", "Zambia"],
+                                "name_fr": ["Côte d'Ivoire", "Égypte", "Cameroun", "Zambie"]})
+
+    assert list(country_names(Borders(), "fr").values()) == [  # type: ignore[arg-type]
+        "Cameroun", "Côte d'Ivoire", "Égypte", "Zambie"]

@@ -82,6 +82,9 @@ def test_alignments_page_status_and_un_votes(app):
     assert at.selectbox(key="dimension").value == "ecowas"
     assert "Suspended from ECOWAS" in map_script(at)
     assert vega_specs(at), "the Gantt chart"
+    members = frames(at)[-1]  # the alignment's members only, by name: Mali has no ECOWAS row
+    assert list(members["country"]) == ["Land GHA", "Land NER"]
+    assert list(members["ECOWAS status"]) == ["ECOWAS member", "Suspended from ECOWAS"]
     at.selectbox(key="dimension").set_value("un:ES-11/6").run()
     assert at.query_params["dim"] == "un:ES-11/6"
     votes = fact_tables(at)[0].set_index("country")["vote"].to_dict()

@@ -451,3 +451,12 @@ def test_the_site_subcommand_writes_the_static_site(tmp_path, capsys):
     assert "site needs -o FOLDER" in capsys.readouterr().err
     (tmp_path / "file").write_text("x")
     assert main(["site", "-o", str(tmp_path / "file")]) == 2
+
+
+def test_french_images_label_capitals_by_their_french_names(curated):
+    from geo.publish import capitals
+
+    french = {c.iso3: c.name for c in capitals(curated, "fr")}
+    english = {c.iso3: c.name for c in capitals(curated)}
+    assert (french["DZA"], english["DZA"]) == ("Alger", "Algiers")
+    assert french["TCD"] == "N'Djaména" and french["NER"] == english["NER"] == "Niamey"

@@ -97,7 +97,8 @@ def test_shipped_intervals_equal_the_model_on_sampled_days(which, metric, reques
     payload = payload_of(facts, "fr")
     intervals = class_intervals(facts, metric, tr)
     for day in sample_days(facts, metric):
-        model = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day, tr)
+        model = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day, tr,
+                         facts.checked)
         for row in model.to_dict("records"):
             shipped = class_on(intervals[row["iso3"]], day)
             assert shipped is not None, (metric, row["iso3"], day)
@@ -134,7 +135,7 @@ def test_shipped_status_summaries_equal_the_model(which, request):
     shipped = summary_intervals(facts, tr)
     days = sample_days(facts, "regime") + sample_days(facts, "ecowas_sanctions")
     for day in sorted(set(days)):
-        model = status_summaries(facts.status, day, tr)
+        model = status_summaries(facts.status, day, tr, facts.checked)
         for iso3 in facts.borders["iso3"]:
             assert class_on(shipped[iso3], day).detail == "\n".join(model.get(iso3, [])), (iso3, day)
 
@@ -154,10 +155,12 @@ def test_labels_and_colours_are_the_model_s_in_the_page_language(real):
     assert regime["title"] == "Régime"
     assert ["military", "Régime militaire", METRICS["regime"].cls("military").colour] in regime["classes"]
     assert payload["months"][7] == "août"
-    assert "2 décembre 2026" in payload["credit"] and "data/" in payload["credit"]
+    assert "7 décembre 2026" in payload["credit"] and "data/" in payload["credit"]
     assert payload["ui"]["play"] == "Lecture"
     english = payload_of(real, "en")
-    assert english["credit"] == "Sahel coup belt · data curated 2 December 2026 · sources in data/"
+    assert english["credit"] == ("Sahel coup belt · data curated 7 December 2026 · sources in data/"
+                                 " · facts checked up to 13 March 2026")
+    assert "faits vérifiés jusqu'au 13 mars 2026" in payload["credit"]
 
 
 def script_blocks(page: str) -> list[str]:
@@ -389,7 +392,7 @@ def test_the_served_site_recolours_plays_and_opens_a_country_page(static_server,
     page.goto(static_server + "index.html")
     page.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length >= "
                            f"{len(real.borders)}", timeout=20_000)
-    assert page.locator(".tm-stamp").inner_text() == "2 December 2026"
+    assert page.locator(".tm-stamp").inner_text() == "7 December 2026"
     for day in (date(2023, 7, 25), date(2023, 7, 26), date(2021, 5, 24)):
         page.evaluate(SLIDE, _day(day))
         assert page.evaluate(DRAWN_FILL, "NER") == model_colour(real, "regime", "NER", day), day

@@ -162,10 +162,13 @@
     d.appendChild(el("div", r[3] + " · " + cat[0] + " · " + r[5]));
     (r[12] || []).forEach(function (line) { d.appendChild(el("div", line, "event-detail")); });
     d.appendChild(el("p", r[6]));
-    r[7].forEach(function (url, i) {
+    r[7].forEach(function (source, i) {
+      // a source: its URL, or [URL, "Outlet (kind)"] when the data names its outlet
+      var url = Array.isArray(source) ? source[0] : source;
       if (i) { s.appendChild(document.createTextNode(" · ")); }
       if (/^https?:[/][/]/i.test(url)) {
-        var a = el("a", host(url));
+        var a = el("a", Array.isArray(source) ? source[1] : host(url));
+        a.title = url;
         a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
         s.appendChild(a);
       } else {

@@ -162,10 +162,13 @@
       el("div", null, r[10] + " · " + cat[0] + " · " + r[5], d);
       el("p", null, r[6], d);
       var s = el("small", null, ui.sources + " ", d);
-      r[7].forEach(function (url, i) {
+      r[7].forEach(function (source, i) {
+        // a source: its URL, or [URL, "Outlet (kind)"] when the data names its outlet
+        var url = Array.isArray(source) ? source[0] : source;
         if (i) { s.appendChild(document.createTextNode(" · ")); }
         if (isWeb(url)) {
-          var a = el("a", null, host(url), s);
+          var a = el("a", null, Array.isArray(source) ? source[1] : host(url), s);
+          a.title = url;
           a.href = url;
           a.target = "_blank";
           a.rel = "noopener noreferrer";
