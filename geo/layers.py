@@ -12,6 +12,8 @@ import hashlib
 import html
 import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -366,18 +368,32 @@ class PageData:
                 f'["{self.id}"] = {data};</script>')
 
 
-_SETS: dict[str, PageData] = {}  # by digest: the last few sets built (a rerun reuses its set)
+_SETS: OrderedDict[str, PageData] = OrderedDict()  # by digest: the sets used last, oldest first
+_SETS_LOCK = threading.Lock()  # every Streamlit session runs in its own thread and shares _SETS
 SETS_KEPT = 8
 
 
 def _kept(key: str, build: Callable[[], dict[str, object]], ascii_only: bool = True) -> PageData:
-    """The set named `key`, built once and kept among the last SETS_KEPT built."""
-    if key not in _SETS:
-        data = build()
-        while len(_SETS) >= SETS_KEPT:
-            _SETS.pop(next(iter(_SETS)))
-        _SETS[key] = PageData(key, data, json.dumps(data, ensure_ascii=ascii_only))
-    return _SETS[key]
+    """The set named `key`, built once and kept among the SETS_KEPT used last. Safe across
+    threads: the cache is only read and changed under its lock; the build runs outside it (a
+    large set takes a while and must not hold up other sessions), so two sessions asking for the
+    same new set at once may both build it, and the first one stored is the one both get."""
+    with _SETS_LOCK:
+        held = _SETS.get(key)
+        if held is not None:
+            _SETS.move_to_end(key)
+            return held
+    data = build()
+    built = PageData(key, data, json.dumps(data, ensure_ascii=ascii_only))
+    with _SETS_LOCK:
+        held = _SETS.get(key)
+        if held is None:
+            while len(_SETS) >= SETS_KEPT:  # make room first: the cache never holds more
+                _SETS.popitem(last=False)
+            _SETS[key] = held = built
+        else:
+            _SETS.move_to_end(key)
+    return held
 
 
 def _digest(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], lang: str,
