@@ -27,7 +27,7 @@ from jinja2 import Template
 
 from geo.assets import use_local_assets
 from geo.facts import localised
-from geo.i18n import N_, Translate, english, number
+from geo.i18n import N_, Translate, english, number, plural, plural_forms
 from geo.imported import (
     DEATH_REFERENCES,
     NO_KIND,
@@ -232,15 +232,15 @@ def marker_rows(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = E
         if imported:
             deaths = _count(r.get("deaths"))
             row += [death_radius(deaths), bool(hollow), details(r, tr, lang), deaths,
-                    deaths_text(deaths, tr, lang) if deaths is not None else ""]
+                    deaths_text(deaths, lang) if deaths is not None else ""]
         rows.append(row)
     return rows
 
 
-def deaths_text(deaths: int, tr: Translate = english, lang: str = "en") -> str:
-    """'1 death' / '12 deaths' in the page's language."""
-    return (tr("{count} death") if deaths == 1 else tr("{count} deaths")).format(
-        count=number(deaths, lang))
+def deaths_text(deaths: int, lang: str = "en") -> str:
+    """'1 death' / '12 deaths', '0 mort' / '12 morts' in the page's language."""
+    ngettext = plural(lang)
+    return ngettext("{count} death", "{count} deaths", deaths).format(count=number(deaths, lang))
 
 
 PRECISION_NOTES = {"place": N_("Located only to a region or the country: the point is not the "
@@ -266,7 +266,7 @@ def details(r: Mapping[Hashable, object], tr: Translate = english, lang: str = "
         lines.append(tr("Actors: {actors}").format(actors=" · ".join(actors)))
     deaths, low, high = (_count(r.get(k)) for k in ("deaths", "deaths_low", "deaths_high"))
     if deaths is not None:
-        text = deaths_text(deaths, tr, lang)
+        text = deaths_text(deaths, lang)
         if low is not None and high is not None:
             text += " " + tr("(low {low}, high {high})").format(low=number(low, lang),
                                                                 high=number(high, lang))
@@ -305,8 +305,9 @@ def _dataset(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], tr: T
     data: dict[str, object] = {
         "count": len(events), "limit": DETAIL_LIMIT, "lang": lang,
         "cats": [[label(palette[c][0]), palette[c][1]] for c in palette],
-        "sources": tr("Sources:") + " ", "one": tr("event"), "many": tr("events"),
-        "deathsText": tr("{count} deaths"), "withDeaths": with_deaths}
+        "sources": tr("Sources:") + " ",
+        "eventsText": plural_forms("{count} event", "{count} events", lang),
+        "deathsText": plural_forms("{count} death", "{count} deaths", lang), "withDeaths": with_deaths}
     if len(events) <= DETAIL_LIMIT:
         data["rows"] = marker_rows(events, palette, tr, lang, by)
         return data
@@ -521,7 +522,7 @@ def upload_legend(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = e
         (f"{yours} ({number(len(shown), lang)})", entries)]
     if len(shown) <= DETAIL_LIMIT:
         sizes: list[tuple[str, ...]] = [
-            ("dot size", "#bbbbbb", deaths_text(n, tr, lang), f"{2 * death_radius(n):g}")
+            ("dot size", "#bbbbbb", deaths_text(n, lang), f"{2 * death_radius(n):g}")
             for n in DEATH_REFERENCES]
         sizes.append(("dot hollow", "#ffffff", tr("Place or date imprecise ({count})").format(
             count=number(int(imprecise(shown).sum()), lang))))

@@ -9,7 +9,7 @@ from app.playback import map_section, playback_controls
 from app.publish import image_downloads
 from app.state import compare_control, map_controls, pick_date, uploaded_events
 from geo.charts import PICK, picked_date, with_rule
-from geo.i18n import long_date
+from geo.i18n import long_date, number, plural
 from geo.site import interactive_html
 from geo.situation import situation_map
 from geo.tables import change_table, event_rows, event_table, headline_figures, sources_table
@@ -51,7 +51,10 @@ if view.compare is not None:
               tr("No status changed between these dates."))
         between = events_in_view(facts.events, DateWindow(first, last), view.categories,
                                  view.countries)
-        st.caption(tr("{count} events between the two dates").format(count=len(between)))
+        ngettext = plural(view.lang)
+        st.caption(ngettext("{count} event between the two dates",
+                            "{count} events between the two dates", len(between)).format(
+            count=number(len(between), view.lang)))
         table(event_rows(facts, between, tr, view.lang), tr)
 
 table_panel(tr("Table of the events in the window"), "situation_events",
