@@ -33,8 +33,8 @@ with st.expander(tr("Change over time"), key="headline_panel", on_change="rerun"
     if panel.open:  # a chart costs the first draw a front-end module: built once opened
         st.caption(tr("How many countries were in each group, month by month. Click the chart "
                       "to move the as-of date there."))
-        st.vega_lite_chart(with_rule(headline_chart_spec(facts, view.lang), view.as_of,
-                                     tr("as of {date}").format(date=f"{view.as_of:%Y-%m-%d}")),
+        st.vega_lite_chart(spec=with_rule(headline_chart_spec(facts, view.lang), view.as_of,
+                                          tr("as of {date}").format(date=f"{view.as_of:%Y-%m-%d}")),
                            key="headline_chart", on_select=pick_date("headline_chart", picked_date),
                            selection_mode=PICK, width="stretch")
 
