@@ -335,7 +335,8 @@ def map_controls(tr: Translate) -> None:
             st.checkbox(tr(LAYER_LABELS[name]), key=key, on_change=_changed(key))
 
 
-def pick_date(chart_key: str, picked: Callable[[object], date | None]) -> Callable[[], None]:
+def pick_date(chart_key: str, picked: Callable[[Mapping[str, object]], date | None]
+              ) -> Callable[[], None]:
     """A chart's on_select callback: the date the reader clicked becomes the as-of date."""
     def pick() -> None:
         state = st.session_state.get(chart_key)

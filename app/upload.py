@@ -13,7 +13,7 @@ import streamlit as st
 from app.state import PENDING_UPLOAD, PREVIOUS_DATES, UPLOAD, show_period, undo_period
 from geo.escape import csv_safe, inert
 from geo.facts import Facts
-from geo.i18n import N_, Translate, number, short_date
+from geo.i18n import N_, Translate, number, plural, short_date
 from geo.ingest import (
     FIELDS,
     REQUIRED,
@@ -123,8 +123,10 @@ def import_panel(facts: Facts, tr: Translate, lang: str = "en") -> None:
                      format_func=lambda k: tr(DATE_ORDER_LABELS[k]), horizontal=True,
                      on_change=_reread, args=(facts, taken, tr))
         if len(report.rejected):
-            st.warning(tr("{count} rows were not loaded; each is listed with its reasons.").format(
-                count=number(len(report.rejected), lang)))
+            ngettext = plural(lang)
+            st.warning(ngettext("{count} row was not loaded; it is listed with its reasons.",
+                                "{count} rows were not loaded; each is listed with its reasons.",
+                                len(report.rejected)).format(count=number(len(report.rejected), lang)))
             st.dataframe(report.rejected, hide_index=True, width="stretch", column_config={
                 c: st.column_config.Column(tr(REJECTED_HEADERS.get(c, c))) for c in report.rejected})
             st.download_button(tr("Rejected rows (CSV)"),

@@ -14,6 +14,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date, get_day_names, get_month_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -24,6 +25,7 @@ LANG_NAMES = {"en": "English", "fr": "Français"}
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
 Translate = Callable[[str], str]
+Plural = Callable[[str, str, int], str]  # gettext's ngettext(singular, plural, count)
 
 
 def english(message: str) -> str:
@@ -59,6 +61,33 @@ def name_key(name: object) -> str:
     ignored, so 'Égypte' sorts among the E's and 'Côte d'Ivoire' after 'Congo'."""
     plain = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
     return plain.casefold()
+
+
+def plural(lang: str) -> Plural:
+    """The gettext ngettext function of a language: the form of a message for a count, by the
+    catalog's plural rule (French: 0 and 1 take the singular, '0 mort'; English: only 1)."""
+    return _catalog(lang if lang in LANGS else "en").ngettext
+
+
+@cache
+def _plural_samples(lang: str) -> dict[str, int]:
+    """A count of each CLDR plural category of a language ('one': 1, 'other': 2 in English; French
+    adds 'many', a round million), the first found from 0 up."""
+    rule = Locale.parse(lang).plural_form
+    samples: dict[str, int] = {}
+    for n in [*range(200), 10**6]:
+        samples.setdefault(rule(n), n)
+    return samples
+
+
+def plural_forms(singular: str, plural: str, lang: str) -> dict[str, str]:
+    """A message's forms for the browser, by plural category ('one', 'many', 'other'): the page's
+    JavaScript picks one with Intl.PluralRules(lang).select(n), which follows the same CLDR rules
+    as Babel. Each form is the catalog's ngettext for a count of that category."""
+    lang = lang if lang in LANGS else "en"
+    ngettext = _catalog(lang).ngettext
+    return {category: ngettext(singular, plural, n)
+            for category, n in _plural_samples(lang).items()}
 
 
 def long_date(day: date, lang: str) -> str:

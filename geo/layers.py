@@ -12,6 +12,8 @@ import hashlib
 import html
 import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -25,7 +27,7 @@ from jinja2 import Template
 
 from geo.assets import use_local_assets
 from geo.facts import localised
-from geo.i18n import N_, Translate, english, number
+from geo.i18n import N_, Translate, english, number, plural, plural_forms
 from geo.imported import (
     DEATH_REFERENCES,
     NO_KIND,
@@ -234,15 +236,15 @@ def marker_rows(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = E
         if imported:
             deaths = _count(r.get("deaths"))
             row += [death_radius(deaths), bool(hollow), details(r, tr, lang), deaths,
-                    deaths_text(deaths, tr, lang) if deaths is not None else ""]
+                    deaths_text(deaths, lang) if deaths is not None else ""]
         rows.append(row)
     return rows
 
 
-def deaths_text(deaths: int, tr: Translate = english, lang: str = "en") -> str:
-    """'1 death' / '12 deaths' in the page's language."""
-    return (tr("{count} death") if deaths == 1 else tr("{count} deaths")).format(
-        count=number(deaths, lang))
+def deaths_text(deaths: int, lang: str = "en") -> str:
+    """'1 death' / '12 deaths', '0 mort' / '12 morts' in the page's language."""
+    ngettext = plural(lang)
+    return ngettext("{count} death", "{count} deaths", deaths).format(count=number(deaths, lang))
 
 
 PRECISION_NOTES = {"place": N_("Located only to a region or the country: the point is not the "
@@ -268,7 +270,7 @@ def details(r: Mapping[Hashable, object], tr: Translate = english, lang: str = "
         lines.append(tr("Actors: {actors}").format(actors=" · ".join(actors)))
     deaths, low, high = (_count(r.get(k)) for k in ("deaths", "deaths_low", "deaths_high"))
     if deaths is not None:
-        text = deaths_text(deaths, tr, lang)
+        text = deaths_text(deaths, lang)
         if low is not None and high is not None:
             text += " " + tr("(low {low}, high {high})").format(low=number(low, lang),
                                                                 high=number(high, lang))
@@ -307,8 +309,9 @@ def _dataset(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], tr: T
     data: dict[str, object] = {
         "count": len(events), "limit": DETAIL_LIMIT, "lang": lang,
         "cats": [[label(palette[c][0]), palette[c][1]] for c in palette],
-        "sources": tr("Sources:") + " ", "one": tr("event"), "many": tr("events"),
-        "deathsText": tr("{count} deaths"), "withDeaths": with_deaths}
+        "sources": tr("Sources:") + " ",
+        "eventsText": plural_forms("{count} event", "{count} events", lang),
+        "deathsText": plural_forms("{count} death", "{count} deaths", lang), "withDeaths": with_deaths}
     if len(events) <= DETAIL_LIMIT:
         data["rows"] = marker_rows(events, palette, tr, lang, by, outlets)
         return data
@@ -371,18 +374,32 @@ class PageData:
                 f'["{self.id}"] = {data};</script>')
 
 
-_SETS: dict[str, PageData] = {}  # by digest: the last few sets built (a rerun reuses its set)
+_SETS: OrderedDict[str, PageData] = OrderedDict()  # by digest: the sets used last, oldest first
+_SETS_LOCK = threading.Lock()  # every Streamlit session runs in its own thread and shares _SETS
 SETS_KEPT = 8
 
 
 def _kept(key: str, build: Callable[[], dict[str, object]], ascii_only: bool = True) -> PageData:
-    """The set named `key`, built once and kept among the last SETS_KEPT built."""
-    if key not in _SETS:
-        data = build()
-        while len(_SETS) >= SETS_KEPT:
-            _SETS.pop(next(iter(_SETS)))
-        _SETS[key] = PageData(key, data, json.dumps(data, ensure_ascii=ascii_only))
-    return _SETS[key]
+    """The set named `key`, built once and kept among the SETS_KEPT used last. Safe across
+    threads: the cache is only read and changed under its lock; the build runs outside it (a
+    large set takes a while and must not hold up other sessions), so two sessions asking for the
+    same new set at once may both build it, and the first one stored is the one both get."""
+    with _SETS_LOCK:
+        held = _SETS.get(key)
+        if held is not None:
+            _SETS.move_to_end(key)
+            return held
+    data = build()
+    built = PageData(key, data, json.dumps(data, ensure_ascii=ascii_only))
+    with _SETS_LOCK:
+        held = _SETS.get(key)
+        if held is None:
+            while len(_SETS) >= SETS_KEPT:  # make room first: the cache never holds more
+                _SETS.popitem(last=False)
+            _SETS[key] = held = built
+        else:
+            _SETS.move_to_end(key)
+    return held
 
 
 def _digest(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], lang: str,
@@ -516,7 +533,7 @@ def upload_legend(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = e
         (f"{yours} ({number(len(shown), lang)})", entries)]
     if len(shown) <= DETAIL_LIMIT:
         sizes: list[tuple[str, ...]] = [
-            ("dot size", "#bbbbbb", deaths_text(n, tr, lang), f"{2 * death_radius(n):g}")
+            ("dot size", "#bbbbbb", deaths_text(n, lang), f"{2 * death_radius(n):g}")
             for n in DEATH_REFERENCES]
         sizes.append(("dot hollow", "#ffffff", tr("Place or date imprecise ({count})").format(
             count=number(int(imprecise(shown).sum()), lang))))

@@ -9,7 +9,7 @@ from app.publish import image_downloads
 from app.state import country_picker
 from geo.charts import country_lanes
 from geo.facts import country_names
-from geo.i18n import long_date
+from geo.i18n import long_date, number, plural
 from geo.situation import country_map
 from geo.tables import (
     country_status,
@@ -48,8 +48,10 @@ st.altair_chart(country_lanes(status_lanes(facts, iso3, tr), coups, events, view
 
 show_map(country_map(facts, view, iso3, timeline(facts, view.lang)), height=460)
 image_downloads(facts, view, tr, "country", view.metric, iso3=iso3)
-st.caption(tr("{count} events in {country} from 2020 up to the as-of date.").format(
-    count=len(events), country=names[iso3]))
+ngettext = plural(view.lang)
+st.caption(ngettext("{count} event in {country} from 2020 up to the as-of date.",
+                    "{count} events in {country} from 2020 up to the as-of date.", len(events)).format(
+    count=number(len(events), view.lang), country=names[iso3]))
 
 st.subheader(tr("Events, newest first"))
 table(event_rows(facts, events, tr, view.lang), tr,

@@ -10,7 +10,7 @@ from app.playback import map_section, playback_controls
 from app.publish import image_downloads
 from app.state import compare_control, map_controls, pick_date, uploaded_events
 from geo.charts import PICK, picked_date, with_rule
-from geo.i18n import long_date
+from geo.i18n import long_date, number, plural
 from geo.site import interactive_html
 from geo.situation import situation_map
 from geo.tables import change_table, event_rows, event_table, headline_figures, sources_table
@@ -34,8 +34,8 @@ with st.expander(tr("Change over time"), key="headline_panel", on_change="rerun"
     if panel.open:  # a chart costs the first draw a front-end module: built once opened
         st.caption(tr("How many countries were in each group, month by month. Click the chart "
                       "to move the as-of date there."))
-        st.vega_lite_chart(with_rule(headline_chart_spec(facts, view.lang), view.as_of,
-                                     tr("as of {date}").format(date=f"{view.as_of:%Y-%m-%d}")),
+        st.vega_lite_chart(spec=with_rule(headline_chart_spec(facts, view.lang), view.as_of,
+                                          tr("as of {date}").format(date=f"{view.as_of:%Y-%m-%d}")),
                            key="headline_chart", on_select=pick_date("headline_chart", picked_date),
                            selection_mode=PICK, width="stretch")
 
@@ -53,7 +53,10 @@ if view.compare is not None:
               tr("No status changed between these dates."))
         between = events_in_view(facts.events, DateWindow(first, last), view.categories,
                                  view.countries)
-        st.caption(tr("{count} events between the two dates").format(count=len(between)))
+        ngettext = plural(view.lang)
+        st.caption(ngettext("{count} event between the two dates",
+                            "{count} events between the two dates", len(between)).format(
+            count=number(len(between), view.lang)))
         table(event_rows(facts, between, tr, view.lang), tr)
 
 table_panel(tr("Table of the events in the window"), "situation_events",

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
-.venv/bin/python -m pip install -q -r requirements.txt
+.venv/bin/python -m pip install -q --require-hashes -r requirements.lock  # exact versions, checked
 # Open a browser tab once the server answers (where there is a desktop; harmless elsewhere).
 ( for _ in $(seq 60); do
     if .venv/bin/python -c "import urllib.request as u; u.urlopen('http://localhost:8501/_stcore/health', timeout=1)" 2>/dev/null; then

@@ -13,16 +13,24 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -r requirements-dev.txt
-.venv/bin/ruff check .
-.venv/bin/mypy
+# VENV and DEPS are set by scripts/latest.sh (the newest releases within the ranges, in a venv
+# of their own); by default the locked versions, checked against their hashes, in .venv.
+VENV="${VENV:-.venv}"
+python3 -m venv "$VENV"
+"$VENV"/bin/python -m pip install -q --upgrade pip
+if [ "${DEPS:-lock}" = latest ]; then
+  "$VENV"/bin/python -m pip install -q --upgrade --upgrade-strategy eager -r requirements-dev.txt
+  "$VENV"/bin/python scripts/lock_diff.py requirements-dev.lock
+else
+  "$VENV"/bin/python -m pip install -q --require-hashes -r requirements-dev.lock
+fi
+"$VENV"/bin/ruff check .
+"$VENV"/bin/mypy
 # A PostgreSQL cluster for the store tests, only for this run (as the postgres user when root).
 if [ -z "${COUPBELT_TEST_PG:-}" ]; then
   PGTMP="$(mktemp -d /tmp/coupbelt-pg-XXXXXX)"
-  trap '.venv/bin/python tests/pgcluster.py stop "$PGTMP"; rm -rf "$PGTMP"' EXIT
-  COUPBELT_TEST_PG="$(.venv/bin/python tests/pgcluster.py start "$PGTMP")"
+  trap '"$VENV"/bin/python tests/pgcluster.py stop "$PGTMP"; rm -rf "$PGTMP"' EXIT
+  COUPBELT_TEST_PG="$("$VENV"/bin/python tests/pgcluster.py start "$PGTMP")"
   export COUPBELT_TEST_PG
 fi
-.venv/bin/python -m pytest "$@"
+"$VENV"/bin/python -m pytest "$@"

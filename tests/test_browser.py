@@ -404,7 +404,7 @@ def test_a_50000_row_acled_file_loads_with_every_row_accounted_for(server, page,
     assert places and all(15.0 <= la <= 18.0 and 6.0 <= lo <= 11.0 for la, lo in places)
     # and the cells' fatalities add up to the file's (issue 16: count and sum of fatalities)
     deaths = frame.evaluate("""() => { let t = 0; window.aggregatedEvents.filter(a => a.layer._map).at(-1).layer.eachLayer(
-        m => { t += parseInt(m.getTooltip().getContent()(m).textContent.match(/· ([\\d,]+) deaths/)[1].replaceAll(",", "")); });
+        m => { t += parseInt(m.getTooltip().getContent()(m).textContent.match(/· ([\\d,]+) deaths?/)[1].replaceAll(",", "")); });
         return t; }""")
     assert deaths == sum(i % 3 for i in range(bad, n))
 
@@ -780,3 +780,33 @@ def test_imported_events_show_their_types_with_counts_and_fatalities_by_size(ser
         .getLayers().find(m => m.feature.properties.id === 'NER1');
         m.openPopup(); const t = m.getPopup().getElement().innerText; m.closePopup(); return t; }""")
     assert "Actors: Army · JNIM" in popup and "Fatalities: 64 deaths" in popup
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", ["0 events · 0 deaths", "1 event · 1 death", "2 events · 2 deaths",
+            "1,000,000 events · 1,000,000 deaths"]),
+    ("fr", ["0 événement · 0 mort", "1 événement · 1 mort", "2 événements · 2 morts",
+            "1\u202f000\u202f000 d'événements · 1\u202f000\u202f000 de morts"])])
+def test_the_cells_tooltips_count_in_the_plural_of_their_language(browser, lang, expected):
+    """The counts per cell (coupbelt.counted, with the forms the layer sends) in the browser's
+    own plural rules (Intl.PluralRules): French puts 0 and 1 in the singular."""
+    import pandas as pd
+
+    from geo.i18n import translator
+    from geo.layers import event_set
+
+    columns = ["id", "date", "lat", "lon", "iso3", "place", "category", "title", "summary", "sources"]
+    data = event_set(pd.DataFrame(columns=columns), tr=translator(lang), lang=lang).data
+    context = browser.new_context()
+    block_the_internet(context)
+    pg = context.new_page()
+    try:
+        pg.set_content("<html><body></body></html>")
+        for script in ("leaflet/leaflet.js", "js/coupbelt.js"):
+            pg.add_script_tag(content=(ROOT / "static" / script).read_text())
+        texts = pg.evaluate("""([data, counts]) => counts.map(n =>
+            coupbelt.counted(data.eventsText, n, data.lang) + " · " +
+            coupbelt.counted(data.deathsText, n, data.lang))""", [data, [0, 1, 2, 10**6]])
+    finally:
+        context.close()
+    assert texts == expected

@@ -104,3 +104,25 @@ def test_the_coups_history_opens_the_country_page(country):
     at.switch_page("pages/coups.py").run()
     at.button(key="open_country_NER").click().run()
     assert at.title[0].value == "Land NER on 10 September 2023"
+
+
+@pytest.mark.parametrize(("iso3", "day", "english", "french"), [
+    ("MLI", "2020-06-01", "0 events in Land MLI", "0 événement – Pays MLI"),
+    ("GHA", "2023-09-10", "1 event in Land GHA", "1 événement – Pays GHA"),
+    ("NER", "2023-09-10", "2 events in Land NER", "2 événements – Pays NER")])
+def test_the_count_of_events_takes_the_plural_of_its_language(country, iso3, day, english, french):
+    """French counts 0 and 1 in the singular, English only 1."""
+    for lang, expected in (("en", english), ("fr", french)):
+        captions = [c.value for c in country(iso3=iso3, date=day, lang=lang).caption]
+        assert any(c.startswith(expected + (" from 2020" if lang == "en" else ", de 2020"))
+                   for c in captions), (lang, [c for c in captions if iso3 in c])
+
+
+def test_cabo_verde_s_one_event_reads_in_the_singular(monkeypatch):
+    """The bundled data: Cabo Verde's single event since 2020 (issue 23 read '1 events')."""
+    monkeypatch.delenv("COUPBELT_DATA_DIR", raising=False)
+    for lang, expected in (("en", "1 event in Cabo Verde from 2020 up to the as-of date."),
+                           ("fr", "1 événement – Cap-Vert, de 2020 à la date choisie.")):
+        at = open_page(PAGE, {"iso3": "CPV", "date": "2024-01-01", "lang": lang})
+        assert not at.exception, [e.value for e in at.exception]
+        assert expected in [c.value for c in at.caption]

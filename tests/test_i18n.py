@@ -11,15 +11,17 @@ from babel.messages.pofile import read_po
 from conftest import ROOT, fact_tables, legend_labels, map_args
 from streamlit.testing.v1 import AppTest
 
-from geo.i18n import long_date, translator
+from geo.i18n import long_date, plural, plural_forms, translator
+from geo.layers import deaths_text
 
 PO = ROOT / "locale" / "fr" / "LC_MESSAGES" / "messages.po"
-KEYWORDS = {"tr": None, "N_": None}
+KEYWORDS = {"tr": None, "N_": None, "ngettext": (1, 2), "plural_forms": (1, 2)}  # as update_po.sh
 PAGES = ["pages/situation_map.py", "pages/coups.py", "pages/alignments.py", "pages/events.py",
          "pages/sources.py"]
 
 
-def marked_strings() -> set[str]:
+def marked_strings() -> set[str | tuple[str, str]]:
+    """Every message marked in the code: a string, or (singular, plural) for a counted one."""
     found = {m[2] for d in ("geo", "app", "pages")
              for m in extract_from_dir(ROOT / d, method_map=[("**.py", "python")],
                                        keywords=KEYWORDS)}
@@ -33,8 +35,13 @@ def catalog():
         return {m.id: m.string for m in read_po(f, locale="fr") if m.id}
 
 
+def translated(french: str | tuple[str, ...] | None) -> bool:
+    """A translation, with every plural form filled for a counted message."""
+    return bool(french) and (isinstance(french, str) or all(french))
+
+
 def test_every_marked_string_has_a_french_translation(catalog):
-    missing = sorted(s for s in marked_strings() if not catalog.get(s))
+    missing = sorted(map(str, (s for s in marked_strings() if not translated(catalog.get(s)))))
     assert missing == [], f"no French for: {missing}"
 
 
@@ -44,7 +51,23 @@ def test_no_stale_entries(catalog):
 
 def test_placeholders_survive_translation(catalog):
     for english, french in catalog.items():
-        assert set(re.findall(r"{\w+}", english)) == set(re.findall(r"{\w+}", french)), english
+        for one in (english if isinstance(english, tuple) else (english,)):
+            for form in (french if isinstance(french, tuple) else (french,)):
+                assert set(re.findall(r"{\w+}", one)) == set(re.findall(r"{\w+}", form)), one
+
+
+def test_the_counted_messages_take_each_language_s_plural():
+    """French puts 0 and 1 in the singular and a round million takes 'de'; English only 1."""
+    deaths = ("{count} death", "{count} deaths")
+    fr, en = plural("fr"), plural("en")
+    assert [fr(*deaths, n) for n in (0, 1, 2, 10**6)] == [
+        "{count} mort", "{count} mort", "{count} morts", "{count} de morts"]
+    assert [en(*deaths, n) for n in (0, 1, 2)] == ["{count} deaths", "{count} death", "{count} deaths"]
+    assert plural_forms(*deaths, "fr") == {"one": "{count} mort", "other": "{count} morts",
+                                           "many": "{count} de morts"}
+    assert plural_forms(*deaths, "en") == {"one": "{count} death", "other": "{count} deaths"}
+    assert deaths_text(0, "fr") == "0 mort" and deaths_text(1, "en") == "1 death"
+    assert deaths_text(1200, "fr") == "1\u202f200 morts"
 
 
 def test_translator_and_dates():

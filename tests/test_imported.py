@@ -310,7 +310,7 @@ def test_aggregated_cells_carry_fatalities(borders):
     assert layer.cells
     deaths = np.frombuffer(base64.b64decode(layer.data["deaths"]), dtype="<u4")
     assert len(deaths) == len(many) and deaths.sum() == 300 * 13
-    assert layer.data["withDeaths"] and "{count} deaths" in layer.data["deathsText"]
+    assert layer.data["withDeaths"] and layer.data["deathsText"] == {"one": "{count} death", "other": "{count} deaths"}
     small = upload_markers(events, events)
     assert not small.cells and len(small.rows) == len(events)
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
+import threading
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from geo import layers
 from geo.assets import standalone_html
 from geo.facts import load_facts
 from geo.layers import (
@@ -264,3 +267,37 @@ def test_the_page_carries_the_set_as_inert_json():
     assert keyed.endswith(f'["{held.id}"]')
     data = json.loads(text.removesuffix(";"))
     assert data["rows"][0][4] == "<script>alert('t')</script>"
+
+
+def test_the_sets_kept_are_shared_safely_by_every_session_s_thread(monkeypatch):
+    """Each Streamlit session runs in its own thread and they share the sets kept: many threads
+    asking for more sets than are kept must each get the set they asked for, and the cache must
+    never hold more than its bound."""
+    monkeypatch.setattr(layers, "_SETS", type(layers._SETS)())
+    keys = [f"set-{i}" for i in range(layers.SETS_KEPT + 4)]
+    errors: list[BaseException] = []
+    largest = [0]
+
+    def ask(seed: int) -> None:
+        try:
+            for i in range(4000):
+                key = keys[(seed * 7 + i * 5) % len(keys)]
+                held = layers._kept(key, lambda key=key: {"key": key})
+                assert held.id == key and held.data == {"key": key}, (key, held.id)
+                largest[0] = max(largest[0], len(layers._SETS))
+        except BaseException as error:  # every failure is reported below
+            errors.append(error)
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # hand the interpreter from thread to thread as often as it can
+    try:
+        threads = [threading.Thread(target=ask, args=(seed,)) for seed in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(before)
+    assert not errors, f"{len(errors)} threads failed, first: {errors[0]!r}"
+    assert largest[0] <= layers.SETS_KEPT, f"the cache grew to {largest[0]} sets"
+    assert set(layers._SETS) <= set(keys) and len(layers._SETS) == layers.SETS_KEPT

@@ -27,6 +27,8 @@
 
    coupbelt.register(map, id, data): holds a dataset under its ID (a map exported as one file).
 
+   coupbelt.counted(forms, n, lang): a counted message in the form n takes in `lang`.
+
    coupbelt.tileNote(group, text): a note on the map when basemap tiles fail (offline).
 
    coupbelt.play(group, p): plays a sequence of as-of dates on the map without asking the server
@@ -201,6 +203,13 @@
     return layer;
   }
 
+  // "1 event", "0 mort", "2 événements": the form of a counted message for n, picked by the
+  // language's plural rules (forms by CLDR category, from geo.i18n.plural_forms).
+  function counted(forms, n, lang) {
+    var form = forms[new Intl.PluralRules(lang).select(n)] || forms.other;
+    return form.replace("{count}", n.toLocaleString(lang));
+  }
+
   // Counts per 44-pixel screen cell of the chosen events (indexes into the dataset's arrays).
   function cells(group, data, chosen) {
     if (!data.points) {  // once per dataset: Web Mercator pixels at zoom 0, scaled at any zoom
@@ -222,10 +231,9 @@
       {count: chosen.length, layer: layer});
     function tip(c) {
       var box = el("span");
-      box.appendChild(el("b", c.n.toLocaleString(data.lang) + " " + (c.n === 1 ? data.one : data.many)));
+      box.appendChild(el("b", counted(data.eventsText, c.n, data.lang)));
       if (data.withDeaths) {
-        box.appendChild(document.createTextNode(
-          " · " + data.deathsText.replace("{count}", c.d.toLocaleString(data.lang))));
+        box.appendChild(document.createTextNode(" · " + counted(data.deathsText, c.d, data.lang)));
       }
       c.cats.forEach(function (n, k) {
         if (n) {
@@ -649,5 +657,5 @@
 
   window.coupbelt = {legend: legend, tileNote: tileNote, places: places, play: play,
                      keepView: keepView, events: events, register: register,
-                     countries: countries, paint: paint};
+                     countries: countries, paint: paint, counted: counted};
 })();
