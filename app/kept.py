@@ -22,7 +22,7 @@ from app.store import forget, kept_set, problem, store
 from geo.access import DEFAULT_VISIBILITY, LOCAL, VISIBILITIES, Viewer, allowed
 from geo.escape import csv_safe, inert
 from geo.i18n import N_, Translate, long_date, number
-from geo.store import BIN_DAYS, MAX_NAME, KeptSet, StoreError
+from geo.store import BIN_DAYS, MAX_NAME, KeptSet, SavedView, StoreError
 from geo.viewstate import ViewState, query_params, view_query
 
 NOTE = "store_note"  # (kind, text) of the last keep/rename/delete, shown once
@@ -316,3 +316,53 @@ def saved_views_sidebar(view: ViewState, tr: Translate) -> None:
                           day=f"{saved.created_at:%Y-%m-%d}",
                           visibility=tr(VISIBILITY_SHORT.get(saved.visibility, "")),
                           owner=owner_text(saved.owner, me, tr)))
+        _manage_views(views, me, tr)
+
+
+def _manage_views(views: list[SavedView], me: Viewer, tr: Translate) -> None:
+    """Rename, share or delete (to the bin) one of the viewer's own views; restore from the bin."""
+    mine = [v for v in views if allowed(me, v.owner, v.visibility, "share")]
+    try:
+        binned = store().binned_views(me) if me.signed_in else []
+    except StoreError:
+        binned = []
+    if not mine and not binned:
+        return
+    with st.popover(tr("Manage my views"), width="stretch"):
+        if mine:
+            picked = st.selectbox(tr("View"), mine, key="manage_view",
+                                  format_func=lambda v: v.name)
+            st.text_input(tr("New name"), value=picked.name, key=f"rename_view_{picked.id}",
+                          max_chars=MAX_NAME)
+            st.button(tr("Save the name"), key=f"save_view_{picked.id}", on_click=_view_act,
+                      args=("rename", picked, tr))
+            choices = visibility_choices()
+            st.radio(tr("Who may see it"), choices, key=f"share_view_{picked.id}",
+                     index=choices.index(picked.visibility) if picked.visibility in choices else 0,
+                     format_func=lambda v: tr(VISIBILITY_LABELS[v]))
+            st.button(tr("Save who may see it"), key=f"save_share_view_{picked.id}",
+                      on_click=_view_act, args=("share", picked, tr))
+            st.button(tr("Delete {name}").format(name=inert(picked.name, 40)),
+                      key=f"delete_view_{picked.id}", on_click=_view_act,
+                      args=("delete", picked, tr),
+                      help=tr("It goes to the bin, where you can restore it for {days} days."
+                              ).format(days=BIN_DAYS))
+        for gone in binned[:LISTED]:
+            st.button(tr("Restore {name}").format(name=inert(gone.name, 40)),
+                      key=f"restore_view_{gone.id}", on_click=_view_act,
+                      args=("restore", gone, tr))
+
+
+def _view_act(action: str, saved: SavedView, tr: Translate) -> None:
+    the_store, me = store(), viewer()
+    calls = {
+        "rename": lambda: the_store.rename_view(
+            saved.id, st.session_state.get(f"rename_view_{saved.id}", ""), me),
+        "share": lambda: the_store.share_view(
+            saved.id, st.session_state.get(f"share_view_{saved.id}", DEFAULT_VISIBILITY), me),
+        "delete": lambda: the_store.delete_view(saved.id, me),
+        "restore": lambda: the_store.restore_view(saved.id, me),
+    }
+    done = {"delete": tr("{name} is in the bin: you can restore it there for {days} days."),
+            "restore": tr("{name} is back.")}.get(action, "")
+    _act(calls[action], tr, done.format(name=inert(saved.name), days=BIN_DAYS))

@@ -548,6 +548,14 @@ class Store:
     def restore_view(self, view_id: str, viewer: Viewer = PERSONAL) -> bool:
         return self._bin("view", view_id, viewer, deleted=False)
 
+    def binned_views(self, viewer: Viewer = PERSONAL) -> list[SavedView]:
+        """The viewer's saved views in the bin (an admin's: everyone's)."""
+        self.purge_bin()
+        with self._begin("the bin could not be listed") as conn:
+            rows = conn.execute(_binned(saved_views, viewer, _view_columns())).all()
+        return [v for v in map(_saved_view, rows) if allowed(viewer, v.owner, v.visibility,
+                                                            "restore")]
+
     # Both kinds -----------------------------------------------------------------------------
 
     def _item(self, table: sa.Table, item_id: str, columns: tuple[Any, ...],

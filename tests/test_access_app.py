@@ -157,3 +157,23 @@ def test_a_personal_dashboard_says_the_store_is_this_machine_s(data_dir, monkeyp
     assert any("Personal dashboard" in c.value for c in at.sidebar.caption)
     assert not any(b.label == "Sign in" for b in at.sidebar.button)
 
+
+
+def test_the_owner_of_a_view_renames_shares_deletes_and_restores_it_and_nobody_else_can(team, store_url):
+    view_id = keep_view_as(team(ALICE), "Mine", "team")
+    bob = team(BOB)
+    assert views_listed(bob) == [view_id]
+    assert not [b for b in bob.button if (b.key or "").startswith("delete_view_")]  # not B's to manage
+    alice = team(ALICE)
+    views_listed(alice)
+    alice.text_input(key=f"rename_view_{view_id}").input("Renamed")
+    button(alice, "Save the name", f"save_view_{view_id}").click().run()
+    button(alice, "Delete `Renamed`", f"delete_view_{view_id}").click().run()
+    assert views_listed(team(BOB)) == [] and team(BOB, v=view_id).warning[0].value.startswith(
+        "The saved view `Renamed` was deleted on")
+    alice = team(ALICE)
+    views_listed(alice)
+    button(alice, "Restore `Renamed`", f"restore_view_{view_id}").click().run()
+    assert views_listed(team(BOB)) == [view_id]
+    log = [(e.actor, e.action) for e in Store.open(store_url).log(OPERATOR)]
+    assert log == [(ALICE, "kept"), (ALICE, "renamed"), (ALICE, "deleted"), (ALICE, "restored")]
