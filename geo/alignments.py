@@ -76,18 +76,32 @@ def alignment_members(classes: pd.DataFrame, names: dict[str, str],
 def status_intervals(facts: Facts, dimension: str, curated: date,
                      countries: tuple[str, ...] = (), tr: Translate = english,
                      lang: str = "en") -> pd.DataFrame:
-    """One row per status interval of `dimension`: country, status, start, end (open -> curated)."""
+    """One row per status interval of `dimension`: country, status, start, end (open -> curated),
+    and `checked`. A period still open on the edge of the checked facts (`facts.checked`) is cut
+    there: the part past it is a row of its own with `checked` False and a note saying so."""
     names = country_names(facts, lang)
     rows = facts.status[facts.status["dimension"] == dimension]
     if countries:
         rows = rows[rows["iso3"].isin(countries)]
-    return pd.DataFrame({
+    end = rows["end"].fillna(pd.Timestamp(curated))
+    out = pd.DataFrame({
         "iso3": rows["iso3"],
         "country": rows["iso3"].map(names),
         "status": [tr(VALUE_LABELS[(dimension, v)]) for v in rows["value"]],
         "start": rows["start"],
-        "end": rows["end"].fillna(pd.Timestamp(curated)),
+        "end": end,
         "open": rows["end"].isna(),
+        "checked": True,
+        "note": "",
         "sources": rows["sources"],
-    }).assign(_key=lambda t: t["country"].map(name_key)).sort_values(["_key", "start"]).drop(
+    })
+    if facts.checked is not None:
+        past = facts.checked + pd.Timedelta(days=1)  # the first day nobody checked
+        cut = out[(out["end"] > past) & (out["start"] < past)]
+        out.loc[cut.index, "end"] = past
+        out.loc[cut.index, "open"] = False
+        unchecked = cut.assign(start=past, checked=False, note=tr("not checked since {date}").format(
+            date=f"{facts.checked:%Y-%m-%d}"))
+        out = pd.concat([out, unchecked], ignore_index=True)
+    return out.assign(_key=out["country"].map(name_key)).sort_values(["_key", "start"]).drop(
         columns="_key")

@@ -60,15 +60,22 @@ def coup_timeline(coups: pd.DataFrame, names: Mapping[str, str], as_of: date,
 def status_gantt(intervals: pd.DataFrame, colours: Mapping[str, str],
                  as_of: date, tr: Translate = english, lang: str = "en") -> alt.LayerChart:
     """Bars from start to end per country, coloured by status, with a rule at the as-of date."""
-    bars = alt.Chart(intervals).mark_bar(height=14).encode(
+    # Countries in the order given (by name in the page's language); a period's part past the
+    # edge of the checked facts (`checked` False) is drawn lighter and its tooltip says so.
+    order = list(dict.fromkeys(intervals["country"]))
+    checked = intervals["checked"] if "checked" in intervals.columns else True
+    notes = intervals["note"] if "note" in intervals.columns else ""
+    bars = alt.Chart(intervals.assign(checked=checked, note=notes)).mark_bar(height=14).encode(
         x=alt.X("start:T", title=tr("Date")), x2="end:T",
-        y=alt.Y("country:N", title=None, sort="ascending"),
+        y=alt.Y("country:N", title=None, sort=order),
         color=alt.Color("status:N", title=tr("Status"),
                         scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
+        opacity=alt.condition("datum.checked", alt.value(1.0), alt.value(0.35)),
         tooltip=[alt.Tooltip("country:N", title=tr("country")),
                  alt.Tooltip("status:N", title=tr("status")),
                  alt.Tooltip("start:T", format="%Y-%m-%d", title=tr("from")),
-                 alt.Tooltip("end:T", format="%Y-%m-%d", title=tr("until"))],
+                 alt.Tooltip("end:T", format="%Y-%m-%d", title=tr("until")),
+                 alt.Tooltip("note:N", title=tr("note"))],
     )
     label = tr("as of {date}").format(date=f"{as_of:%Y-%m-%d}")
     return cast(alt.LayerChart, (bars + _rule(as_of, label)).properties(

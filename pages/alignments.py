@@ -49,6 +49,10 @@ else:
         st.altair_chart(status_gantt(intervals, colours, view.as_of, tr, view.lang), width="stretch")
     st.caption(tr("Each bar runs from the first day a status held to the first day it no longer "
                   "did; bars reaching the right edge still held on the curation date."))
+    if facts.checked is not None:
+        st.caption(tr("Lighter bars: what was still open on {date}, the last day checked, carried "
+                      "forward; not checked since.").format(
+            date=long_date(facts.checked.date(), view.lang)))
     table(alignment_members(classes, country_names(facts, view.lang), view.countries).rename(
         columns={"label": metric.title, "detail": "since"}), tr,
         tr("No country has this status on {date}.").format(date=long_date(view.as_of, view.lang)))

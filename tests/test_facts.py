@@ -201,3 +201,29 @@ def test_country_names_are_listed_in_the_order_of_the_page_language():
 
     assert list(country_names(Borders(), "fr").values()) == [  # type: ignore[arg-type]
         "Cameroun", "Côte d'Ivoire", "Égypte", "Zambie"]
+
+
+def test_alignment_periods_open_at_the_edge_are_cut_there_and_drawn_lighter(tmp_path):
+    from datetime import date
+
+    from geo.alignments import status_intervals
+    from geo.charts import status_gantt
+
+    sources = "# Sources\n\nCuration date: 2025-06-30\n\nFacts checked up to: 2025-03-13\n"
+    facts = load_facts(write_data(tmp_path / "d", SOURCES__md=sources))
+    rows = status_intervals(facts, "ecowas", date(2025, 6, 30))
+    niger = rows[(rows["iso3"] == "NER") & (rows["status"] == "Withdrawn from ECOWAS")]
+    assert [(f"{r.start:%Y-%m-%d}", f"{r.end:%Y-%m-%d}", r.checked, r.note)
+            for r in niger.itertuples()] == [
+        ("2025-01-29", "2025-03-14", True, ""),
+        ("2025-03-14", "2025-06-30", False, "not checked since 2025-03-13")]
+    closed = rows[(rows["iso3"] == "NER") & (rows["status"] == "Suspended from ECOWAS")]
+    assert list(closed["checked"]) == [True]  # ended before the edge: nothing carried forward
+    assert list(dict.fromkeys(rows["country"])) == ["Land GHA", "Land NER"]
+    spec = status_gantt(rows, {}, date(2025, 6, 1)).to_dict()
+    bars = spec["layer"][0]["encoding"]
+    assert bars["opacity"]["condition"]["test"] == "datum.checked"
+    assert bars["y"]["sort"] == ["Land GHA", "Land NER"]
+    assert load_facts(write_data(tmp_path / "e")).checked is None
+    assert set(status_intervals(load_facts(write_data(tmp_path / "e")), "ecowas",
+                                date(2025, 6, 30))["checked"]) == {True}
