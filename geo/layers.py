@@ -22,6 +22,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
@@ -72,10 +73,12 @@ def base_map(name: str, places: pd.DataFrame | None = None,
     """
     # No zoom animation: the component iframe starts hidden, and an animation begun there never
     # ends, leaving vector layers stuck at a scaled-up size.
-    m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, min_zoom=3, zoom_animation=False)
+    # The scale is coupbelt.reading's (metric only; folium's shows miles too).
+    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, min_zoom=3, zoom_animation=False)
     use_local_assets(m)
     m.fit_bounds(bounds or REGION_BOUNDS)
     LegendStyle().add_to(m)
+    BrowserCall("reading").add_to(m)
     if shapes is not None:
         BrowserCall("countries", shapes).add_to(m)
     if places is not None and len(places):
@@ -433,12 +436,16 @@ def event_set(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = EVE
 def shapes_set(borders: gpd.GeoDataFrame) -> PageData:
     """The countries' shapes as the browser holds them (coupbelt.countries): sent once, and
     coloured on every rerun by a small coupbelt.paint call."""
+    regions = (borders["region"].astype(str) if "region" in borders.columns
+               else pd.Series("", index=borders.index))  # the legend keeps off the region's
     digest = hashlib.sha1(borders["iso3"].str.cat().encode())
+    digest.update(regions.str.cat(sep=",").encode())
     digest.update(b"".join(borders.geometry.to_wkb()))
     return _kept("shapes-" + digest.hexdigest()[:20], lambda: {
         "type": "FeatureCollection", "features": [
-            {"type": "Feature", "properties": {"iso3": iso3}, "geometry": shape.__geo_interface__}
-            for iso3, shape in zip(borders["iso3"], borders.geometry, strict=True)]})
+            {"type": "Feature", "properties": {"iso3": iso3, "region": region},
+             "geometry": shape.__geo_interface__}
+            for iso3, region, shape in zip(borders["iso3"], regions, borders.geometry, strict=True)]})
 
 
 def timeline_set(data: dict[str, object]) -> PageData:
@@ -552,11 +559,13 @@ class Badges(InertMacro):
     (function () {
       var group = L.featureGroup().addTo({{ this._parent.get_name() }});
       {{ this.badges | tojson }}.forEach(function (b) {
-        var html = '<div class="force-badge" style="background:' + b.colour + ';color:' + b.text_colour +
-                   '">' + b.code + '</div>';
+        var html = b.forces.map(function (f) {
+          return '<div class="force-badge" style="background:' + f.colour + ';color:' + f.text_colour +
+                 '">' + f.code + '</div>';
+        }).join(''), width = 28 * b.forces.length;
         L.marker([b.lat, b.lon], {icon: L.divIcon({className: 'force-icon', html: html,
-                                                   iconSize: [26, 18], iconAnchor: [13, 9]})})
-          .bindTooltip(b.text).addTo(group);
+                                                   iconSize: [width, 18], iconAnchor: [width / 2, 9]})})
+          .bindTooltip(b.forces.map(function (f) { return f.text; }).join('<br>')).addTo(group);
       });
     })();
     {% endmacro %}
@@ -568,23 +577,42 @@ class Badges(InertMacro):
         self.badges = badges
 
 
-def forces_layer(forces: pd.DataFrame, borders: gpd.GeoDataFrame, tr: Translate = english) -> Badges:
-    """A lettered badge per foreign force present, in a row inside its country."""
-    anchors = borders.set_index("iso3").geometry.representative_point()
+def forces_layer(forces: pd.DataFrame, borders: gpd.GeoDataFrame, tr: Translate = english,
+                 places: pd.DataFrame | None = None) -> Badges:
+    """The lettered badges of the foreign forces present in a country, side by side in one
+    marker (so they never overlap each other at any zoom), inside the country and away from its
+    places' labels (`places`): of a few points around the country's inner point that lie in
+    the country, the one whose badges keep furthest from any place's dot and label (written to
+    its right), measured in degrees as the region is first shown (a badge about 1 degree wide
+    per force and 0.7 high, a label about 4 by 0.8)."""
+    shapes = borders.set_index("iso3").geometry
+    anchors = shapes.representative_point()
+    labels = ([] if places is None else
+              [(float(x), float(x) + 4.0, float(y) - 0.4, float(y) + 0.4)
+               for x, y in zip(places["lon"], places["lat"], strict=True)])
     badges: list[dict[str, object]] = []
     for iso3, rows in forces.sort_values(["iso3", "dimension"]).groupby("iso3"):
-        point = anchors[iso3]
-        for k, (dim, value, start) in enumerate(zip(rows["dimension"], rows["value"], rows["since"],
-                                                    strict=True)):
-            text = tr("{power}: {forces} present {since}").format(
-                power=tr(FORCE_LABELS[dim]), forces=tr(VALUE_LABELS[(dim, value)]),
-                since=since_text(start, tr))
-            badges.append({"lat": round(point.y - 0.9, 3),
-                           "lon": round(point.x + (k - (len(rows) - 1) / 2) * 1.4, 3),
-                           "code": FORCE_CODES[dim], "colour": FORCE_COLOURS[dim],
-                           "text_colour": text_colour(FORCE_COLOURS[dim]),
-                           "text": esc(text), "iso3": iso3})
+        point, half = anchors[iso3], 0.5 * len(rows)
+        spots = [(point.x + dx, point.y + dy) for dy in (-0.9, 0.9, 0.0, -1.6, 1.6)
+                 for dx in (0.0, -1.0, 1.0)]
+        inside = [s for s in spots if shapes[iso3].contains(shapely.Point(s))] or [(point.x, point.y)]
+        lon, lat = max(inside, key=lambda s: (round(min(
+            [_apart((s[0] - half, s[0] + half, s[1] - 0.35, s[1] + 0.35), box) for box in labels],
+            default=9.0), 1), -abs(s[0] - point.x) - abs(s[1] - point.y)))
+        items = [{"code": FORCE_CODES[dim], "colour": FORCE_COLOURS[dim],
+                  "text_colour": text_colour(FORCE_COLOURS[dim]),
+                  "text": esc(tr("{power}: {forces} present {since}").format(
+                      power=tr(FORCE_LABELS[dim]), forces=tr(VALUE_LABELS[(dim, value)]),
+                      since=since_text(start, tr)))}
+                 for dim, value, start in zip(rows["dimension"], rows["value"], rows["since"],
+                                              strict=True)]
+        badges.append({"lat": round(lat, 3), "lon": round(lon, 3), "iso3": iso3, "forces": items})
     return Badges(badges)
+
+
+def _apart(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """How far apart two boxes (west, east, south, north) are, 0 when they overlap."""
+    return math.hypot(max(0.0, b[0] - a[1], a[0] - b[1]), max(0.0, b[2] - a[3], a[2] - b[3]))
 
 
 class LegendStyle(MacroElement):
@@ -593,11 +621,15 @@ class LegendStyle(MacroElement):
     _template = Template("""
     {% macro header(this, kwargs) %}
     <style>
-      .map-legend {position: absolute; z-index: 1000; left: 10px; bottom: 28px;
+      .map-legend {position: absolute; z-index: 1000; left: 10px; bottom: 30px;
         background: rgba(255,255,255,0.95); padding: 4px 8px; border-radius: 4px;
         font: 11px/1.3 sans-serif; color: #111; box-shadow: 0 1px 4px rgba(0,0,0,.3);
         max-width: 40%; max-height: 55%; overflow-y: auto;}
+      .map-legend.at-topright {left: auto; bottom: auto; right: 10px; top: 10px;}
+      .map-legend.at-bottomright {left: auto; right: 10px; bottom: 24px;}
+      .map-legend.at-topleft {left: 54px; bottom: auto; top: 10px;}
       .map-legend summary {cursor: pointer; font-weight: bold;}
+      .leaflet-container path.leaflet-interactive:focus {outline: none;}
       .map-legend h4 {margin: 3px 0 2px; font-size: 11px;}
       .map-legend i {display: inline-block; width: 11px; height: 11px; margin-right: 4px;
         vertical-align: -2px; border: 1px solid #444;}
@@ -606,11 +638,12 @@ class LegendStyle(MacroElement):
       .map-legend i.size {vertical-align: middle; margin: 1px 6px 1px 0;}
       .map-legend i.hollow {border: 2px dashed #444;}
       .event-popup .event-detail {margin-top: 2px;}
-      .country-tip {width: max-content; max-width: 340px; white-space: normal;}
+      .country-tip {width: max-content; max-width: min(420px, 90vw); white-space: normal;
+        font: 12px/1.35 sans-serif;}
       .country-tip table {border-collapse: collapse;}
       .country-tip th {text-align: right; padding: 1px 6px 1px 0; vertical-align: top;
-        white-space: nowrap;}
-      .country-tip td {padding: 1px 0;}
+        font-weight: normal; color: #444; width: 90px;}
+      .country-tip td {padding: 1px 0; min-width: min(260px, 55vw);}
       .map-note {position: absolute; z-index: 1000; top: 10px; left: 50px; padding: 3px 8px;
         background: rgba(255,255,255,0.95); border-radius: 4px; color: #111;
         font: 12px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 60%;}
@@ -622,10 +655,13 @@ class LegendStyle(MacroElement):
         text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff;}
       .place-label.capital {font-weight: bold;}
       .place-label::before {display: none;}
+      .place-dot {box-sizing: border-box; border: 2px solid #111; background: #fff;}
+      .place-dot.city {border: 1px solid #fff; background: #555;}
       .hide-city-labels .place-label.city {display: none;}
       .hide-capital-labels .place-label.capital {display: none;}
+      .force-icon {display: flex; gap: 2px;}
       .force-badge {color: #fff; font: bold 11px/18px sans-serif; text-align: center;
-        border-radius: 3px; border: 1px solid #fff; box-shadow: 0 0 2px #000;}
+        border-radius: 3px; border: 1px solid #fff; box-shadow: 0 0 2px #000; width: 26px;}
     </style>
     {% endmacro %}
     """)

@@ -128,7 +128,7 @@ METRICS: dict[str, Metric] = {
 def since_text(start: pd.Timestamp, tr: Translate = english) -> str:
     """Readable start of a status; the first day of coverage means 'at least since'."""
     if start.date() <= COVERAGE_START:
-        return tr("before {date}").format(date=f"{COVERAGE_START:%Y-%m-%d}")
+        return tr("since before {year}").format(year=COVERAGE_START.year)
     return tr("since {date}").format(date=f"{start:%Y-%m-%d}")
 
 

@@ -142,7 +142,8 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
         else:
             upload = upload_markers(mine, uploaded, tr, view.lang)
     forces = "forces" in view.layers and len(facts.borders) > 0
-    badges = forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr) if forces else None
+    badges = (forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr, facts.places)
+              if forces else None)
     legend = legend_layer(legend_sections(
         metric, categories, forces, note, tr=tr, lang=view.lang,
         upload=upload_legend(mine, uploaded, tr, view.lang) if (

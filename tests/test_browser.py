@@ -810,3 +810,75 @@ def test_the_cells_tooltips_count_in_the_plural_of_their_language(browser, lang,
     finally:
         context.close()
     assert texts == expected
+
+
+def test_the_wheel_scrolls_the_page_over_the_map_and_zooms_it_only_with_ctrl(server, page):
+    """A reader scrolling down the page passes over the map without zooming it (issue 23: three
+    turns of the wheel on /coups zoomed out to the world); Ctrl/⌘ + wheel zooms the map."""
+    pg, _ = page
+    pg.set_viewport_size({"width": 1366, "height": 768})
+    frame = open_map(pg, f"{server}/coups?date=2023-09-10")
+    box = settled_box(pg)
+    zoom = frame.evaluate("() => map_div.getZoom()")
+    pg.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(3):
+        pg.mouse.wheel(0, 100)
+    moved = wait_until(lambda: (b := pg.locator(MAP_FRAME).bounding_box()) and b["y"] < box["y"] - 100
+                       and b, 10, "the page to scroll under the wheel")
+    assert frame.evaluate("() => map_div.getZoom()") == zoom
+    top, bottom = max(moved["y"], 0), min(moved["y"] + moved["height"], 768)
+    assert bottom - top > 100  # the map is still in view, under the pointer
+    pg.mouse.move(moved["x"] + moved["width"] / 2, (top + bottom) / 2)
+    pg.keyboard.down("Control")
+    pg.mouse.wheel(0, -200)
+    pg.keyboard.up("Control")
+    map_holds(pg, f"() => map_div.getZoom() > {zoom}", 10, "Ctrl + wheel to zoom the map in")
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (375, 812)])
+def test_the_legend_hides_none_of_the_region_s_countries(server, browser, size):
+    """At a desktop's and a phone's size the legend sits where no West African country is under
+    it (issue 23: it covered Senegal, Gambia, Guinea-Bissau and most of Guinea)."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    block_the_internet(context)
+    pg = context.new_page()
+    try:
+        for path in ("/?date=2023-09-10", "/coups?date=2023-09-10"):
+            frame = open_map(pg, server + path)
+            frame = map_holds(pg, "() => map_div.coupbeltShapes && document.getElementById('map-legend')",
+                              30, "the legend and the shapes")
+            under = frame.evaluate("""() => {
+              const box = document.getElementById('map-legend'), r = box.getBoundingClientRect();
+              const region = new Set(Object.values(map_div.coupbeltShapes)
+                .filter(s => s.feature.properties.region === 'west_africa').map(s => s._path));
+              const hidden = new Set();
+              for (let y = r.top; y <= r.bottom; y += 4)
+                for (let x = r.left; x <= r.right; x += 4)
+                  for (const e of document.elementsFromPoint(x, y))
+                    if (region.has(e)) hidden.add(Object.values(map_div.coupbeltShapes)
+                                                  .find(s => s._path === e).feature.properties.iso3);
+              return {open: box.open, width: r.width, height: r.height, regionShown: region.size,
+                      hidden: [...hidden]};
+            }""")
+            assert under["regionShown"] >= 16 and under["width"] > 40, under
+            assert under["hidden"] == [], (path, size, under)
+            if size[0] > 1000:
+                assert under["open"] and under["height"] > 80, under  # open, not folded out of the way
+    finally:
+        context.close()
+
+
+def test_a_long_country_tooltip_reads_in_lines_not_a_column_of_words(server, page):
+    """Mali's tooltip on the coups map (issue 23: a 450 px column of one word per line)."""
+    pg, _ = page
+    pg.set_viewport_size({"width": 1366, "height": 768})
+    open_map(pg, f"{server}/coups?date=2023-09-10")
+    frame = map_holds(pg, "() => map_div.coupbeltShapes && map_div.coupbeltShapes.MLI.getTooltip()",
+                      30, "Mali's tooltip")
+    size = frame.evaluate("""() => { const s = map_div.coupbeltShapes.MLI;
+        s.openTooltip(s.getBounds().getCenter());
+        const tip = document.querySelector('.leaflet-tooltip .country-tip');
+        const cell = tip.querySelectorAll('td')[3], r = tip.getBoundingClientRect();
+        return {width: r.width, height: r.height, cell: cell.getBoundingClientRect().width,
+                text: tip.innerText}; }""")
+    assert size["width"] >= 300 and size["cell"] >= 240 and size["height"] <= 300, size

@@ -11,6 +11,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from geo import layers
 from geo.assets import standalone_html
@@ -47,7 +48,7 @@ def test_classify_each_metric(data_dir):
     regime, detail = classes("regime")
     assert regime == {"MLI": "military", "NER": "military", "GHA": "civilian"}
     assert detail["NER"] == "since 2023-07-26"
-    assert detail["GHA"] == "before 2020-01-01"
+    assert detail["GHA"] == "since before 2020"
     assert classes("ecowas")[0] == {"MLI": "not_member", "NER": "member", "GHA": "member"}
     assert classes("ecowas_sanctions")[0] == {"MLI": "not_member", "NER": "economic",
                                               "GHA": "none"}
@@ -173,11 +174,11 @@ def test_tooltips_give_the_whole_status_with_since_dates(data_dir):
 
     facts = load_facts(data_dir)
     text = status_summaries(facts.status, date(2023, 9, 1))
-    assert text["NER"] == ["Military rule since 2023-07-26", "ECOWAS member before 2020-01-01",
+    assert text["NER"] == ["Military rule since 2023-07-26", "ECOWAS member since before 2020",
                            "ECOWAS economic and financial sanctions since 2023-07-30",
-                           "French forces before 2020-01-01"]
-    assert text["GHA"] == ["Civilian government before 2020-01-01",
-                           "ECOWAS member before 2020-01-01"]
+                           "French forces since before 2020"]
+    assert text["GHA"] == ["Civilian government since before 2020",
+                           "ECOWAS member since before 2020"]
     page = rendered(situation_map(facts, ViewState(date(2023, 9, 1),
                                                    DateWindow.ending(date(2023, 9, 1)))))
     assert '"all": ["Military rule since 2023-07-26", "ECOWAS member' in page
@@ -301,3 +302,29 @@ def test_the_sets_kept_are_shared_safely_by_every_session_s_thread(monkeypatch):
     assert not errors, f"{len(errors)} threads failed, first: {errors[0]!r}"
     assert largest[0] <= layers.SETS_KEPT, f"the cache grew to {largest[0]} sets"
     assert set(layers._SETS) <= set(keys) and len(layers._SETS) == layers.SETS_KEPT
+
+
+def test_force_badges_sit_together_inside_their_country_clear_of_place_labels():
+    """One marker per country holds its badges side by side (they cannot overlap each other at
+    any zoom), inside the country and clear of the capitals' and cities' dots and labels
+    (issue 23: the French and Russian badges overlapped each other and the Libreville and Malabo
+    labels)."""
+    import shapely
+
+    from geo.layers import forces_layer
+    from geo.timeline import forces_on
+
+    facts = load_facts(ROOT / "data")  # the bundled data
+    shapes = facts.borders.set_index("iso3").geometry
+    labels = [(x, x + 4.0, y - 0.4, y + 0.4) for x, y in zip(facts.places["lon"], facts.places["lat"], strict=True)]
+    for day in (date(2021, 6, 1), date(2023, 9, 10), date(2024, 6, 1)):
+        held = forces_on(facts.status, day)
+        badges = forces_layer(held, facts.borders, places=facts.places).badges
+        assert sorted(b["iso3"] for b in badges) == sorted(set(held["iso3"]))
+        assert sum(len(b["forces"]) for b in badges) == len(held)
+        for b in badges:
+            assert shapes[b["iso3"]].contains(shapely.Point(b["lon"], b["lat"])), b["iso3"]
+            half = 0.5 * len(b["forces"])
+            box = (b["lon"] - half, b["lon"] + half, b["lat"] - 0.35, b["lat"] + 0.35)
+            near = [label for label in labels if layers._apart(box, label) == 0]
+            assert near == [], (day, b["iso3"], near)

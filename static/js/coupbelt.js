@@ -1,8 +1,8 @@
 /* Map helpers of the Sahel coup-belt dashboard, served by the app itself (no CDN).
 
    coupbelt.legend(group, title, sections, id): adds to `group` a Leaflet layer that shows the
-   legend in the map's corner while it is on the map (folded at first on a map narrower than
-   600 px). An entry is [class, colour, text] or, for a reference circle of a marker size,
+   legend in a corner of the map while it is on the map: the first corner where it hides none of
+   the region's countries, else folded (and folded at first on a map narrower than 600 px). An entry is [class, colour, text] or, for a reference circle of a marker size,
    [class, colour, text, diameter in pixels]. Python swaps it with the other date-dependent layers, so the legend
    always matches the colours. Built with textContent: no text is ever parsed as HTML.
 
@@ -26,6 +26,9 @@
    metric, from a timeline of every metric's colours the page holds (see "Recolouring at once").
 
    coupbelt.register(map, id, data): holds a dataset under its ID (a map exported as one file).
+
+   coupbelt.reading(map): a metric scale, and the wheel scrolls the page unless the map has the
+   focus or Ctrl/⌘ is held.
 
    coupbelt.counted(forms, n, lang): a counted message in the form n takes in `lang`.
 
@@ -79,7 +82,11 @@
       box.id = "map-legend";
       // Folded at first on a narrow map (a phone), where it would cover much of it.
       box.open = id in legendOpen ? legendOpen[id] : map.getSize().x >= 600;
-      box.addEventListener("toggle", function () { legendOpen[id] = box.open; });
+      box.addEventListener("toggle", function () {
+        if (!box.folding) { legendOpen[id] = box.open; }  // the reader's choice, not place()'s
+        box.folding = false;
+        place(map, box, id);
+      });
       var summary = document.createElement("summary");
       summary.textContent = title;
       box.appendChild(summary);
@@ -99,8 +106,66 @@
           box.appendChild(row);
         });
       });
+      // placed once it is in the map (its size is known then) and the shapes have come
+      window.setTimeout(function () {
+        if (map.coupbeltShapes) { place(map, box, id); } else { map.once("coupbeltshapes", function () { place(map, box, id); }); }
+      }, 0);
       return box;
     }));
+  }
+
+  // The legend goes in the first corner where it hides none of the region's countries (the
+  // shapes whose `region` is west_africa), tried from what is under it on the page; where no
+  // corner is free, it starts folded (the reader may still open it). Kept per view, so a rerun
+  // on an unmoved map puts it back where it was without looking again.
+  var CORNERS = ["bottomleft", "topright", "bottomright", "topleft"], placed = {};
+
+  function place(map, box, id) {
+    if (!box.parentNode) { return; }
+    var size = map.getSize(), c = map.getCenter();
+    var key = [size.x, size.y, c.lat.toFixed(3), c.lng.toFixed(3), map.getZoom(), box.open,
+               box.offsetWidth, box.offsetHeight].join(":");
+    var corner = placed[id] && placed[id].key === key ? placed[id].corner : null;
+    if (corner === null) {
+      var region = new Set(), shapes = map.coupbeltShapes || {};
+      Object.keys(shapes).forEach(function (iso3) {
+        var s = shapes[iso3];
+        if (s.feature.properties.region === "west_africa" && s._path) { region.add(s._path); }
+      });
+      corner = CORNERS.find(function (k) { setCorner(box, k); return !hides(box, region); });
+      if (!corner) {
+        corner = CORNERS[0];
+        if (box.open && !(id in legendOpen)) { box.folding = true; box.open = false; }
+      }
+      placed[id] = {key: key, corner: corner};
+    }
+    setCorner(box, corner);
+  }
+
+  function setCorner(box, corner) {
+    CORNERS.forEach(function (k) { box.classList.toggle("at-" + k, k === corner && k !== "bottomleft"); });
+  }
+
+  function hides(box, paths) {
+    var r = box.getBoundingClientRect();
+    for (var y = r.top + 2; y < r.bottom; y += 8) {
+      for (var x = r.left + 2; x < r.right; x += 8) {
+        if (document.elementsFromPoint(x, y).some(function (e) { return paths.has(e); })) { return true; }
+      }
+    }
+    return false;
+  }
+
+  // How the map reads: a metric scale, and the mouse wheel scrolls the page unless the map has
+  // the focus (a click on it gives it) or Ctrl/⌘ is held, as ACLED's and Liveuamap's maps do.
+  function reading(map) {
+    L.control.scale({imperial: false}).addTo(map);
+    var box = map.getContainer();
+    box.addEventListener("wheel", function (e) {
+      var focused = document.hasFocus() && box.contains(document.activeElement);
+      // capture, before Leaflet's own listener; no preventDefault, so the page scrolls
+      if (!focused && !e.ctrlKey && !e.metaKey) { e.stopImmediatePropagation(); }
+    }, true);
   }
 
   // A note on the map once the tiles of a layer in `group` fail to load (no internet).
@@ -354,6 +419,7 @@
       group.addData(data);
       map.coupbeltShapes = shapes;
       if (painted) { painted.apply(); }
+      map.fire("coupbeltshapes");  // the legend looks for a free corner
     });
   }
 
@@ -595,10 +661,14 @@
     rows.forEach(function (row) {
       var capital = row[3] === "capital", label = document.createElement("span");
       label.textContent = row[0];
-      L.circleMarker([row[1], row[2]], {
-        pane: "places", interactive: false, radius: capital ? 3.5 : 2.5, weight: capital ? 2 : 1,
-        color: "#111", fillColor: capital ? "#fff" : "#111", fillOpacity: 1
-      }).bindTooltip(label, {permanent: true, direction: "right", offset: [4, 0],
+      // A square, unlike any event (round markers): white with a black edge for a capital,
+      // grey and smaller for a city.
+      var size = capital ? 8 : 6;
+      L.marker([row[1], row[2]], {
+        pane: "places", interactive: false, keyboard: false,
+        icon: L.divIcon({className: "place-dot " + (capital ? "capital" : "city"),
+                         iconSize: [size, size], iconAnchor: [size / 2, size / 2]})
+      }).bindTooltip(label, {permanent: true, direction: "right", offset: [size / 2, 0],
                              className: "place-label " + (capital ? "capital" : "city")})
         .addTo(map);
     });
@@ -657,5 +727,5 @@
 
   window.coupbelt = {legend: legend, tileNote: tileNote, places: places, play: play,
                      keepView: keepView, events: events, register: register,
-                     countries: countries, paint: paint, counted: counted};
+                     countries: countries, paint: paint, counted: counted, reading: reading};
 })();

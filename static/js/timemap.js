@@ -113,6 +113,7 @@
     // --- the map ---
     var map = L.map(mapDiv, {zoomSnap: 0.25, minZoom: 3, attributionControl: false,
                              zoomAnimation: false});
+    L.control.scale({imperial: false}).addTo(map);  // kilometres only
     var layers = {};
     var countries = L.geoJSON(data.borders, {
       style: function () {
