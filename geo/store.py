@@ -487,11 +487,7 @@ class Store:
 
     def binned_sets(self, viewer: Viewer = PERSONAL) -> list[KeptSet]:
         """The viewer's sets in the bin (an admin's: everyone's), newest deletion first."""
-        self.purge_bin()
-        with self._begin("the bin could not be listed") as conn:
-            rows = conn.execute(_binned(event_sets, viewer, _set_columns())).all()
-        return [s for s in map(_kept_set, rows) if allowed(viewer, s.owner, s.visibility,
-                                                          "restore")]
+        return [_kept_set(r) for r in self._binned(event_sets, _set_columns(), viewer)]
 
     # Saved views --------------------------------------------------------------------------
 
@@ -550,13 +546,17 @@ class Store:
 
     def binned_views(self, viewer: Viewer = PERSONAL) -> list[SavedView]:
         """The viewer's saved views in the bin (an admin's: everyone's)."""
-        self.purge_bin()
-        with self._begin("the bin could not be listed") as conn:
-            rows = conn.execute(_binned(saved_views, viewer, _view_columns())).all()
-        return [v for v in map(_saved_view, rows) if allowed(viewer, v.owner, v.visibility,
-                                                            "restore")]
+        return [_saved_view(r) for r in self._binned(saved_views, _view_columns(), viewer)]
 
     # Both kinds -----------------------------------------------------------------------------
+
+    def _binned(self, table: sa.Table, columns: tuple[Any, ...], viewer: Viewer) -> list[Any]:
+        """The rows in the bin the viewer may restore, newest deletion first (what is past
+        BIN_DAYS is purged first)."""
+        self.purge_bin()
+        with self._begin("the bin could not be listed") as conn:
+            rows = conn.execute(_binned(table, viewer, columns)).all()
+        return [r for r in rows if allowed(viewer, r.owner, r.visibility, "restore")]
 
     def _item(self, table: sa.Table, item_id: str, columns: tuple[Any, ...],
               what: str) -> Any | None:
