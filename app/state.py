@@ -40,6 +40,7 @@ DIMENSION = "dimension"
 LANG = "lang"
 MONTH = "as_of_month"
 COMPARE = "compare"
+LINK_VIEWPORT = "link_viewport"  # the map view a saved view's short link (v=ID) keeps
 FRAME_IN_LINK = "frame_in_link"  # the playback frame the browser last wrote into the link
 CHANGED = "view_changed"  # set by a change of the view: a phone's sidebar then closes
 UPLOAD_KINDS = "upload_kinds"
@@ -87,6 +88,7 @@ def _restore(curated: date, countries: Mapping[str, str], dimensions: list[str])
         view, missing = checked_dataset(view, translator(view.lang))
         warnings = [*saved, *warnings, *missing]
         st.session_state[VALUES] = _widget_values(view)
+        st.session_state[LINK_VIEWPORT] = view.viewport
         st.session_state[URL_WARNINGS] = warnings
         st.session_state[WINDOW_CUSTOM] = view.window != DateWindow.ending(view.as_of)
     for key, value in st.session_state[VALUES].items():
@@ -209,8 +211,12 @@ def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[st
     _restore(curated, countries, dimensions)
     view = _current_view(curated)
     # The browser writes view=LAT,LON,ZOOM into the link as the reader moves the map (static/
-    # js/coupbelt.js); keep what the link says now, so rewriting the link does not drop it.
-    view = replace(view, viewport=parse_viewport(st.query_params.get("view", "")))
+    # js/coupbelt.js); keep what the link says now, so rewriting the link does not drop it. A
+    # saved view's short link (v=ID) has none in the address: its own is put there, once, and
+    # the map opens on it (coupbelt.keepView reads the link).
+    linked = st.query_params.get("view")
+    opened = st.session_state.pop(LINK_VIEWPORT, None)
+    view = replace(view, viewport=parse_viewport(linked) if linked is not None else opened)
     # The frame a playback shows (static/js/coupbelt.js writes it): kept for Pause, not linked.
     st.session_state[FRAME_IN_LINK] = st.query_params.get("frame", "")
     st.query_params.from_dict(view_query(view))

@@ -137,7 +137,7 @@ def test_an_unknown_set_in_the_link_warns_and_falls_back(app, dataset):
 
 
 def test_saved_views_give_a_short_link_that_restores_the_view(app):
-    at = app("pages/situation_map.py", iso3="NER", metric="aes")
+    at = app("pages/situation_map.py", iso3="NER", metric="aes", view="13.5,-2.1,5.25")
     at.session_state["saved_views_panel"] = True
     at.run()
     at.text_input(key="keep_view_name").input("Niger, AES")
@@ -148,6 +148,7 @@ def test_saved_views_give_a_short_link_that_restores_the_view(app):
     assert not restored.warning, [w.value for w in restored.warning]
     assert restored.query_params["iso3"] == "NER" and restored.query_params["metric"] == "aes"
     assert restored.query_params["date"] == "2023-09-01" and "v" not in restored.query_params
+    assert restored.query_params["view"] == "13.5,-2.1,5.25"  # zoom and centre too (issue 23)
     restored.session_state["saved_views_panel"] = True
     restored.run()
     assert button(restored, "`Niger, AES`", "view_")  # a name is shown as written

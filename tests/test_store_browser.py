@@ -103,3 +103,25 @@ def test_a_set_kept_through_one_server_opens_through_the_other(browser, store_ur
         reader.get_by_role("link", name="Situation map").click()
         map_holds(reader, MINE, 60, "the kept events on the situation map")
         fresh.close()
+
+
+def test_a_saved_view_s_short_link_opens_the_map_on_its_zoom_and_centre(browser, tmp_path):  # noqa: F811
+    """`?v=ID` restores the saved view's map view as well as its date and metric (issue 23:
+    zoom and centre were lost)."""
+    from geo.store import Store
+
+    url = str(tmp_path / "store" / "coupbelt.sqlite")
+    view_id = Store.open(url).keep_view("Niger close up", "date=2023-09-10&metric=aes&view=13.5,-2.1,6.25",
+                                        visibility="link")
+    with serve({"COUPBELT_DB": url}) as (base,):
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        block_the_internet(context)
+        pg = context.new_page()
+        pg.goto(f"{base}/?v={view_id}")
+        frame = map_holds(pg, "() => window.map_div && map_div.getZoom() === 6.25", 60,
+                          "the map to open at the saved zoom")
+        centre = frame.evaluate("() => map_div.getCenter()")
+        assert abs(centre["lat"] - 13.5) < 0.01 and abs(centre["lng"] + 2.1) < 0.01, centre
+        params = parse_qs(urlparse(link(pg)).query)
+        assert params["date"] == ["2023-09-10"] and params["metric"] == ["aes"]
+        context.close()
