@@ -1,4 +1,5 @@
-"""AppTest of kept sets and saved views with sign-in (team mode) on SQLite and PostgreSQL:
+"""AppTest of kept sets and saved views with sign-in (team mode), on SQLite (the same rules on
+PostgreSQL: tests/test_access.py, and two servers in a browser: tests/test_access_browser.py):
 two signed-in users and a visitor who has not signed in, each in their own session. What B
 may list, open, rename, share and delete of A's sets, by visibility; the admin; and what a
 personal dashboard says."""
@@ -19,6 +20,11 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
         "client_id": "coupbelt", "client_secret": "not-a-real-secret",
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
 ALICE, BOB, CAROL = "alice@example.org", "bob@example.org", "carol@example.org"
+
+
+@pytest.fixture
+def store_url(tmp_path):
+    return str(tmp_path / "store" / "coupbelt.sqlite")
 
 
 @pytest.fixture
