@@ -93,15 +93,16 @@ def _close() -> None:
     st.session_state[VALUES][DATASET] = None
 
 
-def _act(call: Callable[[], bool], tr: Translate, done: str = "") -> bool:
-    """Run a store call for a button; say what went wrong, or `done`."""
+def _act(call: Callable[[], bool], tr: Translate, done: str = "", gone: str = "") -> bool:
+    """Run a store call for a button; say what went wrong (`gone`: the item is no longer in
+    the store; a set by default), or `done`."""
     try:
         ok = call()
     except StoreError as exc:
         _note("error", problem(exc, tr))
         return False
     if not ok:
-        _note("warning", tr("That set is no longer in the store."))
+        _note("warning", gone or tr("That set is no longer in the store."))
     elif done:
         _note("success", done)
     return ok
@@ -365,4 +366,5 @@ def _view_act(action: str, saved: SavedView, tr: Translate) -> None:
     }
     done = {"delete": tr("{name} is in the bin: you can restore it there for {days} days."),
             "restore": tr("{name} is back.")}.get(action, "")
-    _act(calls[action], tr, done.format(name=inert(saved.name), days=BIN_DAYS))
+    _act(calls[action], tr, done.format(name=inert(saved.name), days=BIN_DAYS),
+         tr("That view is no longer in the store."))

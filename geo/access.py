@@ -19,7 +19,6 @@ LOCAL = "local"  # the owner of what is kept on a personal dashboard ("this mach
 VISIBILITIES = ("private", "team", "link")
 DEFAULT_VISIBILITY = "private"
 ACTIONS = ("list", "open", "open_link", "rename", "share", "delete", "restore", "read_log")
-ROLES = ("owner", "admin", "member", "visitor")
 
 # role -> visibility -> the actions allowed. "open" is opening from a list; "open_link" is
 # opening by a link that names the item's ID.
@@ -68,7 +67,3 @@ def allowed(viewer: Viewer, owner: str, visibility: str, action: str) -> bool:
     visibility or action allows nothing."""
     return action in RULES[role(viewer, owner)].get(visibility, frozenset())
 
-
-def owner_label(owner: str) -> str:
-    """How an owner is named on the page (LOCAL is 'this machine')."""
-    return "this machine" if owner == LOCAL else owner

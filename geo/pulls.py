@@ -1,7 +1,7 @@
 """Pulled sets and their versions: what each pull from a source changed, applied atomically.
 
 A kept set made by pulling from ACLED or UCDP (geo.sources) has a history in the `pulls` table
-(migration 0003): one row a pull, with when, the source, its version (UCDP) or change cursor
+(migration 0004): one row a pull, with when, the source, its version (UCDP) or change cursor
 (ACLED's `timestamp`), the filters, and the rows it added, changed and deleted. A pull's rows
 are merged into the set by event id (`merge`, pure): a row whose content is unchanged is not
 touched; a changed one replaces the stored one; a deleted one goes. The set's new content and

@@ -429,11 +429,9 @@ class Store:
     def set_info(self, set_id: str, viewer: Viewer = PERSONAL) -> KeptSet | None:
         """One kept set's description when the viewer may open it by its link (also when it is
         in the bin: `deleted_at` says so); None when there is no such set for this viewer."""
-        row = self._item(event_sets, set_id, _set_columns(), "the kept set could not be read")
-        found = None if row is None else _kept_set(row)
-        if found is None or not allowed(viewer, found.owner, found.visibility, "open_link"):
-            return None
-        return found
+        row = self._openable(event_sets, set_id, _set_columns(), viewer,
+                             "the kept set could not be read")
+        return None if row is None else _kept_set(row)
 
     def load_set(self, set_id: str) -> tuple[pd.DataFrame, IngestReport] | None:
         """A kept set's events and its import report, or None when there is no such set (or it
@@ -520,11 +518,9 @@ class Store:
     def view_info(self, view_id: str, viewer: Viewer = PERSONAL) -> SavedView | None:
         """A saved view when the viewer may open it by its link (also in the bin:
         `deleted_at` says so); None when there is no such view for this viewer."""
-        row = self._item(saved_views, view_id, _view_columns(), "the saved view could not be read")
-        found = None if row is None else _saved_view(row)
-        if found is None or not allowed(viewer, found.owner, found.visibility, "open_link"):
-            return None
-        return found
+        row = self._openable(saved_views, view_id, _view_columns(), viewer,
+                             "the saved view could not be read")
+        return None if row is None else _saved_view(row)
 
     def view_query(self, view_id: str, viewer: Viewer = PERSONAL) -> str | None:
         """The query string a saved view keeps, or None when there is no such view for this
@@ -555,15 +551,18 @@ class Store:
         BIN_DAYS is purged first)."""
         self.purge_bin()
         with self._begin("the bin could not be listed") as conn:
-            rows = conn.execute(_binned(table, viewer, columns)).all()
+            rows = conn.execute(_binned_query(table, viewer, columns)).all()
         return [r for r in rows if allowed(viewer, r.owner, r.visibility, "restore")]
 
-    def _item(self, table: sa.Table, item_id: str, columns: tuple[Any, ...],
-              what: str) -> Any | None:
+    def _openable(self, table: sa.Table, item_id: str, columns: tuple[Any, ...], viewer: Viewer,
+                  what: str) -> Any | None:
+        """The item's row when the viewer may open it by its link (in the bin or not)."""
         if not is_id(item_id):
             return None
         with self._begin(what) as conn:
-            return conn.execute(sa.select(*columns).where(table.c.id == item_id)).first()
+            row = conn.execute(sa.select(*columns).where(table.c.id == item_id)).first()
+        return row if row is not None and allowed(viewer, row.owner, row.visibility,
+                                                  "open_link") else None
 
     def _allowed_item(self, conn: Connection, kind: str, item_id: str, viewer: Viewer,
                       action: str, binned: bool = False) -> Any | None:
@@ -679,7 +678,7 @@ def _listable(table: sa.Table, viewer: Viewer, columns: tuple[Any, ...]) -> Any:
     return query.where(sa.or_(table.c.owner == viewer.user, table.c.visibility == "team"))
 
 
-def _binned(table: sa.Table, viewer: Viewer, columns: tuple[Any, ...]) -> Any:
+def _binned_query(table: sa.Table, viewer: Viewer, columns: tuple[Any, ...]) -> Any:
     query = sa.select(*columns).where(table.c.deleted_at.is_not(None)).order_by(
         table.c.deleted_at.desc())
     if viewer.admin and viewer.signed_in:
