@@ -33,4 +33,6 @@ if [ -z "${COUPBELT_TEST_PG:-}" ]; then
   COUPBELT_TEST_PG="$("$VENV"/bin/python tests/pgcluster.py start "$PGTMP")"
   export COUPBELT_TEST_PG
 fi
-"$VENV"/bin/python -m pytest "$@"
+# The test files run on every core (pytest-xdist, one file per process at a time: a file's
+# servers and fixtures stay in one process); TEST_WORKERS=0 runs them in this process.
+"$VENV"/bin/python -m pytest -n "${TEST_WORKERS:-auto}" --dist loadfile "$@"

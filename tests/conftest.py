@@ -302,9 +302,12 @@ def _new_database(server: str, template: str | None) -> str:
 
     from geo.store import database_url
 
-    admin = sa.create_engine(database_url(server), isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(database_url(server), isolation_level="AUTOCOMMIT",
+                             poolclass=sa.pool.NullPool)  # closing it ends the session and its lock
     name = f"coupbelt_test_{secrets.token_hex(6)}"
     with admin.connect() as conn:
+        # The test files may run in two processes (pytest-xdist): one makes the template at a time.
+        conn.execute(sa.text("SELECT pg_advisory_lock(7301)"))
         if template and not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
                                          {"n": template}).scalar():
             conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
@@ -314,6 +317,7 @@ def _new_database(server: str, template: str | None) -> str:
                 t.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
             maker.dispose()
         conn.execute(sa.text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+        conn.execute(sa.text("SELECT pg_advisory_unlock(7301)"))
     admin.dispose()
     return name
 
