@@ -46,7 +46,16 @@ import pandas as pd
 from geo.access import DEFAULT_VISIBILITY, LOCAL, VISIBILITIES, Viewer
 from geo.facts import DataError, load_borders
 from geo.ingest import ISO_NUMERIC, IngestReport, country_codes, ingest, mapping_for
-from geo.pulls import Pull, PullRecord, first_pull, history, merge, pulled_set, write_pull
+from geo.pulls import (
+    Pull,
+    PullRecord,
+    available,
+    first_pull,
+    history,
+    merge,
+    pulled_set,
+    write_pull,
+)
 from geo.store import Store, StoreError
 
 LOG = logging.getLogger(__name__)
@@ -700,12 +709,15 @@ def main(argv: list[str] | None = None) -> int:
         viewer = OPERATOR
         if args.command == "history":
             found = pulled_set(store, args.name, viewer)
-            for done in history(store, found[0]) if found else []:
+            done_all = history(store, found[0]) if found else []
+            for done in done_all:
                 print(json.dumps({"pull": done.seq, "at": done.at.isoformat(),
                                   "source": done.source, "version": done.version,
                                   "cursor": done.cursor, "added": done.added,
                                   "changed": done.changed, "deleted": done.deleted,
-                                  "loaded": done.loaded, "rejected": done.rejected}))
+                                  "loaded": done.loaded, "rejected": done.rejected,
+                                  # the set as it was after this pull can be opened
+                                  "can_open": available(done_all, done.seq)}))
             return EXIT_OK if found else EXIT_FAILED
         done, report = pull(store, args.command, args.keep, load_borders(args.data / "borders.geojson"),
                             start=args.start, end=args.end, countries=args.country,
