@@ -188,12 +188,14 @@ def _concat(parts: list[pd.DataFrame], like: pd.DataFrame) -> pd.DataFrame:
 
 
 def merge(old_events: pd.DataFrame, old_rejected: pd.DataFrame, pulled: IngestReport,
-          deleted_ids: Iterable[str] = (), replace_all: bool = False) -> Merge:
+          deleted_ids: Iterable[str] = (), replace_all: bool = False,
+          replace_until: pd.Timestamp | None = None) -> Merge:
     """Apply a pull to a set, by event id. A pulled row is added when its id is new, changed
     when the set has that id with other content (also when it moves between loaded and
     rejected), and left alone when identical (`row`, its position in a pull, does not count).
     `deleted_ids` (ACLED's deletions) go; with `replace_all` (a UCDP version is complete),
-    every stored id the pull does not have goes."""
+    every stored id the pull does not have goes, or with `replace_until` only the stored
+    events dated up to that day (later ones came from a newer candidate release)."""
     new_events, new_rejected = pulled.loaded, pulled.rejected
     columns = sorted((set(old_events.columns) | set(new_events.columns)) - {"row"})
     rcolumns = sorted((set(old_rejected.columns) | set(new_rejected.columns)) - {"row"})
@@ -213,7 +215,10 @@ def merge(old_events: pd.DataFrame, old_rejected: pd.DataFrame, pulled: IngestRe
     pulled_keys = set(new_keys) | set(new_rkeys)
     gone = set(deleted_ids) - pulled_keys
     if replace_all:
-        gone |= (set(old_keys) | set(old_rkeys)) - pulled_keys
+        covered = old_keys
+        if replace_until is not None and "date" in old_events.columns:
+            covered = old_keys[~(pd.to_datetime(old_events["date"]) > replace_until)]
+        gone |= (set(covered) | set(old_rkeys)) - pulled_keys
     gone &= set(old_keys) | set(old_rkeys)
     touched = set(new_keys[~same]) | set(new_rkeys[~rsame]) | gone
 

@@ -28,6 +28,7 @@ import json
 import logging
 import math
 import os
+import re
 import sys
 import time
 import tomllib
@@ -654,9 +655,26 @@ def pull(store: Store, source: str, name: str, borders: gpd.GeoDataFrame, *,
         kept = store.load_set(set_id)
         if kept is None:
             raise SourceError("conflict", f"the kept set {name[:60]!r} went away during the pull")
-        merged = merge(kept[0], kept[1].rejected, report, deleted, replace_all=source == "ucdp")
+        merged = merge(kept[0], kept[1].rejected, report, deleted,
+                       **ucdp_replaces(version, report) if source == "ucdp" else {})
     record = PullRecord(source, fmt, label, version, cursor, params, http.received, report.notes)
     return write_pull(store, name, set_id, last, merged, record, viewer, visibility), report
+
+
+CANDIDATE = re.compile(r"^\d+\.0\.\d+$")  # a monthly candidate release: 25.0.1, 25.0.10
+
+
+def ucdp_replaces(version: str | None, report: IngestReport) -> dict[str, Any]:
+    """How a UCDP version applies to a set. A yearly version (25.1) is complete: what it lacks
+    goes, up to its newest event's day (events after it came from a later candidate release
+    and stay). A candidate release (25.0.1) covers recent months only: it adds and changes,
+    and deletes nothing. (The candidates' coverage is as UCDP describes it; not checked
+    against the live API.)"""
+    if version is None or CANDIDATE.match(version):
+        return {}
+    dates = report.loaded["date"] if "date" in report.loaded.columns else pd.Series([])
+    newest = pd.to_datetime(dates).max() if len(dates) else None
+    return {"replace_all": True, "replace_until": None if pd.isna(newest) else newest}
 
 
 def clean_label(name: str) -> str:

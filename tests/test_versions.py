@@ -149,3 +149,25 @@ def test_the_command_lines_list_a_sets_versions(api, capsys):
     done = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(p["pull"], p["loaded"], p["deleted"], p["can_open"]) for p in done] == [
         (1, 4, 0, True), (2, 5, 1, True)]
+
+
+def test_a_ucdp_candidate_release_adds_without_deleting_and_a_yearly_one_keeps_later_events(
+        api, opened, borders):
+    def ged(version):
+        return pull(opened, "ucdp", "ged", borders, version=version, creds=CREDS,
+                    viewer=ALICE)[0]
+
+    first = ged("25.1")
+    candidate = ged("25.0.1")  # March 2024: two new events; it does not list the older ones
+    assert (candidate.added, candidate.changed, candidate.deleted, candidate.loaded) == (
+        2, 0, 0, 6)
+    yearly = ged("25.2")  # complete up to 2024-02-20: 900003 goes, March's events stay
+    assert (yearly.added, yearly.changed, yearly.deleted, yearly.loaded) == (1, 1, 1, 6)
+    events, _ = opened.load_set(first.set_id)
+    assert sorted(events["id"]) == ["900001", "900002", "900004", "900006", "900007",
+                                    "900008"]
+    at_candidate, _ = load_version(opened, first.set_id, 2, ALICE)
+    assert sorted(at_candidate["id"]) == ["900001", "900002", "900003", "900004", "900007",
+                                          "900008"]
+    assert [p.version for p in versions(opened, first.set_id, ALICE)] == ["25.1", "25.0.1",
+                                                                         "25.2"]
