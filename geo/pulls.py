@@ -369,13 +369,14 @@ def _undone(frame: pd.DataFrame, step: Mapping[str, Any], replaced: pd.DataFrame
     if len(at) and (at.min() < 0 or at.max() >= total):
         raise StoreError("failed", "a version of this set cannot be rebuilt: its changes "
                                    "do not fit the rows kept")
-    slot = np.zeros(total, dtype=bool)
-    slot[at] = True
-    order = np.concatenate([np.flatnonzero(~slot), at])
-    parts = [p for p in (kept, back) if len(p)]
-    joined = (pd.concat(parts, ignore_index=True) if len(parts) > 1 else
-              parts[0].reset_index(drop=True) if parts else kept.iloc[0:0])
-    rebuilt = joined.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+    if not len(back):  # the pull only added rows: cutting them is enough
+        rebuilt = kept.reset_index(drop=True)
+    else:
+        slot = np.zeros(total, dtype=bool)
+        slot[at] = True
+        order = np.concatenate([np.flatnonzero(~slot), at])
+        joined = pd.concat([p for p in (kept, back) if len(p)], ignore_index=True)
+        rebuilt = joined.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
     rebuilt = rebuilt.reindex(columns=[name for name, _, _ in layout])
     return _cast(rebuilt, layout)
 
