@@ -171,3 +171,15 @@ def test_a_ucdp_candidate_release_adds_without_deleting_and_a_yearly_one_keeps_l
                                           "900008"]
     assert [p.version for p in versions(opened, first.set_id, ALICE)] == ["25.1", "25.0.1",
                                                                          "25.2"]
+
+
+def test_a_purged_set_takes_its_versions_with_it(api, opened, borders):
+    from datetime import UTC, datetime, timedelta
+
+    first, _ = acled(opened, borders)
+    acled(opened, borders)
+    assert opened.delete_set(first.set_id, ALICE)
+    opened.purge_bin(datetime.now(UTC) + timedelta(days=31))
+    with opened.engine.connect() as conn:
+        left = conn.execute(sa.select(sa.func.count()).select_from(pull_parts)).scalar()
+    assert left == 0 and history(opened, first.set_id) == []
