@@ -17,11 +17,12 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from app.access import account_panel, team_mode, viewer
-from app.state import DATASET, PENDING_UPLOAD, UPLOAD, URL_WARNINGS, VALUES
+from app.state import DATASET, DATASET_VERSION, PENDING_UPLOAD, UPLOAD, URL_WARNINGS, VALUES
 from app.store import forget, kept_set, problem, store
 from geo.access import DEFAULT_VISIBILITY, LOCAL, VISIBILITIES, Viewer, allowed
 from geo.escape import csv_safe, inert
 from geo.i18n import N_, Translate, long_date, number
+from geo.pulls import Pull, VersionError, available, versions
 from geo.store import BIN_DAYS, MAX_NAME, KeptSet, SavedView, StoreError
 from geo.viewstate import ViewState, query_params, view_query
 
@@ -77,6 +78,7 @@ def _keep(tr: Translate) -> None:
         return
     # The session now holds only the ID: the rows are the store's, loaded once per process.
     st.session_state[VALUES][DATASET] = set_id
+    st.session_state[VALUES][DATASET_VERSION] = None
     for key in (UPLOAD, PENDING_UPLOAD, KEEP_NAME, KEEP_VISIBILITY):
         st.session_state.pop(key, None)
     _note("success", tr("Kept as {name} ({visibility}). The link of this page now opens it "
@@ -86,11 +88,21 @@ def _keep(tr: Translate) -> None:
 
 def _open(set_id: str) -> None:
     st.session_state[VALUES][DATASET] = set_id
+    st.session_state[VALUES][DATASET_VERSION] = None
     st.session_state.pop(UPLOAD, None)
 
 
 def _close() -> None:
     st.session_state[VALUES][DATASET] = None
+    st.session_state[VALUES][DATASET_VERSION] = None
+
+
+VERSION_PICK = "kept_version_pick"
+
+
+def _pick_version() -> None:
+    """The version picker's choice: None (the latest) or a pull number, into the view."""
+    st.session_state[VALUES][DATASET_VERSION] = st.session_state.get(VERSION_PICK)
 
 
 def _act(call: Callable[[], bool], tr: Translate, done: str = "", gone: str = "") -> bool:
@@ -127,6 +139,7 @@ def _delete(kept: KeptSet, tr: Translate) -> None:
     forget(kept.id)
     if st.session_state[VALUES].get(DATASET) == kept.id:
         st.session_state[VALUES][DATASET] = None
+        st.session_state[VALUES][DATASET_VERSION] = None
 
 
 def _restore(kept: KeptSet, tr: Translate) -> None:
@@ -164,9 +177,11 @@ def kept_sets_panel(tr: Translate, lang: str = "en") -> None:
     current = st.session_state[VALUES].get(DATASET)
     if report is not None and current:  # a new import replaces the kept set in view
         st.session_state[VALUES][DATASET] = current = None
+        st.session_state[VALUES][DATASET_VERSION] = None
         st.query_params.pop("dataset", None)
+        st.query_params.pop("version", None)
     if current:
-        _current(current, tr, lang)
+        _current(current, st.session_state[VALUES].get(DATASET_VERSION), tr, lang)
     if not me.signed_in and not sets:
         return
     with st.expander(tr("Kept sets ({count})").format(count=number(len(sets), lang)),
@@ -185,9 +200,15 @@ def kept_sets_panel(tr: Translate, lang: str = "en") -> None:
                 _binned_row(kept, tr, lang)
 
 
-def _current(set_id: str, tr: Translate, lang: str) -> None:
+def _current(set_id: str, version: int | None, tr: Translate, lang: str) -> None:
     try:
-        found = kept_set(set_id)
+        found = kept_set(set_id, version)
+        done = versions(store(), set_id, viewer())
+    except VersionError as exc:  # gone since the link was read (a pull kept before 0005)
+        st.warning(tr("This version of the kept set cannot be rebuilt; showing its latest."))
+        st.caption(inert(str(exc), 200))
+        st.session_state[VALUES][DATASET_VERSION] = None
+        return
     except StoreError as exc:
         st.warning(problem(exc, tr))
         return
@@ -195,19 +216,60 @@ def _current(set_id: str, tr: Translate, lang: str) -> None:
         st.warning(tr("The kept set shown was deleted."))
         _close()
         return
-    info, _, report = found
+    info, events, report = found
     with st.container(border=True):
-        st.markdown(tr("Showing the kept set {name}: {loaded} events ({rejected} rejected) from "
-                       "{file}, kept on {day}.").format(
-            name=inert(info.name), loaded=number(info.loaded, lang),
-            rejected=number(info.rejected, lang), file=inert(info.file_name),
-            day=f"{info.created_at:%Y-%m-%d}"))
-        st.caption(tr("This page's link carries dataset={id}: send it to share the set.").format(
-            id=info.id))
+        if version is None:
+            st.markdown(tr("Showing the kept set {name}: {loaded} events ({rejected} rejected) "
+                           "from {file}, kept on {day}.").format(
+                name=inert(info.name), loaded=number(info.loaded, lang),
+                rejected=number(info.rejected, lang), file=inert(info.file_name),
+                day=f"{info.created_at:%Y-%m-%d}"))
+        else:
+            st.markdown(tr("Showing the kept set {name} as it was at pull {seq} of {last}: "
+                           "{loaded} events ({rejected} rejected).").format(
+                name=inert(info.name), seq=number(version, lang),
+                last=number(done[-1].seq if done else version, lang),
+                loaded=number(len(events), lang), rejected=number(len(report.rejected), lang)))
+        if done:
+            _version_picker(done, version, tr, lang)
+        link = f"dataset={info.id}" + (f"&version={version}" if version is not None else "")
+        st.caption(tr("This page's link carries {link}: send it to share the set.").format(
+            link=link))
         if len(report.rejected):
             st.download_button(tr("Rejected rows (CSV)"), csv_safe(report.rejected).to_csv(
                 index=False), f"rejected-{info.id}.csv", "text/csv", key="kept_rejected")
         st.button(tr("Close this set"), on_click=_close, key="close_kept")
+
+
+def version_label(pull: Pull, latest: int, tr: Translate, lang: str) -> str:
+    """One version in the picker: its pull, when, and what that pull did."""
+    text = tr("Pull {seq}, {day}: {loaded} events ({added} added, {changed} changed, "
+              "{deleted} deleted)").format(
+        seq=number(pull.seq, lang), day=f"{pull.at:%Y-%m-%d %H:%M} UTC",
+        loaded=number(pull.loaded, lang), added=number(pull.added, lang),
+        changed=number(pull.changed, lang), deleted=number(pull.deleted, lang))
+    return tr("{version}, the latest").format(version=text) if pull.seq == latest else text
+
+
+def _version_picker(done: list[Pull], version: int | None, tr: Translate, lang: str) -> None:
+    """Pick which version of a pulled set the page shows: the latest (which follows new
+    pulls) or one pull's (which the link then pins)."""
+    latest = done[-1].seq
+    kept = [p for p in reversed(done) if p.seq != latest and available(done, p.seq)]
+    choices: list[int | None] = [None, *(p.seq for p in kept)]
+    by_seq = {p.seq: p for p in done}
+    if version is not None and version not in choices:
+        choices.append(version)
+    st.session_state[VERSION_PICK] = version
+    st.selectbox(tr("Version"), choices, key=VERSION_PICK, on_change=_pick_version,
+                 format_func=lambda s: version_label(by_seq[latest if s is None else s],
+                                                     latest, tr, lang),
+                 help=tr("Each pull is a version. The latest follows new pulls; an earlier one "
+                         "is pinned in the page's link (version=N)."))
+    lost = [p.seq for p in done if p.seq < latest and not available(done, p.seq)]
+    if lost:
+        st.caption(tr("Versions up to pull {seq} were kept before versions were and cannot be "
+                      "shown.").format(seq=number(max(lost), lang)))
 
 
 def _kept_row(kept: KeptSet, current: str | None, me: Viewer, tr: Translate, lang: str) -> None:

@@ -48,6 +48,7 @@ UPLOAD_ACTORS = "upload_actors"
 UPLOAD_MIN_DEATHS = "upload_min_deaths"
 UPLOAD_PRECISE = "upload_precise"
 DATASET = "dataset"  # the ID of the kept event set this session shows (its rows are shared)
+DATASET_VERSION = "dataset_version"  # the pulled set's version shown; None: its latest
 LAYER_KEYS = {name: f"layer_{name}" for name in LAYERS}
 
 LAYER_LABELS = {
@@ -74,6 +75,7 @@ def _widget_values(view: ViewState) -> dict[str, object]:
         UPLOAD_MIN_DEATHS: view.upload.min_deaths,
         UPLOAD_PRECISE: view.upload.precise_only,
         DATASET: view.dataset,
+        DATASET_VERSION: view.version,
     }
     values.update({key: name in view.layers for name, key in LAYER_KEYS.items()})
     return values
@@ -199,6 +201,7 @@ def _current_view(curated: date) -> ViewState:
         upload=UploadFilter(tuple(ss[UPLOAD_KINDS]), tuple(ss[UPLOAD_ACTORS]),
                             int(ss[UPLOAD_MIN_DEATHS] or 0), bool(ss[UPLOAD_PRECISE])),
         dataset=ss.get(DATASET),
+        version=ss.get(DATASET_VERSION) if ss.get(DATASET) else None,
     )
 
 
@@ -395,8 +398,9 @@ def uploaded_events() -> pd.DataFrame | None:
     report = st.session_state.get(UPLOAD)
     if report is not None:
         return report.loaded  # type: ignore[no-any-return]
-    dataset = st.session_state.get(VALUES, {}).get(DATASET)
-    return kept_events(dataset) if dataset else None
+    values = st.session_state.get(VALUES, {})
+    dataset = values.get(DATASET)
+    return kept_events(dataset, values.get(DATASET_VERSION)) if dataset else None
 
 
 COUNTRY_PICK = "country_page_pick"

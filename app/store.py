@@ -22,6 +22,7 @@ from app.access import viewer
 from geo.escape import inert
 from geo.i18n import Translate, long_date
 from geo.ingest import IngestReport
+from geo.pulls import VersionError, available, rebuild_version, versions
 from geo.store import BIN_DAYS, KeptSet, Store, StoreError
 from geo.viewstate import ViewState, query_params, saved_view_id
 
@@ -72,31 +73,37 @@ def store() -> Store:
 
 
 @st.cache_resource(show_spinner=False, max_entries=KEPT_SETS_IN_MEMORY)
-def _kept(setting: str, set_id: str) -> tuple[pd.DataFrame, IngestReport] | None:
+def _kept(setting: str, set_id: str, version: int | None) -> tuple[pd.DataFrame,
+                                                                    IngestReport] | None:
     # cache_resource, not cache_data: every session gets this same frame, not a copy of it.
-    # Callers only read it (filters make new frames).
-    return _connection(setting).get().load_set(set_id)
+    # Callers only read it (filters make new frames). An earlier version never changes.
+    if version is None:
+        return _connection(setting).get().load_set(set_id)
+    return rebuild_version(_connection(setting).get(), set_id, version)
 
 
-def kept_set(set_id: str) -> tuple[KeptSet, pd.DataFrame, IngestReport] | None:
-    """A kept set's description, events and import report, or None when the store has no such
-    set for this session's viewer (or it is in the bin). The rows are read once per server
-    process; the description and the viewer's right are read each time, so a set renamed,
-    unshared or deleted through another server shows as such here."""
+def kept_set(set_id: str, version: int | None = None
+             ) -> tuple[KeptSet, pd.DataFrame, IngestReport] | None:
+    """A kept set's description, events and import report (as they were after its pull
+    `version`, else the latest), or None when the store has no such set for this session's
+    viewer (or it is in the bin). The rows are read once per server process; the description
+    and the viewer's right are read each time, so a set renamed, unshared or deleted through
+    another server shows as such here. VersionError when that version cannot be had."""
     info = store().set_info(set_id, viewer())
     if info is None or info.deleted_at is not None:
         if info is None:
-            _kept.clear(_setting(), set_id)
+            _kept.clear(_setting(), set_id, None)
         return None
-    kept = _kept(_setting(), set_id)
+    kept = _kept(_setting(), set_id, version)
     if kept is None:
         return None
     return info, kept[0], kept[1]
 
 
 def forget(set_id: str) -> None:
-    """Drop a kept set's rows from this process's memory (after it was deleted)."""
-    _kept.clear(_setting(), set_id)
+    """Drop a kept set's latest rows from this process's memory (after it was deleted or
+    pulled into again; its earlier versions do not change)."""
+    _kept.clear(_setting(), set_id, None)
 
 
 def problem(exc: StoreError, tr: Translate) -> str:
@@ -160,20 +167,46 @@ def checked_dataset(view: ViewState, tr: Translate) -> tuple[ViewState, list[str
     except StoreError as exc:
         return view, [problem(exc, tr)]
     if info is None:
-        return replace(view, dataset=None), [tr(
+        return replace(view, dataset=None, version=None), [tr(
             "No kept set {id} in the store that you may open (deleted, private to its owner, "
             "or kept on a server with another store); showing the curated events only.").format(
             id=inert(view.dataset))]
     if info.deleted_at is not None:
-        return replace(view, dataset=None), [binned(tr("The kept set {name}").format(
+        return replace(view, dataset=None, version=None), [binned(tr("The kept set {name}").format(
             name=inert(info.name)), info.deleted_at, tr, view.lang)]
+    return checked_version(view, info, tr)
+
+
+def checked_version(view: ViewState, info: KeptSet, tr: Translate) -> tuple[ViewState,
+                                                                               list[str]]:
+    """The view, on the kept set's latest version (and a warning) when the version the link
+    pins is not one the set has or can rebuild."""
+    if view.version is None:
+        return view, []
+    try:
+        done = versions(store(), info.id, viewer())
+    except StoreError as exc:
+        return view, [problem(exc, tr)]
+    latest = replace(view, version=None)
+    if not done:
+        return latest, [tr("The kept set {name} was imported from a file: it has no versions; "
+                           "showing it as kept.").format(name=inert(info.name))]
+    if not any(p.seq == view.version for p in done):
+        return latest, [tr("The kept set {name} has no version {version} (its versions are 1 "
+                           "to {last}); showing its latest.").format(
+            name=inert(info.name), version=view.version, last=done[-1].seq)]
+    if not available(done, view.version):
+        return latest, [tr("Version {version} of {name} was kept before versions were and "
+                           "cannot be rebuilt; showing its latest.").format(
+            version=view.version, name=inert(info.name))]
     return view, []
 
 
-def kept_events(set_id: str) -> pd.DataFrame | None:
-    """The events of a kept set (shared, read-only), or None when it cannot be had."""
+def kept_events(set_id: str, version: int | None = None) -> pd.DataFrame | None:
+    """The events of a kept set, or of one of its versions (shared, read-only), or None when
+    they cannot be had."""
     try:
-        kept = kept_set(set_id)
-    except StoreError:
+        kept = kept_set(set_id, version)
+    except (StoreError, VersionError):
         return None
     return None if kept is None else kept[1]

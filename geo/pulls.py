@@ -11,29 +11,43 @@ the set exactly as it was.
 `write_pull` writes the store's own tables (event_sets, the set's Parquet parts through
 geo.store.write_set_parts, store_log) in one transaction; the set's Parquet is written again
 whole (a second or two at a million rows), while the merge touches only the rows that changed.
+
+Versions (migration 0005): the set's Parquet is its latest version; each pull after the first
+also keeps what takes the set back to the version before it (`pulls.undo` and `pull_parts`):
+the stored rows it replaced or deleted, each with its position then, and how many rows it
+wrote at the end of the set. Version k is the latest with the pulls after k undone, newest
+first (`load_version`): the frame exactly as it was after pull k, its rows in their order. A
+version costs only the rows its next pull changed; the latest is read as fast as any set.
+Pulls kept before migration 0005 have no undo: the versions before them cannot be rebuilt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from geo.access import DEFAULT_VISIBILITY, Viewer, allowed
 from geo.ingest import IngestReport
 from geo.store import (
     EVENT_COLUMNS,
     MAX_ROWS,
+    PART_BYTES,
     REJECTED_COLUMNS,
     Store,
     StoreError,
+    _cast,
+    _from_parquet,
     _layout,
     _log,
     _owner,
+    _parquet,
     _visibility,
     clean_name,
     event_sets,
@@ -59,6 +73,15 @@ pulls = sa.Table(
     sa.Column("rejected", sa.Integer, nullable=False),
     sa.Column("received_bytes", sa.BigInteger, nullable=False),
     sa.Column("owner", sa.Text, nullable=False),
+    sa.Column("undo", sa.JSON),  # migration 0005; None: the version before cannot be rebuilt
+)
+pull_parts = sa.Table(  # migration 0005: the rows a pull replaced or deleted, as Parquet
+    "pull_parts", metadata,
+    sa.Column("set_id", sa.String(64), primary_key=True),  # -> event_sets.id, ON DELETE CASCADE
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),  # events | rejected
+    sa.Column("part", sa.Integer, primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
 )
 
 
@@ -80,6 +103,7 @@ class Pull:
     rejected: int
     received_bytes: int
     owner: str
+    undoable: bool = True  # the version before this pull can be rebuilt (kept since 0005)
 
 
 def _pull(row: Any) -> Pull:
@@ -87,7 +111,14 @@ def _pull(row: Any) -> Pull:
     at = m["at"] if m["at"].tzinfo else m["at"].replace(tzinfo=UTC)  # SQLite drops the zone
     return Pull(str(m["set_id"]), int(m["seq"]), at, str(m["source"]), m["version"], m["cursor"],
                 dict(m["params"] or {}), int(m["added"]), int(m["changed"]), int(m["deleted"]),
-                int(m["loaded"]), int(m["rejected"]), int(m["received_bytes"]), str(m["owner"]))
+                int(m["loaded"]), int(m["rejected"]), int(m["received_bytes"]), str(m["owner"]),
+                m["undo"] is not None)
+
+
+def _pull_columns() -> tuple[Any, ...]:
+    """The pulls' columns, with `undo` read only as whether there is one."""
+    undo = sa.case((pulls.c.undo.is_(None), None), else_=sa.literal("1")).label("undo")
+    return (*(c for c in pulls.c if c.name != "undo"), undo)
 
 
 def history(store: Store, set_id: str) -> list[Pull]:
@@ -124,6 +155,13 @@ class Merge:
     added: int
     changed: int
     deleted: int
+    # What takes the set back to the version before (geo.versions): the stored rows the pull
+    # replaced or deleted, each with its position in the frame before the pull.
+    replaced: pd.DataFrame | None = None
+    replaced_at: tuple[int, ...] = ()
+    rreplaced: pd.DataFrame | None = None
+    rreplaced_at: tuple[int, ...] = ()
+    rwritten: int = 0  # rejected rows the pull wrote (the tail of `rejected`)
 
 
 def _fingerprints(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -150,12 +188,14 @@ def _concat(parts: list[pd.DataFrame], like: pd.DataFrame) -> pd.DataFrame:
 
 
 def merge(old_events: pd.DataFrame, old_rejected: pd.DataFrame, pulled: IngestReport,
-          deleted_ids: Iterable[str] = (), replace_all: bool = False) -> Merge:
+          deleted_ids: Iterable[str] = (), replace_all: bool = False,
+          replace_until: pd.Timestamp | None = None) -> Merge:
     """Apply a pull to a set, by event id. A pulled row is added when its id is new, changed
     when the set has that id with other content (also when it moves between loaded and
     rejected), and left alone when identical (`row`, its position in a pull, does not count).
     `deleted_ids` (ACLED's deletions) go; with `replace_all` (a UCDP version is complete),
-    every stored id the pull does not have goes."""
+    every stored id the pull does not have goes, or with `replace_until` only the stored
+    events dated up to that day (later ones came from a newer candidate release)."""
     new_events, new_rejected = pulled.loaded, pulled.rejected
     columns = sorted((set(old_events.columns) | set(new_events.columns)) - {"row"})
     rcolumns = sorted((set(old_rejected.columns) | set(new_rejected.columns)) - {"row"})
@@ -175,7 +215,10 @@ def merge(old_events: pd.DataFrame, old_rejected: pd.DataFrame, pulled: IngestRe
     pulled_keys = set(new_keys) | set(new_rkeys)
     gone = set(deleted_ids) - pulled_keys
     if replace_all:
-        gone |= (set(old_keys) | set(old_rkeys)) - pulled_keys
+        covered = old_keys
+        if replace_until is not None and "date" in old_events.columns:
+            covered = old_keys[~(pd.to_datetime(old_events["date"]) > replace_until)]
+        gone |= (set(covered) | set(old_rkeys)) - pulled_keys
     gone &= set(old_keys) | set(old_rkeys)
     touched = set(new_keys[~same]) | set(new_rkeys[~rsame]) | gone
 
@@ -189,13 +232,17 @@ def merge(old_events: pd.DataFrame, old_rejected: pd.DataFrame, pulled: IngestRe
     return Merge(events, rejected, written.reset_index(drop=True), dropped,
                  added=int(fresh.sum() + rfresh.sum()),
                  changed=int((~fresh & ~same).sum() + (~rfresh & ~rsame).sum()),
-                 deleted=len(gone))
+                 deleted=len(gone), replaced=old_events[~keep].reset_index(drop=True),
+                 replaced_at=tuple(int(i) for i in np.flatnonzero(~keep.to_numpy())),
+                 rreplaced=old_rejected[~rkeep].reset_index(drop=True),
+                 rreplaced_at=tuple(int(i) for i in np.flatnonzero(~rkeep.to_numpy())),
+                 rwritten=int((~rsame).sum()))
 
 
 def first_pull(pulled: IngestReport) -> Merge:
     """A set's first pull: every row is new (no comparison needed)."""
     return Merge(pulled.loaded, pulled.rejected, pulled.loaded, (), len(pulled.loaded)
-                 + len(pulled.rejected), 0, 0)
+                 + len(pulled.rejected), 0, 0, rwritten=len(pulled.rejected))
 
 
 # Writing a pull ---------------------------------------------------------------------------
@@ -230,6 +277,7 @@ def write_pull(store: Store, name: str, set_id: str | None, last: Pull | None, m
     owner = _owner(viewer)
     _check_size(merged, record)
     now = datetime.now(UTC)
+    undo: dict[str, Any] = {}  # a first pull: there is no version before it
     layout = _layout(merged.events, EVENT_COLUMNS)
     parts = set_parts_of(merged.events, merged.rejected)
     with store._begin("the pull could not be kept") as conn:
@@ -245,7 +293,8 @@ def write_pull(store: Store, name: str, set_id: str | None, last: Pull | None, m
             seq, item_owner = 1, owner
         else:
             meta = conn.execute(sa.select(event_sets.c.owner, event_sets.c.visibility,
-                                          event_sets.c.size_bytes)
+                                          event_sets.c.size_bytes, event_sets.c.columns,
+                                          event_sets.c.rejected_columns)
                                 .where(event_sets.c.id == set_id,
                                        event_sets.c.deleted_at.is_(None))).first()
             if meta is None or not allowed(viewer, meta.owner, meta.visibility, "rename"):
@@ -259,12 +308,154 @@ def write_pull(store: Store, name: str, set_id: str | None, last: Pull | None, m
                 rejected_columns=_layout(merged.rejected, REJECTED_COLUMNS),
                 size_bytes=int(meta.size_bytes) + record.received_bytes))
             seq, item_owner = (last.seq + 1 if last else 1), str(meta.owner)
+            undo = _write_undo(conn, set_id, seq, merged, meta.columns, meta.rejected_columns)
         write_set_parts(conn, set_id, parts)
         pull = Pull(set_id, seq, now, record.source, record.version, record.cursor,
                     dict(record.params), merged.added, merged.changed, merged.deleted,
                     len(merged.events), len(merged.rejected), record.received_bytes, owner)
-        conn.execute(pulls.insert(), {**pull.__dict__})
+        conn.execute(pulls.insert(), {**{k: v for k, v in pull.__dict__.items()
+                                         if k != "undoable"}, "undo": undo})
         _log(conn, owner, "pulled", "set", set_id, item_owner, clean_name(name),
              f"{record.source} pull {seq}: {merged.added} added, {merged.changed} changed, "
              f"{merged.deleted} deleted")
     return pull
+
+
+# Versions -----------------------------------------------------------------------------------
+
+POSITION = "__position__"  # the column of a replaced row's position in the version before
+
+
+def _position_column(frame: pd.DataFrame) -> str:
+    name = POSITION
+    while name in frame.columns:  # a column of the source's with that name: pick another
+        name = "_" + name
+    return name
+
+
+def _write_undo(conn: Connection, set_id: str, seq: int, merged: Merge,
+                columns: list[list[str]], rejected_columns: list[list[str]]) -> dict[str, Any]:
+    """Keep, in the pull's transaction, what takes the set back to the version before this
+    pull: the rows it replaced or deleted (with their positions then) and how many rows it
+    wrote; returns the pull's `undo` (the layouts of the version before, and those counts)."""
+    undo: dict[str, Any] = {}
+    for kind, frame, at, written, layout in (
+            ("events", merged.replaced, merged.replaced_at, len(merged.written), columns),
+            ("rejected", merged.rreplaced, merged.rreplaced_at, merged.rwritten,
+             rejected_columns)):
+        if frame is None:
+            raise StoreError("failed", "this pull cannot be kept as a version: the merge "
+                                       "did not say which rows it replaced")
+        position = _position_column(frame)
+        data = _parquet(frame.assign(**{position: np.asarray(at, dtype="int64")}))
+        for part, start in enumerate(range(0, len(data), PART_BYTES)):
+            conn.execute(pull_parts.insert(), {"set_id": set_id, "seq": seq, "kind": kind,
+                                               "part": part,
+                                               "data": data[start:start + PART_BYTES]})
+        undo[kind] = {"written": int(written), "replaced": len(at), "columns": layout,
+                      "position": position}
+    return undo
+
+
+def _undone(frame: pd.DataFrame, step: Mapping[str, Any], replaced: pd.DataFrame) -> pd.DataFrame:
+    """The frame as it was before a pull: the rows the pull wrote (its tail) cut, the rows it
+    replaced or deleted put back where they were, the columns and dtypes of then."""
+    layout: list[list[str]] = step["columns"]
+    kept = frame.iloc[:len(frame) - int(step["written"])]
+    position = step["position"]
+    at = replaced[position].to_numpy(dtype="int64") if len(replaced) else np.zeros(0, "int64")
+    back = replaced.drop(columns=[position])
+    total = len(kept) + len(back)
+    if len(at) and (at.min() < 0 or at.max() >= total):
+        raise StoreError("failed", "a version of this set cannot be rebuilt: its changes "
+                                   "do not fit the rows kept")
+    if not len(back):  # the pull only added rows: cutting them is enough
+        rebuilt = kept.reset_index(drop=True)
+    else:
+        slot = np.zeros(total, dtype=bool)
+        slot[at] = True
+        order = np.concatenate([np.flatnonzero(~slot), at])
+        joined = pd.concat([p for p in (kept, back) if len(p)], ignore_index=True)
+        rebuilt = joined.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+    rebuilt = rebuilt.reindex(columns=[name for name, _, _ in layout])
+    return _cast(rebuilt, layout)
+
+
+def _undo_of(conn: Connection, set_id: str, seq: int) -> tuple[dict[str, Any] | None,
+                                                                dict[str, pd.DataFrame]]:
+    undo = conn.execute(sa.select(pulls.c.undo).where(pulls.c.set_id == set_id,
+                                                      pulls.c.seq == seq)).scalar()
+    frames = {}
+    for kind in ("events", "rejected"):
+        data = b"".join(conn.execute(
+            sa.select(pull_parts.c.data).where(pull_parts.c.set_id == set_id,
+                                               pull_parts.c.seq == seq,
+                                               pull_parts.c.kind == kind)
+            .order_by(pull_parts.c.part)).scalars())
+        frames[kind] = _from_parquet(data) if data else pd.DataFrame()
+    return undo, frames
+
+
+class VersionError(StoreError):
+    """A version that is not there: `kind` is no_version (no such pull) or lost (kept before
+    versions were, migration 0005)."""
+
+
+def versions(store: Store, set_id: str, viewer: Viewer) -> list[Pull]:
+    """The pulls of a set the viewer may open by its link, oldest first: pull k is version k.
+    A pull whose version cannot be rebuilt (a later one was kept before migration 0005) says
+    so by `undoable` False on the pull after it. Empty for a set imported from a file, or one
+    the viewer may not open."""
+    info = store.set_info(set_id, viewer)
+    if info is None or info.deleted_at is not None:
+        return []
+    return history(store, set_id)
+
+
+def available(done: Sequence[Pull], seq: int) -> bool:
+    """Whether version `seq` of a set with these pulls can be rebuilt."""
+    return any(p.seq == seq for p in done) and all(p.undoable for p in done if p.seq > seq)
+
+
+def load_version(store: Store, set_id: str, seq: int, viewer: Viewer
+                 ) -> tuple[pd.DataFrame, IngestReport] | None:
+    """A pulled set's events and report as they were after its pull `seq`; None when the
+    viewer may not open the set (as for any link) or it is in the bin. VersionError when the
+    set has no such pull, or that version cannot be rebuilt."""
+    info = store.set_info(set_id, viewer)
+    if info is None or info.deleted_at is not None:
+        return None
+    return rebuild_version(store, set_id, seq)
+
+
+def rebuild_version(store: Store, set_id: str, seq: int, attempts: int = 3
+                    ) -> tuple[pd.DataFrame, IngestReport] | None:
+    """Version `seq` of a set, as load_version, without the viewer's right (callers check it
+    with Store.set_info first, as for Store.load_set)."""
+    for _ in range(attempts):  # a pull kept between the reads: read again
+        done = history(store, set_id)
+        if not any(p.seq == seq for p in done):
+            raise VersionError("no_version", f"this set has no version {seq}; its versions "
+                                             f"are 1 to {done[-1].seq}" if done else
+                               "this set was imported from a file: it has no versions")
+        if not available(done, seq):
+            raise VersionError("lost", f"version {seq} of this set was kept before versions "
+                                       "were: it cannot be rebuilt")
+        kept = store.load_set(set_id)
+        if kept is None:
+            return None
+        events, report = kept
+        rejected = report.rejected
+        with store._begin("a version of the set could not be read") as conn:
+            latest = conn.execute(sa.select(sa.func.max(pulls.c.seq))
+                                  .where(pulls.c.set_id == set_id)).scalar()
+            if latest != done[-1].seq:
+                continue
+            for step in range(latest, seq, -1):
+                undo, frames = _undo_of(conn, set_id, step)
+                if not undo:
+                    raise VersionError("lost", f"version {seq} of this set cannot be rebuilt")
+                events = _undone(events, undo["events"], frames["events"])
+                rejected = _undone(rejected, undo["rejected"], frames["rejected"])
+        return events, replace(report, events=events, rejected=rejected)
+    raise StoreError("conflict", "the set kept changing while its version was read; try again")

@@ -28,6 +28,7 @@ import json
 import logging
 import math
 import os
+import re
 import sys
 import time
 import tomllib
@@ -46,7 +47,16 @@ import pandas as pd
 from geo.access import DEFAULT_VISIBILITY, LOCAL, VISIBILITIES, Viewer
 from geo.facts import DataError, load_borders
 from geo.ingest import ISO_NUMERIC, IngestReport, country_codes, ingest, mapping_for
-from geo.pulls import Pull, PullRecord, first_pull, history, merge, pulled_set, write_pull
+from geo.pulls import (
+    Pull,
+    PullRecord,
+    available,
+    first_pull,
+    history,
+    merge,
+    pulled_set,
+    write_pull,
+)
 from geo.store import Store, StoreError
 
 LOG = logging.getLogger(__name__)
@@ -645,9 +655,26 @@ def pull(store: Store, source: str, name: str, borders: gpd.GeoDataFrame, *,
         kept = store.load_set(set_id)
         if kept is None:
             raise SourceError("conflict", f"the kept set {name[:60]!r} went away during the pull")
-        merged = merge(kept[0], kept[1].rejected, report, deleted, replace_all=source == "ucdp")
+        merged = merge(kept[0], kept[1].rejected, report, deleted,
+                       **ucdp_replaces(version, report) if source == "ucdp" else {})
     record = PullRecord(source, fmt, label, version, cursor, params, http.received, report.notes)
     return write_pull(store, name, set_id, last, merged, record, viewer, visibility), report
+
+
+CANDIDATE = re.compile(r"^\d+\.0\.\d+$")  # a monthly candidate release: 25.0.1, 25.0.10
+
+
+def ucdp_replaces(version: str | None, report: IngestReport) -> dict[str, Any]:
+    """How a UCDP version applies to a set. A yearly version (25.1) is complete: what it lacks
+    goes, up to its newest event's day (events after it came from a later candidate release
+    and stay). A candidate release (25.0.1) covers recent months only: it adds and changes,
+    and deletes nothing. (The candidates' coverage is as UCDP describes it; not checked
+    against the live API.)"""
+    if version is None or CANDIDATE.match(version):
+        return {}
+    dates = report.loaded["date"] if "date" in report.loaded.columns else pd.Series([])
+    newest = pd.to_datetime(dates).max() if len(dates) else None
+    return {"replace_all": True, "replace_until": None if pd.isna(newest) else newest}
 
 
 def clean_label(name: str) -> str:
@@ -700,12 +727,15 @@ def main(argv: list[str] | None = None) -> int:
         viewer = OPERATOR
         if args.command == "history":
             found = pulled_set(store, args.name, viewer)
-            for done in history(store, found[0]) if found else []:
+            done_all = history(store, found[0]) if found else []
+            for done in done_all:
                 print(json.dumps({"pull": done.seq, "at": done.at.isoformat(),
                                   "source": done.source, "version": done.version,
                                   "cursor": done.cursor, "added": done.added,
                                   "changed": done.changed, "deleted": done.deleted,
-                                  "loaded": done.loaded, "rejected": done.rejected}))
+                                  "loaded": done.loaded, "rejected": done.rejected,
+                                  # the set as it was after this pull can be opened
+                                  "can_open": available(done_all, done.seq)}))
             return EXIT_OK if found else EXIT_FAILED
         done, report = pull(store, args.command, args.keep, load_borders(args.data / "borders.geojson"),
                             start=args.start, end=args.end, countries=args.country,

@@ -818,11 +818,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.action == "upgrade":
             print(f"store at revision {store.revision()}")
         elif args.action == "sets":
+            from geo.pulls import history  # geo.pulls builds on this module
+
             for s in store.list_sets(viewer):
+                pulled = history(store, s.id)  # a pulled set's versions: its pulls
                 print(json.dumps({"id": s.id, "name": s.name, "file": s.file_name,
                                   "loaded": s.loaded, "rejected": s.rejected,
                                   "owner": s.owner, "visibility": s.visibility,
-                                  "kept": s.created_at.isoformat()}, ensure_ascii=False))
+                                  "kept": s.created_at.isoformat(),
+                                  "versions": [p.seq for p in pulled]}, ensure_ascii=False))
         elif args.action == "views":
             for v in store.list_views(viewer):
                 print(json.dumps({"id": v.id, "name": v.name, "query": v.query, "owner": v.owner,

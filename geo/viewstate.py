@@ -39,6 +39,7 @@ class ViewState:
     compare: date | None = None  # a second date whose differences the situation page shows
     upload: UploadFilter = field(default_factory=UploadFilter)  # the user's imported events
     dataset: str | None = None  # the ID of a kept event set shown as the reader's events
+    version: int | None = None  # a pulled set's version (its pull number); None: the latest
 
 
 def parse_viewport(text: str) -> tuple[float, float, float] | None:
@@ -58,6 +59,7 @@ def parse_viewport(text: str) -> tuple[float, float, float] | None:
 LIST_SEP = "|"  # between event types or actors in a link (their names may hold commas)
 MAX_NAMES, MAX_NAME = 100, 200  # a link names at most this many, each at most this long
 MAX_DEATHS = 1_000_000
+MAX_VERSION = 1_000_000  # a pulled set's versions are its pulls, numbered from 1
 
 
 def _free_names(text: str, what: str, warnings: list[str], tr: Translate) -> tuple[str, ...]:
@@ -214,8 +216,27 @@ def parse_view(params: Mapping[str, str], curated: date, countries: Collection[s
         else:
             warnings.append(tr("The kept set {value} in the link is not the ID of a kept set; "
                                "showing no kept set.").format(value=inert(params["dataset"])))
+    version = parse_version(params, dataset, warnings, tr)
     return ViewState(as_of, window, metric, layers, categories, chosen, dimension, lang,
-                     viewport, compare, upload, dataset), warnings
+                     viewport, compare, upload, dataset, version), warnings
+
+
+def parse_version(params: Mapping[str, str], dataset: str | None, warnings: list[str],
+                  tr: Translate) -> int | None:
+    """version=N: the kept set's version a link pins (its pull N), or None for the latest."""
+    if "version" not in params:
+        return None
+    text = params["version"].strip()
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_VERSION):
+        warnings.append(tr("The version {value} in the link is not the number of a pull (1, "
+                           "2, 3…); showing the kept set's latest version.").format(
+            value=inert(params["version"])))
+        return None
+    if dataset is None:
+        warnings.append(tr("The link names version {value} but no kept set (dataset=…); "
+                           "the version is ignored.").format(value=inert(text)))
+        return None
+    return int(text)
 
 
 def saved_view_id(params: Mapping[str, str]) -> tuple[str | None, list[str]]:
@@ -259,4 +280,6 @@ def view_query(view: ViewState) -> dict[str, str]:
         query["view"] = ",".join(f"{v:g}" for v in view.viewport)
     if view.dataset is not None:
         query["dataset"] = view.dataset
+        if view.version is not None:
+            query["version"] = str(view.version)
     return query

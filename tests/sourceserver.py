@@ -39,6 +39,8 @@ class Script:
     fail_page: int | None = None  # 500 on this events page
     malformed_page: int | None = None
     empty: bool = False  # ACLED finds nothing
+    hold_page: int | None = None  # this UCDP page is answered once `release` is set
+    release: threading.Event = field(default_factory=threading.Event)
     issued: int = 0
     access: str | None = None
     refresh: str | None = None
@@ -133,6 +135,8 @@ class Handler(BaseHTTPRequestHandler):
         if script.revoked or self.headers.get("x-ucdp-access-token") != UCDP_TOKEN:
             return self._send(401, b'{"message": "Invalid or missing access token"}')
         if page + 1 == script.fail_page:
+            return self._send(503, b"Service Unavailable")
+        if page == script.hold_page and not script.release.wait(60):  # a pull in progress
             return self._send(503, b"Service Unavailable")
         name = RECORDINGS / "ucdp" / f"{version}_page{page}.json"
         if not name.exists():

@@ -188,7 +188,7 @@ def test_a_store_kept_before_owners_is_upgraded_and_its_sets_become_this_machine
                      {"now": datetime.now(UTC)})
     engine.dispose()
     store = Store.open(empty_store_url)
-    assert store.revision() == "0004"
+    assert store.revision() == "0005"
     (old,) = store.list_sets(PERSONAL)
     assert (old.name, old.owner, old.visibility) == ("Old set", LOCAL, "private")
     assert store.list_sets(ALICE) == [] and store.set_info(old.id, ALICE) is None

@@ -71,7 +71,7 @@ def test_an_empty_database_is_migrated_to_the_head_on_open(empty_store_url):
         with engine.connect() as conn:
             assert sa.inspect(conn).get_table_names() == []
     opened = Store.open(store_url)
-    assert opened.revision() == "0004"
+    assert opened.revision() == "0005"
     with engine.connect() as conn:
         tables = set(sa.inspect(conn).get_table_names())
         assert {"event_sets", "set_events", "set_rejected", "saved_views", "store_log",
@@ -83,7 +83,7 @@ def test_an_empty_database_is_migrated_to_the_head_on_open(empty_store_url):
             assert (srid, kind) == (4326, "POINT")
     opened.close()
     Store.open(store_url).close()  # opening again: nothing to do, still at the head
-    assert Store.open(store_url).revision() == "0004"
+    assert Store.open(store_url).revision() == "0005"
     engine.dispose()
 
 
@@ -288,7 +288,7 @@ def test_a_failed_migration_is_named(store_url):
     engine.dispose()
     with pytest.raises(StoreError) as raised:
         Store.open(store_url)
-    assert raised.value.kind == "migration" and "0004" in str(raised.value)
+    assert raised.value.kind == "migration" and "0005" in str(raised.value)
 
 
 @pytest.mark.parametrize(("setting", "backend", "database"), [
@@ -330,7 +330,7 @@ def test_the_command_line(tmp_path, capsys):
 
     path = str(tmp_path / "cli.sqlite")
     assert store_module.main(["--db", path, "upgrade"]) == 0
-    assert "revision 0004" in capsys.readouterr().out
+    assert "revision 0005" in capsys.readouterr().out
     frame = events_frame(3)
     set_id = Store.open(path).keep_set("for the CLI", frame, report_for(frame), "a.csv", 1)
     assert store_module.main(["--db", path, "sets"]) == 0

@@ -80,6 +80,8 @@ VIEWS = [
     ViewState(date(2024, 3, 1), DateWindow.ending(date(2024, 3, 1)), lang="fr"),
     ViewState(date(2024, 3, 1), DateWindow.ending(date(2024, 3, 1)),
               dataset="kVx2TtP0o9_yT6bA-3q1Zr8c"),
+    ViewState(date(2024, 3, 1), DateWindow.ending(date(2024, 3, 1)),
+              dataset="kVx2TtP0o9_yT6bA-3q1Zr8c", version=2),
 ]
 
 
@@ -118,6 +120,31 @@ def test_kept_set_in_the_link(params, dataset, warned):
     else:
         assert len(warnings) == 1 and warned in warnings[0]
         assert "](" not in warnings[0].replace("`[click](https://evil", "")
+
+
+@pytest.mark.parametrize(("params", "version", "warned"), [
+    ({"dataset": KEPT}, None, None),
+    ({"dataset": KEPT, "version": "1"}, 1, None),
+    ({"dataset": KEPT, "version": " 12 "}, 12, None),
+    ({"dataset": KEPT, "version": "0"}, None, "The version `0` in the link is not the number"),
+    ({"dataset": KEPT, "version": "-1"}, None, "-1"),
+    ({"dataset": KEPT, "version": "25.1"}, None, "25.1"),
+    ({"dataset": KEPT, "version": "latest"}, None, "latest"),
+    ({"dataset": KEPT, "version": "٣"}, None, "not the number of a pull"),  # Arabic 3
+    ({"dataset": KEPT, "version": "99999999999"}, None, "99999999999"),
+    ({"dataset": KEPT, "version": "[x](https://evil.example)"}, None, "`[x](https://evil"),
+    ({"version": "2"}, None, "no kept set (dataset=…)"),
+    ({"dataset": "short", "version": "2"}, None, "no kept set"),
+])
+def test_a_kept_sets_version_in_the_link(params, version, warned):
+    view, warnings = parse_view(params, CURATED)
+    assert view.version == version
+    if warned is None:
+        assert warnings == []
+    else:
+        assert any(warned in w for w in warnings), warnings
+    if version is not None:
+        assert view_query(view)["version"] == str(version)
 
 
 @pytest.mark.parametrize(("params", "found", "warned"), [
