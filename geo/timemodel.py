@@ -248,7 +248,8 @@ def check_wire(wire: Mapping[str, Any]) -> None:
         raise ValueError(f"not a {FORMAT} document (format: {found!r})")
 
 
-def _metric(wire: Mapping[str, Any], metric: str) -> Mapping[str, Any]:
+def metric_entry(wire: Mapping[str, Any], metric: str) -> Mapping[str, Any]:
+    """The wire's entry of `metric` (key, title, classes, runs, changes); KeyError if absent."""
     check_wire(wire)
     for m in wire["metrics"]:
         if m["key"] == metric:
@@ -264,7 +265,7 @@ def _find(flat: Sequence[int], width: int, n: int) -> int:
 def run_at(wire: Mapping[str, Any], metric: str, iso3: str, day: date) -> tuple[str, str, str] | None:
     """(class key, colour, detail) of `iso3` on `day` in the wire's `metric`, as the browser looks
     it up; None outside 2020-01-01..last or for a country the wire does not hold."""
-    m = _metric(wire, metric)
+    m = metric_entry(wire, metric)
     n = day_number(day)
     if iso3 not in wire["countries"] or not 0 <= n <= wire["last"]:
         return None
@@ -302,14 +303,14 @@ def summary_at(wire: Mapping[str, Any], iso3: str, day: date) -> str:
 def change_days(wire: Mapping[str, Any], metric: str | None = None) -> list[date]:
     """The days on which some country's class changes for `metric` (None: for any metric)."""
     check_wire(wire)
-    days = wire["changes"] if metric is None else _metric(wire, metric)["changes"]
+    days = wire["changes"] if metric is None else metric_entry(wire, metric)["changes"]
     return [day_of(n) for n in days]
 
 
 def epochs(wire: Mapping[str, Any], metric: str) -> list[int]:
     """Day numbers from which some country's class *or detail* differs from the day before
     (what an image must repaint for); sorted."""
-    return sorted({flat[k] for flat in _metric(wire, metric)["runs"]
+    return sorted({flat[k] for flat in metric_entry(wire, metric)["runs"]
                    for k in range(3, len(flat), 3)})
 
 
