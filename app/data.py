@@ -12,13 +12,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.changes import change_dates, headline_series
+from geo.changes import change_dates
 from geo.charts import headline_spec
 from geo.facts import Facts, load_facts
 from geo.i18n import translator
 from geo.layers import PageData, timeline_set
 from geo.tables import HEADLINE_LABELS
-from geo.timemodel import Wire, wire_for
+from geo.timemodel import Wire, headline_counts, wire_for
 from geo.vocabulary import COVERAGE_START
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +80,7 @@ def _change_days(folder: str, events: str | None, mtimes: tuple[tuple[str, float
 def _history(folder: str, events: str | None, mtimes: tuple[tuple[str, float], ...],
              _facts: Facts) -> pd.DataFrame:
     last = _facts.curated.date() if _facts.curated is not None else COVERAGE_START
-    return headline_series(_facts.status, COVERAGE_START, last, "month")
+    return headline_counts(wire(_facts, "en"), COVERAGE_START, last, "month")
 
 
 

@@ -38,19 +38,20 @@ import json
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from geo.changes import dimensions_of
+from geo.changes import dimensions_of, frame_dates
 from geo.facts import Facts, localised
 from geo.i18n import Translate, translator
 from geo.layers import UPLOAD_PALETTE, _spread
 from geo.metrics import METRICS, SUMMARY_DIMENSIONS, classify, status_summaries
 from geo.outlets import popup_sources
+from geo.timeline import Headline
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES
 
 FORMAT = "coupbelt.timemap/1"
@@ -312,6 +313,33 @@ def epochs(wire: Mapping[str, Any], metric: str) -> list[int]:
     (what an image must repaint for); sorted."""
     return sorted({flat[k] for flat in metric_entry(wire, metric)["runs"]
                    for k in range(3, len(flat), 3)})
+
+
+# The headline groups (geo.timeline.Headline) as classes of the wire's metrics.
+HEADLINE_CLASSES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "military": ("regime", ("military",)),
+    "ecowas_suspended": ("ecowas", ("suspended",)),
+    "ecowas_withdrawn": ("ecowas", ("withdrawn",)),
+    "ecowas_sanctioned": ("ecowas_sanctions", ("economic", "targeted")),
+    "aes": ("aes", ("member",)),
+    "russian_forces": ("forces_russia", ("wagner", "africa_corps")),
+    "french_forces": ("forces_france", ("present",)),
+    "us_forces": ("forces_usa", ("present",)),
+}
+
+
+def headline_counts(wire: Mapping[str, Any], start: date, end: date,
+                    step: str = "month") -> pd.DataFrame:
+    """The headline counts (military rule, suspended, withdrawn, sanctions, AES, forces) on each
+    frame date from `start` to `end`, read from the wire: columns date, group, count (the
+    counts-over-time chart)."""
+    rows = []
+    for day in frame_dates(start, end, step):
+        for f in fields(Headline):
+            metric, classes = HEADLINE_CLASSES[f.name]
+            count = sum(class_at(wire, metric, iso3, day) in classes for iso3 in wire["countries"])
+            rows.append({"date": pd.Timestamp(day), "group": f.name, "count": count})
+    return pd.DataFrame(rows, columns=["date", "group", "count"])
 
 
 # --- once per data version and language -----------------------------------------------------

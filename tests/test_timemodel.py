@@ -9,6 +9,7 @@ import json
 from datetime import date, timedelta
 from functools import cache
 
+import pandas as pd
 import pytest
 from conftest import ROOT, write_data
 from hypothesis import HealthCheck, given, settings
@@ -166,3 +167,17 @@ def test_built_once_per_data_version_and_language(tmp_path):
     changed = load_facts(folder)
     assert timemodel.data_hash(changed) != timemodel.data_hash(facts)
     assert timemodel.wire_for(changed, "en", events=False) is not first
+
+
+def test_the_counts_over_time_are_the_model_s():
+    from geo.timeline import headline_on
+
+    wire, facts = wire_of("en"), real()
+    counts = timemodel.headline_counts(wire, COVERAGE_START, last_day(facts), "month")
+    for day, rows in counts.groupby("date"):
+        head = headline_on(facts.status, day.date())
+        expected = {group: len([c for c in members if c in wire["countries"]])
+                    for group, members in vars(head).items()}
+        assert dict(zip(rows["group"], rows["count"], strict=True)) == expected, day
+    military = counts[counts["group"] == "military"].set_index("date")["count"]
+    assert military[pd.Timestamp("2023-07-01")] + 1 == military[pd.Timestamp("2023-08-01")]  # Niger
