@@ -23,8 +23,17 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 from conftest import ROOT, write_data
-from test_browser import ARGS, block_the_internet, free_port, wait_until
+from test_browser import (
+    ARGS,
+    COUNTRY_FILLS,
+    block_the_internet,
+    free_port,
+    open_map,
+    serve,
+    wait_until,
+)
 
+from geo import timemodel
 from geo.facts import Facts, load_facts
 from geo.i18n import translator
 from geo.metrics import METRICS, classify, status_summaries
@@ -36,7 +45,6 @@ from geo.site import (
     write_site,
 )
 from geo.timemodel import class_intervals, class_on, run_at, summary_intervals
-from geo.timemodel import sample_days as metric_change_days
 from geo.vocabulary import COVERAGE_START
 
 METRICS_CHECKED = ("regime", "ecowas", "ecowas_sanctions", "aes", "forces", "forces_russia",
@@ -70,7 +78,7 @@ def sample_days(facts: Facts, metric: str) -> list[date]:
     """Every change day, the day before and after it, and every 17th day from 2020-01-01."""
     last = facts.curated.date()
     days = {COVERAGE_START, last}
-    for d in metric_change_days(facts, metric):
+    for d in timemodel.sample_days(facts, metric):
         days |= {d - timedelta(days=1), d, d + timedelta(days=1)}
     days |= {COVERAGE_START + timedelta(days=k) for k in range(0, (last - COVERAGE_START).days, 17)}
     return sorted(d for d in days if COVERAGE_START <= d <= last)
@@ -424,6 +432,30 @@ def test_the_served_site_recolours_plays_and_opens_a_country_page(static_server,
                            "'path.leaflet-interactive').length > 20", timeout=20_000)
     assert page.locator(".tm-play").inner_text() == "▶ Lecture"
     assert blocked == [] and errors == []
+
+
+@pytest.mark.browser
+def test_the_static_site_and_the_dashboard_fill_every_country_alike(static_server, offline,
+                                                                     real):
+    """Both read the time model's wire: opened on the same date and metric, the static site and
+    the dashboard's map give every country the same fill."""
+    page, blocked, errors = offline
+    with serve() as dashboard:
+        for day, metric in (("2023-08-10", "regime"), ("2024-03-15", "ecowas"),
+                            ("2021-06-01", "coups"), ("2025-02-01", "forces")):
+            page.goto(f"{static_server}index.html#date={day}&metric={metric}")
+            page.wait_for_function("() => window.timemap && window.timemap.date() === "
+                                   f"'{day}' && window.timemap.metric() === '{metric}'",
+                                   timeout=20_000)
+            site = page.evaluate("""() => Object.fromEntries(Object.keys(window.timemap.layers)
+                .map(iso3 => [iso3, (window.timemap.fill(iso3) || '').toLowerCase()]))""")
+            frame = open_map(page, f"{dashboard}/?date={day}&metric={metric}")
+            live = {iso3: fill.lower() for iso3, fill in frame.evaluate(COUNTRY_FILLS).items()}
+            assert set(site) == set(real.borders["iso3"]) and live == site, (day, metric)
+            assert live["NER"] == model_colour(real, metric, "NER", date.fromisoformat(day))
+    # the dashboard's basemap tiles are optional (they fail harmlessly offline); nothing else
+    assert [u for u in blocked if not u.startswith("https://tile.openstreetmap.org/")] == []
+    assert errors == []
 
 
 @pytest.mark.browser

@@ -457,8 +457,8 @@
 
   // Recolouring at once. A paint layer may name a timeline (`follow`: the set's ID, the day
   // and metric it shows, whether the change buttons step by the metric): every metric's colour
-  // runs through time, as the model gives them (geo.playback.timeline_data). The map then
-  // watches the page's time controls (the as-of calendar, the month slider, the change
+  // runs through time, as the model gives them (the time model's wire, geo/timemodel.py). The
+  // map then watches the page's time controls (the as-of calendar, the month slider, the change
   // buttons, the metric menu) and recolours the moment the reader uses one, before the rerun
   // that follows; that rerun's paint draws the same colours and brings the tooltips, events
   // and legend of the new date.
