@@ -36,8 +36,9 @@
 
    coupbelt.play(group, p): plays a sequence of as-of dates on the map without asking the server
    for each frame. `p` carries the metric's runs from the time model's wire (each frame's colours
-   are looked up in them, as on a date change), each frame's day and its date written large, and the events with their day numbers; each frame shows the events of the
-   `p.window` days up to its date. The frame shown is written into the page's link (frame=
+   are looked up in them, as on a date change), each frame's day and its date written large, and
+   the events with their day numbers; each frame shows the events of the `p.window` days up to
+   its date. The frame shown is written into the page's link (frame=
    YYYY-MM-DD), so pausing puts the page on the date the reader sees. It stops when its group
    is swapped out.
 
