@@ -12,15 +12,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.changes import change_dates, dimensions_of, headline_series
+from geo.changes import change_dates
 from geo.charts import headline_spec
 from geo.facts import Facts, load_facts
-from geo.i18n import english, translator
+from geo.i18n import translator
 from geo.layers import PageData, timeline_set
-from geo.metrics import METRICS
-from geo.playback import timeline_data
-from geo.site import Interval, class_intervals, last_day
 from geo.tables import HEADLINE_LABELS
+from geo.timemodel import Wire, headline_counts, wire_for
 from geo.vocabulary import COVERAGE_START
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,7 +80,7 @@ def _change_days(folder: str, events: str | None, mtimes: tuple[tuple[str, float
 def _history(folder: str, events: str | None, mtimes: tuple[tuple[str, float], ...],
              _facts: Facts) -> pd.DataFrame:
     last = _facts.curated.date() if _facts.curated is not None else COVERAGE_START
-    return headline_series(_facts.status, COVERAGE_START, last, "month")
+    return headline_counts(wire(_facts, "en"), COVERAGE_START, last, "month")
 
 
 
@@ -121,73 +119,62 @@ def headline_chart_spec(loaded: Facts, lang: str) -> dict[str, object]:
     return _headline_spec(*_key(), lang, loaded)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _intervals(folder: str, events: str | None, mtimes: tuple[tuple[str, float], ...],
-               metric: str, lang: str, _facts: Facts) -> dict[str, list[Interval]]:
-    return class_intervals(_facts, metric, translator(lang))
-
-
-def metric_intervals(loaded: Facts, metric: str, lang: str) -> dict[str, list[Interval]]:
-    """Each country's class intervals on one metric (what playback colours frames by), computed
-    once per metric, language and data version."""
-    return _intervals(*_key(), metric, lang, loaded)
-
-
-# Every metric's colours through time, for the maps that recolour themselves at once (geo.
-# playback.timeline_data): built once per data version in a background thread, then one set
-# per language.
+# The time model's wire (geo.timemodel) of every metric, for the maps that recolour themselves at
+# once and for playback: built once per data version and language in a background thread, then
+# held as one set the page's map loads.
 _TIMELINE_LOCK = threading.Lock()
-_COLOURS: dict[tuple[object, ...], dict[str, object] | None] = {}  # None: being built
+_WIRES: dict[tuple[object, ...], Wire | None] = {}  # None: being built; {}: failed
 _TIMELINES: dict[tuple[object, ...], PageData | None] = {}
 BUILD_DELAY = 2.0  # seconds
 
 
-def _build_colours(key: tuple[object, ...], loaded: Facts) -> None:
+def _build_wire(key: tuple[object, ...], loaded: Facts, lang: str) -> None:
     try:
-        built: dict[str, object] = {
-            "intervals": {m: class_intervals(loaded, m, english) for m in METRICS},
-            "steps": {"*": change_dates(loaded.status),
-                      **{m: change_dates(loaded.status, dimensions_of(m)) for m in METRICS}}}
+        built: Wire = wire_for(loaded, lang, events=False)  # the map has its own events layer
     except Exception:  # the maps then recolour on the rerun only; the page says what is wrong
-        logging.getLogger(__name__).exception("the timeline of the map's colours failed")
+        logging.getLogger(__name__).exception("the time model's wire failed")
         built = {}
     with _TIMELINE_LOCK:
-        _COLOURS[key] = built
+        _WIRES[key] = built
+
+
+def wire(loaded: Facts, lang: str) -> Wire:
+    """The time model's wire of the facts in `lang` (no events), built now if the background
+    build has not finished (playback needs it at once)."""
+    with _TIMELINE_LOCK:
+        found = _WIRES.get((_key(), lang))
+    return found or wire_for(loaded, lang, events=False)
 
 
 def timeline(loaded: Facts, lang: str) -> PageData | None:
-    """Every metric's colours through time in the page's language (geo.layers.timeline_set),
-    for a map to recolour itself as soon as the reader moves the date or the metric; None
-    while they are computed. That takes about 0.6 s (the model on every day a class can change,
-    for 14 metrics), once per data version, in a background thread that starts BUILD_DELAY
-    seconds after the first call: the first page a fresh server draws does not wait for it,
-    and its map follows the reruns meanwhile."""
-    key = _key()
+    """Every metric's classes through time in the page's language (the time model's wire, geo.
+    timemodel, as a set: geo.layers.timeline_set), for a map to recolour itself as soon as the
+    reader moves the date or the metric; None while it is computed. That takes about a second
+    (the model on every day a class can change, for 14 metrics), once per data version and
+    language, in a background thread that starts BUILD_DELAY seconds after the first call: the
+    first page a fresh server draws does not wait for it, and its map follows the reruns
+    meanwhile."""
+    key = (_key(), lang)
     with _TIMELINE_LOCK:
-        if (key, lang) in _TIMELINES:
-            return _TIMELINES[(key, lang)]
-        if key not in _COLOURS:
-            for old in [k for k in _COLOURS if k != key]:  # an older version of the data
-                _COLOURS.pop(old)
-            _COLOURS[key] = None
+        if key in _TIMELINES:
+            return _TIMELINES[key]
+        if key not in _WIRES:
+            for old in [k for k in _WIRES if k[0] != key[0]]:  # an older version of the data
+                _WIRES.pop(old)
+            _WIRES[key] = None
             # After a moment: the first page of a fresh server is served first (the build
             # holds the interpreter, which also serves the page's files)
-            build = threading.Timer(BUILD_DELAY, _build_colours, args=(key, loaded))
+            build = threading.Timer(BUILD_DELAY, _build_wire, args=(key, loaded, lang))
             build.daemon, build.name = True, "coupbelt-timeline"
             build.start()
-        colours = _COLOURS[key]
-    if colours is None:
+        built = _WIRES[key]
+    if built is None:
         return None
-    made = None
-    if colours and loaded.curated is not None:
-        tr = translator(lang)
-        made = timeline_set(timeline_data(
-            colours["intervals"], colours["steps"],  # type: ignore[arg-type]
-            {m: tr(METRICS[m].title) for m in METRICS}, last_day(loaded)))
+    made = timeline_set(built) if built and loaded.curated is not None else None
     with _TIMELINE_LOCK:
-        for old in [k for k in _TIMELINES if k[0] != key]:
+        for old in [k for k in _TIMELINES if k[0] != key[0]]:
             _TIMELINES.pop(old)
-        _TIMELINES[(key, lang)] = made
+        _TIMELINES[key] = made
     return made
 
 

@@ -26,9 +26,9 @@ from geo.alignments import alignment_choices
 from geo.escape import links_only_for_web_urls
 from geo.facts import Facts, country_names
 from geo.i18n import Translate, long_date, translator
-from geo.site import last_day
 from geo.situation import LayeredMap
 from geo.tables import html_table
+from geo.timemodel import last_day
 from geo.viewstate import ViewState
 
 

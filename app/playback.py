@@ -18,7 +18,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app.data import metric_intervals
+from app.data import wire
 from app.page import country_from_click, show_map
 from app.state import frame_in_link, set_as_of
 from geo.changes import STEPS, frame_dates
@@ -123,7 +123,7 @@ def map_section(build: Callable[[ViewState, dict[str, object] | None], LayeredMa
         events = frame_events(facts, mine, frames, days,
                               view.categories if "events" in view.layers else (), view.countries,
                               uploaded)
-        payload = player_payload(metric_intervals(facts, view.metric, view.lang), view.metric,
+        payload = player_payload(wire(facts, view.lang), view.metric,
                                  frames, events, days, fps, loop, view.lang)
         show_map(build(replace(view, as_of=frames[0], window=DateWindow.ending(frames[0], days)),
                        payload), height=height)

@@ -4,12 +4,10 @@ headline counts through time, and the frames of a playback. Pure, so table-teste
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import fields
 from datetime import date, timedelta
 
 import pandas as pd
 
-from geo.timeline import headline_on
 from geo.vocabulary import COVERAGE_START, FORCE_DIMENSIONS
 
 # The status dimensions behind each map metric (a metric not listed is one dimension).
@@ -117,16 +115,3 @@ def frame_dates(start: date, end: date, step: str) -> list[date]:
             day = date(year, month, min(start.day, 28))
     days.append(end)
     return days
-
-
-def headline_series(status: pd.DataFrame, start: date, end: date,
-                    step: str = "month") -> pd.DataFrame:
-    """The headline counts (military rule, suspended, withdrawn, sanctions, AES, forces) on each
-    frame date: columns date, group, count."""
-    rows = []
-    for day in frame_dates(start, end, step):
-        head = headline_on(status, day)
-        for f in fields(head):
-            rows.append({"date": pd.Timestamp(day), "group": f.name,
-                         "count": len(getattr(head, f.name))})
-    return pd.DataFrame(rows, columns=["date", "group", "count"])

@@ -449,8 +449,8 @@ def shapes_set(borders: gpd.GeoDataFrame) -> PageData:
 
 
 def timeline_set(data: dict[str, object]) -> PageData:
-    """Every metric's colours through time (geo.playback.timeline_data), as the page's map holds
-    them to recolour itself the moment the reader moves the date or the metric."""
+    """Every metric's classes through time (the time model's wire, geo.timemodel), as the page's
+    map holds them to recolour itself the moment the reader moves the date or the metric."""
     text = json.dumps(data, ensure_ascii=False)
     return PageData("timeline-" + hashlib.sha1(text.encode()).hexdigest()[:20], data, text)
 

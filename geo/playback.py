@@ -1,42 +1,28 @@
-"""Playback in the browser: every frame's colours, date and events, computed here once.
+"""Playback in the browser: the frames' dates and events, computed here once.
 
 The dashboard's map plays a sequence of as-of dates without a rerun per frame: Python sends one
-payload (static/js/coupbelt.js `coupbelt.play` draws it), whose colours come from the model's
-class intervals (geo.site.class_intervals: geo.metrics.classify on every day a class can change),
-so every frame shows what the model gives for its date.
+payload (static/js/coupbelt.js `coupbelt.play` draws it) holding the metric's runs as the time
+model's wire carries them (geo.timemodel, coupbelt.timemap/1); the browser looks up each frame's
+colours in them, so every frame shows what the model gives for its date. No colour is sent per
+frame.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 
 from geo.facts import Facts
 from geo.i18n import long_date
 from geo.imported import kind_colours
-from geo.metrics import METRICS
-from geo.site import Interval, class_on, day_number
 from geo.timeline import DateWindow, events_in_view
+from geo.timemodel import check_wire, day_number
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES, UPLOAD_CATEGORY
 
 UPLOAD_COLOUR = "#FFFFFF"  # the user's events: white dots with a dark ring, as on the map
-
-
-def frame_fills(intervals: Mapping[str, Sequence[Interval]], metric: str,
-                frames: Sequence[date]) -> tuple[list[str], dict[str, list[int]]]:
-    """The colours of every country on every frame: a palette, and per ISO3 one palette index
-    a frame (-1: no class, the browser keeps the drawn colour)."""
-    colours = {c.key: c.colour for c in METRICS[metric].classes}
-    palette = list(dict.fromkeys(colours.values()))
-    index = {c: palette.index(c) for c in palette}
-    fills = {}
-    for iso3, runs in intervals.items():
-        found = [class_on(runs, day) for day in frames]
-        fills[iso3] = [index[colours[i.cls]] if i is not None else -1 for i in found]
-    return palette, fills
 
 
 def frame_events(facts: Facts, uploaded: pd.DataFrame | None, frames: Sequence[date],
@@ -72,60 +58,19 @@ def frame_events(facts: Facts, uploaded: pd.DataFrame | None, frames: Sequence[d
     return palette, sorted(rows)
 
 
-def player_payload(intervals: Mapping[str, Sequence[Interval]], metric: str,
-                   frames: Sequence[date], events: tuple[list[str], list[list[float]]],
-                   window_days: int, fps: int, loop: bool, lang: str) -> dict[str, object]:
+def player_payload(wire: Mapping[str, Any], metric: str, frames: Sequence[date],
+                   events: tuple[list[str], list[list[float]]], window_days: int, fps: int,
+                   loop: bool, lang: str) -> dict[str, object]:
     """What coupbelt.play needs: frames (ISO dates, day numbers, the date as written large),
-    the countries' fills per frame, the events and their window, the speed and looping."""
-    palette, fills = frame_fills(intervals, metric, frames)
+    the metric's runs from the time model's wire (the browser looks each frame's colours up in
+    them), the events and their window, the speed and looping."""
+    check_wire(wire)
+    found = next(m for m in wire["metrics"] if m["key"] == metric)
     event_palette, rows = events
     return {"frames": [f"{d:%Y-%m-%d}" for d in frames],
             "days": [day_number(d) for d in frames],
             "stamps": [long_date(d, lang) for d in frames],
-            "palette": palette, "fills": fills,
+            "format": wire["format"], "last": wire["last"], "countries": wire["countries"],
+            "classes": [c[2] for c in found["classes"]], "runs": found["runs"],
             "eventPalette": event_palette, "events": rows, "window": window_days,
             "fps": fps, "loop": loop}
-
-
-def timeline_data(intervals: Mapping[str, Mapping[str, Sequence[Interval]]],
-                  steps: Mapping[str, Sequence[date]], titles: Mapping[str, str],
-                  last: date) -> dict[str, object]:
-    """What a page's map needs to recolour itself the moment the reader moves the date or the
-    metric, before the rerun that follows (coupbelt.paint's `follow`, static/js/coupbelt.js).
-
-    - `metrics`: per metric, a palette and per ISO3 the runs of its colour, flat as
-      [first day, palette index, first day, palette index, ...] (day numbers since 2020-01-01;
-      a run lasts until the next one starts), from the model's class intervals (`intervals`:
-      metric -> geo.site.class_intervals);
-    - `steps`: the days the change buttons step to, per key of `steps` ("*": any status);
-    - `titles`: each metric's title as the page's menu writes it -> the metric;
-    - `last`: the day number of the last day (the curation date).
-    """
-    metrics: dict[str, object] = {}
-    for metric, by_country in intervals.items():
-        colours = {c.key: c.colour for c in METRICS[metric].classes}
-        palette = list(dict.fromkeys(colours.values()))
-        runs: dict[str, list[int]] = {}
-        for iso3, found in by_country.items():
-            flat: list[int] = []
-            for interval in found:
-                k = palette.index(colours[interval.cls])
-                if not flat or flat[-1] != k:  # the same colour runs on
-                    flat += [day_number(interval.start), k]
-            runs[iso3] = flat
-        metrics[metric] = {"palette": palette, "runs": runs}
-    return {"metrics": metrics, "last": day_number(last),
-            "steps": {key: [day_number(d) for d in days if d <= last] for key, days in steps.items()},
-            "titles": {title: metric for metric, title in titles.items()}}
-
-
-def timeline_colour(data: Mapping[str, object], metric: str, iso3: str, day: date) -> str | None:
-    """The colour `timeline_data` gives a country on a day, as the browser looks it up (the last
-    run starting on or before the day); None outside the data."""
-    found = data["metrics"][metric]  # type: ignore[index]
-    runs, n = found["runs"].get(iso3, []), day_number(day)
-    starts = runs[0::2]
-    k = bisect.bisect_right(starts, n) - 1
-    if k < 0 or n > data["last"]:  # type: ignore[operator]
-        return None
-    return str(found["palette"][runs[2 * k + 1]])

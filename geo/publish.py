@@ -8,7 +8,7 @@ the web map labels (data/places.csv, from GeoNames) and a credit line.
 
 An animation draws the static parts once (titles, legend, credit, capitals and labels) and per
 frame only draws the countries in their colours, their outlines and the date; the classes are
-computed again only where a status the metric reads changes (geo.changes.change_dates).
+read from the time model's wire (geo.timemodel) and drawn again only on its change days.
 
 Command line (`python -m geo.publish --help`):
 
@@ -51,12 +51,13 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from geo.alignments import UN_PREFIX, alignment_choices, alignment_classes
-from geo.changes import STEPS, change_dates, dimensions_of, frame_dates
+from geo.changes import STEPS, frame_dates
 from geo.facts import DataError, Facts, load_facts, name_column, places_in
-from geo.i18n import LANGS, N_, Translate, english, long_date, translator
+from geo.i18n import LANGS, N_, Translate, long_date, translator
 from geo.layers import _spread  # the web map's fan-out of events that share a place
 from geo.metrics import METRICS, Metric, checked_credit
-from geo.timeline import DateWindow, events_in_view, status_on
+from geo.timeline import DateWindow, events_in_view
+from geo.timemodel import class_at, classes_on, day_number, metric_entry, wire_for
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES, NO_DATA_COLOUR
 
 PROJECT = "Sahel coup belt"
@@ -537,12 +538,6 @@ def _metric_and_classes(facts: Facts, key: str, day: date,
     return metric, classes, title
 
 
-def _military(facts: Facts, day: date) -> frozenset[str]:
-    held = status_on(facts.status, day)
-    return frozenset(held.loc[(held["dimension"] == "regime") & (held["value"] == "military"),
-                              "iso3"])
-
-
 def _headline(facts: Facts, iso3: str | None, lang: str, title: str, tr: Translate) -> str:
     """The image's title, after the framed country's name ('Mali: Regime, ...')."""
     if iso3 is None:
@@ -556,7 +551,7 @@ def image_figure(facts: Facts, view: MapImage, dpi: int | None = None) -> MapFig
     _check(facts, view.metric, [view.day], view.lang, view.shape, view.fmt, IMAGE_FORMATS,
            view.iso3)
     tr = translator(view.lang)
-    metric, classes, title = _metric_and_classes(facts, view.metric, view.day, tr)
+    metric, _, title = _metric_and_classes(facts, view.metric, view.day, tr)
     events, heading, subtitle = None, "", ""
     if view.events is not None:
         events = events_in_view(facts.events, view.events, view.categories, view.countries)
@@ -569,7 +564,9 @@ def image_figure(facts: Facts, view: MapImage, dpi: int | None = None) -> MapFig
     figure = MapFigure(facts, metric, headline, subtitle, view.lang, view.shape,
                        dpi or IMAGE_DPI[view.shape], view.iso3, tr, events, heading,
                        MILITARY_OUTLINE if coups else "", title)
-    figure.paint(classes, _military(facts, view.day) if coups else frozenset())
+    painted = next(frame_classes(facts, view.metric, [view.day], view.lang))
+    assert painted is not None  # the first frame is always painted
+    figure.paint(*painted)
     return figure
 
 
@@ -579,22 +576,6 @@ def render_image(facts: Facts, view: MapImage) -> bytes:
 
 
 # --- animations ---------------------------------------------------------------------------
-
-def _epochs(facts: Facts, metric: str) -> list[date]:
-    """Days from which a metric's classes may differ from the day before: the changes of the
-    status dimensions it reads (geo.metrics.classify) and, for coups, each coup and each
-    change of regime (the outline). Between two of them every country keeps its class; a UN
-    vote's classes never change with the date."""
-    if metric.startswith(UN_PREFIX):
-        return []
-    dimensions = set(dimensions_of(metric))
-    if metric == "ecowas_sanctions":
-        dimensions.add("ecowas")  # not a member / no sanctions
-    days = set(change_dates(facts.status, dimensions))
-    if metric == "coups":
-        days |= {d.date() for d in facts.coups["date"]}
-    return sorted(days)
-
 
 def _check_animation(facts: Facts, view: MapAnimation) -> None:
     _check(facts, view.metric, [view.start, view.end], view.lang, view.shape, view.fmt,
@@ -623,27 +604,45 @@ def _frames(facts: Facts, view: MapAnimation) -> Iterator[np.ndarray]:
                        view.lang, view.shape, FRAME_DPI[view.shape], view.iso3, tr,
                        outline_note=MILITARY_OUTLINE if coups else "", legend_title=title)
     figure.prepare_frames()
-    for day, painted in zip(days, frame_classes(facts, view.metric, days, tr), strict=True):
+    for day, painted in zip(days, frame_classes(facts, view.metric, days, view.lang), strict=True):
         if painted is not None:
             figure.paint(*painted)
         figure.stamp(long_date(day, view.lang))
         yield figure.frame()
 
 
-def frame_classes(facts: Facts, metric: str, days: Sequence[date], tr: Translate = english
+def frame_classes(facts: Facts, metric: str, days: Sequence[date], lang: str = "en"
                   ) -> Iterator[tuple[pd.DataFrame, frozenset[str]] | None]:
     """For each frame day: the countries' classes and the outlined countries (coups: under
-    military rule), or None when nothing the metric reads changed since the frame before, so
-    the frame keeps its colours. Days in order."""
-    epochs = _epochs(facts, metric)
+    military rule), or None when no class changed since the frame before, so the frame keeps
+    its colours. Read from the time model's wire (geo.timemodel); a UN vote's classes never
+    change with the date. Days in order."""
+    if metric.startswith(UN_PREFIX):
+        tr = translator(lang)
+        for k, _day in enumerate(days):
+            yield (_metric_and_classes(facts, metric, days[0], tr)[1], frozenset()) if k == 0 \
+                else None
+        return
+    wire = wire_for(facts, lang, events=False)
+    found = metric_entry(wire, metric)
+    epochs = sorted({*found["changes"], *(metric_entry(wire, "regime")["changes"]
+                                          if metric == "coups" else ())})
+    labels = {key: label for key, label, _colour in found["classes"]}
     painted: int | None = None
     for day in days:
-        epoch = bisect.bisect_right(epochs, day)
+        epoch = bisect.bisect_right(epochs, day_number(day))
         if epoch == painted:
             yield None
             continue
-        _, classes, _ = _metric_and_classes(facts, metric, day, tr)
-        yield classes, _military(facts, day) if metric == "coups" else frozenset()
+        now = classes_on(wire, metric, day)
+        classes = pd.DataFrame(
+            [{"iso3": iso3, "class": cls, "label": labels[cls], "colour": colour, "detail": detail}
+             for iso3, (cls, colour, detail) in now.items()],
+            columns=["iso3", "class", "label", "colour", "detail"])
+        outlined = frozenset(iso3 for iso3 in wire["countries"]
+                             if class_at(wire, "regime", iso3, day) == "military") \
+            if metric == "coups" else frozenset()
+        yield classes, outlined
         painted = epoch
 
 

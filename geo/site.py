@@ -1,8 +1,8 @@
 """Publish without a server: the time map as one HTML file, and a static site of it.
 
-The status of every country is shipped once, as intervals of days per metric, computed here by
-the Python model itself (geo.metrics.classify evaluated on every day a class can change); the
-browser (static/js/timemap.js) only looks up the interval holding on the slider's day and
+The status of every country is shipped once, as the time model's wire (geo.timemodel,
+coupbelt.timemap/1: per metric each country's runs of classes, computed by the Python model
+itself); the browser (static/js/timemap.js) only looks up the run holding on the slider's day and
 recolours. So every frame drawn in the browser is what the model gives for that date.
 
 Text from the data travels as JSON in a <script type="application/json"> block and is put on
@@ -13,35 +13,30 @@ become links.
 from __future__ import annotations
 
 import argparse
-import bisect
 import hashlib
 import html
 import json
 import shutil
 import sys
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 from babel.dates import get_month_names
 
-from geo.changes import dimensions_of
 from geo.facts import DataError, Facts, country_names, in_language, load_facts, localised
 from geo.i18n import LANGS, N_, Translate, long_date, name_key, short_date, translator
-from geo.layers import REGION_BOUNDS, UPLOAD_PALETTE, _spread, esc
+from geo.layers import REGION_BOUNDS, esc
 from geo.metrics import (
     METRICS,
-    SUMMARY_DIMENSIONS,
     checked_credit,
-    classify,
-    status_summaries,
 )
-from geo.outlets import Register, popup_sources, source_links
+from geo.outlets import Register, source_links
 from geo.tables import CATEGORY_LABELS, DIMENSION_TITLES, OUTCOME_LABELS
 from geo.timeline import DEFAULT_WINDOW_DAYS, status_on
-from geo.vocabulary import COVERAGE_START, DIMENSIONS, EVENT_CATEGORIES, VALUE_LABELS
+from geo.timemodel import day_number, event_rows, last_day, wire_for
+from geo.vocabulary import COVERAGE_START, DIMENSIONS, VALUE_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
@@ -51,110 +46,6 @@ DATA_FILES = ("borders.geojson", "coups.csv", "status.csv", "events.csv", "un_vo
               "SOURCES.md", "SOURCES.fr.md", "CHANGELOG.md")
 DEFAULT_METRIC = "regime"
 MAX_HTML_BYTES = 1_500_000  # the interactive file's budget for the curated data
-
-# The status dimensions each metric's class is read from (geo.metrics._class_of): a metric's
-# class can only change on a day one of these rows starts or ends (or, for coups, on a coup).
-_EXTRA_DIMENSIONS = {"ecowas_sanctions": ("ecowas",)}  # 'not a member' comes from ECOWAS
-
-
-@dataclass(frozen=True)
-class Interval:
-    """One class holding for a country from `start` up to, not including, `end`."""
-
-    start: date
-    end: date
-    cls: str
-    detail: str
-
-
-def last_day(facts: Facts) -> date:
-    """The map's last day: the curation date (or, without one, the latest date in the data)."""
-    if facts.curated is not None:
-        return facts.curated.date()
-    days = [d for frame, column in ((facts.status, "start"), (facts.status, "end"),
-                                    (facts.events, "date"), (facts.coups, "date"))
-            for d in frame[column].dropna()]
-    return max((d.date() for d in days), default=COVERAGE_START)
-
-
-def _row_days(status: pd.DataFrame, dimensions: Iterable[str]) -> set[date]:
-    rows = status[status["dimension"].isin(list(dimensions))]
-    return {d.date() for d in pd.concat([rows["start"], rows["end"].dropna()])}
-
-
-def metric_change_days(facts: Facts, metric: str) -> list[date]:
-    """Every day on which `metric`'s class (or its detail) may change, with the first day of
-    coverage: a superset of the model's change days, so sampling the model there is exact."""
-    if metric == "coups":
-        days = {d.date() for d in facts.coups["date"]}
-    else:
-        days = _row_days(facts.status, (*dimensions_of(metric), *_EXTRA_DIMENSIONS.get(metric, ())))
-    end = last_day(facts)
-    return sorted({COVERAGE_START} | _past_edge(facts) | {d for d in days if COVERAGE_START < d <= end})
-
-
-def _intervals(samples: Sequence[tuple[date, Mapping[str, tuple[str, str]]]], end: date,
-               countries: Iterable[str]) -> dict[str, list[Interval]]:
-    """Per country, the runs of equal (class, detail) across the sampled days."""
-    stop = end + timedelta(days=1)
-    out: dict[str, list[Interval]] = {}
-    for iso3 in countries:
-        runs: list[Interval] = []
-        for k, (day, values) in enumerate(samples):
-            until = samples[k + 1][0] if k + 1 < len(samples) else stop
-            cls, detail = values[iso3]
-            if runs and (runs[-1].cls, runs[-1].detail) == (cls, detail):
-                runs[-1] = Interval(runs[-1].start, until, cls, detail)
-            else:
-                runs.append(Interval(day, until, cls, detail))
-        out[iso3] = runs
-    return out
-
-
-def _past_edge(facts: Facts) -> set[date]:
-    """The first day past the edge of the checked facts, when the dates shown reach it: from
-    then on a tooltip says 'not checked since'."""
-    if facts.checked is None:
-        return set()
-    day = facts.checked.date() + timedelta(days=1)
-    return {day} if COVERAGE_START < day <= last_day(facts) else set()
-
-
-def class_intervals(facts: Facts, metric: str, tr: Translate) -> dict[str, list[Interval]]:
-    """iso3 -> the intervals of `metric`'s class from 2020-01-01 to the last day (its end is
-    the day after it), each as geo.metrics.classify gives it on every day inside."""
-    countries = list(facts.borders["iso3"])
-    samples = []
-    for day in metric_change_days(facts, metric):
-        classes = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day, tr,
-                           facts.checked)
-        samples.append((day, dict(zip(classes["iso3"], zip(classes["class"], classes["detail"],
-                                                            strict=True), strict=True))))
-    return _intervals(samples, last_day(facts), countries)
-
-
-def summary_intervals(facts: Facts, tr: Translate) -> dict[str, list[Interval]]:
-    """iso3 -> the intervals of the country's whole status (geo.metrics.status_summaries, one
-    line a dimension, joined by newlines in `detail`). Each country is sampled on its own
-    change days only: a summary reads nothing but the country's own rows."""
-    end = last_day(facts)
-    rows = facts.status[facts.status["dimension"].isin(SUMMARY_DIMENSIONS)]
-    out: dict[str, list[Interval]] = {}
-    for iso3 in facts.borders["iso3"]:
-        own = rows[rows["iso3"] == iso3]
-        days = sorted({COVERAGE_START} | _past_edge(facts) | {
-            d for d in _row_days(own, SUMMARY_DIMENSIONS) if COVERAGE_START < d <= end})
-        samples = [(day, {iso3: ("", "\n".join(status_summaries(own, day, tr, facts.checked)
-                                               .get(iso3, [])))}) for day in days]
-        out.update(_intervals(samples, end, [iso3]))
-    return out
-
-
-def class_on(intervals: Sequence[Interval], day: date) -> Interval | None:
-    """The interval holding on `day` (what the browser looks up), or None outside them."""
-    k = bisect.bisect_right([i.start for i in intervals], day) - 1
-    return intervals[k] if k >= 0 and day < intervals[k].end else None
-
 
 # What the page says (labels travel in the JSON; the browser never builds text of its own).
 UI = {
@@ -180,70 +71,39 @@ CREDIT = N_("{project} · data curated {date} · sources in data/")
 TITLE = N_("{project}: {metric}, {date}")
 
 
-def day_number(day: date) -> int:
-    """Days since 2020-01-01: how the browser compares dates."""
-    return (day - COVERAGE_START).days
-
-
 def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
                 day: date | None = None, categories: Sequence[str] | None = None,
                 window_days: int = DEFAULT_WINDOW_DAYS,
                 country_link: str | None = None,
                 uploaded: pd.DataFrame | None = None) -> dict[str, object]:
-    """Everything the time map draws, as JSON-ready data: borders, every metric's intervals
-    (days since 2020-01-01), labels and colours, events, and the page's words in `lang`.
+    """Everything the time map draws, as JSON-ready data: the page's words in `lang`, the
+    borders, and under "wire" the time model (geo.timemodel, coupbelt.timemap/1: every metric's
+    runs, the summaries, the events) that static/js/timemap.js reads.
 
-    `country_link` ('country/{iso3}.html') makes a click on a country open its page;
-    `uploaded` are a reader's own events (white dots), shown as written."""
+    `categories` keep only those events; `uploaded` are a reader's own events (white dots),
+    shown as written; `country_link` ('country/{iso3}.html') makes a click on a country open
+    its page."""
     tr = translator(lang)
     end = last_day(facts)
     start_day = min(max(day or end, COVERAGE_START), end)
-    strings: dict[str, int] = {}
-
-    def text(s: str) -> int:
-        return strings.setdefault(s, len(strings))
-
-    metrics = []
-    for key, m in METRICS.items():
-        codes = [c.key for c in m.classes]
-        intervals = class_intervals(facts, key, tr)
-        metrics.append({
-            "key": key, "title": tr(m.title),
-            "classes": [[c.key, tr(c.label), c.colour] for c in m.classes],
-            "intervals": {iso3: [[day_number(i.start), day_number(i.end), codes.index(i.cls),
-                                  text(i.detail)] for i in runs]
-                          for iso3, runs in intervals.items()},
-        })
-    summaries = {iso3: [[day_number(i.start), day_number(i.end), text(i.detail)] for i in runs]
-                 for iso3, runs in summary_intervals(facts, tr).items()}
+    wire = wire_for(facts, lang)
+    if categories is not None or (uploaded is not None and len(uploaded)):
+        shown = facts.events if categories is None else facts.events[
+            facts.events["category"].isin(list(categories))]
+        if uploaded is not None and len(uploaded):
+            shown = pd.concat([shown, uploaded[[c for c in uploaded.columns if c in shown.columns]]],
+                              ignore_index=True)
+        wire = {**wire, "events": event_rows(shown, facts, lang, tr, end)}  # the same format
     names = country_names(facts, lang)
     borders = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"iso3": r.iso3, "name": names[r.iso3]},
          "geometry": r.geometry.__geo_interface__} for r in facts.borders.itertuples()]}
-    shown = facts.events if categories is None else facts.events[
-        facts.events["category"].isin(list(categories))]
-    if uploaded is not None and len(uploaded):
-        shown = pd.concat([shown, uploaded[[c for c in uploaded.columns if c in shown.columns]]],
-                          ignore_index=True).sort_values("date", kind="stable", ignore_index=True)
-    shown = shown[(shown["date"] >= pd.Timestamp(COVERAGE_START)) & (shown["date"] <= pd.Timestamp(end))]
-    palette = {**EVENT_CATEGORIES, **UPLOAD_PALETTE}
-    codes = list(palette)
-    points = _spread(zip(shown["lat"], shown["lon"], strict=True))
-    events = []
-    for r, (lat, lon) in zip(shown.to_dict("records"), points, strict=True):
-        t = localised(r, lang, tr)
-        events.append([day_number(r["date"].date()), round(lat, 4), round(lon, 4),
-                       codes.index(r["category"]), t.title, t.place, t.summary,
-                       popup_sources(str(r["sources"]), facts.outlets, tr), str(r["id"]), t.fallback,
-                       f"{r['date']:%Y-%m-%d}"])
     return {
         "lang": lang,
         "project": tr(PROJECT),
         "title": tr(TITLE),
         "credit": tr(CREDIT).format(project=tr(PROJECT), date=long_date(end, lang))
         + checked_credit(facts.checked, lang, tr),
-        "start": f"{COVERAGE_START:%Y-%m-%d}",
-        "last": day_number(end),
         "day": day_number(start_day),
         "window": window_days,
         "metric": metric if metric in METRICS else DEFAULT_METRIC,
@@ -251,14 +111,10 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
         "short_months": [str(get_month_names("abbreviated", locale=lang)[k])
                          for k in range(1, 13)],
         "ui": {k: tr(v) for k, v in UI.items()},
-        "metrics": metrics,
-        "strings": list(strings),
-        "summaries": summaries,
         "borders": borders,
         "bounds": REGION_BOUNDS,
-        "categories": [[tr(palette[c][0]), palette[c][1]] for c in codes],
-        "events": events,
         "country_link": country_link,
+        "wire": wire,
     }
 
 

@@ -33,8 +33,8 @@ from geo.layers import (
     upload_markers,
 )
 from geo.metrics import METRICS, classify, status_summaries
-from geo.site import day_number
 from geo.timeline import DateWindow, events_in_view, forces_on, headline_on
+from geo.timemodel import day_number
 from geo.viewstate import ViewState
 from geo.vocabulary import COVERAGE_START, UPLOAD_CATEGORY
 

@@ -11,7 +11,6 @@ from geo.changes import (
     change_dates,
     changes_between,
     frame_dates,
-    headline_series,
     next_change,
     previous_change,
 )
@@ -98,14 +97,6 @@ def test_change_dates_and_stepping():
 def test_frame_dates(start, end, step, expected):
     got = frame_dates(date.fromisoformat(start), date.fromisoformat(end), step)
     assert [d.isoformat() for d in got] == expected
-
-
-def test_headline_series_counts_each_group_on_each_frame():
-    series = headline_series(NIGER, date(2023, 7, 1), date(2023, 10, 1))
-    military = series[series["group"] == "military"].set_index("date")["count"]
-    assert military.tolist() == [0, 1, 1, 1]
-    aes = series[series["group"] == "aes"].set_index("date")["count"]
-    assert aes.tolist() == [0, 0, 0, 1]
 
 
 @pytest.mark.parametrize(("start", "end"), [

@@ -1,19 +1,28 @@
-"""The playback payload: every frame's fills equal the model, events sit in their frames' windows."""
+"""The playback payload: the colours the browser looks up for every frame equal the model's (from
+the time model's runs, no colour sent per frame); events sit in their frames' windows."""
 
 from __future__ import annotations
 
+import bisect
 from datetime import date
 
 import pandas as pd
 import pytest
 
-from geo.changes import change_dates, dimensions_of, frame_dates
+from geo.changes import frame_dates
 from geo.facts import load_facts
-from geo.i18n import translator
 from geo.metrics import METRICS, classify
-from geo.playback import day_number, frame_events, player_payload, timeline_colour, timeline_data
-from geo.site import class_intervals, last_day
+from geo.playback import day_number, frame_events, player_payload
+from geo.timemodel import build_wire
 from geo.vocabulary import EVENT_CATEGORIES, UPLOAD_CATEGORY
+
+
+def frame_colour(payload: dict, iso3: str, k: int) -> str | None:
+    """What coupbelt.play looks up for frame k: the colour of the run holding on its day."""
+    runs, day = payload["runs"][payload["countries"].index(iso3)], payload["days"][k]
+    starts = runs[0::3]
+    held = bisect.bisect_right(starts, day) - 1
+    return payload["classes"][runs[3 * held + 1]] if held >= 0 and day <= payload["last"] else None
 
 
 @pytest.mark.parametrize("metric", ["regime", "ecowas", "ecowas_sanctions", "forces_russia",
@@ -22,14 +31,15 @@ def test_every_frame_s_fills_are_the_model_s(data_dir, metric):
     facts = load_facts(data_dir)
     frames = frame_dates(date(2020, 1, 1), date(2025, 6, 30), "week")
     events = frame_events(facts, None, frames, 90, tuple(EVENT_CATEGORIES), ())
-    payload = player_payload(class_intervals(facts, metric, translator("en")), metric, frames,
-                             events, 90, 4, False, "fr")
+    wire = build_wire(facts, "en", events=False)
+    payload = player_payload(wire, metric, frames, events, 90, 4, False, "fr")
     assert payload["frames"][0] == "2020-01-01" and payload["frames"][-1] == "2025-06-30"
     assert payload["stamps"][0] == "1er janvier 2020"
-    assert set(payload["palette"]) <= {c.colour for c in METRICS[metric].classes}
+    assert set(payload["classes"]) == {c.colour for c in METRICS[metric].classes}
+    assert "fills" not in payload and payload["format"] == "coupbelt.timemap/1"
     for k in range(0, len(frames), 13):
         model = classify(metric, facts.borders["iso3"], facts.status, facts.coups, frames[k])
-        fills = {iso3: payload["palette"][i[k]] for iso3, i in payload["fills"].items()}
+        fills = {iso3: frame_colour(payload, iso3, k) for iso3 in model["iso3"]}
         assert fills == dict(zip(model["iso3"], model["colour"], strict=True)), frames[k]
 
 
@@ -49,27 +59,3 @@ def test_events_carry_their_day_and_colour_and_uploads_their_type_s(data_dir):
     assert palette[int(upload[3])] != "#FFFFFF"  # in its type's colour
     assert palette[int(upload[3])] != EVENT_CATEGORIES["ecowas"][1]
     assert frame_events(facts, None, frames, 90, (), ())[1] == []  # events layer off
-
-
-def test_the_timeline_a_map_recolours_from_gives_the_model_s_colours_every_day(data_dir):
-    """The colours the browser looks up when the reader moves the date or the metric are the
-    model's, on every day a class can change, the days around, and a sample of others."""
-    facts = load_facts(data_dir)
-    steps = {"*": change_dates(facts.status),
-             **{m: change_dates(facts.status, dimensions_of(m)) for m in METRICS}}
-    data = timeline_data({m: class_intervals(facts, m, translator("en")) for m in METRICS}, steps,
-                         {m: translator("fr")(METRICS[m].title) for m in METRICS}, last_day(facts))
-    end = last_day(facts)
-    days = {date(2020, 1, 1), end} | set(pd.date_range("2020-01-01", end, freq="37D").date)
-    for d in steps["*"]:
-        days |= {d - pd.Timedelta(days=1), d, d + pd.Timedelta(days=1)}
-    for metric in METRICS:
-        for day in sorted(x for x in days if date(2020, 1, 1) <= x <= end):
-            model = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day)
-            assert {iso3: timeline_colour(data, metric, iso3, day) for iso3 in model["iso3"]} == \
-                dict(zip(model["iso3"], model["colour"], strict=True)), (metric, day)
-    assert timeline_colour(data, "regime", "NER", end + pd.Timedelta(days=1)) is None
-    # the change buttons' days, the menu's titles as the page writes them
-    assert data["steps"]["regime"] == [day_number(d) for d in steps["regime"] if d <= end]
-    assert data["titles"]["Régime"] == "regime" and len(data["titles"]) == len(METRICS)
-    assert data["last"] == day_number(end)

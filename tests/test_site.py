@@ -23,22 +23,28 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 from conftest import ROOT, write_data
-from test_browser import ARGS, block_the_internet, free_port, wait_until
+from test_browser import (
+    ARGS,
+    COUNTRY_FILLS,
+    block_the_internet,
+    free_port,
+    open_map,
+    serve,
+    wait_until,
+)
 
+from geo import timemodel
 from geo.facts import Facts, load_facts
 from geo.i18n import translator
 from geo.metrics import METRICS, classify, status_summaries
 from geo.site import (
     MAX_HTML_BYTES,
-    class_intervals,
-    class_on,
     interactive_html,
     main,
     map_payload,
-    metric_change_days,
-    summary_intervals,
     write_site,
 )
+from geo.timemodel import class_intervals, class_on, run_at, summary_intervals
 from geo.vocabulary import COVERAGE_START
 
 METRICS_CHECKED = ("regime", "ecowas", "ecowas_sanctions", "aes", "forces", "forces_russia",
@@ -72,21 +78,15 @@ def sample_days(facts: Facts, metric: str) -> list[date]:
     """Every change day, the day before and after it, and every 17th day from 2020-01-01."""
     last = facts.curated.date()
     days = {COVERAGE_START, last}
-    for d in metric_change_days(facts, metric):
+    for d in timemodel.sample_days(facts, metric):
         days |= {d - timedelta(days=1), d, d + timedelta(days=1)}
     days |= {COVERAGE_START + timedelta(days=k) for k in range(0, (last - COVERAGE_START).days, 17)}
     return sorted(d for d in days if COVERAGE_START <= d <= last)
 
 
 def payload_class(payload: dict, metric: str, iso3: str, day: date) -> tuple[str, str, str] | None:
-    """What the browser looks up: (class key, colour, detail) of the interval holding on `day`."""
-    n = (day - COVERAGE_START).days
-    m = next(x for x in payload["metrics"] if x["key"] == metric)
-    for start, end, cls, detail in m["intervals"][iso3]:
-        if start <= n < end:
-            key, _label, colour = m["classes"][cls]
-            return key, colour, payload["strings"][detail]
-    return None
+    """What the browser looks up: (class key, colour, detail) of the run holding on `day`."""
+    return run_at(payload["wire"], metric, iso3, day)
 
 
 @pytest.mark.parametrize("which", ["real", "small"])
@@ -142,16 +142,18 @@ def test_shipped_status_summaries_equal_the_model(which, request):
 
 def test_intervals_cover_every_day_once(real):
     payload = payload_of(real, "en")
-    for m in payload["metrics"]:
-        for iso3, runs in m["intervals"].items():
-            assert runs[0][0] == 0 and runs[-1][1] == payload["last"] + 1, (m["key"], iso3)
-            assert all(a[1] == b[0] for a, b in itertools.pairwise(runs)), (m["key"], iso3)
-            assert all((a[2], a[3]) != (b[2], b[3]) for a, b in itertools.pairwise(runs)), "not merged"
+    last = payload["wire"]["last"]
+    for metric in METRICS:
+        for iso3, runs in class_intervals(real, metric, translator("en")).items():
+            assert runs[0].start == COVERAGE_START, (metric, iso3)
+            assert (runs[-1].end - COVERAGE_START).days == last + 1, (metric, iso3)
+            assert all(a.end == b.start for a, b in itertools.pairwise(runs)), (metric, iso3)
+            assert all((a.cls, a.detail) != (b.cls, b.detail) for a, b in itertools.pairwise(runs))
 
 
 def test_labels_and_colours_are_the_model_s_in_the_page_language(real):
     payload = payload_of(real, "fr")
-    regime = next(m for m in payload["metrics"] if m["key"] == "regime")
+    regime = next(m for m in payload["wire"]["metrics"] if m["key"] == "regime")
     assert regime["title"] == "Régime"
     assert ["military", "Régime militaire", METRICS["regime"].cls("military").colour] in regime["classes"]
     assert payload["months"][7] == "août"
@@ -177,7 +179,8 @@ def test_the_interactive_file_is_self_contained_and_small(real, lang):
     data = json.loads(re.search(r'<script type="application/json" id="timemap-data">(.*?)</script>',
                                 page, re.S).group(1))
     assert len(data["borders"]["features"]) == len(real.borders)
-    assert len(data["events"]) == len(real.events)
+    assert len(data["wire"]["events"]) == len(real.events)
+    assert data["wire"]["format"] == "coupbelt.timemap/1"
     assert data["lang"] == lang
 
 
@@ -200,7 +203,7 @@ def test_text_from_the_data_stays_inert_in_the_file(small):
     blocks = script_blocks(page)
     assert len(blocks) == page.count("<script")  # no block was closed early by the data
     data = json.loads(next(b for b in blocks if '"borders"' in b))
-    row = next(e for e in data["events"] if e[8] == facts.events.loc[0, "id"])
+    row = next(e for e in data["wire"]["events"] if e[8] == facts.events.loc[0, "id"])
     assert row[4] == HOSTILE_TITLE  # the text itself, to be set with textContent
     assert row[7] == ["https://example.org/ok"]  # only http(s) sources become links
     js = (ROOT / "static" / "js" / "timemap.js").read_text(encoding="utf-8")
@@ -432,6 +435,30 @@ def test_the_served_site_recolours_plays_and_opens_a_country_page(static_server,
 
 
 @pytest.mark.browser
+def test_the_static_site_and_the_dashboard_fill_every_country_alike(static_server, offline,
+                                                                     real):
+    """Both read the time model's wire: opened on the same date and metric, the static site and
+    the dashboard's map give every country the same fill."""
+    page, blocked, errors = offline
+    with serve() as dashboard:
+        for day, metric in (("2023-08-10", "regime"), ("2024-03-15", "ecowas"),
+                            ("2021-06-01", "coups"), ("2025-02-01", "forces")):
+            page.goto(f"{static_server}index.html#date={day}&metric={metric}")
+            page.wait_for_function("() => window.timemap && window.timemap.date() === "
+                                   f"'{day}' && window.timemap.metric() === '{metric}'",
+                                   timeout=20_000)
+            site = page.evaluate("""() => Object.fromEntries(Object.keys(window.timemap.layers)
+                .map(iso3 => [iso3, (window.timemap.fill(iso3) || '').toLowerCase()]))""")
+            frame = open_map(page, f"{dashboard}/?date={day}&metric={metric}")
+            live = {iso3: fill.lower() for iso3, fill in frame.evaluate(COUNTRY_FILLS).items()}
+            assert set(site) == set(real.borders["iso3"]) and live == site, (day, metric)
+            assert live["NER"] == model_colour(real, metric, "NER", date.fromisoformat(day))
+    # the dashboard's basemap tiles are optional (they fail harmlessly offline); nothing else
+    assert [u for u in blocked if not u.startswith("https://tile.openstreetmap.org/")] == []
+    assert errors == []
+
+
+@pytest.mark.browser
 def test_the_exported_file_plays_inside_an_iframe_with_no_network(offline, real, tmp_path):
     page, blocked, errors = offline
     (tmp_path / "map.html").write_text(interactive_html(real, "en", day=date(2023, 7, 1)),
@@ -511,8 +538,9 @@ def test_a_reader_s_own_events_join_the_export_as_their_own_category(small):
                          "row": [2]})
     page = interactive_html(small, "fr", uploaded=mine)
     data = json.loads(re.search(r'id="timemap-data">(.*?)</script>', page, re.S).group(1))
-    row = next(e for e in data["events"] if e[8] == "mine-1")
-    assert data["categories"][row[3]] == ["Vos événements", "#FFFFFF"]
+    wire = data["wire"]
+    row = next(e for e in wire["events"] if e[8] == "mine-1")
+    assert wire["categories"][row[3]] == ["Vos événements", "#FFFFFF"]
     assert (row[0], row[4], row[5], row[7]) == (_day(date(2023, 8, 1)), HOSTILE_TITLE, "Ici", [])
-    assert [e[0] for e in data["events"]] == sorted(e[0] for e in data["events"])  # by date
+    assert [e[0] for e in wire["events"]] == sorted(e[0] for e in wire["events"])  # by date
     assert "<script>alert" not in page

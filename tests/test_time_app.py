@@ -106,14 +106,15 @@ def test_the_map_names_a_timeline_of_colours_to_recolour_itself_from(small, page
     follow = args["follow"]
     assert follow["day"] == day_number(day) and follow["metric"] == "regime"
     assert follow["byMetric"] is by_metric
-    held = event_sets(at)[follow["set"]]
-    assert held["titles"]["Régime"] == "regime"
-    runs = held["metrics"]["regime"]
+    held = event_sets(at)[follow["set"]]  # the time model's wire
+    assert held["format"] == "coupbelt.timemap/1" and held["lang"] == "fr"
+    regime = next(m for m in held["metrics"] if m["key"] == "regime")
+    assert regime["title"] == "Régime"
     for country in args["countries"]:  # what the set gives for the day is what was painted
-        flat = runs["runs"][country["iso3"]]
-        k = max(i for i in range(0, len(flat), 2) if flat[i] <= follow["day"])
-        assert runs["palette"][flat[k + 1]] == country["fill"], country["iso3"]
-    days = held["steps"]["regime" if follow["byMetric"] else "*"]
+        flat = regime["runs"][held["countries"].index(country["iso3"])]
+        k = max(i for i in range(0, len(flat), 3) if flat[i] <= follow["day"])
+        assert regime["classes"][flat[k + 1]][2] == country["fill"], country["iso3"]
+    days = regime["changes"] if follow["byMetric"] else held["changes"]
     assert min(d for d in days if d > day_number(date(2023, 7, 1))) == follow["day"]
 
 
@@ -164,6 +165,8 @@ def player(at) -> dict:
 
 
 def test_playback_sends_every_frame_with_the_model_s_colours_and_pauses_on_the_frame_shown(small):
+    from test_playback import frame_colour
+
     from geo.metrics import classify
 
     facts = load_facts(small)
@@ -181,7 +184,7 @@ def test_playback_sends_every_frame_with_the_model_s_colours_and_pauses_on_the_f
     for k, frame in enumerate(played["frames"]):
         model = classify("regime", facts.borders["iso3"], facts.status, facts.coups,
                          date.fromisoformat(frame))
-        fills = {iso3: played["palette"][i[k]] for iso3, i in played["fills"].items()}
+        fills = {iso3: frame_colour(played, iso3, k) for iso3 in model["iso3"]}
         assert fills == dict(zip(model["iso3"], model["colour"], strict=True)), frame
     # each frame shows the events of its 90 days: the Niamey summit of 2023-07-30 from August
     summit = [e for e in played["events"] if e[0] == (date(2023, 7, 30) - date(2020, 1, 1)).days]

@@ -35,9 +35,10 @@
    coupbelt.tileNote(group, text): a note on the map when basemap tiles fail (offline).
 
    coupbelt.play(group, p): plays a sequence of as-of dates on the map without asking the server
-   for each frame. `p` carries every frame's fills for each country (palette indexes), its date
-   written large, and the events with their day numbers; each frame shows the events of the
-   `p.window` days up to its date. The frame shown is written into the page's link (frame=
+   for each frame. `p` carries the metric's runs from the time model's wire (each frame's colours
+   are looked up in them, as on a date change), each frame's day and its date written large, and
+   the events with their day numbers; each frame shows the events of the `p.window` days up to
+   its date. The frame shown is written into the page's link (frame=
    YYYY-MM-DD), so pausing puts the page on the date the reader sees. It stops when its group
    is swapped out.
 
@@ -457,8 +458,8 @@
 
   // Recolouring at once. A paint layer may name a timeline (`follow`: the set's ID, the day
   // and metric it shows, whether the change buttons step by the metric): every metric's colour
-  // runs through time, as the model gives them (geo.playback.timeline_data). The map then
-  // watches the page's time controls (the as-of calendar, the month slider, the change
+  // runs through time, as the model gives them (the time model's wire, geo/timemodel.py). The
+  // map then watches the page's time controls (the as-of calendar, the month slider, the change
   // buttons, the metric menu) and recolours the moment the reader uses one, before the rerun
   // that follows; that rerun's paint draws the same colours and brings the tooltips, events
   // and legend of the new date.
@@ -466,25 +467,39 @@
   var showing = null;    // {day, metric} the shapes show: the last paint's or a preview's
   var DAY = 86400000, START = Date.UTC(2020, 0, 1);
 
-  function colourAt(runs, day) {  // runs: [first day, palette index, ...], first days ascending
-    var lo = 0, hi = runs.length / 2 - 1, k = -1;
+  // The colour of a country on a day from the time model's wire (geo/timemodel.py, format
+  // coupbelt.timemap/1): its runs are flat [first day, class, detail, ...], first days ascending,
+  // each lasting until the next; null outside them.
+  function colourAt(classes, runs, day, last) {
+    if (!runs || day < 0 || day > last) { return null; }
+    var lo = 0, hi = runs.length / 3 - 1, k = -1;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
-      if (runs[2 * mid] <= day) { k = mid; lo = mid + 1; } else { hi = mid - 1; }
+      if (runs[3 * mid] <= day) { k = mid; lo = mid + 1; } else { hi = mid - 1; }
     }
-    return k < 0 ? -1 : runs[2 * k + 1];
+    return k < 0 ? null : classes[runs[3 * k + 1]];
+  }
+
+  function indexed(wire) {  // the wire with its metrics by key, rows by ISO3, menu titles
+    var out = Object.assign({}, wire, {byKey: {}, row: {}, titles: {}});
+    wire.countries.forEach(function (iso3, i) { out.row[iso3] = i; });
+    wire.metrics.forEach(function (m) {
+      out.byKey[m.key] = {runs: m.runs, changes: m.changes,
+                          colours: m.classes.map(function (c) { return c[2]; })};
+      out.titles[m.title] = m.key;
+    });
+    return out;
   }
 
   function preview(day, metric) {
-    var data = following && following.data, found = data && data.metrics[metric];
+    var data = following && following.data, found = data && data.byKey[metric];
     if (!found || !painted || day === null || day < 0 || day > data.last) { return; }
     if (showing && showing.day === day && showing.metric === metric) { return; }
     showing = {day: day, metric: metric};
     var countries = {};
     Object.keys(painted.countries).forEach(function (iso3) {
-      var runs = found.runs[iso3], k = runs ? colourAt(runs, day) : -1;
       countries[iso3] = Object.assign({}, painted.countries[iso3],
-                                      {fill: k >= 0 ? found.palette[k] : null});
+        {fill: colourAt(found.colours, found.runs[data.row[iso3]], day, data.last)});
     });
     painted.countries = countries;
     painted.restyle();
@@ -494,7 +509,8 @@
   function step(direction) {  // the next (1) or previous (-1) change from the day shown
     var data = following && following.data;
     if (!data || !showing) { return; }
-    var days = data.steps[following.byMetric ? showing.metric : "*"] || [], to = null;
+    var days = (following.byMetric ? (data.byKey[showing.metric] || {}).changes : data.changes) || [];
+    var to = null;
     for (var i = 0; i < days.length; i++) {
       if (direction > 0 && days[i] > showing.day) { to = days[i]; break; }
       if (direction < 0 && days[i] < showing.day) { to = days[i]; }
@@ -586,7 +602,7 @@
     if (!follow) { return; }
     withDataset(follow.set, function (data) {
       if (following && following.set === follow.set) {
-        following.data = data;
+        following.data = indexed(data);
         window.coupbeltTimelineReady = true;
       }
     });
@@ -618,10 +634,10 @@
         stampBox.className = "map-stamp";
         map.getContainer().appendChild(stampBox);
         dots = L.layerGroup().addTo(map);
-        function draw() {
-          Object.keys(p.fills).forEach(function (iso3) {
-            var k = p.fills[iso3][i];
-            if (k >= 0 && countries[iso3]) { countries[iso3].setStyle({fillColor: p.palette[k]}); }
+        function draw() {  // the frame's colours, looked up in the metric's runs (the wire's)
+          p.countries.forEach(function (iso3, row) {
+            var colour = colourAt(p.classes, p.runs[row], p.days[i], p.last);
+            if (colour && countries[iso3]) { countries[iso3].setStyle({fillColor: colour}); }
           });
           stampBox.textContent = p.stamps[i];
           var day = p.days[i], from = day - p.window + 1;

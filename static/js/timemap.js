@@ -2,9 +2,10 @@
    static site both run it.
 
    Its data is JSON in the page's application/json script element #timemap-data (built by
-   geo/site.py): the borders, and for every metric and country the intervals of days (since
-   2020-01-01) on which each class holds, computed by the Python model. Moving the date only
-   looks up the interval holding on that day and recolours, so every frame is the model's.
+   geo/site.py): the page's words, the borders, and under "wire" the time model (geo/timemodel.py,
+   format coupbelt.timemap/1): for every metric and country the runs of classes, flat as
+   [first day, class, detail, ...] (days since 2020-01-01), computed by the Python model. Moving
+   the date only looks up the run holding on that day and recolours, so every frame is the model's.
 
    Every text from the data is put on the page with textContent; only http(s) URLs become links.
    window.timemap exposes the map and setDay/setMetric/fill for tests and embedding pages. */
@@ -32,22 +33,29 @@
     try { return new URL(url).hostname.replace(/^www[.]/, ""); } catch (e) { return url; }
   }
 
-  // The interval [start, end, ...] of a sorted list that holds on `day`, or null.
-  function holding(list, day) {
-    var lo = 0, hi = list.length - 1;
+  // The index of the run holding on `day` in a flat run list of `width` numbers a run (the
+  // wire's: first days ascending, a run lasting until the next), or -1 before the first.
+  function runAt(flat, width, day) {
+    var lo = 0, hi = flat.length / width - 1, k = -1;
     while (lo <= hi) {
-      var mid = (lo + hi) >> 1, iv = list[mid];
-      if (day < iv[0]) { hi = mid - 1; } else if (day >= iv[1]) { lo = mid + 1; } else { return iv; }
+      var mid = (lo + hi) >> 1;
+      if (flat[width * mid] <= day) { k = mid; lo = mid + 1; } else { hi = mid - 1; }
     }
-    return null;
+    return k;
   }
 
   function start(root, data) {
-    var origin = Date.UTC.apply(null, data.start.split("-").map(function (v, i) {
+    var wire = data.wire;
+    if (!wire || wire.format !== "coupbelt.timemap/1") {
+      throw new Error("timemap: expected a coupbelt.timemap/1 wire, got " + (wire && wire.format));
+    }
+    var origin = Date.UTC.apply(null, wire.start.split("-").map(function (v, i) {
       return i === 1 ? Number(v) - 1 : Number(v);
     }));
-    var ui = data.ui, strings = data.strings, metrics = {}, state = {day: data.day, metric: data.metric};
-    data.metrics.forEach(function (m) { metrics[m.key] = m; });
+    var ui = data.ui, strings = wire.strings, metrics = {}, state = {day: data.day, metric: data.metric};
+    var row = {};  // iso3 -> its index in the wire's per-country lists
+    wire.countries.forEach(function (iso3, i) { row[iso3] = i; });
+    wire.metrics.forEach(function (m) { metrics[m.key] = m; });
 
     function dateOf(n) { return new Date(origin + n * DAY_MS); }
     function dayOf(d) { return Math.round((d.getTime() - origin) / DAY_MS); }
@@ -69,7 +77,7 @@
 
     var metricLabel = el("label", null, ui.metric, controls);
     var picker = el("select", "tm-metric", null, metricLabel);
-    data.metrics.forEach(function (m) {
+    wire.metrics.forEach(function (m) {
       var o = el("option", null, m.title, picker);
       o.value = m.key;
     });
@@ -97,16 +105,16 @@
     var slider = el("input", "tm-range", null, sliderBox);
     slider.type = "range";
     slider.min = "0";
-    slider.max = String(data.last);
+    slider.max = String(wire.last);
     slider.step = "1";
     slider.setAttribute("aria-label", ui.date);
     var ticks = el("div", "tm-ticks", null, sliderBox);
-    var first = dateOf(0).getUTCFullYear(), last = dateOf(data.last).getUTCFullYear();
+    var first = dateOf(0).getUTCFullYear(), last = dateOf(wire.last).getUTCFullYear();
     for (var year = first; year <= last; year++) {
       var n = dayOf(new Date(Date.UTC(year, 0, 1)));
-      if (n < 0 || n > data.last || (year > first && data.last - n < data.last * 0.06)) { continue; }
+      if (n < 0 || n > wire.last || (year > first && wire.last - n < wire.last * 0.06)) { continue; }
       var tick = el("span", null, data.short_months[0] + " " + year, ticks);
-      tick.style.left = (100 * n / Math.max(1, data.last)) + "%";
+      tick.style.left = (100 * n / Math.max(1, wire.last)) + "%";
       if (n === 0) { tick.style.transform = "none"; }
     }
 
@@ -134,8 +142,9 @@
     map.fitBounds(data.bounds);
 
     function classOf(iso3, metricKey, day) {
-      var m = metrics[metricKey], iv = holding(m.intervals[iso3] || [], day);
-      return iv ? {cls: m.classes[iv[2]], detail: strings[iv[3]]} : null;
+      var m = metrics[metricKey], flat = m.runs[row[iso3]];
+      var k = flat && day >= 0 && day <= wire.last ? runAt(flat, 3, day) : -1;
+      return k >= 0 ? {cls: m.classes[flat[3 * k + 1]], detail: strings[flat[3 * k + 2]]} : null;
     }
 
     function tooltip(iso3, name) {
@@ -145,19 +154,19 @@
         el("div", null, metrics[state.metric].title + ": " + now.cls[1], box);
         if (now.detail) { el("div", "tm-detail", now.detail, box); }
       }
-      var summary = holding(data.summaries[iso3] || [], state.day);
-      if (summary && strings[summary[2]]) {
+      var lines = wire.summaries[row[iso3]] || [], s = runAt(lines, 2, state.day);
+      if (s >= 0 && strings[lines[2 * s + 1]]) {
         el("div", null, ui.on_date + ":", box).style.fontWeight = "bold";
-        strings[summary[2]].split("\n").forEach(function (line) { el("div", null, line, box); });
+        strings[lines[2 * s + 1]].split("\n").forEach(function (line) { el("div", null, line, box); });
       }
       if (data.country_link) { el("div", "tm-more", ui.open_country, box).style.fontStyle = "italic"; }
       return box;
     }
 
     // --- events: markers of the window up to the date, made once and reused ---
-    var events = data.events, markers = [], eventLayer = L.layerGroup().addTo(map);
+    var events = wire.events || [], markers = [], eventLayer = L.layerGroup().addTo(map);
     function popup(r) {
-      var d = el("div", "tm-popup"), cat = data.categories[r[3]];
+      var d = el("div", "tm-popup"), cat = wire.categories[r[3]];
       el("b", null, r[4], d);
       if (r[9]) { el("small", null, " " + r[9], d); }
       el("div", null, r[10] + " · " + cat[0] + " · " + r[5], d);
@@ -181,7 +190,7 @@
     }
     function marker(k) {
       if (!markers[k]) {
-        var r = events[k], cat = data.categories[r[3]];
+        var r = events[k], cat = wire.categories[r[3]];
         var m = L.circleMarker([r[1], r[2]], {radius: 6, weight: 1.5, color: "#222222",
                                               fillColor: cat[1], fillOpacity: 0.95});
         m.eventId = r[8];
@@ -226,7 +235,7 @@
       var used = {};
       shownCategories.split(",").forEach(function (k) { used[k] = true; });
       el("h4", null, fill(ui.events_window, {days: data.window}), legend);
-      data.categories.forEach(function (c, k) {
+      wire.categories.forEach(function (c, k) {
         if (!used[k]) { return; }
         var row = el("div", null, null, legend), sw = el("i", "dot", null, row);
         sw.style.background = c[1];
@@ -255,7 +264,7 @@
     }
 
     function setDay(n) {
-      state.day = Math.max(0, Math.min(data.last, Math.round(n)));
+      state.day = Math.max(0, Math.min(wire.last, Math.round(n)));
       recolour();
       drawEvents();
       drawText();
@@ -277,19 +286,19 @@
                                      Math.min(d.getUTCDate(), 28))));
     }
     function frame() {
-      if (state.day >= data.last) {
+      if (state.day >= wire.last) {
         if (loop.checked) { setDay(0); } else { pause(); }
         return;
       }
-      setDay(Math.min(nextDay(state.day), data.last));
-      if (state.day >= data.last && !loop.checked) { pause(); }
+      setDay(Math.min(nextDay(state.day), wire.last));
+      if (state.day >= wire.last && !loop.checked) { pause(); }
     }
     function schedule() {
       if (timer !== null) { clearInterval(timer); }
       timer = setInterval(frame, 1000 / Number(speed.value));
     }
     function resume() {
-      if (state.day >= data.last) { setDay(0); }
+      if (state.day >= wire.last) { setDay(0); }
       play.textContent = "⏸ " + ui.pause;
       play.setAttribute("aria-pressed", "true");
       schedule();
@@ -317,7 +326,7 @@
     });
     if (/^\d{4}-\d{2}-\d{2}$/.test(asked.date || "")) {
       var t = Date.parse(asked.date + "T00:00:00Z");
-      if (!isNaN(t)) { state.day = Math.max(0, Math.min(data.last, Math.round((t - origin) / DAY_MS))); }
+      if (!isNaN(t)) { state.day = Math.max(0, Math.min(wire.last, Math.round((t - origin) / DAY_MS))); }
     }
     if (metrics[asked.metric]) { state.metric = asked.metric; }
 
