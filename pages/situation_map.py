@@ -7,7 +7,7 @@ from app.data import headline_chart_spec, timeline
 from app.flares import flares_panel
 from app.page import start_page, table, table_panel
 from app.playback import map_section, playback_controls
-from app.publish import image_downloads
+from app.publish import events_provenance, image_downloads, licence_choice
 from app.state import compare_control, map_controls, pick_date, uploaded_events
 from geo.charts import PICK, picked_date, with_rule
 from geo.i18n import long_date, number, plural
@@ -68,6 +68,9 @@ table_panel(tr("Table of each country's status, with sources"), "situation_statu
             lambda: sources_table(facts, view.as_of, tr, view.lang, view.countries), tr)
 
 if st.toggle(tr("Prepare this map as a file that opens with no internet")):
+    prov = events_provenance() if mine is not None else None
+    allows = licence_choice(prov, tr, "offline_html")
     st.download_button(tr("Download the map (HTML)"), lambda: interactive_html(  # built on click
-        facts, view.lang, view.metric, view.as_of, view.categories, uploaded=mine),
+        facts, view.lang, view.metric, view.as_of, view.categories, uploaded=mine,
+        provenance=prov, licence_allows=allows),
         f"sahel-map-{view.metric}-{view.as_of:%Y-%m-%d}-{view.lang}.html", "text/html")
