@@ -9,7 +9,7 @@ import streamlit as st
 
 from app.page import table
 from geo.facts import Facts, country_names
-from geo.flares import LEVELS, MIN_EVENTS, RATIO, flares
+from geo.flares import LEVELS, MIN_EVENTS, RATIO, flare_events, flares
 from geo.i18n import N_, Translate, long_date
 from geo.viewstate import ViewState
 
@@ -38,15 +38,12 @@ def flares_panel(facts: Facts, view: ViewState, mine: pd.DataFrame | None, tr: T
             return
         level = st.radio(tr("By"), LEVELS, index=1, format_func=lambda v: tr(LEVEL_LABELS[v]),
                          horizontal=True, key="flares_level")
+        events = flare_events(facts.events, mine, view.countries)
         if mine is not None:
-            events = mine[["date", "iso3", "admin1", "deaths"]]
             st.caption(tr("From your imported or kept events."))
         else:
-            events = facts.events[["date", "iso3"]].assign(admin1="", deaths=0)
             st.caption(tr("From the curated events (import or pull conflict events for a "
                           "fuller picture)."))
-        if view.countries:
-            events = events[events["iso3"].isin(view.countries)]
         found = flares(events, view.as_of, level)
         st.caption(tr("A place is flaring when its last 30 days to {date} have at least {ratio} "
                       "times the average of the twelve 30-day windows before and at least {min} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 import folium
 import pandas as pd
@@ -10,11 +11,14 @@ from branca.element import MacroElement
 
 from geo.alignments import alignment_classes
 from geo.changes import changes_between
-from geo.facts import Facts, name_column, places_in
-from geo.i18n import N_, Translate, english, translator
+from geo.facts import Facts, country_names, name_column, places_in
+from geo.flares import MIN_DEATHS, MIN_EVENTS, RATIO, WINDOW_DAYS, flare_events, flares, has_admin1
+from geo.i18n import N_, Translate, english, long_date, translator
 from geo.imported import filtered
 from geo.layers import (
+    FLARE_RULE,
     BrowserCall,
+    FlareRings,
     PageData,
     base_map,
     borders_layer,
@@ -22,6 +26,8 @@ from geo.layers import (
     event_set,
     events_in_set,
     events_on_map,
+    flare_legend,
+    flare_rings,
     forces_layer,
     layer_group,
     legend_layer,
@@ -144,14 +150,35 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
     forces = "forces" in view.layers and len(facts.borders) > 0
     badges = (forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr, facts.places)
               if forces else None)
+    flaring = (flares_layer(facts, view, uploaded, tr)
+               if "flares" in view.layers and player is None else None)
     legend = legend_layer(legend_sections(
         metric, categories, forces, note, tr=tr, lang=view.lang,
         upload=upload_legend(mine, uploaded, tr, view.lang) if (
-            mine is not None and uploaded is not None) else None), tr("Legend"))
+            mine is not None and uploaded is not None) else None) + flare_legend(flaring, tr),
+        tr("Legend"))
     played = BrowserCall("play", player) if player is not None else None
     return _layered(key, facts, "basemap" in view.layers, bounds,
                     tr=tr, sets=tuple(sets), lang=view.lang, countries=countries,
-                    events=events, upload=upload, forces=badges, legend=legend, playback=played)
+                    events=events, upload=upload, forces=badges, flares=flaring, legend=legend,
+                    playback=played)
+
+
+def flares_layer(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None,
+                 tr: Translate) -> FlareRings | None:
+    """What is flaring on the view's date (geo.flares), as rings: per country, and per admin1
+    where the events name one; from the user's events when there are, else the curated ones."""
+    events = flare_events(facts.events, uploaded, view.countries)
+    if not len(events):
+        return None
+    tables = {"country": flares(events, view.as_of, "country")}
+    if has_admin1(events):
+        tables["admin1"] = flares(events, view.as_of, "admin1")
+    window = events[(events["date"] > pd.Timestamp(view.as_of - timedelta(days=WINDOW_DAYS)))
+                    & (events["date"] <= pd.Timestamp(view.as_of))]
+    rule = tr(FLARE_RULE).format(ratio=f"{RATIO:g}", min=MIN_EVENTS, min_deaths=MIN_DEATHS)
+    return flare_rings(tables, window, facts.borders, country_names(facts, view.lang),
+                       long_date(view.as_of, view.lang), rule, tr, view.lang)
 
 
 def country_bounds(borders: pd.DataFrame, iso3: str) -> list[list[float]]:
