@@ -4,7 +4,7 @@ how the headline counts changed over time, and what changed since a second date.
 import streamlit as st
 
 from app.data import headline_chart_spec, timeline
-from app.flares import flares_panel
+from app.flares import cast_shown, flares_panel
 from app.page import start_page, table, table_panel
 from app.playback import map_section, playback_controls
 from app.publish import events_provenance, image_downloads, licence_choice
@@ -20,7 +20,8 @@ facts, view, tr = start_page(by_metric=True, controls=map_controls)
 
 st.title(tr("West Africa on {day}").format(day=long_date(view.as_of, view.lang)))
 mine = uploaded_events()
-map_section(lambda v, player: situation_map(facts, v, mine, player, timeline=timeline(facts, v.lang)),
+map_section(lambda v, player: situation_map(facts, v, mine, player, timeline=timeline(facts, v.lang),
+                                            forecasts=cast_shown()),
             view, tr, facts, mine)
 # Under the map, so that on a phone the map starts within the first screen.
 figures = headline_figures(facts, view.as_of, tr, view.lang)

@@ -51,7 +51,7 @@ def view(as_of: date = AS_OF, layers: frozenset[str] = DEFAULT_LAYERS | {"flares
 
 
 def rings_of(html: str) -> list[dict]:
-    found = re.findall(r"(\[\{\"lat\".*?\}\])\.forEach", html, re.S)
+    found = re.findall(r"(\[\{\"dash\".*?\}\])\.forEach", html, re.S)
     return [ring for block in found for ring in json.loads(block)]
 
 
