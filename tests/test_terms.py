@@ -208,3 +208,20 @@ def test_the_publish_command_s_site_takes_the_same_events_and_flag(data, acled_f
                  "--events", str(acled_file), "--licence-allows-raw"]) == 0
     assert set(raw_rows_in((tmp_path / "raw" / "index.html").read_text(encoding="utf-8"))) >= set(
         NOTES)
+
+
+def test_the_offline_map_download_asks_for_the_licence_only_for_acled_rows(
+        data, acled_file, facts, monkeypatch):
+    from conftest import open_page
+
+    monkeypatch.setenv("COUPBELT_DATA_DIR", str(data))
+    at = open_page("pages/situation_map.py", {"date": "2025-06-10"})
+    at.session_state["upload_report"] = ingest_file(acled_file, acled_file.name, facts.borders)
+    at.run()
+    next(t for t in at.toggle if t.label.startswith("Prepare this map")).set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    (licence,) = [t for t in at.toggle if t.label.startswith("My licence allows")]
+    assert licence.value is False and licence.label.endswith("ACLED (Armed Conflict Location & "
+                                                             "Event Data)'s rows")
+    assert any("counts and fatalities" in c.value for c in at.caption)
+    assert "Download the map (HTML)" in [b.proto.label for b in at.get("download_button")]
