@@ -12,9 +12,14 @@ from datetime import date
 
 import streamlit as st
 
+from app.state import DATASET, UPLOAD, VALUES
+from app.store import kept_set, store
 from geo.changes import STEPS, frame_dates
 from geo.facts import Facts
 from geo.i18n import N_, Translate, long_date
+from geo.pulls import history
+from geo.store import StoreError
+from geo.terms import Provenance, provenance_of
 from geo.viewstate import ViewState
 from geo.vocabulary import COVERAGE_START
 
@@ -22,6 +27,46 @@ SHAPE_LABELS = {"wide": N_("Wide (16:10, for articles)"),
                 "square": N_("Square (1:1, for social posts)")}
 STEP_LABELS = {"week": N_("Every week"), "month": N_("Every month")}
 MAX_FRAMES = 400  # about 25 s of rendering; weekly frames over the whole period are 360
+LICENCE = "licence_allows_raw"  # the user's statement that their licence allows republishing
+
+
+def events_provenance() -> Provenance | None:
+    """Where the user's events shown come from (geo.terms): the file imported in this session
+    (its format, dated today), else the kept set (a pulled set's source and last pull's date;
+    an imported one's format and the day it was kept); None without user events."""
+    report = st.session_state.get(UPLOAD)
+    if report is not None:
+        return provenance_of(report.format, report.name, date.today())
+    dataset = st.session_state.get(VALUES, {}).get(DATASET)
+    if not dataset:
+        return None
+    try:
+        kept = kept_set(dataset)
+        pulls = history(store(), dataset) if kept is not None else []
+    except StoreError:
+        return None
+    if kept is None:
+        return None
+    info = kept[0]
+    if pulls:
+        return provenance_of(pulls[-1].source, info.name, pulls[-1].at.date(), pulled=True)
+    return provenance_of(info.format, info.name, info.created_at.date())
+
+
+def licence_choice(prov: Provenance | None, tr: Translate, key: str) -> bool:
+    """The user's explicit statement that their licence lets them republish their events' rows,
+    off by default, shown only when the source's terms forbid it; True when no terms stand in
+    the way."""
+    if prov is None or prov.terms.raw_rows:
+        return True
+    allowed = st.toggle(tr("My licence allows republishing {source}'s rows").format(
+        source=prov.terms.name), value=False, key=f"{LICENCE}_{key}",
+        help=tr("Off: files and pages made here carry only counts and fatalities per country, "
+                "admin1 and month of these events, as the source's terms require."))
+    if not allowed:
+        st.caption(tr("Your events from {source} go into files only as counts and fatalities "
+                      "per country, admin1 and month.").format(source=prov.terms.name))
+    return allowed
 
 
 def panel_key(page: str) -> str:

@@ -57,6 +57,7 @@ LAYER_LABELS = {
     "forces": N_("Foreign forces (badges)"),
     "upload": N_("Your events (imported on the Events page)"),
     "basemap": N_("Basemap tiles (needs internet)"),
+    "flares": N_("What is flaring (rings)"),
 }
 
 

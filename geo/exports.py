@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import pandas as pd
 
 from geo.escape import csv_safe, web_site
 from geo.facts import Facts
 from geo.outlets import Register, outlet_of
+from geo.terms import Provenance, aggregates, attribution_record
 
 EVENT_EXPORT_COLUMNS = ["id", "date", "lat", "lon", "iso3", "place", "category", "title",
                         "summary", "sources"]
@@ -67,10 +69,12 @@ def _edge(checked: pd.Timestamp | None) -> dict[str, str]:
 
 
 def events_geojson(events: pd.DataFrame, outlets: Register | None = None,
-                   checked: pd.Timestamp | None = None) -> str:
+                   checked: pd.Timestamp | None = None, export: ViewExport | None = None) -> str:
     """The events as a GeoJSON FeatureCollection of points; sources as a list of URLs and,
     with a register, `source_outlets`: each source's URL, outlet and kind; `checked`, the edge
-    of the checked facts, as the collection's `facts_checked_up_to`."""
+    of the checked facts, as the collection's `facts_checked_up_to`; with `export` (the
+    user's events), its `attribution` and, for rows that may not be republished, its
+    `aggregates` (no points)."""
     features = []
     for row in events.to_dict("records"):
         props = {k: _json_value(row[k]) for k in _columns(events) if k not in ("lat", "lon")}
@@ -80,8 +84,47 @@ def events_geojson(events: pd.DataFrame, outlets: Register | None = None,
             props["source_outlets"] = _outlet_list(row["sources"], outlets)
         features.append({"type": "Feature", "properties": props,
                          "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]}})
-    return json.dumps({"type": "FeatureCollection", **_edge(checked), "features": features},
-                      ensure_ascii=False)
+    members: dict[str, object] = {}
+    if export is not None:
+        members["attribution"] = [export.attribution]
+        if export.aggregates is not None:
+            members["aggregates"] = export.aggregates.to_dict("records")
+    return json.dumps({"type": "FeatureCollection", **_edge(checked), **members,
+                       "features": features}, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class ViewExport:
+    """What a download of the view holds: the events (curated, and the user's when their
+    source's terms allow), the aggregates of the user's rows that may not be republished
+    (None when their rows are there), and the attribution of the user's events."""
+
+    events: pd.DataFrame
+    aggregates: pd.DataFrame | None
+    attribution: dict[str, object]
+
+
+def view_export(curated: pd.DataFrame, mine: pd.DataFrame, prov: Provenance,
+                licence_allows: bool = False) -> ViewExport:
+    """The view's download with the user's events `mine` (geo.terms): their rows, marked by
+    `origin` and named by `data_source`, `data_licence` and `data_date`, when their source
+    allows it or the user's licence does; else only their aggregates."""
+    restricted = prov.restricted(licence_allows)
+    record = attribution_record(prov, restricted)
+    source, licence, dated = (str(record[k] or "") for k in ("source", "licence", "date"))
+    if restricted:
+        return ViewExport(curated, aggregates(mine).assign(
+            source=source, licence=licence, data_date=dated), record)
+    named = mine.assign(origin="uploaded", data_source=source, data_licence=licence,
+                        data_date=dated)
+    return ViewExport(pd.concat([curated.assign(origin="curated"), named]), None, record)
+
+
+def aggregates_csv(export: ViewExport) -> str:
+    """The aggregates of a view's user events as CSV: period (YYYY-MM), iso3, admin1, events,
+    fatalities, and on each row its source, licence and date of the data."""
+    frame = export.aggregates if export.aggregates is not None else pd.DataFrame()
+    return csv_safe(frame).to_csv(index=False, lineterminator="\n")
 
 
 def _json_value(value: object) -> object:

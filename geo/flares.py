@@ -166,3 +166,20 @@ def _flares_duckdb(events: Any, as_of: date, level: str, first_day: date | None)
         table = con.execute(sql, {**params, "as_of": as_of, "low": low,
                                     "after": as_of + timedelta(days=1)}).df()
     return _finish(table, windows)
+
+
+def flare_events(curated: pd.DataFrame, uploaded: pd.DataFrame | None,
+                 countries: tuple[str, ...] = ()) -> pd.DataFrame:
+    """What the flares are computed on: the user's imported or kept events when there are
+    (with their admin1 and deaths), else the curated ones (no admin1, no deaths), in
+    `countries` (all when empty): date, iso3, admin1, deaths, lat, lon."""
+    if uploaded is not None:
+        events = uploaded[["date", "iso3", "admin1", "deaths", "lat", "lon"]]
+    else:
+        events = curated[["date", "iso3", "lat", "lon"]].assign(admin1="", deaths=0)
+    return events[events["iso3"].isin(countries)] if countries else events
+
+
+def has_admin1(events: pd.DataFrame) -> bool:
+    """Whether any event names its admin1 (curated events do not)."""
+    return bool((events["admin1"].fillna("").astype(str) != "").any())

@@ -637,6 +637,9 @@ class LegendStyle(MacroElement):
       .map-legend i.outline {border: 2px dashed #000;}
       .map-legend i.size {vertical-align: middle; margin: 1px 6px 1px 0;}
       .map-legend i.hollow {border: 2px dashed #444;}
+      .map-legend i.flare-country {border: 2px dashed #D55E00;}
+      .map-legend i.flare-admin1 {border: 2px solid #D55E00;}
+      .map-legend i.cast {border: 2px dotted #882255;}
       .event-popup .event-detail {margin-top: 2px;}
       .country-tip {width: max-content; max-width: min(420px, 90vw); white-space: normal;
         font: 12px/1.35 sans-serif;}
@@ -717,3 +720,161 @@ def legend_sections(metric: Metric | None, categories: Iterable[str], forces: bo
             ("box", FORCE_COLOURS[d], f"{FORCE_CODES[d]} {tr(FORCE_LABELS[d])}")
             for d in FORCE_COLOURS]))
     return sections
+
+
+# --- what is flaring (geo.flares) as a map layer ---------------------------------------------
+
+FLARE_COLOUR = "#D55E00"  # Okabe-Ito vermillion: apart from every status colour and event dot
+FLARE_RADIUS = {"country": 20, "admin1": 11}  # pixels: a country's ring holds its regions'
+FLARE_TITLE = N_("Flaring (last 30 days)")
+FLARE_LEVEL_LABELS = {"country": N_("Country flaring (dashed ring)"),
+                      "admin1": N_("Region (admin1) flaring (ring at its events' centre)")}
+FLARE_RULE = N_("Rule: at least {ratio} times the average of the twelve 30-day windows before, "
+                "and at least {min} events (or {min_deaths} deaths); three windows of data "
+                "needed.")
+
+
+class RingLayer(InertMacro):
+    """Rings around places (flares, forecasts), one JSON array drawn in one loop; each ring's
+    tooltip is built with textContent, so no name from the data is ever read as HTML."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    (function () {
+      var group = L.featureGroup().addTo({{ this._parent.get_name() }});
+      {{ this.rings | tojson }}.forEach(function (r) {
+        var tip = document.createElement("div");
+        tip.className = "ring-tip";
+        r.lines.forEach(function (text, i) {
+          var line = document.createElement(i ? "div" : "b");
+          line.textContent = text;
+          tip.appendChild(line);
+        });
+        L.circleMarker([r.lat, r.lon], {radius: r.radius, color: {{ this.colour | tojson }},
+          weight: 3, dashArray: r.dash || null, fill: true, fillOpacity: 0.06,
+          className: {{ this.kind | tojson }} + " " + {{ this.kind | tojson }} + "-" + r.level})
+          .bindTooltip(tip, {className: "country-tip"}).addTo(group);
+      });
+    })();
+    {% endmacro %}
+    """)
+
+    def __init__(self, rings: list[dict[str, object]], colour: str, kind: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "RingLayer"
+        self.rings = rings
+        self.colour = colour
+        self.kind = kind
+
+
+def _one_decimal(value: float, lang: str) -> str:
+    return "-" if value != value else number(round(float(value), 1), lang)  # NaN: no baseline
+
+
+def flare_rings(tables: Mapping[str, pd.DataFrame], events: pd.DataFrame,
+                borders: gpd.GeoDataFrame, names: Mapping[str, str], as_of_text: str,
+                rule: str, tr: Translate = english, lang: str = "en") -> RingLayer | None:
+    """The flaring places of geo.flares' tables by level ("country", "admin1") as rings: a
+    dashed ring at a flaring country's inner point, a smaller solid one at the centre of a
+    flaring admin1's events of the window (`events`: date, iso3, admin1, lat, lon, already
+    the window's); the tooltip gives the place, the counts against their baseline and `rule`.
+    None when nothing flares."""
+    inner = borders.set_index("iso3").geometry.representative_point() if len(borders) else None
+    rings: list[dict[str, object]] = []
+    for level in ("country", "admin1"):
+        found = tables.get(level)
+        if found is None:
+            continue
+        flaring = found[found["flaring"] & ((found["admin1"] != "") | (level == "country"))]
+        if not len(flaring):
+            continue
+        keys = ["iso3"] if level == "country" else ["iso3", "admin1"]
+        means = (events.assign(admin1=events["admin1"].fillna("").astype(str))
+                 .groupby(keys)[["lat", "lon"]].mean()) if len(events) else pd.DataFrame()
+        centres = {(k if isinstance(k, tuple) else (k,)): (float(la), float(lo))
+                   for k, la, lo in zip(means.index, means.get("lat", []), means.get("lon", []),
+                                        strict=True)}
+        for row in flaring.to_dict("records"):
+            iso3, admin1 = str(row["iso3"]), str(row["admin1"])
+            key = (iso3,) if level == "country" else (iso3, admin1)
+            if level == "country" and inner is not None and iso3 in inner.index:
+                lat, lon = float(inner[iso3].y), float(inner[iso3].x)
+            elif key in centres:
+                lat, lon = centres[key]
+            else:
+                continue
+            country = names.get(iso3, iso3)
+            place = country if level == "country" else f"{admin1}, {country}"
+            rings.append({"lat": round(lat, 3), "lon": round(lon, 3), "level": level,
+                          "radius": FLARE_RADIUS[level],
+                          "dash": "7 5" if level == "country" else None, "lines": [
+                tr("Flaring: {place}").format(place=place),
+                tr("{events} events in the 30 days to {date} (average of the windows before: "
+                   "{baseline})").format(events=number(int(row["events"]), lang),
+                                         date=as_of_text,
+                                         baseline=_one_decimal(row["baseline_events"], lang)),
+                tr("{deaths} deaths (average before: {baseline})").format(
+                    deaths=number(int(row["deaths"]), lang),
+                    baseline=_one_decimal(row["baseline_deaths"], lang)),
+                rule]})
+    return RingLayer(rings, FLARE_COLOUR, "flare") if rings else None
+
+
+def flare_legend(rings: RingLayer | None, tr: Translate = english
+                 ) -> list[tuple[str, list[tuple[str, ...]]]]:
+    """The legend's section for the flare rings that are drawn (the levels shown)."""
+    if rings is None:
+        return []
+    levels = [lvl for lvl in ("country", "admin1") if any(r["level"] == lvl for r in rings.rings)]
+    return [(tr(FLARE_TITLE), [("dot flare-" + lvl, "transparent", tr(FLARE_LEVEL_LABELS[lvl]))
+                               for lvl in levels])]
+
+
+# --- ACLED CAST forecasts (geo.sources.cast_forecasts) as a map layer ---------------------------
+
+CAST_COLOUR = "#882255"  # Paul Tol's wine, dotted: apart from the flare rings and status colours
+CAST_MAX_RADIUS = 24.0  # pixels: 100 expected events
+CAST_TITLE = N_("ACLED CAST forecast")
+CAST_LEGEND = N_("Events expected in {month} per admin1 (ring area)")
+
+
+def cast_rings(forecasts: pd.DataFrame, events: pd.DataFrame, names: Mapping[str, str],
+               month_text: str, tr: Translate = english, lang: str = "en") -> RingLayer | None:
+    """ACLED CAST's expected events per admin1 (geo.sources.cast_forecasts' frame) as dotted
+    rings whose area grows with the forecast, each at the centre of that admin1's events in
+    `events` (date, iso3, admin1, lat, lon: the pulled set's); an admin1 with no event to place
+    it is left out. The tooltip gives the total and its three parts. None when none is placed."""
+    if not len(forecasts) or not len(events):
+        return None
+    means = (events.assign(admin1=events["admin1"].fillna("").astype(str))
+             .groupby(["iso3", "admin1"])[["lat", "lon"]].mean())
+    centres = {key: (float(la), float(lo))
+               for key, la, lo in zip(means.index, means["lat"], means["lon"], strict=True)}
+    rings: list[dict[str, object]] = []
+    for row in forecasts.to_dict("records"):
+        iso3, admin1 = str(row["iso3"]), str(row["admin1"])
+        total = float(row["total"])
+        if (iso3, admin1) not in centres or total != total:
+            continue
+        lat, lon = centres[(iso3, admin1)]
+        parts = [float(row[k]) for k in ("battles", "erv", "vac")]
+        rings.append({"lat": round(lat, 3), "lon": round(lon, 3), "level": "admin1",
+                      "radius": round(min(CAST_MAX_RADIUS, 4.0 + 2.0 * math.sqrt(total)), 1),
+                      "dash": "2 5", "lines": [
+            f"{admin1}, {names.get(iso3, iso3)}",
+            tr("{total} events expected in {month} (ACLED CAST forecast)").format(
+                total=_one_decimal(total, lang), month=month_text),
+            tr("battles {battles}; explosions/remote violence {erv}; violence against "
+               "civilians {vac}").format(
+                battles=_one_decimal(parts[0], lang), erv=_one_decimal(parts[1], lang),
+                vac=_one_decimal(parts[2], lang))]})
+    return RingLayer(rings, CAST_COLOUR, "cast") if rings else None
+
+
+def cast_legend(rings: RingLayer | None, month_text: str, tr: Translate = english
+                ) -> list[tuple[str, list[tuple[str, ...]]]]:
+    """The legend's section for the CAST rings, when drawn."""
+    if rings is None:
+        return []
+    return [(tr(CAST_TITLE), [("dot cast", "transparent",
+                               tr(CAST_LEGEND).format(month=month_text))])]

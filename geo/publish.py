@@ -858,17 +858,25 @@ def _site_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", nargs="+", default=list(LANGS), choices=LANGS, metavar="LANG",
                         dest="langs", help="languages, the first at the top of the site, the "
                                            "others in <lang>/ (default: en fr)")
+    from geo.site import add_events_arguments
+
+    add_events_arguments(parser)
 
 
 def _run_site(args: argparse.Namespace, facts: Facts) -> str:
-    from geo.site import write_site  # the site's own module; only this command needs it
+    from geo.site import own_events, write_site  # the site's own module; only this needs it
 
     if args.output is None:
         raise UsageError("site needs -o FOLDER, the folder to write")
     if args.output.exists() and not args.output.is_dir():
         raise UsageError(f"-o {args.output}: a file, not a folder")
     try:
-        written = write_site(facts, args.output, tuple(args.langs), args.data_dir)
+        uploaded, prov = own_events(args.events, facts, "site")
+    except (DataError, ValueError, OSError) as exc:  # ValueError: geo.ingest's IngestError
+        raise UsageError(f"--events: {exc}") from exc
+    try:
+        written = write_site(facts, args.output, tuple(args.langs), args.data_dir, uploaded, prov,
+                             args.licence_allows_raw)
     except OSError as exc:
         raise UsageError(f"-o {args.output}: cannot be written ({exc.strerror or exc})") from exc
     return f"wrote {len(written)} files to {args.output}"

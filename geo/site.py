@@ -34,6 +34,7 @@ from geo.metrics import (
 )
 from geo.outlets import Register, source_links
 from geo.tables import CATEGORY_LABELS, DIMENSION_TITLES, OUTCOME_LABELS
+from geo.terms import AGGREGATE_COLUMNS, Provenance, aggregates, attribution, provenance_of
 from geo.timeline import DEFAULT_WINDOW_DAYS, status_on
 from geo.timemodel import day_number, event_rows, last_day, wire_for
 from geo.vocabulary import COVERAGE_START, DIMENSIONS, VALUE_LABELS
@@ -187,21 +188,53 @@ def _map_body(payload: Mapping[str, object], scripts: str) -> str:
             f"{scripts}")
 
 
+TERMS_UI = {
+    "heading": N_("Your events: counts and fatalities per month, country and admin1"),
+    "period": N_("month"), "iso3": N_("country"), "admin1": N_("region (admin1)"),
+    "events": N_("events"), "fatalities": N_("fatalities"),
+}
+TERMS_CSS = (".tm-terms {padding: 6px 12px; font-size: 13px;} .tm-terms table "
+             "{border-collapse: collapse;} .tm-terms td, .tm-terms th {padding: 1px 8px; "
+             "border-bottom: 1px solid #ddd; text-align: left;}")
+
+
+def terms_section(uploaded: pd.DataFrame, prov: Provenance, restricted: bool, lang: str) -> str:
+    """The user's events' attribution (source, licence, date of the data) as escaped HTML and,
+    when `restricted`, their aggregates as a table: what the published page says of them."""
+    tr = translator(lang)
+    out = f'<section class="tm-terms" lang="{esc(lang)}"><p>{esc(attribution(prov, tr, restricted))}</p>'
+    if restricted:
+        head = "".join(f"<th>{esc(tr(TERMS_UI[c]))}</th>" for c in AGGREGATE_COLUMNS)
+        rows = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in r) + "</tr>\n"
+                       for r in aggregates(uploaded).itertuples(index=False))
+        out += (f"<details open><summary>{esc(tr(TERMS_UI['heading']))}</summary><table><thead>"
+                f"<tr>{head}</tr></thead><tbody>\n{rows}</tbody></table></details>")
+    return out + "</section>\n"
+
+
 def interactive_html(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
                      day: date | None = None, categories: Sequence[str] | None = None,
                      window_days: int = DEFAULT_WINDOW_DAYS,
-                     uploaded: pd.DataFrame | None = None) -> str:
+                     uploaded: pd.DataFrame | None = None, provenance: Provenance | None = None,
+                     licence_allows: bool = False) -> str:
     """The time map as ONE self-contained HTML file (Leaflet and timemap.js inlined): slider,
     playback, metric picker, legend, events and credit; it opens from file:// with no network
     and works inside an <iframe>. Opens on `day` (default: the last day) and `metric`;
-    `uploaded` are the reader's own events, added as their own category."""
+    `uploaded` are the reader's own events, added as their own category, unless their
+    `provenance` forbids republishing them (geo.terms) and the user's licence does not allow it
+    (`licence_allows`): then the page carries only their aggregates. Either way the page names
+    their source, licence and date."""
+    restricted = provenance is not None and provenance.restricted(licence_allows)
     payload = map_payload(facts, lang, metric, day, categories, window_days,
-                          uploaded=uploaded)
+                          uploaded=None if restricted else uploaded)
     css = (STATIC / "leaflet" / "leaflet.css").read_text(encoding="utf-8")
     scripts = "".join(f"<script>{_script_text((STATIC / p).read_text(encoding='utf-8'))}</script>\n"
                       for p in ("leaflet/leaflet.js", "js/timemap.js"))
-    return _page(lang, translator(lang)(PROJECT), f"<style>{css}</style>\n<style>{PAGE_CSS}</style>\n",
-                 _map_body(payload, scripts))
+    terms = (terms_section(uploaded, provenance, restricted, lang)
+             if uploaded is not None and provenance is not None else "")
+    return _page(lang, translator(lang)(PROJECT),
+                 f"<style>{css}</style>\n<style>{PAGE_CSS}{TERMS_CSS}</style>\n",
+                 _map_body(payload, scripts) + terms)
 
 
 # --- the static site ------------------------------------------------------------------------
@@ -366,8 +399,9 @@ def _sha256(path: Path) -> str:
 
 
 def data_page(facts: Facts, lang: str, files: Sequence[Path], root: str,
-              other: Mapping[str, str]) -> str:
-    """The data files as published, with size, SHA-256 and a link to their provenance."""
+              other: Mapping[str, str], terms: str = "") -> str:
+    """The data files as published, with size, SHA-256 and a link to their provenance, then
+    `terms` (terms_section: the user's events' attribution and aggregates)."""
     tr = translator(lang)
     end = last_day(facts)
     credit = (tr(CREDIT).format(project=tr(PROJECT), date=long_date(end, lang))
@@ -386,7 +420,7 @@ def data_page(facts: Facts, lang: str, files: Sequence[Path], root: str,
             f"{provenance}</a> · {esc(credit)}</p>\n"
             f"<table><thead><tr><th>{esc(tr('file'))}</th><th>{esc(tr(SITE_UI['size']))}</th>"
             f"<th>SHA-256</th></tr></thead><tbody>\n{rows}</tbody></table>\n"
-            f"<h2>{esc(tr(SITE_UI['countries']))}</h2>\n<ul>{countries}</ul>\n")
+            f"{terms}<h2>{esc(tr(SITE_UI['countries']))}</h2>\n<ul>{countries}</ul>\n")
     return _page(lang, f"{tr(SITE_UI['data'])} · {tr(PROJECT)}",
                  f'<link rel="stylesheet" href="{root}assets/site.css">\n', body)
 
@@ -397,11 +431,16 @@ def _folder(lang: str, langs: Sequence[str]) -> str:
 
 
 def write_site(facts: Facts, out: Path, langs: Sequence[str] = ("en", "fr"),
-               data_dir: Path = DATA_DIR) -> list[Path]:
+               data_dir: Path = DATA_DIR, uploaded: pd.DataFrame | None = None,
+               provenance: Provenance | None = None, licence_allows: bool = False) -> list[Path]:
     """Write a folder of static files any web host serves with no Python: the time map
     (index.html, and <lang>/index.html for the other languages), a page per country
     (country/<ISO3>.html), the data files with their provenance (data/, data.html) and the
-    assets (Leaflet, timemap.js). Every link is relative. Returns the files written."""
+    assets (Leaflet, timemap.js). Every link is relative. Returns the files written.
+
+    `uploaded` are a user's events of `provenance` (geo.terms): drawn on the map when their
+    source or the user's licence (`licence_allows`) allows republishing them, else published
+    only as aggregates; the map and data pages name their source, licence and date."""
     langs = tuple(dict.fromkeys(langs))
     unknown = [lang for lang in langs if lang not in LANGS]
     if not langs or unknown:
@@ -433,7 +472,11 @@ def write_site(facts: Facts, out: Path, langs: Sequence[str] = ("en", "fr"),
         def others(page: str, lang: str = lang, up: str = up) -> dict[str, str]:
             return {o: up + _folder(o, langs) + page for o in langs if o != lang}
 
-        payload = map_payload(facts, lang, country_link="country/{iso3}.html")
+        restricted = provenance is not None and provenance.restricted(licence_allows)
+        payload = map_payload(facts, lang, country_link="country/{iso3}.html",
+                              uploaded=None if restricted else uploaded)
+        terms = (terms_section(uploaded, provenance, restricted, lang)
+                 if uploaded is not None and provenance is not None else "")
         scripts = (f'<script src="{up}assets/leaflet.js"></script>\n'
                    f'<script src="{up}assets/timemap.js"></script>\n')
         tr = translator(lang)
@@ -441,9 +484,10 @@ def write_site(facts: Facts, out: Path, langs: Sequence[str] = ("en", "fr"),
                "".join(f'<a href="{h}" hreflang="{o}" lang="{o}">{LANG_LABELS[o]}</a>'
                        for o, h in others("index.html").items()) + "</div>\n")
         head = (f'<link rel="stylesheet" href="{up}assets/leaflet.css">\n'
-                f"<style>{PAGE_CSS}{MAP_PAGE_CSS}</style>\n")
-        write(f"{folder}index.html", _page(lang, tr(PROJECT), head, nav + _map_body(payload, scripts)))
-        write(f"{folder}data.html", data_page(facts, lang, files, up, others("data.html")))
+                f"<style>{PAGE_CSS}{MAP_PAGE_CSS}{TERMS_CSS}</style>\n")
+        write(f"{folder}index.html", _page(lang, tr(PROJECT), head,
+                                           nav + _map_body(payload, scripts) + terms))
+        write(f"{folder}data.html", data_page(facts, lang, files, up, others("data.html"), terms))
         for iso3 in countries:
             page = f"country/{iso3}.html"
             write(f"{folder}{page}", country_page(
@@ -468,6 +512,35 @@ def add_site_arguments(parser: argparse.ArgumentParser) -> None:
                              "<lang>/ (default: en fr)")
     parser.add_argument("--data", type=Path, default=DATA_DIR,
                         help="the data folder (default: the project's data/)")
+    add_events_arguments(parser)
+
+
+def add_events_arguments(parser: argparse.ArgumentParser) -> None:
+    """--events FILE and --licence-allows-raw, for this module's parser and geo.publish site."""
+    parser.add_argument("--events", type=Path, metavar="FILE",
+                        help="your own events (an ACLED, UCDP GED or events.csv-style file, as "
+                             "the app imports): ACLED's are published as counts and fatalities "
+                             "per month, country and admin1 only, unless --licence-allows-raw")
+    parser.add_argument("--licence-allows-raw", action="store_true",
+                        help="state that your licence allows republishing the rows of --events "
+                             "(off by default: ACLED's terms forbid it)")
+
+
+def own_events(path: Path | None, facts: Facts, prog: str
+                ) -> tuple[pd.DataFrame | None, Provenance | None]:
+    """The events of --events and their provenance (the format geo.ingest recognises, dated by
+    the file's modification day); rejected rows are left out, and counted on stderr."""
+    if path is None:
+        return None, None
+    from geo.ingest import ingest_file  # heavy: only when asked
+
+    if not path.is_file():
+        raise DataError(path, "the events file does not exist")
+    report = ingest_file(path, path.name, facts.borders)
+    if len(report.rejected):
+        print(f"{prog}: {report.summary()}", file=sys.stderr)
+    dated = date.fromtimestamp(path.stat().st_mtime)
+    return report.loaded, provenance_of(report.format, path.name, dated)
 
 
 def run_site(args: argparse.Namespace, prog: str = "python -m geo.site") -> int:
@@ -484,8 +557,10 @@ def run_site(args: argparse.Namespace, prog: str = "python -m geo.site") -> int:
         if facts.errors:
             print(f"{prog}: the data cannot be used: {facts.errors[0]}", file=sys.stderr)
             return 2
-        written = write_site(facts, args.out, tuple(args.lang), args.data)
-    except (DataError, OSError) as exc:
+        uploaded, prov = own_events(args.events, facts, prog)
+        written = write_site(facts, args.out, tuple(args.lang), args.data, uploaded, prov,
+                             args.licence_allows_raw)
+    except (DataError, OSError, ValueError) as exc:  # ValueError: geo.ingest's IngestError
         print(f"{prog}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # one line, never a traceback

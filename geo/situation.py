@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 import folium
 import pandas as pd
@@ -10,18 +11,25 @@ from branca.element import MacroElement
 
 from geo.alignments import alignment_classes
 from geo.changes import changes_between
-from geo.facts import Facts, name_column, places_in
-from geo.i18n import N_, Translate, english, translator
+from geo.facts import Facts, country_names, name_column, places_in
+from geo.flares import MIN_DEATHS, MIN_EVENTS, RATIO, WINDOW_DAYS, flare_events, flares, has_admin1
+from geo.i18n import N_, Translate, english, long_date, month_label, translator
 from geo.imported import filtered
 from geo.layers import (
+    FLARE_RULE,
     BrowserCall,
     PageData,
+    RingLayer,
     base_map,
     borders_layer,
+    cast_legend,
+    cast_rings,
     choropleth_layer,
     event_set,
     events_in_set,
     events_on_map,
+    flare_legend,
+    flare_rings,
     forces_layer,
     layer_group,
     legend_layer,
@@ -87,7 +95,7 @@ def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataF
 def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None = None,
                   player: dict[str, object] | None = None, key: str = "situation_map",
                   bounds: list[list[float]] | None = None, timeline: PageData | None = None,
-                  by_metric: bool = True) -> LayeredMap:
+                  by_metric: bool = True, forecasts: pd.DataFrame | None = None) -> LayeredMap:
     """The situation map: layers that are on, as things stood on the view's date.
 
     `uploaded` are the user's own events (shown when the upload layer is on); with `player`
@@ -95,7 +103,8 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
     colours, date and events itself; `key` names the map and `bounds` frame it (default: the
     region). With `timeline` (geo.layers.timeline_set) the map recolours itself as soon as the
     reader moves the date or the metric, the change buttons stepping by the metric's changes
-    (`by_metric`) or any status's.
+    (`by_metric`) or any status's. `forecasts` (geo.sources.cast_forecasts) are drawn as rings
+    at their admin1's events in `uploaded`.
     """
     tr = translator(view.lang)
     metric = None
@@ -144,14 +153,42 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
     forces = "forces" in view.layers and len(facts.borders) > 0
     badges = (forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr, facts.places)
               if forces else None)
+    flaring = (flares_layer(facts, view, uploaded, tr)
+               if "flares" in view.layers and player is None else None)
+    expected, month = None, ""
+    if forecasts is not None and len(forecasts) and uploaded is not None and player is None:
+        first = forecasts.iloc[0]
+        month = month_label(date(int(first["year"]), int(first["month"]), 1), view.lang)
+        expected = cast_rings(forecasts, uploaded, country_names(facts, view.lang), month, tr,
+                              view.lang)
     legend = legend_layer(legend_sections(
         metric, categories, forces, note, tr=tr, lang=view.lang,
         upload=upload_legend(mine, uploaded, tr, view.lang) if (
-            mine is not None and uploaded is not None) else None), tr("Legend"))
+            mine is not None and uploaded is not None) else None) + flare_legend(flaring, tr)
+        + cast_legend(expected, month, tr), tr("Legend"))
     played = BrowserCall("play", player) if player is not None else None
     return _layered(key, facts, "basemap" in view.layers, bounds,
                     tr=tr, sets=tuple(sets), lang=view.lang, countries=countries,
-                    events=events, upload=upload, forces=badges, legend=legend, playback=played)
+                    events=events, upload=upload, forces=badges, flares=flaring, cast=expected,
+                    legend=legend,
+                    playback=played)
+
+
+def flares_layer(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None,
+                 tr: Translate) -> RingLayer | None:
+    """What is flaring on the view's date (geo.flares), as rings: per country, and per admin1
+    where the events name one; from the user's events when there are, else the curated ones."""
+    events = flare_events(facts.events, uploaded, view.countries)
+    if not len(events):
+        return None
+    tables = {"country": flares(events, view.as_of, "country")}
+    if has_admin1(events):
+        tables["admin1"] = flares(events, view.as_of, "admin1")
+    window = events[(events["date"] > pd.Timestamp(view.as_of - timedelta(days=WINDOW_DAYS)))
+                    & (events["date"] <= pd.Timestamp(view.as_of))]
+    rule = tr(FLARE_RULE).format(ratio=f"{RATIO:g}", min=MIN_EVENTS, min_deaths=MIN_DEATHS)
+    return flare_rings(tables, window, facts.borders, country_names(facts, view.lang),
+                       long_date(view.as_of, view.lang), rule, tr, view.lang)
 
 
 def country_bounds(borders: pd.DataFrame, iso3: str) -> list[list[float]]:

@@ -677,6 +677,73 @@ def ucdp_replaces(version: str | None, report: IngestReport) -> dict[str, Any]:
     return {"replace_all": True, "replace_until": None if pd.isna(newest) else newest}
 
 
+# CAST forecasts -----------------------------------------------------------------------------
+
+CAST_FIELDS = ("country", "admin1", "month", "year", "total_forecast", "battles_forecast",
+               "erv_forecast", "vac_forecast", "timestamp")
+CAST_COLUMNS = ["iso3", "admin1", "year", "month", "total", "battles", "erv", "vac", "issued"]
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def _forecast(value: object) -> float:
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return math.nan
+    return number if math.isfinite(number) and number >= 0 else math.nan
+
+
+def cast_forecasts(month: date, borders: gpd.GeoDataFrame, countries: Sequence[str] = (),
+                   creds: Credentials | None = None, env: Mapping[str, str] | None = None,
+                   sleep: Sleep | None = None) -> pd.DataFrame:
+    """ACLED CAST's forecasts of events for the month of `month`, per admin1 of the map's
+    countries (`countries`: names or codes, all when empty): iso3, admin1, year, month (1-12),
+    total, battles, erv (explosions/remote violence), vac (violence against civilians), issued
+    (ACLED's timestamp of the row, a Unix time or empty). GET /api/cast/read with year and month
+    (the English month name), a page at a time. An account that may not read CAST (ACLED
+    answers 403) is a SourceError("forbidden") saying so; rows of other countries are left
+    out."""
+    creds = credentials(env) if creds is None else creds
+    if not (creds.acled_username and creds.acled_password):
+        raise SourceError("credentials", "no ACLED account: set ACLED_USERNAME (or ACLED_EMAIL) "
+                                         "and ACLED_PASSWORD, or put them in secrets.toml")
+    wanted = set(country_filter(countries, borders)) if countries else set(borders["iso3"])
+    codes = country_codes(borders)
+    http = Http(creds.secrets(), sleep or time.sleep)
+    client = Acled(base_url("ACLED_API_URL", ACLED_DEFAULT_URL, env), creds.acled_username,
+                   creds.acled_password, http)
+    params = [("year", str(month.year)), ("month", MONTHS[month.month - 1]),
+              ("fields", "|".join(CAST_FIELDS))]
+    rows: list[dict[str, Any]] = []
+    try:
+        for page in client._pages("/api/cast/read", params, "", "ACLED CAST forecasts", None):
+            rows += page
+    except SourceError as exc:
+        if exc.kind != "forbidden":
+            raise
+        raise SourceError("forbidden", "ACLED CAST forecasts: this ACLED account may not read "
+                                       "CAST (ACLED grants it to some account types); events "
+                                       "pulls are not affected") from None
+    out = []
+    for row in rows:
+        iso3 = codes.get(str(row.get("country", "")).strip().lower())
+        month_name = str(row.get("month", "")).strip().capitalize()
+        if iso3 not in wanted or month_name not in MONTHS:
+            continue
+        stamp = str(row.get("timestamp", "")).strip()
+        out.append({"iso3": iso3, "admin1": str(row.get("admin1", "")).strip(),
+                    "year": int(str(row.get("year", month.year)).strip() or month.year),
+                    "month": MONTHS.index(month_name) + 1,
+                    "total": _forecast(row.get("total_forecast")),
+                    "battles": _forecast(row.get("battles_forecast")),
+                    "erv": _forecast(row.get("erv_forecast")),
+                    "vac": _forecast(row.get("vac_forecast")),
+                    "issued": stamp if stamp.isdigit() else ""})
+    frame = pd.DataFrame(out, columns=CAST_COLUMNS)
+    return frame.drop_duplicates(["iso3", "admin1", "year", "month"]).reset_index(drop=True)
+
+
 def clean_label(name: str) -> str:
     """A set's name as the prefix of the ids ingest gives rows without one."""
     return "".join(ch if ch.isalnum() else "-" for ch in name)[:40] or "pull"

@@ -20,7 +20,8 @@ from geo.store import is_id
 from geo.timeline import DateWindow
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES
 
-LAYERS = ("choropleth", "events", "forces", "upload", "basemap")
+LAYERS = ("choropleth", "events", "forces", "upload", "basemap", "flares")
+DEFAULT_LAYERS = frozenset(LAYERS) - {"flares"}  # flares: computed on demand (geo.flares)
 DEFAULT_METRIC = "regime"
 DEFAULT_DIMENSION = "ecowas"
 
@@ -30,7 +31,7 @@ class ViewState:
     as_of: date
     window: DateWindow
     metric: str = DEFAULT_METRIC
-    layers: frozenset[str] = field(default_factory=lambda: frozenset(LAYERS))
+    layers: frozenset[str] = DEFAULT_LAYERS
     categories: tuple[str, ...] = tuple(EVENT_CATEGORIES)
     countries: tuple[str, ...] = ()  # ISO3 codes; empty means every country
     dimension: str = DEFAULT_DIMENSION  # the alignments page's choice
@@ -176,7 +177,7 @@ def parse_view(params: Mapping[str, str], curated: date, countries: Collection[s
                                                      default=tr(METRICS[DEFAULT_METRIC].title),
                                                      known=", ".join(METRICS)))
         metric = DEFAULT_METRIC
-    layers = frozenset(LAYERS)
+    layers = DEFAULT_LAYERS
     if "layers" in params:
         layers = frozenset(_names(params["layers"], LAYERS, N_(
             "Unknown map layer(s) in the link ignored: {unknown} (known: {known})."), warnings, tr))
@@ -263,7 +264,7 @@ def view_query(view: ViewState) -> dict[str, str]:
         query["from"], query["to"] = view.window.start.isoformat(), view.window.end.isoformat()
     if view.metric != DEFAULT_METRIC:
         query["metric"] = view.metric
-    if view.layers != frozenset(LAYERS):
+    if view.layers != DEFAULT_LAYERS:
         query["layers"] = ",".join(n for n in LAYERS if n in view.layers)
     if view.categories != tuple(EVENT_CATEGORIES):
         query["cat"] = ",".join(view.categories)

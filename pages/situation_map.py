@@ -4,10 +4,10 @@ how the headline counts changed over time, and what changed since a second date.
 import streamlit as st
 
 from app.data import headline_chart_spec, timeline
-from app.flares import flares_panel
+from app.flares import cast_shown, flares_panel
 from app.page import start_page, table, table_panel
 from app.playback import map_section, playback_controls
-from app.publish import image_downloads
+from app.publish import events_provenance, image_downloads, licence_choice
 from app.state import compare_control, map_controls, pick_date, uploaded_events
 from geo.charts import PICK, picked_date, with_rule
 from geo.i18n import long_date, number, plural
@@ -20,7 +20,8 @@ facts, view, tr = start_page(by_metric=True, controls=map_controls)
 
 st.title(tr("West Africa on {day}").format(day=long_date(view.as_of, view.lang)))
 mine = uploaded_events()
-map_section(lambda v, player: situation_map(facts, v, mine, player, timeline=timeline(facts, v.lang)),
+map_section(lambda v, player: situation_map(facts, v, mine, player, timeline=timeline(facts, v.lang),
+                                            forecasts=cast_shown()),
             view, tr, facts, mine)
 # Under the map, so that on a phone the map starts within the first screen.
 figures = headline_figures(facts, view.as_of, tr, view.lang)
@@ -68,6 +69,9 @@ table_panel(tr("Table of each country's status, with sources"), "situation_statu
             lambda: sources_table(facts, view.as_of, tr, view.lang, view.countries), tr)
 
 if st.toggle(tr("Prepare this map as a file that opens with no internet")):
+    prov = events_provenance() if mine is not None else None
+    allows = licence_choice(prov, tr, "offline_html")
     st.download_button(tr("Download the map (HTML)"), lambda: interactive_html(  # built on click
-        facts, view.lang, view.metric, view.as_of, view.categories, uploaded=mine),
+        facts, view.lang, view.metric, view.as_of, view.categories, uploaded=mine,
+        provenance=prov, licence_allows=allows),
         f"sahel-map-{view.metric}-{view.as_of:%Y-%m-%d}-{view.lang}.html", "text/html")

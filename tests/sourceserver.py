@@ -41,6 +41,7 @@ class Script:
     empty: bool = False  # ACLED finds nothing
     hold_page: int | None = None  # this UCDP page is answered once `release` is set
     release: threading.Event = field(default_factory=threading.Event)
+    cast_forbidden: bool = False  # the account may not read CAST (403)
     issued: int = 0
     access: str | None = None
     refresh: str | None = None
@@ -108,6 +109,12 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/api/deleted/read":
             name = "acled/deleted_page1.json" if page == 1 else "acled/changed_page3.json"
             return self._send(200, self._file(name))
+        if path == "/api/cast/read":
+            if script.cast_forbidden:
+                return self._send(403, self._file("acled/cast_forbidden.json"))
+            name = f"acled/cast_page{page}.json"
+            return self._send(200, self._file(name if (RECORDINGS / name).exists()
+                                              else "acled/changed_page3.json"))
         if path != "/api/acled/read":
             return self._send(404, b"{}")
         if page == script.expire_on_page:

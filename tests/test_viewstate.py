@@ -96,7 +96,8 @@ def test_default_link_only_carries_the_date():
     full = view_query(VIEWS[2])
     assert full == {"date": "2023-08-10", "from": "2023-07-26", "to": "2023-09-30",
                     "metric": "forces", "layers": "choropleth", "cat": "ecowas,ecowas_force"}
-    assert set(LAYERS) == {"choropleth", "events", "forces", "upload", "basemap"}
+    assert set(LAYERS) == {"choropleth", "events", "forces", "upload", "basemap", "flares"}
+    assert "flares" not in default_view(CURATED).layers  # computed on demand: off by default
     assert len(EVENT_CATEGORIES) == 13
 
 
