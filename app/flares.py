@@ -4,10 +4,15 @@ them, else the curated ones. Built only once its panel is opened."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import streamlit as st
 
 from app.page import table
+from geo.engine import Events
 from geo.facts import Facts, country_names
 from geo.flares import LEVELS, MIN_EVENTS, RATIO, flares
 from geo.i18n import N_, Translate, long_date
@@ -32,21 +37,23 @@ def flare_rows(found: pd.DataFrame, names: dict[str, str], tr: Translate) -> pd.
     })
 
 
-def flares_panel(facts: Facts, view: ViewState, mine: pd.DataFrame | None, tr: Translate) -> None:
+def flares_panel(facts: Facts, view: ViewState, mine: Events | None, tr: Translate) -> None:
     with st.expander(tr("What is flaring"), key="flares_panel", on_change="rerun") as panel:
         if not panel.open:
             return
         level = st.radio(tr("By"), LEVELS, index=1, format_func=lambda v: tr(LEVEL_LABELS[v]),
                          horizontal=True, key="flares_level")
-        if mine is not None:
-            events = mine[["date", "iso3", "admin1", "deaths"]]
+        if mine is not None:  # the engine's table: the flare table is one DuckDB query on it
+            events: Any = mine.table.select(["date", "iso3", "admin1", "deaths"])
+            if view.countries:
+                events = events.filter(pc.is_in(events["iso3"], pa.array(view.countries)))
             st.caption(tr("From your imported or kept events."))
         else:
             events = facts.events[["date", "iso3"]].assign(admin1="", deaths=0)
+            if view.countries:
+                events = events[events["iso3"].isin(view.countries)]
             st.caption(tr("From the curated events (import or pull conflict events for a "
                           "fuller picture)."))
-        if view.countries:
-            events = events[events["iso3"].isin(view.countries)]
         found = flares(events, view.as_of, level)
         st.caption(tr("A place is flaring when its last 30 days to {date} have at least {ratio} "
                       "times the average of the twelve 30-day windows before and at least {min} "

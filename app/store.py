@@ -15,10 +15,10 @@ import time
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-import pandas as pd
 import streamlit as st
 
 from app.access import viewer
+from geo.engine import Events
 from geo.escape import inert
 from geo.i18n import Translate, long_date
 from geo.ingest import IngestReport
@@ -72,13 +72,17 @@ def store() -> Store:
 
 
 @st.cache_resource(show_spinner=False, max_entries=KEPT_SETS_IN_MEMORY)
-def _kept(setting: str, set_id: str) -> tuple[pd.DataFrame, IngestReport] | None:
-    # cache_resource, not cache_data: every session gets this same frame, not a copy of it.
-    # Callers only read it (filters make new frames).
-    return _connection(setting).get().load_set(set_id)
+def _kept(setting: str, set_id: str) -> tuple[Events, IngestReport] | None:
+    # cache_resource, not cache_data: every session gets these same events, not a copy.
+    # They are held once, as the engine's Arrow table (the report's events are that table).
+    found = _connection(setting).get().load_set(set_id)
+    if found is None:
+        return None
+    events = Events(found[0])
+    return events, replace(found[1], events=events.table)
 
 
-def kept_set(set_id: str) -> tuple[KeptSet, pd.DataFrame, IngestReport] | None:
+def kept_set(set_id: str) -> tuple[KeptSet, Events, IngestReport] | None:
     """A kept set's description, events and import report, or None when the store has no such
     set for this session's viewer (or it is in the bin). The rows are read once per server
     process; the description and the viewer's right are read each time, so a set renamed,
@@ -170,7 +174,7 @@ def checked_dataset(view: ViewState, tr: Translate) -> tuple[ViewState, list[str
     return view, []
 
 
-def kept_events(set_id: str) -> pd.DataFrame | None:
+def kept_events(set_id: str) -> Events | None:
     """The events of a kept set (shared, read-only), or None when it cannot be had."""
     try:
         kept = kept_set(set_id)

@@ -10,9 +10,9 @@ from branca.element import MacroElement
 
 from geo.alignments import alignment_classes
 from geo.changes import changes_between
+from geo.engine import Events, Selection
 from geo.facts import Facts, name_column, places_in
 from geo.i18n import N_, Translate, english, translator
-from geo.imported import filtered
 from geo.layers import (
     BrowserCall,
     PageData,
@@ -28,15 +28,14 @@ from geo.layers import (
     legend_sections,
     shapes_set,
     tiles_layer,
-    upload_in_set,
+    upload_layer,
     upload_legend,
-    upload_markers,
 )
 from geo.metrics import METRICS, classify, status_summaries
 from geo.site import day_number
 from geo.timeline import DateWindow, events_in_view, forces_on, headline_on
 from geo.viewstate import ViewState
-from geo.vocabulary import COVERAGE_START, UPLOAD_CATEGORY
+from geo.vocabulary import COVERAGE_START
 
 MILITARY_OUTLINE = N_("Under military rule on the as-of date")
 CHANGED_OUTLINE = N_("Status changed since {date}")
@@ -75,16 +74,16 @@ def _layered(key: str, facts: Facts, basemap: bool, bounds: list[list[float]] | 
                       tuple(out), ((shapes,) if shapes is not None else ()) + sets)
 
 
-def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataFrame | None:
-    """The user's events that the view shows (None when there are none or the layer is off):
-    in the window and countries, and of the types, actors, fatalities and precision kept."""
+def uploaded_in_view(uploaded: Events | None, view: ViewState) -> Selection | None:
+    """Which of the user's events the view shows (None when there are none or the layer is
+    off): in the window and countries, and of the types, actors, fatalities and precision
+    kept. A question for the engine (geo.engine), not the events themselves."""
     if uploaded is None or "upload" not in view.layers:
         return None
-    return filtered(events_in_view(uploaded, view.window, (UPLOAD_CATEGORY,), view.countries),
-                    view.upload)
+    return Selection(view.window.start, view.window.end, view.countries, view.upload)
 
 
-def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None = None,
+def situation_map(facts: Facts, view: ViewState, uploaded: Events | None = None,
                   player: dict[str, object] | None = None, key: str = "situation_map",
                   bounds: list[list[float]] | None = None, timeline: PageData | None = None,
                   by_metric: bool = True) -> LayeredMap:
@@ -135,18 +134,14 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
                 events = events_on_map(shown, tr=tr, lang=view.lang, outlets=facts.outlets)
     mine = uploaded_in_view(uploaded, view)
     upload = None
-    if mine is not None and uploaded is not None and len(mine) and player is None:
-        if uploaded.index.is_unique:
-            upload, held = upload_in_set(mine, uploaded, tr, view.lang)
-            sets.append(held)
-        else:
-            upload = upload_markers(mine, uploaded, tr, view.lang)
+    if mine is not None and uploaded is not None and player is None and uploaded.count(mine):
+        upload = upload_layer(uploaded, mine, tr, view.lang)
     forces = "forces" in view.layers and len(facts.borders) > 0
     badges = (forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr, facts.places)
               if forces else None)
     legend = legend_layer(legend_sections(
         metric, categories, forces, note, tr=tr, lang=view.lang,
-        upload=upload_legend(mine, uploaded, tr, view.lang) if (
+        upload=upload_legend(uploaded, mine, tr, view.lang) if (
             mine is not None and uploaded is not None) else None), tr("Legend"))
     played = BrowserCall("play", player) if player is not None else None
     return _layered(key, facts, "basemap" in view.layers, bounds,
@@ -203,20 +198,19 @@ def alignment_map(facts: Facts, view: ViewState) -> LayeredMap:
 
 
 def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
-               uploaded: pd.DataFrame | None = None, lang: str = "en",
-               whole_upload: pd.DataFrame | None = None) -> LayeredMap:
-    """The given events (and the user's, already filtered, coloured by type with the colours
-    of `whole_upload`, the whole file) over plain borders."""
+               uploaded: Events | None = None, lang: str = "en",
+               chosen: Selection | None = None) -> LayeredMap:
+    """The given events and the user's that `chosen` selects (None: all of them), coloured by
+    type with the whole set's colours, over plain borders."""
     tr = translator(lang)
     categories = tuple(c for c in dict.fromkeys(events["category"]))
     shown = events_on_map(events, tr=tr, lang=lang, outlets=facts.outlets) if len(events) else None
-    whole = uploaded if whole_upload is None else whole_upload
-    upload = upload_markers(uploaded, whole, tr, lang) if (
-        uploaded is not None and whole is not None and len(uploaded)) else None
+    upload = upload_layer(uploaded, chosen, tr, lang) if (
+        uploaded is not None and uploaded.count(chosen)) else None
     legend = legend_layer(legend_sections(
         None, categories, False, tr=tr, lang=lang,
-        upload=upload_legend(uploaded, whole, tr, lang) if (
-            uploaded is not None and whole is not None) else None), tr("Legend"))
+        upload=upload_legend(uploaded, chosen, tr, lang) if uploaded is not None else None),
+        tr("Legend"))
     return _layered("events_map", facts, basemap, tr=tr, lang=lang, countries=borders_layer(),
                     events=shown,
                     upload=upload, legend=legend)

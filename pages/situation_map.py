@@ -69,5 +69,6 @@ table_panel(tr("Table of each country's status, with sources"), "situation_statu
 
 if st.toggle(tr("Prepare this map as a file that opens with no internet")):
     st.download_button(tr("Download the map (HTML)"), lambda: interactive_html(  # built on click
-        facts, view.lang, view.metric, view.as_of, view.categories, uploaded=mine),
+        facts, view.lang, view.metric, view.as_of, view.categories,
+        uploaded=mine.frame() if mine is not None else None),
         f"sahel-map-{view.metric}-{view.as_of:%Y-%m-%d}-{view.lang}.html", "text/html")

@@ -25,9 +25,11 @@ with st.expander(tr("Provenance of the data ({file})").format(
 
 st.subheader(tr("Download the current view"))
 shown = events_in_view(facts.events, view.window, view.categories, view.countries)
-mine = uploaded_in_view(uploaded_events(), view)
-if mine is not None:
-    shown = pd.concat([shown.assign(origin="curated"), mine.assign(origin="uploaded")])
+uploaded = uploaded_events()
+mine = uploaded_in_view(uploaded, view)
+if mine is not None and uploaded is not None:
+    shown = pd.concat([shown.assign(origin="curated"),
+                       uploaded.frame(mine).assign(origin="uploaded")])
 now = status_on(facts.status, view.as_of)
 if view.countries:
     now = now[now["iso3"].isin(view.countries)]
