@@ -11,6 +11,7 @@ import streamlit as st
 
 from app.page import table
 from app.publish import events_provenance
+from geo.engine import Events
 from geo.facts import Facts, country_names
 from geo.flares import LEVELS, MIN_EVENTS, RATIO, flare_events, flares
 from geo.i18n import N_, Translate, long_date, month_label
@@ -36,12 +37,13 @@ def flare_rows(found: pd.DataFrame, names: dict[str, str], tr: Translate) -> pd.
     })
 
 
-def flares_panel(facts: Facts, view: ViewState, mine: pd.DataFrame | None, tr: Translate) -> None:
+def flares_panel(facts: Facts, view: ViewState, mine: Events | None, tr: Translate) -> None:
     with st.expander(tr("What is flaring"), key="flares_panel", on_change="rerun") as panel:
         if not panel.open:
             return
         level = st.radio(tr("By"), LEVELS, index=1, format_func=lambda v: tr(LEVEL_LABELS[v]),
                          horizontal=True, key="flares_level")
+        # the user's events stay the engine's Arrow table: the flare table is one DuckDB query
         events = flare_events(facts.events, mine, view.countries)
         if mine is not None:
             st.caption(tr("From your imported or kept events."))

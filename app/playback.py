@@ -15,16 +15,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from app.data import wire
 from app.page import country_from_click, show_map
 from app.state import frame_in_link, set_as_of
 from geo.changes import STEPS, frame_dates
+from geo.engine import Events
 from geo.facts import Facts
 from geo.i18n import N_, Translate, long_date
-from geo.imported import filtered
 from geo.playback import frame_events, player_payload
 from geo.situation import LayeredMap
 from geo.timeline import DateWindow
@@ -90,7 +89,7 @@ def _duration(frames: list[date], fps: int) -> float:
 
 def map_section(build: Callable[[ViewState, dict[str, object] | None], LayeredMap],
                 view: ViewState, tr: Translate, facts: Facts,
-                uploaded: pd.DataFrame | None = None, height: int = 620) -> None:
+                uploaded: Events | None = None, height: int = 620) -> None:
     """The page's map, in a fragment. While playing, `build(view, player)` makes the map of
     the first frame with the player's payload (geo.playback); the fragment reruns when the last
     frame is due (unless looping) and moves the page there."""
@@ -118,11 +117,9 @@ def map_section(build: Callable[[ViewState, dict[str, object] | None], LayeredMa
             _stop(len(frames) - 1)
             st.rerun(scope="app")
         days = (view.window.end - view.window.start).days + 1
-        mine = filtered(uploaded, view.upload) if uploaded is not None and (
-            "upload" in view.layers) else None
-        events = frame_events(facts, mine, frames, days,
+        events = frame_events(facts, uploaded if "upload" in view.layers else None, frames, days,
                               view.categories if "events" in view.layers else (), view.countries,
-                              uploaded)
+                              view.upload)
         payload = player_payload(wire(facts, view.lang), view.metric,
                                  frames, events, days, fps, loop, view.lang)
         show_map(build(replace(view, as_of=frames[0], window=DateWindow.ending(frames[0], days)),

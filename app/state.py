@@ -20,8 +20,9 @@ import streamlit as st
 from app.data import change_days
 from app.store import checked_dataset, kept_events, link_params
 from geo.changes import around, dimensions_of
+from geo.engine import Events
 from geo.i18n import LANG_NAMES, LANGS, N_, Translate, month_label, translator
-from geo.imported import UploadFilter, actors_of, kind_counts
+from geo.imported import UploadFilter
 from geo.metrics import METRICS
 from geo.timeline import DateWindow
 from geo.viewstate import LAYERS, ViewState, parse_view, parse_viewport, view_query
@@ -311,18 +312,19 @@ def _close_sidebar_on_a_phone() -> None:
 def _upload_filters(tr: Translate) -> None:
     """Filters of the user's imported events, over what their file holds (shown once a file is
     imported; a link's filters wait in the view until then)."""
-    report = st.session_state.get(UPLOAD)
-    if report is None:
+    if st.session_state.get(UPLOAD) is None:
         return
-    events = report.loaded
+    events = uploaded_events()
+    if events is None:
+        return
     values = st.session_state[VALUES]
     st.caption(tr("Your events"))
-    kinds = [k for k in kind_counts(events).index if k]
+    kinds = [k for k in events.kind_counts().index if k]
     st.multiselect(tr("Event types"), list(dict.fromkeys([*kinds, *values[UPLOAD_KINDS]])),
                    key=UPLOAD_KINDS, on_change=_changed(UPLOAD_KINDS),
                    placeholder=tr("All types"))
     # Search as you type: the multiselect filters its options on the letters typed.
-    st.multiselect(tr("Actors"), list(dict.fromkeys([*actors_of(events), *values[UPLOAD_ACTORS]])),
+    st.multiselect(tr("Actors"), list(dict.fromkeys([*events.actors(), *values[UPLOAD_ACTORS]])),
                    key=UPLOAD_ACTORS, on_change=_changed(UPLOAD_ACTORS),
                    placeholder=tr("All actors (type to search)"),
                    help=tr("Events where one of these is actor 1 or actor 2."))
@@ -390,15 +392,22 @@ def url_warnings() -> list[str]:
 
 
 UPLOAD = "upload_report"  # the user's imported events, for this browser session
+UPLOAD_EVENTS = "upload_events"  # (the report, its events held by the engine)
 PENDING_UPLOAD = "upload_pending"  # a file read but waiting for a column mapping
 
 
-def uploaded_events() -> pd.DataFrame | None:
+def uploaded_events() -> Events | None:
     """The events the user imported in this session, else those of the kept set the view shows
-    (one frame per server process, shared by the sessions showing it); None if none."""
+    (one set per server process, shared by the sessions showing it), held by the engine
+    (geo.engine); None if none."""
     report = st.session_state.get(UPLOAD)
     if report is not None:
-        return report.loaded  # type: ignore[no-any-return]
+        held = st.session_state.get(UPLOAD_EVENTS)
+        if held is None or held[0] is not report:  # a new import: its events, date-sorted,
+            events = Events(report.table)  # held once (the report's now are the same table)
+            report = st.session_state[UPLOAD] = replace(report, events=events.table)
+            held = st.session_state[UPLOAD_EVENTS] = (report, events)
+        return held[1]
     values = st.session_state.get(VALUES, {})
     dataset = values.get(DATASET)
     return kept_events(dataset, values.get(DATASET_VERSION)) if dataset else None

@@ -15,10 +15,10 @@ import time
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-import pandas as pd
 import streamlit as st
 
 from app.access import viewer
+from geo.engine import Events
 from geo.escape import inert
 from geo.i18n import Translate, long_date
 from geo.ingest import IngestReport
@@ -73,17 +73,21 @@ def store() -> Store:
 
 
 @st.cache_resource(show_spinner=False, max_entries=KEPT_SETS_IN_MEMORY)
-def _kept(setting: str, set_id: str, version: int | None) -> tuple[pd.DataFrame,
-                                                                    IngestReport] | None:
-    # cache_resource, not cache_data: every session gets this same frame, not a copy of it.
-    # Callers only read it (filters make new frames). An earlier version never changes.
-    if version is None:
-        return _connection(setting).get().load_set(set_id)
-    return rebuild_version(_connection(setting).get(), set_id, version)
+def _kept(setting: str, set_id: str, version: int | None) -> tuple[Events, IngestReport] | None:
+    # cache_resource, not cache_data: every session gets these same events, not a copy.
+    # They are held once, as the engine's Arrow table (the report's events are that table).
+    # An earlier version never changes.
+    connection = _connection(setting).get()
+    found = (connection.load_set(set_id) if version is None
+             else rebuild_version(connection, set_id, version))
+    if found is None:
+        return None
+    events = Events(found[0])
+    return events, replace(found[1], events=events.table)
 
 
 def kept_set(set_id: str, version: int | None = None
-             ) -> tuple[KeptSet, pd.DataFrame, IngestReport] | None:
+             ) -> tuple[KeptSet, Events, IngestReport] | None:
     """A kept set's description, events and import report (as they were after its pull
     `version`, else the latest), or None when the store has no such set for this session's
     viewer (or it is in the bin). The rows are read once per server process; the description
@@ -202,7 +206,7 @@ def checked_version(view: ViewState, info: KeptSet, tr: Translate) -> tuple[View
     return view, []
 
 
-def kept_events(set_id: str, version: int | None = None) -> pd.DataFrame | None:
+def kept_events(set_id: str, version: int | None = None) -> Events | None:
     """The events of a kept set, or of one of its versions (shared, read-only), or None when
     they cannot be had."""
     try:

@@ -7,14 +7,15 @@ counts are grouped its way.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import cast
 
 import altair as alt
 import pandas as pd
 
+from geo.engine import Selection
 from geo.i18n import Translate, english, vega_locale
-from geo.imported import weekly_deaths
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES, OKABE_ITO
 
 BRUSH = "brush"
@@ -119,10 +120,10 @@ def events_histogram(events: pd.DataFrame, tr: Translate = english, lang: str = 
     return cast(alt.Chart, chart.configure(locale=vega_locale(lang)))
 
 
-def deaths_chart(events: pd.DataFrame, tr: Translate = english, lang: str = "en") -> alt.Chart:
+def deaths_chart(data: pd.DataFrame, tr: Translate = english, lang: str = "en") -> alt.Chart:
     """The user's events per week (bars) and their fatalities per week (line): one x axis, an
-    axis each (geo.imported.weekly_deaths)."""
-    data = weekly_deaths(events)
+    axis each. `data` is the weekly series (week, events, deaths: geo.imported.weekly_deaths,
+    or the engine's counts_by('week'))."""
     x = alt.X("week:T", title=tr("Week"))
     tips = [alt.Tooltip("week:T", title=tr("week of"), format="%Y-%m-%d"),
             alt.Tooltip("events:Q", title=tr("events")),
@@ -157,6 +158,16 @@ def in_weeks(events: pd.DataFrame,
         return events
     start, end = weeks
     return events[(events["date"] >= start) & (events["date"] < end + pd.Timedelta(days=7))]
+
+
+def selection_in_weeks(chosen: Selection,
+                       weeks: tuple[pd.Timestamp, pd.Timestamp] | None) -> Selection:
+    """The selection narrowed to the weeks a brush touches, as in_weeks narrows a frame."""
+    if weeks is None:
+        return chosen
+    start, end = weeks
+    return replace(chosen, start=max(chosen.start, start.date()),
+                   end=min(chosen.end, (end + pd.Timedelta(days=6)).date()))
 
 
 PICK = "pick"

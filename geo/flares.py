@@ -168,18 +168,50 @@ def _flares_duckdb(events: Any, as_of: date, level: str, first_day: date | None)
     return _finish(table, windows)
 
 
-def flare_events(curated: pd.DataFrame, uploaded: pd.DataFrame | None,
-                 countries: tuple[str, ...] = ()) -> pd.DataFrame:
+def flare_events(curated: pd.DataFrame, uploaded: Any, countries: tuple[str, ...] = ()) -> Any:
     """What the flares are computed on: the user's imported or kept events when there are
     (with their admin1 and deaths), else the curated ones (no admin1, no deaths), in
-    `countries` (all when empty): date, iso3, admin1, deaths, lat, lon."""
+    `countries` (all when empty): date, iso3, admin1, deaths, lat, lon. The user's events are
+    the engine's (geo.engine.Events): their Arrow table is selected and filtered as it is, with
+    no copy into pandas; a pandas frame is taken as it is too."""
+    columns = ["date", "iso3", "admin1", "deaths", "lat", "lon"]
+    table = getattr(uploaded, "table", None)
+    if table is not None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        chosen = table.select(columns)
+        return chosen.filter(pc.is_in(chosen["iso3"], pa.array(list(countries)))) if countries else chosen
     if uploaded is not None:
-        events = uploaded[["date", "iso3", "admin1", "deaths", "lat", "lon"]]
+        events = uploaded[columns]
     else:
         events = curated[["date", "iso3", "lat", "lon"]].assign(admin1="", deaths=0)
     return events[events["iso3"].isin(countries)] if countries else events
 
 
-def has_admin1(events: pd.DataFrame) -> bool:
-    """Whether any event names its admin1 (curated events do not)."""
-    return bool((events["admin1"].fillna("").astype(str) != "").any())
+def recent(events: Any, as_of: date) -> pd.DataFrame:
+    """The events of the flare window ending on `as_of` (its WINDOW_DAYS days), as pandas: the
+    only rows the rings' tooltips and places need."""
+    low, high = pd.Timestamp(as_of - timedelta(days=WINDOW_DAYS)), pd.Timestamp(as_of)
+    if isinstance(events, pd.DataFrame):
+        days = pd.to_datetime(events["date"])
+        return events[(days > low) & (days <= high)]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    days = events["date"]
+    bound = [pc.cast(pa.scalar(t.to_pydatetime(), pa.timestamp("us")), days.type) for t in (low, high)]
+    part = events.filter(pc.and_(pc.greater(days, bound[0]), pc.less_equal(days, bound[1])))
+    frame: pd.DataFrame = part.to_pandas()
+    return frame
+
+
+def has_admin1(events: Any) -> bool:
+    """Whether any event names its admin1 (curated events do not); a pandas frame or an Arrow
+    table."""
+    if isinstance(events, pd.DataFrame):
+        return bool((events["admin1"].fillna("").astype(str) != "").any())
+    import pyarrow.compute as pc
+
+    named = pc.not_equal(pc.fill_null(pc.cast(events["admin1"], "string"), ""), "")
+    return bool(pc.any(named).as_py())

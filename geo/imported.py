@@ -68,10 +68,11 @@ def kind_counts(events: pd.DataFrame) -> pd.Series:
     return counts.reindex(order)
 
 
-def kind_colours(events: pd.DataFrame) -> dict[str, str]:
-    """A colour for each event type of the file: the seven most frequent get their own, the
-    rest share grey. Built from the whole file, so a type keeps its colour under any filter."""
-    kinds = list(kind_counts(events).index)
+def kind_colours(events: pd.DataFrame | pd.Series) -> dict[str, str]:
+    """A colour for each event type of the file (its events, or its kind_counts): the seven
+    most frequent get their own, the rest share grey. Built from the whole file, so a type
+    keeps its colour under any filter."""
+    kinds = list((events if isinstance(events, pd.Series) else kind_counts(events)).index)
     return {k: KIND_COLOURS[i] if i < len(KIND_COLOURS) and k else OTHER_KIND_COLOUR
             for i, k in enumerate(kinds)}
 

@@ -27,6 +27,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.assets import use_local_assets
+from geo.engine import Events, Selection
 from geo.facts import localised
 from geo.i18n import N_, Translate, english, number, plural, plural_forms
 from geo.imported import (
@@ -234,6 +235,7 @@ def marker_rows(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = E
         text = localised(r, lang, tr)
         row: list[object] = [round(lat, 4), round(lon, 4), codes.index(r[by]),
                              f"{r['date']:%Y-%m-%d}", text.title, text.place, text.summary,
+                             source_items(r["sources"], outlets, tr) if imported else
                              popup_sources(str(r["sources"]), outlets or {}, tr), str(r["id"]),
                              text.fallback]
         if imported:
@@ -287,6 +289,27 @@ def details(r: Mapping[Hashable, object], tr: Translate = english, lang: str = "
     return lines
 
 
+def source_items(sources: object, outlets: Register | None = None,
+                 tr: Translate = english) -> list[object]:
+    """An imported event's sources as its popup lists them, in the file's order: each http(s)
+    URL a link (geo.outlets.popup_sources), and the text between them (ACLED's outlet names,
+    "Studio Kalangou; RFI") as one plain text item each, never parsed as HTML nor linked."""
+    items: list[object] = []
+    words: list[str] = []
+    text = "" if sources is None or sources is pd.NA or sources != sources else str(sources)
+    for token in text.split():
+        if urlparse(token).scheme in ("http", "https"):
+            if words:
+                items.append(" ".join(words).strip(" ;,"))
+                words = []
+            items += popup_sources(token, outlets or {}, tr)
+        else:
+            words.append(token)
+    if words:
+        items.append(" ".join(words).strip(" ;,"))
+    return [i for i in items if i != ""]
+
+
 def http_urls(sources: str) -> list[str]:
     """The space-separated sources that are http(s) URLs (anything else is dropped)."""
     return [u for u in sources.split() if urlparse(u).scheme in ("http", "https")]
@@ -301,32 +324,48 @@ def _b64(array: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
 
 
+def _header(count: int, palette: Mapping[str, tuple[str, str]], tr: Translate, lang: str,
+            imported: bool, with_deaths: bool) -> dict[str, object]:
+    """What every events dataset carries beside its events: the classes' names and colours,
+    the texts of the popups and cells; the user's events are `ringed` (a white ring and a dark
+    halo), so they never read as curated events of the same colour."""
+    label = (lambda t: t) if imported else tr  # the user's type names as written
+    data: dict[str, object] = {
+        "count": count, "limit": DETAIL_LIMIT, "lang": lang,
+        "cats": [[label(palette[c][0]), palette[c][1]] for c in palette],
+        "sources": tr("Sources:") + " ",
+        "eventsText": plural_forms("{count} event", "{count} events", lang),
+        "deathsText": plural_forms("{count} death", "{count} deaths", lang), "withDeaths": with_deaths}
+    if imported:
+        data["ringed"] = True
+    return data
+
+
+def _arrays(data: dict[str, object], lat: np.ndarray, lon: np.ndarray, cat: np.ndarray,
+            deaths: np.ndarray) -> dict[str, object]:
+    """The events as base64 typed arrays (9 bytes an event), drawn as counts per cell."""
+    data.update(scale=COORD_SCALE, lat=_b64(lat.astype("<i2")), lon=_b64(lon.astype("<i2")),
+                cat=_b64(cat.astype("u1")), deaths=_b64(deaths.astype("<u4")))
+    return data
+
+
 def _dataset(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], tr: Translate,
              lang: str, by: str, outlets: Register | None = None) -> dict[str, object]:
     """What the browser needs of an events table (coupbelt.events): up to DETAIL_LIMIT events,
     their marker rows; more, their positions, classes and fatalities as base64 typed arrays
     (9 bytes an event), drawn as counts per cell. No text in it is ever parsed as HTML."""
     imported = by != "category"
-    label = (lambda t: t) if imported else tr  # the user's type names as written
     with_deaths = imported and "deaths" in events.columns
-    data: dict[str, object] = {
-        "count": len(events), "limit": DETAIL_LIMIT, "lang": lang,
-        "cats": [[label(palette[c][0]), palette[c][1]] for c in palette],
-        "sources": tr("Sources:") + " ",
-        "eventsText": plural_forms("{count} event", "{count} events", lang),
-        "deathsText": plural_forms("{count} death", "{count} deaths", lang), "withDeaths": with_deaths}
+    data = _header(len(events), palette, tr, lang, imported, with_deaths)
     if len(events) <= DETAIL_LIMIT:
         data["rows"] = marker_rows(events, palette, tr, lang, by, outlets)
         return data
     deaths = (pd.to_numeric(events["deaths"], errors="coerce").fillna(0).clip(0, 2**32 - 1)
               if with_deaths else pd.Series(0, index=events.index))
-    data.update(
-        scale=COORD_SCALE,
-        lat=_b64(np.round(events["lat"].to_numpy() * COORD_SCALE).astype("<i2")),
-        lon=_b64(np.round(events["lon"].to_numpy() * COORD_SCALE).astype("<i2")),
-        cat=_b64(pd.Categorical(events[by], categories=list(palette)).codes.astype("u1")),
-        deaths=_b64(deaths.to_numpy().astype("<u4")))
-    return data
+    return _arrays(data, np.round(events["lat"].to_numpy() * COORD_SCALE),
+                   np.round(events["lon"].to_numpy() * COORD_SCALE),
+                   pd.Categorical(events[by], categories=list(palette)).codes,
+                   deaths.to_numpy())
 
 
 class EventLayer(BrowserCall):
@@ -473,41 +512,40 @@ def events_in_set(whole: pd.DataFrame, shown: pd.Index, events: PageData,
     return EventLayer(events.id, view, len(positions))
 
 
-def upload_palette(uploaded: pd.DataFrame, tr: Translate = english) -> dict[str, tuple[str, str]]:
-    """The colours of the user's event types (geo.imported.kind_colours), keyed by type; an
-    event with no type is labelled so."""
-    return {k: (k or tr(NO_KIND), colour) for k, colour in kind_colours(uploaded).items()}
+def upload_palette(uploaded: Events, tr: Translate = english) -> dict[str, tuple[str, str]]:
+    """The colours of the user's event types (geo.imported.kind_colours of the whole set),
+    keyed by type; an event with no type is labelled so."""
+    return {k: (k or tr(NO_KIND), colour) for k, colour in kind_colours(uploaded.kind_counts()).items()}
 
 
-def _upload_classes(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = english
-                    ) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
-    """The shown events with their colour class (`type_key`), and the palette: the whole file's
-    colours; the types beyond the seven coloured ones share one grey class (so a file of a
-    thousand types still fits the map's one-byte class codes)."""
-    palette = {k: v for k, v in upload_palette(_with_kind(uploaded), tr).items()
-               if v[1] != OTHER_KIND_COLOUR}
-    shown = _with_kind(shown)
-    key = shown["kind"].where(shown["kind"].isin(list(palette)), OTHER_KEY)
-    if (key == OTHER_KEY).any():
+def _upload_classes(uploaded: Events, chosen: Selection | None, tr: Translate = english
+                    ) -> dict[str, tuple[str, str]]:
+    """The palette of the shown events: the whole set's colours; the types beyond the seven
+    coloured ones share one grey class (OTHER_KEY, so a file of a thousand types still fits
+    the map's one-byte class codes), listed when some shown event is of one."""
+    palette = {k: v for k, v in upload_palette(uploaded, tr).items() if v[1] != OTHER_KIND_COLOUR}
+    if any(k not in palette for k in uploaded.kind_counts(chosen).index):
         palette[OTHER_KEY] = (tr("Other types"), OTHER_KIND_COLOUR)
-    return shown.assign(type_key=key), palette
+    return palette
 
 
-def upload_markers(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = english,
-                   lang: str = "en") -> EventLayer:
-    """The user's events that are shown, sent with the layer, coloured by type with the whole
-    file's colours."""
-    frame, palette = _upload_classes(shown, uploaded, tr)
-    return events_on_map(frame, palette, tr, lang, by="type_key")
-
-
-def upload_in_set(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = english,
-                  lang: str = "en") -> tuple[EventLayer, PageData]:
-    """The user's events that are shown, as a part of the whole file's PageData (which the page
-    sends once beside the map)."""
-    whole, palette = _upload_classes(uploaded, uploaded, tr)
-    events = event_set(whole, palette, tr, lang, by="type_key")
-    return events_in_set(whole, shown.index, events, palette, tr, lang, by="type_key"), events
+def upload_layer(uploaded: Events, chosen: Selection | None, tr: Translate = english,
+                 lang: str = "en") -> EventLayer:
+    """The user's events that `chosen` selects (None: all), coloured by type with the whole
+    set's colours, sent with the layer: only these events travel (never the whole set), as
+    markers up to DETAIL_LIMIT, else their positions, classes and fatalities, computed by the
+    engine, drawn as counts per cell."""
+    palette = _upload_classes(uploaded, chosen, tr)
+    count = uploaded.count(chosen)
+    if count <= DETAIL_LIMIT:
+        shown = _with_kind(uploaded.frame(chosen))
+        shown = shown.assign(type_key=shown["kind"].where(shown["kind"].isin(list(palette)),
+                                                          OTHER_KEY))
+        return events_on_map(shown, palette, tr, lang, by="type_key")
+    data = _header(count, palette, tr, lang, True, "deaths" in uploaded.columns)
+    cells = uploaded.cells(chosen, [k for k in palette if k != OTHER_KEY], COORD_SCALE)
+    return EventLayer(_arrays(data, cells["lat"], cells["lon"], cells["cat"], cells["deaths"]),
+                      None, count)
 
 
 OTHER_KEY = "\x00other"  # the class of every type without a colour of its own
@@ -518,32 +556,32 @@ def _with_kind(events: pd.DataFrame) -> pd.DataFrame:
     return events.assign(kind=kinds)
 
 
-def upload_legend(shown: pd.DataFrame, uploaded: pd.DataFrame, tr: Translate = english,
+def upload_legend(uploaded: Events, chosen: Selection | None, tr: Translate = english,
                   lang: str = "en") -> list[tuple[str, list[tuple[str, ...]]]]:
-    """The legend of the user's events: a dot per type with its count in view, reference
-    circles for fatalities, and the hollow mark of imprecise events."""
-    shown = _with_kind(shown)
-    palette = upload_palette(_with_kind(uploaded), tr)
-    counts = shown["kind"].value_counts()
+    """The legend of the user's events: a ringed dot per type with its count in view,
+    reference circles for fatalities, and the hollow mark of imprecise events."""
+    palette = upload_palette(uploaded, tr)
+    counts = uploaded.kind_counts(chosen)
+    shown = uploaded.count(chosen)
     entries: list[tuple[str, ...]] = []
     other = 0
     for kind, (label, colour) in palette.items():
         if colour == OTHER_KIND_COLOUR:
             other += int(counts.get(kind, 0))
             continue
-        entries.append(("dot", colour, f"{label} ({number(int(counts.get(kind, 0)), lang)})"))
+        entries.append(("dot ringed", colour, f"{label} ({number(int(counts.get(kind, 0)), lang)})"))
     if other or any(c == OTHER_KIND_COLOUR for _, c in palette.values()):
         others = tr("Other types")
-        entries.append(("dot", OTHER_KIND_COLOUR, f"{others} ({number(other, lang)})"))
+        entries.append(("dot ringed", OTHER_KIND_COLOUR, f"{others} ({number(other, lang)})"))
     yours = tr("Your events")
     sections: list[tuple[str, list[tuple[str, ...]]]] = [
-        (f"{yours} ({number(len(shown), lang)})", entries)]
-    if len(shown) <= DETAIL_LIMIT:
+        (f"{yours} ({number(shown, lang)})", entries)]
+    if shown <= DETAIL_LIMIT:
         sizes: list[tuple[str, ...]] = [
-            ("dot size", "#bbbbbb", deaths_text(n, lang), f"{2 * death_radius(n):g}")
+            ("dot size ringed", "#bbbbbb", deaths_text(n, lang), f"{2 * death_radius(n):g}")
             for n in DEATH_REFERENCES]
         sizes.append(("dot hollow", "#ffffff", tr("Place or date imprecise ({count})").format(
-            count=number(int(imprecise(shown).sum()), lang))))
+            count=number(uploaded.imprecise_count(chosen), lang))))
         sections.append((tr("Fatalities (marker area)"), sizes))
     return sections
 
@@ -640,6 +678,7 @@ class LegendStyle(MacroElement):
       .map-legend i.flare-country {border: 2px dashed #D55E00;}
       .map-legend i.flare-admin1 {border: 2px solid #D55E00;}
       .map-legend i.cast {border: 2px dotted #882255;}
+      .map-legend i.ringed {border: 2px solid #fff; box-shadow: 0 0 0 1px #222;}
       .event-popup .event-detail {margin-top: 2px;}
       .country-tip {width: max-content; max-width: min(420px, 90vw); white-space: normal;
         font: 12px/1.35 sans-serif;}

@@ -9,53 +9,52 @@ frame.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 
+from geo.engine import Events, Selection
 from geo.facts import Facts
 from geo.i18n import long_date
-from geo.imported import kind_colours
+from geo.imported import UploadFilter, kind_colours
 from geo.timeline import DateWindow, events_in_view
 from geo.timemodel import check_wire, day_number
-from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES, UPLOAD_CATEGORY
+from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES
 
 UPLOAD_COLOUR = "#FFFFFF"  # the user's events: white dots with a dark ring, as on the map
 
 
-def frame_events(facts: Facts, uploaded: pd.DataFrame | None, frames: Sequence[date],
+def frame_events(facts: Facts, uploaded: Events | None, frames: Sequence[date],
                  window_days: int, categories: tuple[str, ...], countries: tuple[str, ...],
-                 whole_upload: pd.DataFrame | None = None) -> tuple[list[str], list[list[float]]]:
+                 keep: UploadFilter | None = None) -> tuple[list[str], list[list[float]]]:
     """The events any frame shows (its window: the `window_days` up to its date): a palette,
-    and one [day number, lat, lon, palette index] row each, oldest first. The user's events
-    (`uploaded`, already filtered) take their types' colours from `whole_upload`, the whole
-    file, as on the map."""
+    and one [day number, lat, lon, palette index] row each, oldest first (the browser walks
+    them by day). The user's events
+    (those `keep` keeps) take their types' colours from the whole set, as on the map, and come
+    from one query of the engine."""
     palette = [colour for _, colour in EVENT_CATEGORIES.values()]
     span = DateWindow(max(COVERAGE_START, frames[0] - timedelta(days=window_days - 1)), frames[-1])
-    parts = []
+    curated: list[list[float]] = []
     if categories:
-        curated = events_in_view(facts.events, span, categories, countries)
-        parts.append((curated, curated["category"].map(
-            {key: k for k, key in enumerate(EVENT_CATEGORIES)})))
+        shown = events_in_view(facts.events, span, categories, countries)
+        slots = shown["category"].map({key: k for k, key in enumerate(EVENT_CATEGORIES)})
+        days = ((shown["date"] - pd.Timestamp(COVERAGE_START)).dt.days).tolist()
+        curated = sorted([d, round(float(y), 3), round(float(x), 3), int(k)]
+                         for d, y, x, k in zip(days, shown["lat"], shown["lon"], slots, strict=True))
+    mine: list[list[float]] = []
     if uploaded is not None and len(uploaded):  # the user's events in their types' colours
-        whole = uploaded if whole_upload is None else whole_upload
-        colours = kind_colours(whole) if "kind" in whole.columns else {}
-        mine = events_in_view(uploaded, span, (UPLOAD_CATEGORY,), countries)
-        kinds = mine["kind"] if "kind" in mine.columns else pd.Series("", index=mine.index)
         slot = {}
-        for kind, colour in colours.items():
+        for kind, colour in kind_colours(uploaded.kind_counts()).items():
             slot[kind] = len(palette)
             palette.append(colour)
         palette.append(UPLOAD_COLOUR)  # a type the file's colours leave out
-        parts.append((mine, kinds.map(slot).fillna(len(palette) - 1)))
-    rows: list[list[float]] = []
-    for part, slots in parts:
-        days = ((part["date"] - pd.Timestamp(COVERAGE_START)).dt.days).tolist()
-        rows += [[d, round(float(y), 3), round(float(x), 3), int(k)]
-                 for d, y, x, k in zip(days, part["lat"], part["lon"], slots, strict=True)]
-    return palette, sorted(rows)
+        mine = uploaded.frame_rows(Selection(span.start, span.end, countries,
+                                             keep or UploadFilter()),
+                                   slot, len(palette) - 1, COVERAGE_START)
+    return palette, list(heapq.merge(curated, mine, key=lambda row: row[0]))
 
 
 def player_payload(wire: Mapping[str, Any], metric: str, frames: Sequence[date],

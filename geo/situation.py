@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 import folium
 import pandas as pd
@@ -11,10 +11,10 @@ from branca.element import MacroElement
 
 from geo.alignments import alignment_classes
 from geo.changes import changes_between
+from geo.engine import Events, Selection
 from geo.facts import Facts, country_names, name_column, places_in
-from geo.flares import MIN_DEATHS, MIN_EVENTS, RATIO, WINDOW_DAYS, flare_events, flares, has_admin1
+from geo.flares import MIN_DEATHS, MIN_EVENTS, RATIO, flare_events, flares, has_admin1, recent
 from geo.i18n import N_, Translate, english, long_date, month_label, translator
-from geo.imported import filtered
 from geo.layers import (
     FLARE_RULE,
     BrowserCall,
@@ -36,15 +36,14 @@ from geo.layers import (
     legend_sections,
     shapes_set,
     tiles_layer,
-    upload_in_set,
+    upload_layer,
     upload_legend,
-    upload_markers,
 )
 from geo.metrics import METRICS, classify, status_summaries
 from geo.timeline import DateWindow, events_in_view, forces_on, headline_on
 from geo.timemodel import day_number
 from geo.viewstate import ViewState
-from geo.vocabulary import COVERAGE_START, UPLOAD_CATEGORY
+from geo.vocabulary import COVERAGE_START
 
 MILITARY_OUTLINE = N_("Under military rule on the as-of date")
 CHANGED_OUTLINE = N_("Status changed since {date}")
@@ -83,16 +82,16 @@ def _layered(key: str, facts: Facts, basemap: bool, bounds: list[list[float]] | 
                       tuple(out), ((shapes,) if shapes is not None else ()) + sets)
 
 
-def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataFrame | None:
-    """The user's events that the view shows (None when there are none or the layer is off):
-    in the window and countries, and of the types, actors, fatalities and precision kept."""
+def uploaded_in_view(uploaded: Events | None, view: ViewState) -> Selection | None:
+    """Which of the user's events the view shows (None when there are none or the layer is
+    off): in the window and countries, and of the types, actors, fatalities and precision
+    kept. A question for the engine (geo.engine), not the events themselves."""
     if uploaded is None or "upload" not in view.layers:
         return None
-    return filtered(events_in_view(uploaded, view.window, (UPLOAD_CATEGORY,), view.countries),
-                    view.upload)
+    return Selection(view.window.start, view.window.end, view.countries, view.upload)
 
 
-def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None = None,
+def situation_map(facts: Facts, view: ViewState, uploaded: Events | None = None,
                   player: dict[str, object] | None = None, key: str = "situation_map",
                   bounds: list[list[float]] | None = None, timeline: PageData | None = None,
                   by_metric: bool = True, forecasts: pd.DataFrame | None = None) -> LayeredMap:
@@ -144,12 +143,8 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
                 events = events_on_map(shown, tr=tr, lang=view.lang, outlets=facts.outlets)
     mine = uploaded_in_view(uploaded, view)
     upload = None
-    if mine is not None and uploaded is not None and len(mine) and player is None:
-        if uploaded.index.is_unique:
-            upload, held = upload_in_set(mine, uploaded, tr, view.lang)
-            sets.append(held)
-        else:
-            upload = upload_markers(mine, uploaded, tr, view.lang)
+    if mine is not None and uploaded is not None and player is None and uploaded.count(mine):
+        upload = upload_layer(uploaded, mine, tr, view.lang)
     forces = "forces" in view.layers and len(facts.borders) > 0
     badges = (forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr, facts.places)
               if forces else None)
@@ -159,11 +154,14 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
     if forecasts is not None and len(forecasts) and uploaded is not None and player is None:
         first = forecasts.iloc[0]
         month = month_label(date(int(first["year"]), int(first["month"]), 1), view.lang)
-        expected = cast_rings(forecasts, uploaded, country_names(facts, view.lang), month, tr,
+        places = (uploaded.query("SELECT iso3, coalesce(CAST(admin1 AS VARCHAR), '') AS admin1, "
+                                 "avg(lat) AS lat, avg(lon) AS lon FROM events GROUP BY 1, 2")
+                  .to_pandas() if "admin1" in uploaded.columns else pd.DataFrame())
+        expected = cast_rings(forecasts, places, country_names(facts, view.lang), month, tr,
                               view.lang)
     legend = legend_layer(legend_sections(
         metric, categories, forces, note, tr=tr, lang=view.lang,
-        upload=upload_legend(mine, uploaded, tr, view.lang) if (
+        upload=upload_legend(uploaded, mine, tr, view.lang) if (
             mine is not None and uploaded is not None) else None) + flare_legend(flaring, tr)
         + cast_legend(expected, month, tr), tr("Legend"))
     played = BrowserCall("play", player) if player is not None else None
@@ -174,7 +172,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
                     playback=played)
 
 
-def flares_layer(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None,
+def flares_layer(facts: Facts, view: ViewState, uploaded: Events | None,
                  tr: Translate) -> RingLayer | None:
     """What is flaring on the view's date (geo.flares), as rings: per country, and per admin1
     where the events name one; from the user's events when there are, else the curated ones."""
@@ -184,8 +182,7 @@ def flares_layer(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None,
     tables = {"country": flares(events, view.as_of, "country")}
     if has_admin1(events):
         tables["admin1"] = flares(events, view.as_of, "admin1")
-    window = events[(events["date"] > pd.Timestamp(view.as_of - timedelta(days=WINDOW_DAYS)))
-                    & (events["date"] <= pd.Timestamp(view.as_of))]
+    window = recent(events, view.as_of)
     rule = tr(FLARE_RULE).format(ratio=f"{RATIO:g}", min=MIN_EVENTS, min_deaths=MIN_DEATHS)
     return flare_rings(tables, window, facts.borders, country_names(facts, view.lang),
                        long_date(view.as_of, view.lang), rule, tr, view.lang)
@@ -240,20 +237,19 @@ def alignment_map(facts: Facts, view: ViewState) -> LayeredMap:
 
 
 def events_map(facts: Facts, events: pd.DataFrame, basemap: bool,
-               uploaded: pd.DataFrame | None = None, lang: str = "en",
-               whole_upload: pd.DataFrame | None = None) -> LayeredMap:
-    """The given events (and the user's, already filtered, coloured by type with the colours
-    of `whole_upload`, the whole file) over plain borders."""
+               uploaded: Events | None = None, lang: str = "en",
+               chosen: Selection | None = None) -> LayeredMap:
+    """The given events and the user's that `chosen` selects (None: all of them), coloured by
+    type with the whole set's colours, over plain borders."""
     tr = translator(lang)
     categories = tuple(c for c in dict.fromkeys(events["category"]))
     shown = events_on_map(events, tr=tr, lang=lang, outlets=facts.outlets) if len(events) else None
-    whole = uploaded if whole_upload is None else whole_upload
-    upload = upload_markers(uploaded, whole, tr, lang) if (
-        uploaded is not None and whole is not None and len(uploaded)) else None
+    upload = upload_layer(uploaded, chosen, tr, lang) if (
+        uploaded is not None and uploaded.count(chosen)) else None
     legend = legend_layer(legend_sections(
         None, categories, False, tr=tr, lang=lang,
-        upload=upload_legend(uploaded, whole, tr, lang) if (
-            uploaded is not None and whole is not None) else None), tr("Legend"))
+        upload=upload_legend(uploaded, chosen, tr, lang) if uploaded is not None else None),
+        tr("Legend"))
     return _layered("events_map", facts, basemap, tr=tr, lang=lang, countries=borders_layer(),
                     events=shown,
                     upload=upload, legend=legend)

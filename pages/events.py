@@ -7,7 +7,7 @@ from app.page import show_map, start_page, table
 from app.sources import sources_panel
 from app.state import uploaded_events
 from app.upload import import_panel
-from geo.charts import brushed_window, deaths_chart, events_histogram, in_weeks
+from geo.charts import brushed_window, deaths_chart, events_histogram, in_weeks, selection_in_weeks
 from geo.i18n import number, short_date
 from geo.situation import events_map, uploaded_in_view
 from geo.tables import TABLE_LIMIT, event_rows, upload_rows
@@ -38,10 +38,11 @@ with counts:
                    "sidebar."))
 brushed = brushed_window(chart.selection) if chart else None
 shown = in_weeks(in_view, brushed)
-mine = in_weeks(mine, brushed) if mine is not None else None
-if deaths is not None and mine is not None:
+mine = selection_in_weeks(mine, brushed) if mine is not None else None
+if deaths is not None and mine is not None and uploaded is not None:
     with deaths:
-        st.altair_chart(deaths_chart(mine, tr, view.lang), key="deaths_chart", width="stretch")
+        st.altair_chart(deaths_chart(uploaded.counts_by("week", mine), tr, view.lang),
+                        key="deaths_chart", width="stretch")
 if brushed is not None:
     start, end = brushed
     st.caption(tr("Brushed: {shown} of {total} events, weeks from {start} to {end}. "
@@ -53,7 +54,8 @@ else:
                   "period.").format(total=number(len(in_view), view.lang)))
 
 with map_slot:
-    show_map(events_map(facts, shown, "basemap" in view.layers, mine, view.lang, uploaded))
+    show_map(events_map(facts, shown, "basemap" in view.layers,
+                        uploaded if mine is not None else None, view.lang, mine))
 
 if len(shown) > TABLE_LIMIT:
     st.caption(tr("The table shows the newest {limit} of {total} events; the Sources & data "
@@ -61,10 +63,9 @@ if len(shown) > TABLE_LIMIT:
                                                 total=number(len(shown), view.lang)))
 if len(shown):
     table(event_rows(facts, shown, tr, view.lang), tr)
-if mine is not None:
+if mine is not None and uploaded is not None:
     st.subheader(tr("Your events in view"))
     st.caption(tr("{shown} of your {total} events: in the window and countries, and of the "
                   "types, actors, fatalities and precision chosen in the sidebar.").format(
-        shown=number(len(mine), view.lang),
-        total=number(0 if uploaded is None else len(uploaded), view.lang)))
-    table(upload_rows(facts, mine, tr, view.lang), tr)
+        shown=number(uploaded.count(mine), view.lang), total=number(len(uploaded), view.lang)))
+    table(upload_rows(facts, uploaded.frame(mine, newest=TABLE_LIMIT), tr, view.lang), tr)

@@ -72,6 +72,6 @@ if st.toggle(tr("Prepare this map as a file that opens with no internet")):
     prov = events_provenance() if mine is not None else None
     allows = licence_choice(prov, tr, "offline_html")
     st.download_button(tr("Download the map (HTML)"), lambda: interactive_html(  # built on click
-        facts, view.lang, view.metric, view.as_of, view.categories, uploaded=mine,
-        provenance=prov, licence_allows=allows),
+        facts, view.lang, view.metric, view.as_of, view.categories,
+        uploaded=mine.frame() if mine is not None else None, provenance=prov, licence_allows=allows),
         f"sahel-map-{view.metric}-{view.as_of:%Y-%m-%d}-{view.lang}.html", "text/html")

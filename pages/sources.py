@@ -38,11 +38,12 @@ with st.expander(tr("Provenance of the data ({file})").format(
 
 st.subheader(tr("Download the current view"))
 shown = events_in_view(facts.events, view.window, view.categories, view.countries)
-mine = uploaded_in_view(uploaded_events(), view)
+uploaded = uploaded_events()
+mine = uploaded_in_view(uploaded, view)
 export = None
-if mine is not None:
+if mine is not None and uploaded is not None:
     prov = events_provenance() or provenance_of("project", tr("your events"))
-    export = view_export(shown, mine, prov, licence_choice(prov, tr, "sources"))
+    export = view_export(shown, uploaded.frame(mine), prov, licence_choice(prov, tr, "sources"))
     shown = export.events
     st.caption(attribution(replace(prov, label=inert(prov.label)), tr,
                            export.aggregates is not None))

@@ -96,7 +96,7 @@ def test_the_situation_map_draws_cast_rings_with_their_legend(tmp_path):
     from datetime import timedelta
 
     from conftest import write_data
-    from test_flares_layer import user_events
+    from test_flares_layer import user_set
 
     from geo.facts import load_facts
     from geo.situation import situation_map
@@ -106,14 +106,14 @@ def test_the_situation_map_draws_cast_rings_with_their_legend(tmp_path):
     facts = load_facts(write_data(tmp_path / "data"))
     day = date(2025, 6, 20)
     view = ViewState(day, DateWindow(day - timedelta(days=30), day))
-    html = situation_map(facts, view, user_events(), forecasts=forecast_rows()
+    html = situation_map(facts, view, user_set(), forecasts=forecast_rows()
                          ).whole().get_root().render()
     drawn = [r for block in re.findall(r"(\[\{\"dash\".*?\}\])\.forEach", html, re.S)
              for r in json.loads(block)]
     assert [r["lines"][:2] for r in drawn] == [
         ["Segou, Land MLI", "16 events expected in Jul 2025 (ACLED CAST forecast)"]]
     assert "ACLED CAST forecast" in html and "Events expected in Jul 2025 per admin1" in html
-    plain = situation_map(facts, view, user_events()).whole().get_root().render()
+    plain = situation_map(facts, view, user_set()).whole().get_root().render()
     assert "ACLED CAST forecast" not in plain
 
 

@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 from conftest import open_page, write_data
 
+from geo.engine import Events
 from geo.facts import Facts, load_facts
+from geo.ingest import events_table
 from geo.situation import situation_map
 from geo.timeline import DateWindow
 from geo.viewstate import DEFAULT_LAYERS, ViewState
@@ -43,7 +45,14 @@ def user_events() -> pd.DataFrame:
     return events.assign(id=[f"u{i}" for i in range(len(events))], place="x", category="upload",
                          title="t", summary="", sources="", kind="Battles", actor1="",
                          actor2="", place_precise=True, date_precision="day",
-                         deaths=events["deaths"].astype("Int64"))
+                         deaths=events["deaths"].astype("Int64"), row=range(2, len(events) + 2),
+                         sub_kind="", deaths_low=events["deaths"].astype("Int64"),
+                         deaths_high=events["deaths"].astype("Int64"))
+
+
+def user_set() -> Events:
+    """Those events as the engine holds an import (geo.engine)."""
+    return Events(events_table(user_events()))
 
 
 def view(as_of: date = AS_OF, layers: frozenset[str] = DEFAULT_LAYERS | {"flares"}) -> ViewState:
@@ -55,12 +64,12 @@ def rings_of(html: str) -> list[dict]:
     return [ring for block in found for ring in json.loads(block)]
 
 
-def rendered(facts: Facts, v: ViewState, uploaded: pd.DataFrame | None) -> str:
+def rendered(facts: Facts, v: ViewState, uploaded: Events | None) -> str:
     return situation_map(facts, v, uploaded).whole().get_root().render()
 
 
 def test_flaring_countries_and_admin1_get_rings_with_the_numbers_and_the_rule(facts):
-    html = rendered(facts, view(), user_events())
+    html = rendered(facts, view(), user_set())
     rings = rings_of(html)
     assert {(r["level"], r["lines"][0]) for r in rings} == {
         ("country", "Flaring: Land MLI"), ("country", "Flaring: Land NER"),
@@ -76,20 +85,20 @@ def test_flaring_countries_and_admin1_get_rings_with_the_numbers_and_the_rule(fa
 
 
 def test_text_from_the_data_stays_text_in_the_ring_tooltips(facts):
-    html = rendered(facts, view(), user_events())
+    html = rendered(facts, view(), user_set())
     assert "<img src=x" not in html and "alert(1)" in html  # JSON-escaped, set as textContent
     assert "{{ 7*7 }}" in html.replace("\\u003c", "<") and "49, Land NER" not in html
     assert "line.textContent = text" in html
 
 
 def test_the_rings_move_with_the_as_of_date(facts):
-    before = rendered(facts, view(AS_OF - timedelta(days=40)), user_events())
+    before = rendered(facts, view(AS_OF - timedelta(days=40)), user_set())
     assert rings_of(before) == []
     assert "Flaring (last 30 days)" not in before
 
 
 def test_the_layer_is_off_by_default_and_a_checkbox_in_the_link(facts):
-    assert rings_of(rendered(facts, view(layers=DEFAULT_LAYERS), user_events())) == []
+    assert rings_of(rendered(facts, view(layers=DEFAULT_LAYERS), user_set())) == []
 
 
 def test_curated_events_flare_by_country(facts):

@@ -15,6 +15,7 @@ import pytest
 from conftest import legend_labels, map_args, open_page, write_data
 
 from geo import tablefile
+from geo.engine import Events, Selection
 from geo.exports import events_csv, events_geojson
 from geo.facts import load_borders, load_facts
 from geo.imported import (
@@ -29,7 +30,7 @@ from geo.imported import (
     weekly_deaths,
 )
 from geo.ingest import ingest_bytes, read_table
-from geo.layers import upload_markers
+from geo.layers import upload_layer
 from geo.situation import events_map
 from geo.timeline import DateWindow
 from geo.viewstate import ViewState, parse_view, view_query
@@ -254,7 +255,7 @@ def test_marker_area_grows_with_fatalities(deaths, radius):
 def test_types_actors_and_fatalities_reach_the_map(borders, data_dir):
     facts = load_facts(data_dir)
     events = loaded(ACLED_NOW, borders)
-    the_map = events_map(facts, facts.events.head(0), False, events, "en", events)
+    the_map = events_map(facts, facts.events.head(0), False, Events(events), "en")
     m = the_map.whole()
     html = m.get_root().render()
     data, shown = json.loads("[" + re.search(r"coupbelt\.events\(\w+, (.*)\);$", html,
@@ -279,8 +280,9 @@ def test_types_actors_and_fatalities_reach_the_map(borders, data_dir):
 def test_the_legend_counts_each_type_and_shows_the_size_scale(borders, data_dir):
     facts = load_facts(data_dir)
     events = loaded(ACLED_NOW, borders)
-    shown = events[events["id"] != "NER1"]
-    layers = events_map(facts, facts.events.head(0), False, shown, "en", events).layers
+    shown = Selection(date(2025, 3, 1), date(2025, 3, 31),  # all but NER1, the one protest
+                      keep=UploadFilter(kinds=("Battles", "Violence against civilians")))
+    layers = events_map(facts, facts.events.head(0), False, Events(events), "en", shown).layers
     script = "\n".join(_render(layer) for layer in layers)
     found = re.search(r"coupbelt\.legend\(\w+, (\".*?\"), (\[.*?\]), \"legend\"\)", script, re.S)
     sections = json.loads(found.group(2))
@@ -306,12 +308,12 @@ def test_aggregated_cells_carry_fatalities(borders):
     events = loaded(ACLED_NOW, borders)
     many = pd.concat([events] * 300, ignore_index=True).assign(
         id=lambda f: [f"e{i}" for i in range(len(f))])
-    layer = upload_markers(many, events)
+    layer = upload_layer(Events(many), None)
     assert layer.cells
     deaths = np.frombuffer(base64.b64decode(layer.data["deaths"]), dtype="<u4")
     assert len(deaths) == len(many) and deaths.sum() == 300 * 13
     assert layer.data["withDeaths"] and layer.data["deathsText"] == {"one": "{count} death", "other": "{count} deaths"}
-    small = upload_markers(events, events)
+    small = upload_layer(Events(events), None)
     assert not small.cells and len(small.rows) == len(events)
 
 
@@ -410,7 +412,8 @@ def test_the_downloads_hold_what_the_filters_keep(borders):
     events = loaded(ACLED_NOW, borders)
     view = ViewState(date(2025, 3, 31), DateWindow.ending(date(2025, 3, 31)),
                      upload=UploadFilter(kinds=("Battles",), min_deaths=1))
-    back = pd.read_csv(io.StringIO(events_csv(uploaded_in_view(events, view))), dtype=str)
+    mine = Events(events)
+    back = pd.read_csv(io.StringIO(events_csv(mine.frame(uploaded_in_view(mine, view)))), dtype=str)
     assert list(back["id"]) == ["MLI1"] and list(back["deaths"]) == ["12"]
 
 
@@ -433,10 +436,38 @@ def test_a_file_of_many_types_keeps_seven_colours_and_one_grey_class(borders):
     many = pd.concat([events] * 300, ignore_index=True)
     many = many.assign(id=[f"e{i}" for i in range(len(many))],
                        kind=["Battles"] * 100 + [f"type {i}" for i in range(len(many) - 100)])
-    layer = upload_markers(many, many)
+    layer = upload_layer(Events(many), None)
     assert layer.cells
     codes = np.frombuffer(base64.b64decode(layer.data["cat"]), dtype="u1")
     labels, colours = zip(*layer.data["cats"], strict=True)
     assert len(labels) == 8 and labels[-1] == "Other types"
     assert colours[-1] == OTHER_KIND_COLOUR and codes.max() == 7
     assert (codes == 0).sum() == 100  # Battles, the most frequent, first
+
+
+@pytest.mark.parametrize("sources, items", [
+    ("Studio Kalangou", ["Studio Kalangou"]),
+    ("Studio Kalangou; RFI", ["Studio Kalangou; RFI"]),
+    ("Reuters https://example.org/a AFP", ["Reuters", "https://example.org/a", "AFP"]),
+    ("javascript:alert(1) <b>x</b>", ["javascript:alert(1) <b>x</b>"]),  # text, never a link
+    ("", []), (None, []), (float("nan"), []),
+])
+def test_source_names_reach_the_popup_as_text(sources, items):
+    from geo.layers import source_items
+
+    assert source_items(sources) == items
+
+
+def test_imported_events_are_ringed_and_named_by_their_sources(borders, data_dir):
+    facts = load_facts(data_dir)
+    the_map = events_map(facts, facts.events.head(0), False, Events(loaded(ACLED_NOW, borders)),
+                         "en")
+    html = the_map.whole().get_root().render()
+    data, _ = json.loads("[" + re.search(r"coupbelt\.events\(\w+, (.*)\);$", html,
+                                         re.M).group(1) + "]")
+    assert data["ringed"] is True  # a white ring in a dark halo: never a curated event's look
+    by_id = {r[8]: r for r in data["rows"]}
+    assert by_id["MLI1"][7] == ["Reuters"] and by_id["NER1"][7] == ["RFI"]
+    legend = re.search(r"coupbelt\.legend\(\w+, (\".*?\"), (\[.*?\]), \"legend\"\)", html, re.S)
+    classes = [e[0] for _, entries in json.loads(legend.group(2)) for e in entries]
+    assert "dot ringed" in classes

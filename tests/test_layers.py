@@ -15,7 +15,9 @@ from conftest import ROOT
 
 from geo import layers
 from geo.assets import standalone_html
+from geo.engine import Events
 from geo.facts import load_facts
+from geo.ingest import EVENTS_SCHEMA, events_table
 from geo.layers import (
     COORD_SCALE,
     DETAIL_LIMIT,
@@ -117,7 +119,9 @@ def test_template_syntax_in_event_text_stays_text(data_dir):
     event["title"] = "{{ 7*7 }} {{ cycler.__init__.__globals__.os.getcwd() }}"
     event["summary"] = "{% for x in range(3) %}loop{% endfor %} {{ 'unclosed"
     events = pd.DataFrame([event])
-    uploaded = events.assign(category=UPLOAD_CATEGORY)
+    uploaded = Events(events_table(events.assign(**{
+        c: None for c in EVENTS_SCHEMA.names if c not in events.columns}).assign(
+        category=UPLOAD_CATEGORY, row=2)))
     for page in (rendered_script(events),
                  standalone_html(situation_map(load_facts(data_dir), ViewState(
                      date(2023, 8, 2), DateWindow(date(2023, 7, 1), date(2023, 8, 2))),

@@ -6,11 +6,13 @@ from __future__ import annotations
 import bisect
 from datetime import date
 
-import pandas as pd
+import pyarrow as pa
 import pytest
 
 from geo.changes import frame_dates
+from geo.engine import Events
 from geo.facts import load_facts
+from geo.ingest import EVENTS_SCHEMA
 from geo.metrics import METRICS, classify
 from geo.playback import day_number, frame_events, player_payload
 from geo.timemodel import build_wire
@@ -46,9 +48,11 @@ def test_every_frame_s_fills_are_the_model_s(data_dir, metric):
 def test_events_carry_their_day_and_colour_and_uploads_their_type_s(data_dir):
     facts = load_facts(data_dir)
     frames = [date(2023, 8, 1), date(2023, 9, 1)]
-    mine = pd.DataFrame({"date": pd.to_datetime(["2023-08-20", "2021-01-01"]), "lat": [12.5, 12.6],
-                         "lon": [0.5, 0.6], "iso3": ["GHA", "GHA"],
-                         "category": [UPLOAD_CATEGORY] * 2, "kind": ["Battles", "Protests"]})
+    mine = Events(pa.table({
+        **{c: pa.nulls(2, EVENTS_SCHEMA.field(c).type) for c in EVENTS_SCHEMA.names},
+        "id": ["u1", "u2"], "date": pa.array([date(2023, 8, 20), date(2021, 1, 1)]),
+        "lat": [12.5, 12.6], "lon": [0.5, 0.6], "iso3": ["GHA", "GHA"], "row": [2, 3],
+        "category": [UPLOAD_CATEGORY] * 2, "kind": ["Battles", "Protests"]}, EVENTS_SCHEMA))
     palette, rows = frame_events(facts, mine, frames, 90, ("ecowas", "protest"), ())
     days = [r[0] for r in rows]
     assert days == sorted(days)  # oldest first: the browser walks them in order

@@ -248,12 +248,17 @@
   }
 
   function markers(group, data, rows) {
+    var halos = data.ringed ? L.featureGroup().addTo(group) : null;  // under the markers
     var layer = L.featureGroup().addTo(group);
     rows.forEach(function (r) {
-      var cat = data.cats[r[2]], hollow = !!r[11];
+      var cat = data.cats[r[2]], hollow = !!r[11], radius = r[10] || 7;
+      if (data.ringed) {  // the user's events: a white ring in a dark halo, unlike curated ones
+        halos.addLayer(L.circleMarker([r[0], r[1]], {radius: radius + 2.5, weight: 1.5,
+          color: "#222222", fill: false, interactive: false}));
+      }
       // hollow: placed or dated only roughly; a ring in the type's colour, dashed
-      var m = L.circleMarker([r[0], r[1]], {radius: r[10] || 7, weight: hollow ? 2.5 : 1.5,
-                                            color: hollow ? cat[1] : "#222222",
+      var m = L.circleMarker([r[0], r[1]], {radius: radius, weight: hollow ? 2.5 : data.ringed ? 2.5 : 1.5,
+                                            color: hollow ? cat[1] : data.ringed ? "#ffffff" : "#222222",
                                             dashArray: hollow ? "4 3" : null,
                                             fillColor: hollow ? "#ffffff" : cat[1],
                                             fillOpacity: hollow ? 0.5 : 0.85});
@@ -293,6 +298,7 @@
       }
     }
     var map = null, renderer = L.canvas({padding: 0.3}), layer = L.layerGroup(), size = 44;
+    var halos = L.layerGroup();  // the user's events' dark halos, apart from the counted cells
     (window.aggregatedEvents = window.aggregatedEvents || []).push(
       {count: chosen.length, layer: layer});
     function tip(c) {
@@ -312,6 +318,7 @@
     var drawnFor = null;  // the view the cells were last counted for
     function redraw() {
       layer.clearLayers();
+      halos.clearLayers();
       var zoom = map.getZoom(), scale = Math.pow(2, zoom), view = map.getPixelBounds();
       drawnFor = zoom + ":" + view.min + ":" + view.max;
       var pad = view.getSize().multiplyBy(0.3), x0 = view.min.x - pad.x, x1 = view.max.x + pad.x,
@@ -328,10 +335,15 @@
         c.n++; c.d += data.killed[k]; c.x += x; c.y += y; c.cats[data.classes[k]]++;
       }
       grid.forEach(function (c) {
-        var top = c.cats.indexOf(Math.max.apply(null, c.cats));
-        L.circleMarker(map.unproject([c.x / c.n, c.y / c.n], zoom), {
-          renderer: renderer, radius: c.n === 1 ? 5 : Math.min(26, 6 + 3 * Math.log2(c.n)),
-          color: "#222", weight: 1, fillColor: data.cats[top][1], fillOpacity: 0.85
+        var top = c.cats.indexOf(Math.max.apply(null, c.cats)), at = map.unproject([c.x / c.n, c.y / c.n], zoom),
+            radius = c.n === 1 ? 5 : Math.min(26, 6 + 3 * Math.log2(c.n));
+        if (data.ringed) {  // the user's events: a white ring in a dark halo, as their markers
+          L.circleMarker(at, {renderer: renderer, radius: radius + 2.5, color: "#222", weight: 1.5,
+                              fill: false, interactive: false}).addTo(halos);
+        }
+        L.circleMarker(at, {
+          renderer: renderer, radius: radius, color: data.ringed ? "#fff" : "#222",
+          weight: data.ringed ? 2.5 : 1, fillColor: data.cats[top][1], fillOpacity: 0.85
         }).bindTooltip(function () { return tip(c); }).addTo(layer);  // built on hover
       });
     }
@@ -344,6 +356,7 @@
       if (drawnFor !== map.getZoom() + ":" + view.min + ":" + view.max) { redraw(); }
     });
     layer.on("remove", function () { if (map) { map.off("zoomend moveend", redraw); } map = null; });
+    if (data.ringed) { halos.addTo(group); }
     layer.addTo(group);
     return layer;
   }

@@ -1,0 +1,237 @@
+"""Imported and pulled events held columnar, sorted by date, and queried by DuckDB.
+
+A session's import or a kept set is one Arrow table (geo.ingest's EVENTS_SCHEMA, then the file's
+other columns), sorted by date; every question a date change asks of it (the events in the
+window, counts per type, country, month or week, the map's arrays, playback's rows) is one SQL
+query over that table, run by DuckDB without copying it. Only what the answer holds comes back
+to Python: a page never turns the whole set into pandas to move a date. The curated events
+(about a thousand rows) stay in pandas (geo.timeline), where a query costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from geo.imported import IMPRECISE_DATES, UploadFilter
+from geo.ingest import events_frame, events_table, sorted_events
+
+_DATABASE: Any = None  # one in-memory DuckDB a process; each query gets its own cursor
+_DATABASE_LOCK = threading.Lock()
+MEMO_KEPT = 64  # answers remembered per set (a rerun asks the same question several times)
+
+
+def _cursor() -> Any:
+    global _DATABASE
+    with _DATABASE_LOCK:
+        if _DATABASE is None:
+            _DATABASE = duckdb.connect()
+        return _DATABASE.cursor()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which events a view shows: dated `start` to `end` (both included), in `countries` (all
+    when empty), of the types, actors, fatalities and precision `keep` keeps."""
+
+    start: date
+    end: date
+    countries: tuple[str, ...] = ()
+    keep: UploadFilter = field(default_factory=UploadFilter)
+
+
+class Events:
+    """A set of imported or pulled events, date-sorted, queried by DuckDB (module docstring).
+
+    Read-only and shared by every session showing the set; answers are remembered by the
+    question (a small cache, safe across threads)."""
+
+    def __init__(self, events: pa.Table | pd.DataFrame) -> None:
+        table = events if isinstance(events, pa.Table) else events_table(events)
+        self.table: pa.Table = sorted_events(table)
+        self.columns = frozenset(self.table.column_names)
+        digest = hashlib.sha1(str(self.table.num_rows).encode())
+        for name in ("date", "lat", "lon"):
+            for chunk in self.table[name].chunks:
+                for buffer in chunk.buffers():
+                    if buffer is not None:
+                        digest.update(memoryview(buffer))
+        self.id = digest.hexdigest()[:20]
+        self._memo: dict[tuple[object, ...], object] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return int(self.table.num_rows)
+
+    def _remember(self, key: tuple[object, ...], compute: Any) -> Any:
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+        value = compute()
+        with self._lock:
+            if len(self._memo) >= MEMO_KEPT:
+                self._memo.pop(next(iter(self._memo)))
+            self._memo[key] = value
+        return value
+
+    def query(self, sql: str, params: Mapping[str, object] | None = None) -> pa.Table:
+        """`sql` over this set, named `events` in it; the answer as Arrow."""
+        with _cursor() as con:
+            con.register("events", self.table)
+            return con.sql(sql, params=dict(params or {})).to_arrow_table()
+
+    # What a selection's WHERE clause says (in SQL, with its parameters)
+    def _where(self, chosen: Selection | None) -> tuple[str, dict[str, object]]:
+        if chosen is None:
+            return "TRUE", {}
+        parts = ["date BETWEEN $start AND $end"]
+        params: dict[str, object] = {"start": chosen.start, "end": chosen.end}
+        if chosen.countries:
+            parts.append("list_contains($countries, iso3)")
+            params["countries"] = list(chosen.countries)
+        keep = chosen.keep
+        if keep.kinds:
+            parts.append("list_contains($kinds, kind)" if "kind" in self.columns else "FALSE")
+            params["kinds"] = list(keep.kinds)
+        if keep.actors:
+            parts.append("(list_contains($actors, actor1) OR list_contains($actors, actor2))")
+            params["actors"] = list(keep.actors)
+        if keep.min_deaths > 0:
+            parts.append("coalesce(deaths, 0) >= $min_deaths")
+            params["min_deaths"] = keep.min_deaths
+        if keep.precise_only:
+            parts.append(f"NOT ({IMPRECISE_SQL})")
+        params = {k: v for k, v in params.items() if "$" + k in " ".join(parts)}
+        return " AND ".join(parts), params
+
+    def count(self, chosen: Selection | None = None) -> int:
+        """How many events the selection holds (None: all)."""
+        if chosen is None:
+            return len(self)
+        where, params = self._where(chosen)
+        return int(self._remember(("count", chosen), lambda: self.query(
+            f"SELECT count(*) AS n FROM events WHERE {where}", params)["n"][0].as_py()))
+
+    def part(self, chosen: Selection | None = None, newest: int | None = None) -> pa.Table:
+        """The selected events as Arrow, oldest first; with `newest`, only that many, the
+        newest (of one day, those first in the file; still oldest first)."""
+        where, params = self._where(chosen)
+        if newest is None:
+            return self.query(f"SELECT * FROM events WHERE {where} ORDER BY date, row", params)
+        return self.query(f"SELECT * FROM (SELECT * FROM events WHERE {where} "
+                          f"ORDER BY date DESC, row LIMIT {int(newest)}) ORDER BY date, row",
+                          params)
+
+    def frame(self, chosen: Selection | None = None, newest: int | None = None) -> pd.DataFrame:
+        """The selected events as pandas, as the tables and downloads take them (geo.ingest.
+        events_frame): only what is selected is converted."""
+        return events_frame(self.part(chosen, newest))
+
+    def days(self) -> tuple[date, date] | None:
+        """The first and last day of the set (None when empty)."""
+        found = self._remember(("days",), lambda: self.query(
+            "SELECT min(date) AS first, max(date) AS last FROM events"))
+        first, last = found["first"][0].as_py(), found["last"][0].as_py()
+        return None if first is None else (first, last)
+
+    def kind_counts(self, chosen: Selection | None = None) -> pd.Series:
+        """Events per type, most frequent first (ties by name), the empty type last: as geo.
+        imported.kind_counts, over the selection (None: the whole set)."""
+        def compute() -> pd.Series:
+            if "kind" not in self.columns:
+                return pd.Series({"": self.count(chosen)} if self.count(chosen) else {},
+                                 dtype="int64", name="count")
+            where, params = self._where(chosen)
+            found = self.query(f"SELECT coalesce(kind, '') AS kind, count(*) AS n FROM events "
+                               f"WHERE {where} GROUP BY ALL", params)
+            pairs = sorted(zip(found["kind"].to_pylist(), found["n"].to_pylist(), strict=True),
+                           key=lambda p: (p[0] == "", -p[1], p[0]))
+            return pd.Series([n for _, n in pairs], index=pd.Index([k for k, _ in pairs],
+                                                                   name="kind"),
+                             dtype="int64", name="count")
+        return self._remember(("kinds", chosen), compute)  # type: ignore[no-any-return]
+
+    def actors(self) -> list[str]:
+        """Every actor named in the set (actor1 or actor2), sorted: as geo.imported.actors_of."""
+        def compute() -> list[str]:
+            if "actor1" not in self.columns:
+                return []
+            found = self.query("SELECT DISTINCT a FROM (SELECT actor1 AS a FROM events UNION ALL "
+                               "SELECT actor2 FROM events) WHERE a IS NOT NULL")
+            return sorted(str(a) for a in found["a"].to_pylist() if str(a).strip())
+        return self._remember(("actors",), compute)  # type: ignore[no-any-return]
+
+    def imprecise_count(self, chosen: Selection | None = None) -> int:
+        """Events placed only to a region or country, or dated only to a week, month or year."""
+        where, params = self._where(chosen)
+        return int(self._remember(("imprecise", chosen), lambda: self.query(
+            f"SELECT count(*) AS n FROM events WHERE {where} AND ({IMPRECISE_SQL})",
+            params)["n"][0].as_py()))
+
+    def counts_by(self, unit: str, chosen: Selection | None = None) -> pd.DataFrame:
+        """Events and fatalities per `unit`: 'iso3' (country), 'month' or 'week' (weeks start
+        on Monday): the columns `unit`, events, deaths, in order of `unit`. Week and month are
+        timestamps of their first day, as the charts take them."""
+        keys = {"iso3": "iso3", "month": "date_trunc('month', date)",
+                "week": "date_trunc('week', date)"}
+        if unit not in keys:
+            raise ValueError(f"unit is one of {', '.join(keys)}")
+        deaths = "coalesce(sum(deaths), 0)" if "deaths" in self.columns else "0"
+
+        def compute() -> pd.DataFrame:
+            where, params = self._where(chosen)
+            found = self.query(f"SELECT {keys[unit]} AS {unit}, count(*) AS events, "
+                               f"CAST({deaths} AS BIGINT) AS deaths FROM events WHERE {where} "
+                               f"GROUP BY ALL ORDER BY 1", params).to_pandas()
+            if unit != "iso3":
+                found[unit] = pd.to_datetime(found[unit]).astype("datetime64[ns]")
+            return pd.DataFrame(found.astype({"events": "int64", "deaths": "int64"}))
+        return self._remember(("by", unit, chosen), compute)  # type: ignore[no-any-return]
+
+    def cells(self, chosen: Selection | None, classes: Sequence[str],
+              scale: int) -> dict[str, np.ndarray]:
+        """The selected events as the map's typed arrays (geo.layers): lat and lon in 1/`scale`
+        degree (int16), the index of the event's type in `classes` (a type not listed: the last
+        index; uint8), fatalities (uint32, none recorded: 0)."""
+        where, params = self._where(chosen)
+        kind = "coalesce(kind, '')" if "kind" in self.columns else "''"
+        deaths = ("least(greatest(coalesce(deaths, 0), 0), 4294967295)"
+                  if "deaths" in self.columns else "0")
+        found = self.query(
+            f"SELECT CAST(round_even(lat * {int(scale)}, 0) AS SMALLINT) AS lat, "
+            f"CAST(round_even(lon * {int(scale)}, 0) AS SMALLINT) AS lon, "
+            f"CAST(coalesce(list_position($classes, {kind}) - 1, {len(classes)}) AS UTINYINT) "
+            f"AS cat, CAST({deaths} AS UINTEGER) AS deaths "
+            f"FROM events WHERE {where} ORDER BY date, row",
+            {**params, "classes": list(classes)})
+        return {name: found[name].to_numpy() for name in ("lat", "lon", "cat", "deaths")}
+
+    def frame_rows(self, chosen: Selection, slots: Mapping[str, int], other: int,
+                   first_day: date) -> list[list[float]]:
+        """Playback's rows of the selection: [day number since `first_day`, lat, lon, palette
+        slot of the event's type (`other` for a type not in `slots`)], oldest first (one
+        day's in the file's order)."""
+        where, params = self._where(chosen)
+        kind = "coalesce(kind, '')" if "kind" in self.columns else "''"
+        found = self.query(
+            f"SELECT date_diff('day', $first, date) AS d, round(lat, 3) AS y, round(lon, 3) AS x, "
+            f"coalesce(list_position($keys, {kind}), 0) AS k "
+            f"FROM events WHERE {where} ORDER BY date, row",
+            {**params, "first": first_day, "keys": list(slots)})
+        slot = np.array([other, *slots.values()], dtype=np.int64)[found["k"].to_numpy()]
+        return list(map(list, zip(found["d"].to_numpy().tolist(), found["y"].to_numpy().tolist(),
+                                  found["x"].to_numpy().tolist(), slot.tolist(), strict=True)))
+
+
+# An event placed only to a region or country (place_precise not true), or dated only roughly
+IMPRECISE_SQL = ("NOT coalesce(place_precise, FALSE) OR coalesce(date_precision IN ("
+                 + ", ".join(f"'{p}'" for p in IMPRECISE_DATES) + "), FALSE)")
