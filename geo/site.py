@@ -29,7 +29,16 @@ from babel.dates import get_month_names
 
 from geo.changes import dimensions_of
 from geo.facts import DataError, Facts, country_names, in_language, load_facts, localised
-from geo.i18n import LANGS, N_, Translate, long_date, name_key, short_date, translator
+from geo.i18n import (
+    LANGS,
+    N_,
+    Translate,
+    date_text,
+    long_date,
+    name_key,
+    short_date,
+    translator,
+)
 from geo.layers import REGION_BOUNDS, UPLOAD_PALETTE, _spread, esc
 from geo.metrics import (
     METRICS,
@@ -235,7 +244,7 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
         events.append([day_number(r["date"].date()), round(lat, 4), round(lon, 4),
                        codes.index(r["category"]), t.title, t.place, t.summary,
                        popup_sources(str(r["sources"]), facts.outlets, tr), str(r["id"]), t.fallback,
-                       f"{r['date']:%Y-%m-%d}"])
+                       long_date(r["date"].date(), lang)])
     return {
         "lang": lang,
         "project": tr(PROJECT),
@@ -423,9 +432,9 @@ def _on_map(day: date, dimension: str) -> str:
 
 
 def _since(start: pd.Timestamp, tr: Translate) -> str:
-    """The day a status began, or 'before 2020-01-01' when it held when coverage starts."""
+    """The day a status began, or 'before 1 January 2020' when it held when coverage starts."""
     if start.date() <= COVERAGE_START:
-        return tr("before {date}").format(date=f"{COVERAGE_START:%Y-%m-%d}")
+        return tr("before {date}").format(date=date_text(COVERAGE_START, tr))
     return f"{start:%Y-%m-%d}"
 
 

@@ -11,7 +11,7 @@ from branca.element import MacroElement
 from geo.alignments import alignment_classes
 from geo.changes import changes_between
 from geo.facts import Facts, name_column, places_in
-from geo.i18n import N_, Translate, english, translator
+from geo.i18n import N_, Translate, english, long_date, translator
 from geo.imported import filtered
 from geo.layers import (
     BrowserCall,
@@ -109,7 +109,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
         changed: frozenset[str] = frozenset()
         if view.compare is not None:
             changed = frozenset(changes_between(facts.status, view.compare, view.as_of)["iso3"])
-            note = tr(CHANGED_OUTLINE).format(date=f"{view.compare:%Y-%m-%d}")
+            note = tr(CHANGED_OUTLINE).format(date=long_date(view.compare, view.lang))
         follow = None
         if timeline is not None and player is None:
             sets.append(timeline)

@@ -53,7 +53,9 @@
     function dayOf(d) { return Math.round((d.getTime() - origin) / DAY_MS); }
     function longDate(n) {
       var d = dateOf(n);
-      return d.getUTCDate() + " " + data.months[d.getUTCMonth()] + " " + d.getUTCFullYear();
+      // French writes the first of a month as an ordinal: "1er août 2023"
+      var day = d.getUTCDate() === 1 && data.lang === "fr" ? "1er" : d.getUTCDate();
+      return day + " " + data.months[d.getUTCMonth()] + " " + d.getUTCFullYear();
     }
     function isoDate(n) { return dateOf(n).toISOString().slice(0, 10); }
 
