@@ -3,28 +3,19 @@ histogram snaps to whole days, goes into the link, and a link with a brush reope
 
 from __future__ import annotations
 
-import shutil
 import time
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import pytest
-from playwright.sync_api import Browser, sync_playwright
-from test_browser import ARGS, CHROMIUM, block_the_internet, link, serve, wait_until
+from test_browser import (
+    block_the_internet,
+    browser,  # noqa: F401 - the shared Chromium fixture
+    link,
+    serve,
+    wait_until,
+)
 
 CHART = '[data-testid="stVegaLiteChart"]'
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (see README)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def brush_in(url: str) -> tuple[date, date] | None:
@@ -39,7 +30,7 @@ def captions(pg) -> str:
     return " ".join(pg.locator('[data-testid="stCaptionContainer"]').all_inner_texts())
 
 
-def test_a_brush_snaps_to_days_goes_into_the_link_and_a_link_reopens_it(browser):
+def test_a_brush_snaps_to_days_goes_into_the_link_and_a_link_reopens_it(browser):  # noqa: F811
     with serve() as base:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         blocked = block_the_internet(context)
