@@ -223,7 +223,7 @@ def _current(set_id: str, version: int | None, tr: Translate, lang: str) -> None
                            "from {file}, kept on {day}.").format(
                 name=inert(info.name), loaded=number(info.loaded, lang),
                 rejected=number(info.rejected, lang), file=inert(info.file_name),
-                day=f"{info.created_at:%Y-%m-%d}"))
+                day=long_date(info.created_at.date(), lang)))
         else:
             st.markdown(tr("Showing the kept set {name} as it was at pull {seq} of {last}: "
                            "{loaded} events ({rejected} rejected).").format(
@@ -278,7 +278,7 @@ def _kept_row(kept: KeptSet, current: str | None, me: Viewer, tr: Translate, lan
     name_col.text(kept.name)
     name_col.caption(tr("{file}, {loaded} events, kept on {day} · {visibility} · {owner}").format(
         file=inert(kept.file_name, 40), loaded=number(kept.loaded, lang),
-        day=f"{kept.created_at:%Y-%m-%d}", visibility=tr(VISIBILITY_SHORT.get(kept.visibility, "")),
+        day=long_date(kept.created_at.date(), lang), visibility=tr(VISIBILITY_SHORT.get(kept.visibility, "")),
         owner=owner_text(kept.owner, me, tr)))
     open_col.button(tr("Open"), key=f"open_{kept.id}", on_click=_open, args=(kept.id,),
                     disabled=kept.id == current, width="stretch")
@@ -376,7 +376,7 @@ def saved_views_sidebar(view: ViewState, tr: Translate) -> None:
             st.button(inert(saved.name, 60), key=f"view_{saved.id}", on_click=_open_view,
                       args=(saved.query,), width="stretch",
                       help=tr("Open the view kept on {day} · {visibility} · {owner}").format(
-                          day=f"{saved.created_at:%Y-%m-%d}",
+                          day=long_date(saved.created_at.date(), view.lang),
                           visibility=tr(VISIBILITY_SHORT.get(saved.visibility, "")),
                           owner=owner_text(saved.owner, me, tr)))
         _manage_views(views, me, tr)

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from geo.facts import Facts, country_names
-from geo.i18n import Translate, english, name_key
+from geo.i18n import Translate, date_text, english, long_date, name_key
 from geo.metrics import METRICS, Metric, MetricClass, classify
 from geo.vocabulary import NO_DATA_COLOUR, UN_VOTES, VALUE_LABELS
 
@@ -20,10 +20,10 @@ def alignment_choices(un_votes: pd.DataFrame, tr: Translate = english) -> dict[s
     """Key -> label of every alignment the page can show, status dimensions first."""
     choices = {d: tr(METRICS[d].title) for d in STATUS_DIMENSIONS}
     resolutions = un_votes.drop_duplicates("resolution").sort_values("date")
-    for r in resolutions.itertuples():
-        choices[f"{UN_PREFIX}{r.resolution}"] = tr(
+    for resolution, day in zip(resolutions["resolution"], resolutions["date"], strict=True):
+        choices[f"{UN_PREFIX}{resolution}"] = tr(
             "UN General Assembly vote {resolution} ({date})").format(
-            resolution=r.resolution, date=f"{r.date:%Y-%m-%d}")
+            resolution=resolution, date=date_text(day.date(), tr))
     return choices
 
 
@@ -101,7 +101,7 @@ def status_intervals(facts: Facts, dimension: str, curated: date,
         out.loc[cut.index, "end"] = past
         out.loc[cut.index, "open"] = False
         unchecked = cut.assign(start=past, checked=False, note=tr("not checked since {date}").format(
-            date=f"{facts.checked:%Y-%m-%d}"))
+            date=long_date(facts.checked.date(), lang)))
         out = pd.concat([out, unchecked], ignore_index=True)
     return out.assign(_key=out["country"].map(name_key)).sort_values(["_key", "start"]).drop(
         columns="_key")

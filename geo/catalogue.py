@@ -24,7 +24,7 @@ def data_files(facts: Facts) -> list[DataFile]:
                  N_("Public domain (Natural Earth), packaged by world-atlas (ISC)"),
                  len(facts.borders)),
         DataFile("coups.csv", N_("Every successful coup and failed or foiled attempt since "
-                 "2020-01-01"), N_("CC BY 4.0 (summaries by the project; sources cited)"),
+                 "1 January 2020"), N_("CC BY 4.0 (summaries by the project; sources cited)"),
                  len(facts.coups)),
         DataFile("status.csv", N_("Dated status intervals: regime, ECOWAS status and sanctions, "
                  "AES membership, French, Russian and US forces"), "CC BY 4.0", len(facts.status)),

@@ -97,9 +97,25 @@ def long_date(day: date, lang: str) -> str:
     return "1er" + text[1:] if lang == "fr" and day.day == 1 else text
 
 
+def language_of(tr: Translate) -> str:
+    """The language a translate function writes ('en' for `english` or an unknown one): lets a
+    builder given only `tr` write its dates in the same language as its words."""
+    for lang in LANGS:
+        if tr == translator(lang):
+            return lang
+    return "en"
+
+
+def date_text(day: date, tr: Translate) -> str:
+    """A date in running text, in the language of `tr`: '2 December 2026', '1er août 2023'
+    (ISO dates are for data: links, CSV cells, inputs)."""
+    return long_date(day, language_of(tr))
+
+
 def short_date(day: date, lang: str) -> str:
-    """'10 Sep 2023' / '10 sept. 2023'."""
-    return format_date(day, "d MMM y", locale=lang if lang in LANGS else "en")
+    """'10 Sep 2023' / '10 sept. 2023' ('1er août 2023', as long_date)."""
+    text = format_date(day, "d MMM y", locale=lang if lang in LANGS else "en")
+    return "1er" + text[1:] if lang == "fr" and day.day == 1 else text
 
 
 @cache

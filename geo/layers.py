@@ -29,7 +29,7 @@ from jinja2 import Template
 from geo.assets import use_local_assets
 from geo.engine import Events, Selection
 from geo.facts import localised
-from geo.i18n import N_, Translate, english, number, plural, plural_forms
+from geo.i18n import N_, Translate, english, long_date, number, plural, plural_forms
 from geo.imported import (
     DEATH_REFERENCES,
     NO_KIND,
@@ -234,7 +234,7 @@ def marker_rows(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] = E
     for r, (lat, lon), hollow in zip(events.to_dict("records"), points, rough, strict=True):
         text = localised(r, lang, tr)
         row: list[object] = [round(lat, 4), round(lon, 4), codes.index(r[by]),
-                             f"{r['date']:%Y-%m-%d}", text.title, text.place, text.summary,
+                             long_date(r["date"].date(), lang), text.title, text.place, text.summary,
                              source_items(r["sources"], outlets, tr) if imported else
                              popup_sources(str(r["sources"]), outlets or {}, tr), str(r["id"]),
                              text.fallback]

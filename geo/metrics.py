@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from geo.i18n import N_, Translate, english, long_date
+from geo.i18n import N_, Translate, date_text, english, long_date
 from geo.timeline import coup_counts, status_on
 from geo.vocabulary import (
     COVERAGE_START,
@@ -129,16 +129,16 @@ def since_text(start: pd.Timestamp, tr: Translate = english) -> str:
     """Readable start of a status; the first day of coverage means 'at least since'."""
     if start.date() <= COVERAGE_START:
         return tr("since before {year}").format(year=COVERAGE_START.year)
-    return tr("since {date}").format(date=f"{start:%Y-%m-%d}")
+    return tr("since {date}").format(date=date_text(start.date(), tr))
 
 
 def unchecked_text(day: date, edge: date | pd.Timestamp | None,
                    tr: Translate = english) -> str:
-    """'not checked since 2026-03-13' when `day` is past the edge of the checked facts (what
+    """'not checked since 13 March 2026' when `day` is past the edge of the checked facts (what
     holds then is what held at the edge, carried forward); '' otherwise."""
     if edge is None or day <= pd.Timestamp(edge).date():
         return ""
-    return tr("not checked since {date}").format(date=f"{pd.Timestamp(edge):%Y-%m-%d}")
+    return tr("not checked since {date}").format(date=date_text(pd.Timestamp(edge).date(), tr))
 
 
 def checked_credit(edge: date | pd.Timestamp | None, lang: str, tr: Translate = english) -> str:
@@ -184,7 +184,7 @@ def _class_of(metric: str, iso3: str, now: dict[tuple[str, str], dict[Hashable, 
             ok, failed = (int(n) for n in counts.loc[iso3, ["successful", "failed"]].to_numpy())
         key = "3+" if ok >= 3 else str(ok)
         return key, tr("{ok} successful, {failed} failed since {date}").format(
-            ok=ok, failed=failed, date=f"{COVERAGE_START:%Y-%m-%d}")
+            ok=ok, failed=failed, date=date_text(COVERAGE_START, tr))
     if metric == "forces":
         present = [(d, r) for d in FORCE_DIMENSIONS if (r := row(d)) is not None]
         if not present:

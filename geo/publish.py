@@ -25,6 +25,7 @@ import argparse
 import bisect
 import io
 import math
+import re
 import sys
 import tempfile
 import textwrap
@@ -274,6 +275,22 @@ def _fit(bounds: tuple[float, float, float, float], box: tuple[float, float, flo
     return west, south, east, north
 
 
+# Drawing order on the map: event dots over the capitals' dots, the capitals' names over both
+# (an event in a capital must not hide its name).
+EVENT_Z, CAPITAL_LABEL_Z = 7.5, 7.8
+
+# A date as titles write it ('2 December 2026', '1er décembre 2026', '10 sept. 2023').
+WRITTEN_DATE = re.compile(r"\b(1er|\d{1,2}) ([^\W\d]+\.?) (\d{4})\b")
+
+
+def title_lines(text: str, width: int) -> list[str]:
+    """`text` in lines of about `width` characters, broken between words and never inside a
+    written date: '2 décembre 2026' stays on one line."""
+    glued = WRITTEN_DATE.sub(lambda m: "\u00a0".join(m.groups()), text)
+    lines = textwrap.wrap(glued, width, break_long_words=False, break_on_hyphens=False)
+    return [line.replace("\u00a0", " ") for line in lines] or [""]
+
+
 @dataclass
 class _Layout:
     title_y: float
@@ -309,7 +326,7 @@ class MapFigure:
         self._capitals(facts)
         if events is not None and len(events):
             lat, lon = zip(*_spread(zip(events["lat"], events["lon"], strict=True)), strict=True)
-            self.ax.scatter(lon, lat, s=20, zorder=7.5, linewidths=0.5, edgecolors="#222222",
+            self.ax.scatter(lon, lat, s=20, zorder=EVENT_Z, linewidths=0.5, edgecolors="#222222",
                             c=[EVENT_CATEGORIES[c][1] for c in events["category"]])
         self._legend(metric, legend_title or tr(metric.title), layout, events, event_heading)
         curated = long_date(facts.curated.date(), lang) if facts.curated is not None else "?"
@@ -323,17 +340,18 @@ class MapFigure:
 
     def _title(self, title: str, subtitle: str, layout: _Layout) -> float:
         """Draw the title (and subtitle); return where the header ends (figure fraction)."""
-        size, lines = 14.0, textwrap.wrap(title, layout.title_chars) or [""]
+        size, lines = 14.0, title_lines(title, layout.title_chars)
         if len(lines) > 2:  # a long country name: smaller, never cut
-            size, lines = 10.0, textwrap.wrap(title, int(layout.title_chars * 1.4))
+            size, lines = 10.0, title_lines(title, int(layout.title_chars * 1.4))
         _plain(self.figure.text(0.012, layout.title_y, "\n".join(lines), fontsize=size,
                                 weight="bold", color=INK, va="top", linespacing=1.1))
         height = FIGSIZE[self.shape][1] * 72  # points
         y = layout.title_y - len(lines) * size * 1.25 / height
-        if subtitle:
-            _plain(self.figure.text(0.012, y - 4 / height, subtitle, fontsize=8.5,
-                                    color=GREY_INK, va="top"))
-            y -= (4 + 8.5 * 1.3) / height
+        if subtitle:  # in 8.5 pt, about 1.6 times as many characters a line as the title
+            below = title_lines(subtitle, int(layout.title_chars * 1.6))
+            _plain(self.figure.text(0.012, y - 4 / height, "\n".join(below), fontsize=8.5,
+                                    color=GREY_INK, va="top", linespacing=1.1))
+            y -= (4 + len(below) * 8.5 * 1.3) / height
         return y
 
     def _map_axes(self, facts: Facts, layout: _Layout, iso3: str | None, header: float) -> Axes:
@@ -377,7 +395,7 @@ class MapFigure:
             dx, dy, ha, va = LABEL_PLACES.get(c.iso3, (4, 0, "left", "center"))
             _plain(self.ax.annotate(c.name, (c.lon, c.lat), xytext=(dx, dy),
                                     textcoords="offset points", ha=ha, va=va, fontsize=5.8,
-                                    color=INK, zorder=7, bbox=_halo(0.7),
+                                    color=INK, zorder=CAPITAL_LABEL_Z, bbox=_halo(0.7),
                                     annotation_clip=True))
 
     def _legend(self, metric: Metric, heading: str, layout: _Layout, events: pd.DataFrame | None,
@@ -415,8 +433,8 @@ class MapFigure:
         events) then starts the second column, else the countries' classes are split in half."""
         def rows(heading: str, entries: list[tuple[str, str, str]]
                  ) -> list[tuple[str, list[str], float]]:
-            out = [("heading", textwrap.wrap(heading, layout.legend_chars) or [""], 0.5)]
-            out += [(f"{kind}|{colour}", textwrap.wrap(text, layout.legend_chars) or [""], 0.25)
+            out = [("heading", title_lines(heading, layout.legend_chars), 0.5)]
+            out += [(f"{kind}|{colour}", title_lines(text, layout.legend_chars), 0.25)
                     for kind, colour, text in entries]
             return out
 
@@ -477,9 +495,10 @@ class MapFigure:
         outlines and the date stamp (the background), and, apart, what lies over the countries
         (capitals, labels, events) with its transparency. Text is most of a full draw."""
         dynamic = [self.countries, self.outlines, self.date_text]
-        over = [a for a in self.ax.get_children()  # the frame's spines, capitals, labels
-                if (a.get_zorder() >= 5 or a in self.ax.spines.values())
-                and a is not self.date_text and a.get_visible()]
+        over = sorted((a for a in self.ax.get_children()  # the frame's spines, capitals, labels
+                       if (a.get_zorder() >= 5 or a in self.ax.spines.values())
+                       and a is not self.date_text and a.get_visible()),
+                      key=lambda a: a.get_zorder())  # drawn below in the figure's own order
         for artist in (*dynamic, *over):
             artist.set_visible(False)
         self.canvas.draw()  # type: ignore[no-untyped-call]
@@ -555,8 +574,8 @@ def image_figure(facts: Facts, view: MapImage, dpi: int | None = None) -> MapFig
     events, heading, subtitle = None, "", ""
     if view.events is not None:
         events = events_in_view(facts.events, view.events, view.categories, view.countries)
-        heading = tr("Events {start} to {end}").format(start=f"{view.events.start:%Y-%m-%d}",
-                                                       end=f"{view.events.end:%Y-%m-%d}")
+        heading = tr("Events {start} to {end}").format(start=long_date(view.events.start, view.lang),
+                                                       end=long_date(view.events.end, view.lang))
         subtitle = heading
     coups = view.metric == "coups"
     headline = _headline(facts, view.iso3, view.lang, f"{title}, {long_date(view.day, view.lang)}",

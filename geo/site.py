@@ -26,7 +26,16 @@ import pandas as pd
 from babel.dates import get_month_names
 
 from geo.facts import DataError, Facts, country_names, in_language, load_facts, localised
-from geo.i18n import LANGS, N_, Translate, long_date, name_key, short_date, translator
+from geo.i18n import (
+    LANGS,
+    N_,
+    Translate,
+    date_text,
+    long_date,
+    name_key,
+    short_date,
+    translator,
+)
 from geo.layers import REGION_BOUNDS, esc
 from geo.metrics import (
     METRICS,
@@ -312,9 +321,9 @@ def _on_map(day: date, dimension: str) -> str:
 
 
 def _since(start: pd.Timestamp, tr: Translate) -> str:
-    """The day a status began, or 'before 2020-01-01' when it held when coverage starts."""
+    """The day a status began, or 'before 1 January 2020' when it held when coverage starts."""
     if start.date() <= COVERAGE_START:
-        return tr("before {date}").format(date=f"{COVERAGE_START:%Y-%m-%d}")
+        return tr("before {date}").format(date=date_text(COVERAGE_START, tr))
     return f"{start:%Y-%m-%d}"
 
 

@@ -117,7 +117,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: Events | None = None,
         changed: frozenset[str] = frozenset()
         if view.compare is not None:
             changed = frozenset(changes_between(facts.status, view.compare, view.as_of)["iso3"])
-            note = tr(CHANGED_OUTLINE).format(date=f"{view.compare:%Y-%m-%d}")
+            note = tr(CHANGED_OUTLINE).format(date=long_date(view.compare, view.lang))
         follow = None
         if timeline is not None and player is None:
             sets.append(timeline)

@@ -34,6 +34,12 @@ class DateWindow:
         return cls(max(day - timedelta(days=days - 1), COVERAGE_START), day)
 
 
+def within(period: DateWindow, window: DateWindow) -> DateWindow | None:
+    """The part of `period` inside `window`, or None when they share no day."""
+    start, end = max(period.start, window.start), min(period.end, window.end)
+    return DateWindow(start, end) if start <= end else None
+
+
 def status_on(status: pd.DataFrame, day: date) -> pd.DataFrame:
     """The status rows that hold on `day` (at most one per country and dimension)."""
     d = pd.Timestamp(day)

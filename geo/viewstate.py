@@ -13,11 +13,11 @@ from datetime import date
 from urllib.parse import parse_qsl
 
 from geo.escape import inert
-from geo.i18n import LANGS, N_, Translate, translator
+from geo.i18n import LANGS, N_, Translate, long_date, translator
 from geo.imported import UploadFilter
 from geo.metrics import METRICS
 from geo.store import is_id
-from geo.timeline import DateWindow
+from geo.timeline import DateWindow, within
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES
 
 LAYERS = ("choropleth", "events", "forces", "upload", "basemap", "flares")
@@ -250,6 +250,40 @@ def saved_view_id(params: Mapping[str, str]) -> tuple[str | None, list[str]]:
     tr = translator(params.get("lang", "en"))
     return None, [tr("The saved view {value} in the link is not the ID of a saved view; "
                      "showing the link's other settings.").format(value=inert(params["v"]))]
+
+
+BRUSH_PARAM = "brush"  # the period brushed on the Events page's histogram: FIRST,LAST
+
+
+def brush_query(period: DateWindow | None) -> dict[str, str]:
+    """The link parameter of a brushed period ('brush=2023-08-07,2023-08-20'; none if None)."""
+    if period is None:
+        return {}
+    return {BRUSH_PARAM: f"{period.start.isoformat()},{period.end.isoformat()}"}
+
+
+def parse_brush(text: str, window: DateWindow, lang: str = "en"
+                ) -> tuple[DateWindow | None, list[str]]:
+    """The brushed period a link gives (FIRST,LAST, two days YYYY-MM-DD), cut to the event
+    `window`, and a message when the text is not such a period or none of it is in the window
+    (then the whole window is shown)."""
+    tr = translator(lang)
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        first, last = (date.fromisoformat(p) for p in parts) if len(parts) == 2 else (None, None)
+    except ValueError:
+        first, last = None, None
+    if first is None or last is None or last < first:
+        return None, [tr("The brushed period {value} in the link is not two days FIRST,LAST "
+                         "(YYYY-MM-DD,YYYY-MM-DD, the first not after the last); showing every "
+                         "event of the window.").format(value=inert(text))]
+    period = within(DateWindow(first, last), window)
+    if period is None:
+        return None, [tr("The brushed period {start} – {end} in the link lies outside the event "
+                         "window, {first} – {last}; showing every event of the window.").format(
+            start=long_date(first, lang), end=long_date(last, lang),
+            first=long_date(window.start, lang), last=long_date(window.end, lang))]
+    return period, []
 
 
 def query_params(query: str) -> dict[str, str]:

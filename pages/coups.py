@@ -10,6 +10,7 @@ from geo.i18n import long_date
 from geo.situation import coups_map
 from geo.tables import coup_table, status_history
 from geo.timeline import coups_until
+from geo.vocabulary import COVERAGE_START
 
 facts, view, tr = start_page()
 names = country_names(facts, view.lang)
@@ -24,8 +25,9 @@ left, right = st.columns(2)
 left.metric(tr("Successful coups"), int(ok))
 right.metric(tr("Failed or foiled attempts"), int(failed))
 
-st.caption(tr("Colour: successful coups since 2020-01-01 up to the as-of date. Dashed outline: "
-              "under military rule on that date. Click a country to see its history below."))
+st.caption(tr("Colour: successful coups since {start} up to the as-of date. Dashed outline: "
+              "under military rule on that date. Click a country to see its history below.").format(
+    start=long_date(COVERAGE_START, view.lang)))
 show_map(coups_map(facts, view), returned=("last_active_drawing",),
          on_change=country_from_click("coups_map"))
 image_downloads(facts, view, tr, "coups", "coups")

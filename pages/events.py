@@ -2,17 +2,19 @@
 
 import streamlit as st
 
+from app.brush import CHART_KEY, brush_in_link, brush_moved, brushed
 from app.kept import kept_sets_panel
 from app.page import show_map, start_page, table
 from app.sources import sources_panel
 from app.state import uploaded_events
 from app.upload import import_panel
-from geo.charts import brushed_window, deaths_chart, events_histogram, in_weeks, selection_in_weeks
-from geo.i18n import number, short_date
+from geo.charts import deaths_chart, events_histogram, in_period, selection_in_period
+from geo.i18n import long_date, number, short_date
 from geo.situation import events_map, uploaded_in_view
 from geo.tables import TABLE_LIMIT, event_rows, upload_rows
 from geo.timeline import events_in_view
 
+linked_brush = brush_in_link()  # before the shared view rewrites the link
 facts, view, tr = start_page()
 
 st.title(tr("Events {start} – {end}").format(start=short_date(view.window.start, view.lang),
@@ -26,29 +28,27 @@ mine = uploaded_in_view(uploaded, view)
 map_slot = st.container()
 
 counts, deaths = st.columns(2) if mine is not None else (st.container(), None)
-chart = None
+period = brushed(linked_brush, view.window, view.lang)
 with counts:
     if len(in_view):
-        chart = st.altair_chart(events_histogram(in_view, tr, view.lang,
-                                                 (view.window.start, view.window.end)),
-                                on_select="rerun", key="events_hist", width="stretch")
+        st.altair_chart(events_histogram(in_view, tr, view.lang,
+                                         (view.window.start, view.window.end), period),
+                        on_select=brush_moved, key=CHART_KEY, width="stretch")
     else:  # an empty chart has nothing to read: say what to change instead
         st.info(tr("No events in this window with these categories and countries: widen the "
                    "window (Events between) or pick more categories or countries in the "
                    "sidebar."))
-brushed = brushed_window(chart.selection) if chart else None
-shown = in_weeks(in_view, brushed)
-mine = selection_in_weeks(mine, brushed) if mine is not None else None
+shown = in_period(in_view, period)
+mine = selection_in_period(mine, period) if mine is not None else None
 if deaths is not None and mine is not None and uploaded is not None:
     with deaths:
         st.altair_chart(deaths_chart(uploaded.counts_by("week", mine), tr, view.lang),
                         key="deaths_chart", width="stretch")
-if brushed is not None:
-    start, end = brushed
-    st.caption(tr("Brushed: {shown} of {total} events, weeks from {start} to {end}. "
+if period is not None:
+    st.caption(tr("Brushed: {shown} of {total} events, from {start} to {end}. "
                   "Double-click the chart to clear.").format(
         shown=number(len(shown), view.lang), total=number(len(in_view), view.lang),
-        start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}"))
+        start=long_date(period.start, view.lang), end=long_date(period.end, view.lang)))
 else:
     st.caption(tr("{total} events. Drag across the chart to narrow the map and the table to a "
                   "period.").format(total=number(len(in_view), view.lang)))

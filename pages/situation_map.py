@@ -36,7 +36,7 @@ with st.expander(tr("Change over time"), key="headline_panel", on_change="rerun"
         st.caption(tr("How many countries were in each group, month by month. Click the chart "
                       "to move the as-of date there."))
         st.vega_lite_chart(spec=with_rule(headline_chart_spec(facts, view.lang), view.as_of,
-                                          tr("as of {date}").format(date=f"{view.as_of:%Y-%m-%d}")),
+                                          tr("as of {date}").format(date=long_date(view.as_of, view.lang))),
                            key="headline_chart", on_select=pick_date("headline_chart", picked_date),
                            selection_mode=PICK, width="stretch")
 
@@ -61,11 +61,12 @@ if view.compare is not None:
         table(event_rows(facts, between, tr, view.lang), tr)
 
 table_panel(tr("Table of the events in the window"), "situation_events",
-            tr("Events {start} to {end}").format(start=f"{view.window.start:%Y-%m-%d}",
-                                                 end=f"{view.window.end:%Y-%m-%d}"),
+            tr("Events {start} to {end}").format(start=long_date(view.window.start, view.lang),
+                                                 end=long_date(view.window.end, view.lang)),
             lambda: event_table(facts, view, tr), tr)
 table_panel(tr("Table of each country's status, with sources"), "situation_status",
-            tr("Status of each country on {date}, with sources").format(date=f"{view.as_of:%Y-%m-%d}"),
+            tr("Status of each country on {date}, with sources").format(
+                date=long_date(view.as_of, view.lang)),
             lambda: sources_table(facts, view.as_of, tr, view.lang, view.countries), tr)
 
 if st.toggle(tr("Prepare this map as a file that opens with no internet")):

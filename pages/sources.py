@@ -20,16 +20,19 @@ from geo.exports import (
     status_geojson,
     view_export,
 )
+from geo.i18n import long_date, number
 from geo.situation import uploaded_in_view
 from geo.terms import attribution, provenance_of
 from geo.timeline import events_in_view, status_on
 
 facts, view, tr = start_page()
-curated = f"{facts.curated:%Y-%m-%d}" if facts.curated is not None else "unknown"
+curated = f"{facts.curated:%Y-%m-%d}" if facts.curated is not None else "unknown"  # a cell
 
 st.title(tr("Sources & data"))
 st.markdown(tr("Facts curated up to **{date}**. Every row cites the sources it was checked "
-               "against; summaries are the project's own words.").format(date=curated))
+               "against; summaries are the project's own words.").format(
+    date=long_date(facts.curated.date(), view.lang) if facts.curated is not None
+    else tr("unknown")))
 table(pd.DataFrame([{"file": f.name, "holds": tr(f.holds), "license": tr(f.license),
                      "rows": f.rows, "curated": curated} for f in data_files(facts)]), tr)
 with st.expander(tr("Provenance of the data ({file})").format(
@@ -53,8 +56,9 @@ if view.countries:
 st.caption(tr("{events} events from {start} to {end} (categories and countries as in the "
               "sidebar; your imported events too, marked by `origin`); {statuses} statuses "
               "holding on {date}. Sources are included in every file.").format(
-    events=len(shown), start=f"{view.window.start:%Y-%m-%d}", end=f"{view.window.end:%Y-%m-%d}",
-    statuses=len(now), date=f"{view.as_of:%Y-%m-%d}"))
+    events=number(len(shown), view.lang), start=long_date(view.window.start, view.lang),
+    end=long_date(view.window.end, view.lang), statuses=number(len(now), view.lang),
+    date=long_date(view.as_of, view.lang)))
 stamp = f"{view.as_of:%Y-%m-%d}"
 c1, c2, c3, c4 = st.columns(4)
 c1.download_button(tr("Events (CSV)"), events_csv(shown, facts.outlets), f"events-{stamp}.csv", "text/csv")

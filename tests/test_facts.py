@@ -168,23 +168,23 @@ def test_past_the_edge_tooltips_and_tables_say_not_checked_since(tmp_path):
     facts = load_facts(write_data(tmp_path / "d", SOURCES__md=sources))
     edge = facts.checked
     assert unchecked_text(date(2025, 3, 13), edge) == ""  # the edge itself was checked
-    assert unchecked_text(date(2025, 3, 14), edge) == "not checked since 2025-03-13"
+    assert unchecked_text(date(2025, 3, 14), edge) == "not checked since 13 March 2025"
     assert unchecked_text(date(2025, 3, 14), None) == ""
     after, on = date(2025, 6, 1), date(2025, 3, 13)
     detail = classify("regime", facts.borders["iso3"], facts.status, facts.coups, after,
                       edge=edge).set_index("iso3")["detail"]
-    assert detail["NER"] == "since 2023-07-26; not checked since 2025-03-13"
+    assert detail["NER"] == "since 26 July 2023; not checked since 13 March 2025"
     assert "not checked" not in classify("regime", facts.borders["iso3"], facts.status,
                                          facts.coups, on, edge=edge)["detail"].str.cat()
     fr = translator("fr")
     assert status_summaries(facts.status, after, fr, edge)["NER"][-1] == (
-        "Non vérifié depuis le 2025-03-13")
+        "Non vérifié depuis le 13 mars 2025")
     table = sources_table(facts, after)
-    assert set(table["until"]) == {"not checked since 2025-03-13"}
+    assert set(table["until"]) == {"not checked since 13 March 2025"}
     assert list(dict.fromkeys(table["country"])) == ["Land GHA", "Land MLI", "Land NER"]
     assert "not checked" not in " ".join(sources_table(facts, on)["until"])
     assert set(country_status(facts, "NER", after, fr, "fr")["until"]) == {
-        "non vérifié depuis le 2025-03-13"}
+        "non vérifié depuis le 13 mars 2025"}
 
 
 def test_country_names_are_listed_in_the_order_of_the_page_language():
@@ -216,7 +216,7 @@ def test_alignment_periods_open_at_the_edge_are_cut_there_and_drawn_lighter(tmp_
     assert [(f"{r.start:%Y-%m-%d}", f"{r.end:%Y-%m-%d}", r.checked, r.note)
             for r in niger.itertuples()] == [
         ("2025-01-29", "2025-03-14", True, ""),
-        ("2025-03-14", "2025-06-30", False, "not checked since 2025-03-13")]
+        ("2025-03-14", "2025-06-30", False, "not checked since 13 March 2025")]
     closed = rows[(rows["iso3"] == "NER") & (rows["status"] == "Suspended from ECOWAS")]
     assert list(closed["checked"]) == [True]  # ended before the edge: nothing carried forward
     assert list(dict.fromkeys(rows["country"])) == ["Land GHA", "Land NER"]

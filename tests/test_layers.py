@@ -49,7 +49,7 @@ def test_classify_each_metric(data_dir):
 
     regime, detail = classes("regime")
     assert regime == {"MLI": "military", "NER": "military", "GHA": "civilian"}
-    assert detail["NER"] == "since 2023-07-26"
+    assert detail["NER"] == "since 26 July 2023"
     assert detail["GHA"] == "since before 2020"
     assert classes("ecowas")[0] == {"MLI": "not_member", "NER": "member", "GHA": "member"}
     assert classes("ecowas_sanctions")[0] == {"MLI": "not_member", "NER": "economic",
@@ -71,8 +71,8 @@ def test_map_changes_with_the_date(data_dir):
     after = rendered(situation_map(facts, ViewState(date(2023, 7, 26),
                                                     DateWindow.ending(date(2023, 7, 26)))))
     assert before != after
-    assert '"status": "Military rule"' in after and "since 2023-07-26" in after
-    assert "since 2023-07-26" not in before
+    assert '"status": "Military rule"' in after and "since 26 July 2023" in after
+    assert "since 26 July 2023" not in before
 
 
 def test_no_asset_leaves_the_machine(data_dir):
@@ -178,14 +178,14 @@ def test_tooltips_give_the_whole_status_with_since_dates(data_dir):
 
     facts = load_facts(data_dir)
     text = status_summaries(facts.status, date(2023, 9, 1))
-    assert text["NER"] == ["Military rule since 2023-07-26", "ECOWAS member since before 2020",
-                           "ECOWAS economic and financial sanctions since 2023-07-30",
+    assert text["NER"] == ["Military rule since 26 July 2023", "ECOWAS member since before 2020",
+                           "ECOWAS economic and financial sanctions since 30 July 2023",
                            "French forces since before 2020"]
     assert text["GHA"] == ["Civilian government since before 2020",
                            "ECOWAS member since before 2020"]
     page = rendered(situation_map(facts, ViewState(date(2023, 9, 1),
                                                    DateWindow.ending(date(2023, 9, 1)))))
-    assert '"all": ["Military rule since 2023-07-26", "ECOWAS member' in page
+    assert '"all": ["Military rule since 26 July 2023", "ECOWAS member' in page
     assert '"On this date"' in page
 
 

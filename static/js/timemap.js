@@ -61,7 +61,9 @@
     function dayOf(d) { return Math.round((d.getTime() - origin) / DAY_MS); }
     function longDate(n) {
       var d = dateOf(n);
-      return d.getUTCDate() + " " + data.months[d.getUTCMonth()] + " " + d.getUTCFullYear();
+      // French writes the first of a month as an ordinal: "1er août 2023"
+      var day = d.getUTCDate() === 1 && data.lang === "fr" ? "1er" : d.getUTCDate();
+      return day + " " + data.months[d.getUTCMonth()] + " " + d.getUTCFullYear();
     }
     function isoDate(n) { return dateOf(n).toISOString().slice(0, 10); }
 
@@ -169,7 +171,7 @@
       var d = el("div", "tm-popup"), cat = wire.categories[r[3]];
       el("b", null, r[4], d);
       if (r[9]) { el("small", null, " " + r[9], d); }
-      el("div", null, r[10] + " · " + cat[0] + " · " + r[5], d);
+      el("div", null, longDate(r[0]) + " · " + cat[0] + " · " + r[5], d);
       el("p", null, r[6], d);
       var s = el("small", null, ui.sources + " ", d);
       r[7].forEach(function (source, i) {
@@ -194,7 +196,7 @@
         var m = L.circleMarker([r[1], r[2]], {radius: 6, weight: 1.5, color: "#222222",
                                               fillColor: cat[1], fillOpacity: 0.95});
         m.eventId = r[8];
-        m.bindTooltip(function () { return el("span", null, r[10] + " · " + r[4]); });
+        m.bindTooltip(function () { return el("span", null, longDate(r[0]) + " · " + r[4]); });
         m.bindPopup(function () { return popup(r); }, {maxWidth: 320});
         markers[k] = m;
       }

@@ -1,0 +1,45 @@
+"""The period brushed on the Events page's histogram, carried in the link (brush=FIRST,LAST).
+
+The shared view (app.state) rewrites the link on every run from what it knows, and it does not
+know the brush: the page reads the link's brush before the view is worked out (brush_in_link)
+and writes the period back after (brushed).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.charts import brushed_period
+from geo.timeline import DateWindow
+from geo.viewstate import BRUSH_PARAM, brush_query, parse_brush
+
+CHART_KEY = "events_hist"
+PICKED = "events_brush_picked"  # the selection the reader just brushed (the chart's callback)
+
+
+def brush_in_link() -> str:
+    """The brush parameter of the link this run was started with ('' if none)."""
+    return st.query_params.get(BRUSH_PARAM, "")
+
+
+def brush_moved() -> None:
+    """The histogram's on_select callback: keep the selection the reader just made."""
+    state = st.session_state.get(CHART_KEY)
+    st.session_state[PICKED] = dict(getattr(state, "selection", None) or {})
+
+
+def brushed(linked: str, window: DateWindow, lang: str) -> DateWindow | None:
+    """The brushed days this run shows: the reader's new brush, snapped to whole days inside
+    the event window, else the link's (a bad one is reported and dropped). The link is
+    rewritten to carry it, so a copied link reopens the same period."""
+    picked = st.session_state.pop(PICKED, None)
+    period: DateWindow | None = None
+    if picked is not None:
+        period = brushed_period(picked, window)
+    elif linked:
+        period, problems = parse_brush(linked, window, lang)
+        for problem in problems:
+            st.warning(problem)
+    st.query_params.pop(BRUSH_PARAM, None)
+    st.query_params.update(brush_query(period))
+    return period
