@@ -115,6 +115,8 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
             sets.append(timeline)
             follow = {"set": timeline.id, "day": day_number(view.as_of), "metric": view.metric,
                       "byMetric": by_metric}
+            if by_metric:  # the situation map: its time control is on the map
+                follow["ui"] = time_control_labels(tr, view.lang)
         countries = choropleth_layer(facts.borders, classes, metric, changed, note, tr=tr,
                                      name_column=name_column(view.lang),
                                      summaries=status_summaries(facts.status, view.as_of, tr, facts.checked),
@@ -152,6 +154,20 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
     return _layered(key, facts, "basemap" in view.layers, bounds,
                     tr=tr, sets=tuple(sets), lang=view.lang, countries=countries,
                     events=events, upload=upload, forces=badges, legend=legend, playback=played)
+
+
+def time_control_labels(tr: Translate, lang: str) -> dict[str, str]:
+    """The texts of the map's time control (coupbelt.js timeControl), in the page's language."""
+    return {
+        "locale": "fr-FR" if lang == "fr" else "en-GB",
+        "date": tr("Date shown on the map"),
+        "previous": tr("◀ Previous change"), "next": tr("Next change ▶"),
+        "play": tr("▶ Play"), "pause": tr("⏸ Pause"), "playPause": tr("Play or pause"),
+        "metric": tr("Colour countries by"), "speed": tr("Frames per second"),
+        "step": tr("Each frame moves"), "fps": tr("{n} per second"),
+        "byChange": tr("to the next change"), "byWeek": tr("a week"), "byMonth": tr("a month"),
+        "settled": tr("Playing: the figures below the map are for {date}. Pause to stop here."),
+    }
 
 
 def country_bounds(borders: pd.DataFrame, iso3: str) -> list[list[float]]:

@@ -26,8 +26,7 @@ right.metric(tr("Failed or foiled attempts"), int(failed))
 
 st.caption(tr("Colour: successful coups since 2020-01-01 up to the as-of date. Dashed outline: "
               "under military rule on that date. Click a country to see its history below."))
-show_map(coups_map(facts, view), returned=("last_active_drawing",),
-         on_change=country_from_click("coups_map"))
+show_map(coups_map(facts, view), on_click=country_from_click())
 image_downloads(facts, view, tr, "coups", "coups")
 
 st.subheader(tr("Timeline"))

@@ -696,7 +696,9 @@ def test_clicking_niger_on_the_situation_map_opens_its_page(server, page):
     box = pg.locator(MAP_FRAME).bounding_box()
     pg.mouse.click(box["x"] + point[0], box["y"] + point[1])
     pg.get_by_role("heading", name="Niger on 10 September 2023").wait_for(timeout=30_000)
-    assert urlparse(link(pg)).path == "/country" and "iso3=NER" in link(pg)
+    # Python writes the link at the end of the run, once the page is drawn
+    wait_until(lambda: urlparse(link(pg)).path == "/country" and "iso3=NER" in link(pg), 10,
+               f"the country's link (now {link(pg)})")
     # one row per fact: Niger's regime on the date, with all its sources as links in one cell
     regime = pg.locator(".fact-table").first.locator("tbody tr").filter(has_text="Regime")
     regime.first.wait_for(timeout=30_000)
