@@ -640,7 +640,7 @@ class LegendStyle(MacroElement):
       .map-note {position: absolute; z-index: 1000; top: 10px; left: 50px; padding: 3px 8px;
         background: rgba(255,255,255,0.95); border-radius: 4px; color: #111;
         font: 12px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 60%;}
-      .time-control {position: absolute; z-index: 1000; top: 10px; left: 50%;
+      .time-control {position: absolute; z-index: 1000; bottom: 26px; left: 50%;
         transform: translateX(-50%); width: min(460px, calc(100% - 110px)); padding: 4px 8px;
         background: rgba(255,255,255,0.95); border-radius: 4px; color: #111;
         font: 12px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);}

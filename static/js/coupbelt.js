@@ -568,14 +568,13 @@
     L.DomEvent.disableScrollPropagation(box);
     function button(cls, text) { var b = el("button", text, cls); b.type = "button"; return b; }
     var row = el("div", undefined, "time-row"), bar = el("div", undefined, "time-row");
-    var back = button("time-prev", "◀"), play = button("time-play", "▶"), next = button("time-next", "▶|");
+    var back = button("time-prev", "|◀"), play = button("time-play", "▶"), next = button("time-next", "▶|");
     var stamp = el("span", "", "time-stamp"), menu = el("select", undefined, "time-metric");
     var slider = el("input", undefined, "time-slider"), list = el("datalist");
     var speed = el("select", undefined, "time-speed"), stepBy = el("select", undefined, "time-step");
     var note = el("div", "", "time-note");
     slider.type = "range"; slider.min = 0; slider.step = 1;
     list.id = "time-ticks"; slider.setAttribute("list", list.id);
-    back.textContent = "◀"; next.textContent = "▶";
     [back, play, next, stamp, menu].forEach(function (e) { row.appendChild(e); });
     [slider, list, speed, stepBy].forEach(function (e) { bar.appendChild(e); });
     box.appendChild(row); box.appendChild(bar); box.appendChild(note);
