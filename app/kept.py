@@ -163,8 +163,7 @@ def kept_sets_panel(tr: Translate, lang: str = "en") -> None:
                                   "that a link opens them again, for whoever may see the set."))
     current = st.session_state[VALUES].get(DATASET)
     if report is not None and current:  # a new import replaces the kept set in view
-        st.session_state[VALUES][DATASET] = current = None
-        st.query_params.pop("dataset", None)
+        st.session_state[VALUES][DATASET] = current = None  # the link follows (app.state)
     if current:
         _current(current, tr, lang)
     if not me.signed_in and not sets:

@@ -267,9 +267,11 @@ def map_committed(key: str, value: Mapping[str, object]) -> None:
 
 def url_view() -> ViewState | None:
     """This run's view as its link carries it: with the zoom and centre of the page's map."""
-    view, key = st.session_state.get(SHOWN, (None, None))
-    if not isinstance(view, ViewState):
+    shown, key = st.session_state.get(SHOWN, (None, None))
+    if not isinstance(shown, ViewState) or VALUES not in st.session_state:
         return None
+    # the view as it stands now: a panel of the page may have changed it during the run
+    view = _current_view(st.session_state.get(CURATED) or shown.as_of)
     viewport = st.session_state.get(VIEWPORTS, {}).get(key) if key else None
     return replace(view, viewport=viewport)
 
