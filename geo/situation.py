@@ -85,17 +85,17 @@ def uploaded_in_view(uploaded: pd.DataFrame | None, view: ViewState) -> pd.DataF
 
 
 def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None = None,
-                  player: dict[str, object] | None = None, key: str = "situation_map",
+                  key: str = "situation_map",
                   bounds: list[list[float]] | None = None, timeline: PageData | None = None,
                   by_metric: bool = True) -> LayeredMap:
     """The situation map: layers that are on, as things stood on the view's date.
 
-    `uploaded` are the user's own events (shown when the upload layer is on); with `player`
-    (geo.playback's payload) the browser plays its frames on this map, drawing each frame's
-    colours, date and events itself; `key` names the map and `bounds` frame it (default: the
-    region). With `timeline` (geo.layers.timeline_set) the map recolours itself as soon as the
-    reader moves the date or the metric, the change buttons stepping by the metric's changes
-    (`by_metric`) or any status's.
+    `uploaded` are the user's own events (shown when the upload layer is on); `key` names the
+    map and `bounds` frame it (default: the region). With `timeline` (geo.layers.timeline_set)
+    the map recolours itself as soon as the reader moves the date or the metric; with
+    `by_metric` (the situation page) it draws its time control (coupbelt.js timeControl:
+    scrubber, changes of the metric shown, metric menu, playback), else it follows the page's
+    date controls, which step by any status's changes.
     """
     tr = translator(view.lang)
     metric = None
@@ -111,7 +111,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
             changed = frozenset(changes_between(facts.status, view.compare, view.as_of)["iso3"])
             note = tr(CHANGED_OUTLINE).format(date=f"{view.compare:%Y-%m-%d}")
         follow = None
-        if timeline is not None and player is None:
+        if timeline is not None:
             sets.append(timeline)
             follow = {"set": timeline.id, "day": day_number(view.as_of), "metric": view.metric,
                       "byMetric": by_metric}
@@ -128,7 +128,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
     if "events" in view.layers and view.categories:
         categories = view.categories
         shown = events_in_view(facts.events, view.window, categories, view.countries)
-        if len(shown) and player is None:
+        if len(shown):
             if facts.events.index.is_unique:  # the page holds the events; the layer picks
                 sets.append(event_set(facts.events, tr=tr, lang=view.lang, outlets=facts.outlets))
                 events = events_in_set(facts.events, shown.index, sets[-1], tr=tr, lang=view.lang,
@@ -137,7 +137,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
                 events = events_on_map(shown, tr=tr, lang=view.lang, outlets=facts.outlets)
     mine = uploaded_in_view(uploaded, view)
     upload = None
-    if mine is not None and uploaded is not None and len(mine) and player is None:
+    if mine is not None and uploaded is not None and len(mine):
         if uploaded.index.is_unique:
             upload, held = upload_in_set(mine, uploaded, tr, view.lang)
             sets.append(held)
@@ -150,10 +150,9 @@ def situation_map(facts: Facts, view: ViewState, uploaded: pd.DataFrame | None =
         metric, categories, forces, note, tr=tr, lang=view.lang,
         upload=upload_legend(mine, uploaded, tr, view.lang) if (
             mine is not None and uploaded is not None) else None), tr("Legend"))
-    played = BrowserCall("play", player) if player is not None else None
     return _layered(key, facts, "basemap" in view.layers, bounds,
                     tr=tr, sets=tuple(sets), lang=view.lang, countries=countries,
-                    events=events, upload=upload, forces=badges, legend=legend, playback=played)
+                    events=events, upload=upload, forces=badges, legend=legend)
 
 
 def time_control_labels(tr: Translate, lang: str) -> dict[str, str]:

@@ -7,9 +7,9 @@
    always matches the colours. Built with textContent: no text is ever parsed as HTML.
 
    coupbelt.events(group, data, shown): events on the map, from a dataset (geo.layers.event_set):
-   `data` is the dataset itself or the ID of one the page holds beside the map (a hidden script
-   puts it in the page's window.coupbeltData, once: a rerun that changes only the date sends
-   a bit mask, not the events again). `shown` picks its events (`mask`, one bit per event; null: all) and may
+   `data` is the dataset itself or the ID of one the page holds beside the map (a bridge
+   element, app/bridge.py, hands it over by postMessage, once: a rerun that changes only the
+   date sends a bit mask, not the events again). `shown` picks its events (`mask`, one bit per event; null: all) and may
    carry their marker rows. Up to `data.limit` events are markers with a tooltip and a popup
    built with textContent (only http(s) URLs become links); more are counts per screen cell,
    re-binned on a canvas on every zoom and pan.
@@ -22,8 +22,8 @@
    coupbelt.paint(group, countries, labels, follow): colours the shapes while `group` is on the
    map: each country's fill, dashed outline and tooltip (rows `labels`: name, status, details and
    the lines of its whole status), all set with textContent; null countries: plain borders.
-   With `follow`, the map recolours itself as soon as the reader moves the page's date or
-   metric, from a timeline of every metric's colours the page holds (see "Recolouring at once").
+   With `follow`, the map recolours itself as soon as the reader moves its time control, from a
+   timeline of every metric's colours the page holds (see "The time control on the map").
 
    coupbelt.register(map, id, data): holds a dataset under its ID (a map exported as one file).
 
@@ -34,21 +34,16 @@
 
    coupbelt.tileNote(group, text): a note on the map when basemap tiles fail (offline).
 
-   coupbelt.play(group, p): plays a sequence of as-of dates on the map without asking the server
-   for each frame. `p` carries every frame's fills for each country (palette indexes), its date
-   written large, and the events with their day numbers; each frame shows the events of the
-   `p.window` days up to its date. The frame shown is written into the page's link (frame=
-   YYYY-MM-DD), so pausing puts the page on the date the reader sees. It stops when its group
-   is swapped out.
-
    coupbelt.places(map, rows): capitals and major cities ([name, lat, lon, kind] rows), a dot
    and a label each, in their own pane above the swapped layers and never catching clicks;
    city labels appear from zoom 6, capitals' always (from zoom 5 on a map under 600 px wide).
 
-   coupbelt.keepView(map, name): gives each page's map its own remembered view. On load it
-   restores the centre and zoom saved for `name` in this tab (a rerun of the page, or a return to
-   it), else the link's view=LAT,LON,ZOOM; after the reader moves the map it saves the view and
-   writes view=... into the page's link, so a copied link reopens the same view. */
+   coupbelt.keepView(map, name): opens the map's channel to Python (`name`, the page's map key):
+   the map says hello and gets back its committed view (the centre and zoom the reader left it
+   at, a link's view=), and posts its view once the reader has moved it and it has settled.
+   Python keeps it and writes it into the link; this script never touches the page or its URL.
+
+   coupbelt.commit(fields): posts a settled choice ({date, metric} or {viewport}) to Python. */
 (function () {
   "use strict";
   var legendOpen = {};
@@ -185,6 +180,7 @@
   var NS = "timemap", handlers = {};
 
   function post(message) {
+    if (parent === window) { return; }  // a map on its own (the exported file): no page
     message.ns = NS;
     try { parent.postMessage(message, location.origin); } catch (e) { /* no page */ }
   }
@@ -482,15 +478,13 @@
   }
 
   // Recolouring at once. A paint layer may name a timeline (`follow`: the set's ID, the day
-  // and metric it shows, whether the change buttons step by the metric): every metric's colour
-  // runs through time, as the model gives them (geo.playback.timeline_data). The map then
-  // watches the page's time controls (the as-of calendar, the month slider, the change
-  // buttons, the metric menu) and recolours the moment the reader uses one, before the rerun
-  // that follows; that rerun's paint draws the same colours and brings the tooltips, events
-  // and legend of the new date.
+  // and metric it shows, whether the change steps follow the metric, the time control's
+  // texts): every metric's colour runs through time, as the model gives them
+  // (geo.playback.timeline_data). The time control recolours from it the moment the reader
+  // uses it; the rerun that follows a settled choice paints the same colours and brings the
+  // tooltips, events and legend of the new date.
   var following = null;  // the last paint's `follow`, with its dataset once loaded
   var showing = null;    // {day, metric} the shapes show: the last paint's or a preview's
-  var DAY = 86400000, START = Date.UTC(2020, 0, 1);
 
   function colourAt(runs, day) {  // runs: [first day, palette index, ...], first days ascending
     var lo = 0, hi = runs.length / 2 - 1, k = -1;
@@ -515,24 +509,6 @@
     painted.countries = countries;
     painted.restyle();
     window.coupbeltPreviews = (window.coupbeltPreviews || 0) + 1;
-  }
-
-  function step(direction) {  // the next (1) or previous (-1) change from the day shown
-    var data = following && following.data;
-    if (!data || !showing) { return; }
-    var days = data.steps[following.byMetric ? showing.metric : "*"] || [], to = null;
-    for (var i = 0; i < days.length; i++) {
-      if (direction > 0 && days[i] > showing.day) { to = days[i]; break; }
-      if (direction < 0 && days[i] < showing.day) { to = days[i]; }
-    }
-    if (to !== null) { preview(to, showing.metric); }
-  }
-
-  function dayOf(text) {  // YYYY-MM-DD -> day number, or null
-    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || "");
-    if (!m) { return null; }
-    var t = Date.UTC(+m[1], +m[2] - 1, +m[3]), d = new Date(t);
-    return d.getUTCDate() === +m[3] && d.getUTCMonth() === +m[2] - 1 ? Math.round((t - START) / DAY) : null;
   }
 
   function followControls(map, follow) {
