@@ -198,14 +198,18 @@
   // moment after the map: ask again every 100 ms, for up to a minute).
   var datasets = {}, waiting = {};
 
-  function register(map, id, data) { datasets[id] = data; }
+  function held(id, data) {  // a dataset arrives: the layers waiting for it draw
+    if (datasets[id]) { return; }
+    datasets[id] = data;
+    var ready = waiting[id] || [];
+    delete waiting[id];
+    ready.forEach(function (fn) { fn(data); });
+  }
+
+  function register(map, id, data) { held(id, data); }  // inline, after the layers naming it
 
   on("data", function (m) {
-    if (!waiting[m.id] || datasets[m.id]) { return; }
-    datasets[m.id] = typeof m.data === "string" ? JSON.parse(m.data) : m.data;
-    var ready = waiting[m.id];
-    delete waiting[m.id];
-    ready.forEach(function (fn) { fn(datasets[m.id]); });
+    if (waiting[m.id]) { held(m.id, typeof m.data === "string" ? JSON.parse(m.data) : m.data); }
   });
 
   function withDataset(ref, ready) {
