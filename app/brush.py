@@ -1,14 +1,16 @@
 """The period brushed on the Events page's histogram, carried in the link (brush=FIRST,LAST).
 
-The shared view (app.state) rewrites the link on every run from what it knows, and it does not
-know the brush: the page reads the link's brush before the view is worked out (brush_in_link)
-and writes the period back after (brushed).
+The shared view (app.state) writes the link once, at the end of each run, from what it knows;
+the brush is this page's own: the page reads the link's brush before the view is worked out
+(brush_in_link) and hands the period to app.state (page_link_keys), which writes it with the
+view.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from app.state import page_link_keys
 from geo.charts import brushed_period
 from geo.timeline import DateWindow
 from geo.viewstate import BRUSH_PARAM, brush_query, parse_brush
@@ -40,6 +42,5 @@ def brushed(linked: str, window: DateWindow, lang: str) -> DateWindow | None:
         period, problems = parse_brush(linked, window, lang)
         for problem in problems:
             st.warning(problem)
-    st.query_params.pop(BRUSH_PARAM, None)
-    st.query_params.update(brush_query(period))
+    page_link_keys(brush_query(period))  # app.state writes the link, once, at the run's end
     return period

@@ -176,10 +176,8 @@ def kept_sets_panel(tr: Translate, lang: str = "en") -> None:
                                   "that a link opens them again, for whoever may see the set."))
     current = st.session_state[VALUES].get(DATASET)
     if report is not None and current:  # a new import replaces the kept set in view
-        st.session_state[VALUES][DATASET] = current = None
+        st.session_state[VALUES][DATASET] = current = None  # the link follows (app.state)
         st.session_state[VALUES][DATASET_VERSION] = None
-        st.query_params.pop("dataset", None)
-        st.query_params.pop("version", None)
     if current:
         _current(current, st.session_state[VALUES].get(DATASET_VERSION), tr, lang)
     if not me.signed_in and not sets:

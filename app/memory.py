@@ -4,7 +4,8 @@ Streamlit keeps a disconnected session for its time-to-live (server.disconnected
 reconnecting tab finds its state. But its session storage is a TTL cache that reaps lazily:
 an expired session is dropped only when the cache is next written, by another session
 connecting or leaving, and it is not shut down even then, so its state and its uploaded files
-stayed in memory on an idle server. The thread below ends expired sessions itself.
+stayed in memory on an idle server. The thread below ends expired sessions itself
+(app/private.py: Streamlit has no public call for it).
 
 When a session ends (its tab closed, then Streamlit's disconnected-session time-to-live), its
 uploaded events are freed, but the allocators keep the freed memory inside the process: pandas
@@ -20,15 +21,15 @@ after the threads had ended, where no release reaches them. Five 150,000-row imp
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
-import functools
 import gc
 import threading
 import time
 from collections.abc import Callable
 
 import pyarrow
+
+from app.private import end_expired_sessions
 
 RELEASE_EVERY_S = 30.0
 _started = threading.Event()
@@ -41,42 +42,6 @@ def _trimmer() -> Callable[[int], int] | None:
         return ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):
         return None
-
-
-def end_expired_sessions() -> int:
-    """Shut down the disconnected sessions whose time-to-live has passed; how many.
-
-    Uses Streamlit's private session storage (checked against Streamlit 1.67); if that changes,
-    it does nothing rather than fail.
-    """
-    try:
-        from streamlit.runtime import Runtime
-
-        if not Runtime.exists():
-            return 0
-        runtime = Runtime.instance()
-        manager = runtime._session_mgr
-        with getattr(manager, "_storage_lock", contextlib.nullcontext()):
-            expired = manager._session_storage._cache.expire()  # type: ignore[attr-defined]
-    except Exception:  # another Streamlit: nothing to do here
-        return 0
-    try:  # sessions are shut down on Streamlit's event loop, as Streamlit itself does
-        run = runtime._get_async_objs().eventloop.call_soon_threadsafe
-    except Exception:
-        run = None
-    for _, info in expired:
-        with contextlib.suppress(Exception):  # its state, script thread and uploaded files
-            end = functools.partial(_end, info.session)
-            run(end) if run is not None else end()
-    return len(expired)
-
-
-def _end(session: object) -> None:
-    """Shut a session down and empty its state: Streamlit's runtime loop keeps the last session
-    it flushed messages for in a local variable until another session sends something, so on an
-    idle server the session object itself outlives its end (checked with gc referrers)."""
-    session.shutdown()  # type: ignore[attr-defined]
-    session.session_state.clear()  # type: ignore[attr-defined]
 
 
 def release_memory() -> None:

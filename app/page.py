@@ -8,18 +8,22 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
+from app.bridge import dataset_carrier, map_bridge
 from app.data import facts
 from app.kept import saved_views_sidebar
 from app.memory import release_memory_in_background
+from app.private import leave_legacy_pages_mode
 from app.state import (
-    hidden_script,
+    map_committed,
+    map_view,
     page_language,
     set_countries,
     shared_view,
     sidebar_controls,
+    sync_url,
+    url_view,
     url_warnings,
 )
 from geo.alignments import alignment_choices
@@ -38,10 +42,10 @@ def _through_the_entry_point() -> None:
     Streamlit treats an app with a pages/ folder as an old-style multipage app until the entry
     point has called st.navigation once: a first visit to /coups on a fresh server would run the
     page on its own, listed under its file name, in English. Say the app uses st.navigation and
-    rerun, so the entry point runs and resolves the same page.
+    rerun, so the entry point runs and resolves the same page (app/private.py: no public call
+    does this).
     """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    if leave_legacy_pages_mode():
         st.rerun()
 
 
@@ -84,7 +88,7 @@ def start_page(by_metric: bool = False, controls: Callable[[Translate], None] | 
 
     def sidebar() -> None:
         sidebar_controls(curated, names, loaded.status, by_metric)
-        saved_views_sidebar(view, tr)
+        saved_views_sidebar(url_view() or view, tr)  # with the zoom the page's map is at
         checked = (tr("Facts checked up to {date}.").format(date=long_date(edge, view.lang)) + " "
                    if edge is not None else "")
         st.sidebar.caption(checked + tr("Facts curated up to {date}. Every row in data/ cites its "
@@ -103,21 +107,19 @@ def finish_page() -> None:
     sidebar, _LATER.sidebar = getattr(_LATER, "sidebar", None), None
     if sidebar is not None:
         sidebar()
+        sync_url()  # the one writer of the link, once the page's map has said where it is
 
 
 COUNTRY_PAGE = "pages/country.py"
 GO_TO_COUNTRY = "go_to_country"  # set by a click on a country: the page moves to its page
 
 
-def country_from_click(map_key: str, open_page: bool = False) -> Callable[[], None]:
-    """An st_folium on_change callback: a click on a country sets the shared country filter,
-    and with `open_page` opens that country's page."""
-    def pick() -> None:
-        clicked = (st.session_state.get(map_key) or {}).get("last_active_drawing") or {}
-        iso3 = (clicked.get("properties") or {}).get("iso3")
-        if isinstance(iso3, str):
-            set_countries([iso3])
-            st.session_state[GO_TO_COUNTRY] = open_page
+def country_from_click(open_page: bool = False) -> Callable[[str], None]:
+    """What a click on a country does (the map's bridge hands over its ISO3 code): it sets the
+    shared country filter, and with `open_page` opens that country's page."""
+    def pick(iso3: str) -> None:
+        set_countries([iso3])
+        st.session_state[GO_TO_COUNTRY] = open_page
     return pick
 
 
@@ -137,28 +139,26 @@ def _follow_to_country() -> None:
         st.switch_page(COUNTRY_PAGE)
 
 
-DATA_KEY = "coupbelt_data_"  # hidden containers of the data maps show (geo.layers.PageData)
-
-
-def show_map(the_map: LayeredMap, height: int = 520, returned: tuple[str, ...] = (),
-             on_change: Callable[[], None] | None = None) -> None:
-    """Draw a page's map: a fixed key, only the returned objects a page reads (so pan and zoom
-    do not rerun the script), and one render instead of streamlit-folium's default two. The
-    view-dependent layers travel as feature groups: a rerun swaps them on the same Leaflet map,
-    so the reader's zoom and centre stay. The country shapes, the events and the colours'
-    timeline travel apart, in hidden scripts after the map that stay the same while the reader
-    moves through time: a rerun sends the countries' colours and which events are shown, not
-    the shapes or the events."""
+def show_map(the_map: LayeredMap, height: int = 520,
+             on_click: Callable[[str], None] | None = None) -> None:
+    """Draw a page's map: a fixed key, nothing returned by streamlit-folium (its pans, zooms
+    and clicks never rerun the script: they come through the map's bridge, settled), and one
+    render instead of streamlit-folium's default two. The view-dependent layers travel as
+    feature groups: a rerun swaps them on the same Leaflet map, so the reader's zoom and centre
+    stay. The country shapes, the events and the colours' timeline travel apart, held by the
+    page's bridge elements, which hand them to the map by ID; they stay the same while the
+    reader moves through time, so a rerun sends the countries' colours and which events are
+    shown, not the shapes or the events. `on_click` gets the ISO3 code of a clicked country."""
     # The map first: the browser fetches the map component's code as soon as the map arrives
     # (ahead of the code of the page's other elements); the map waits for its data.
-    st_folium(the_map.base, key=the_map.key, returned_objects=list(returned), render=False,
-              height=height, use_container_width=True, on_change=on_change,
+    st_folium(the_map.base, key=the_map.key, returned_objects=[], render=False,
+              height=height, use_container_width=True,
               feature_group_to_add=list(the_map.layers))
     for data in the_map.sets:
-        # A script, not text: st.text redraws 1 MB of text for tens of seconds, and st.html
-        # without JavaScript sanitizes it again on each rerun.
-        hidden_script(f"{DATA_KEY}{data.id}", data.carrier())
-    _follow_to_country()  # the map of a fragment reruns alone: follow a click from here too
+        dataset_carrier(data)
+    committed, intent = map_view(the_map.key)
+    map_bridge(the_map.key, committed, intent,
+               on_commit=lambda value: map_committed(the_map.key, value), on_open=on_click)
 
 
 def country_page_links() -> Callable[[str], str]:

@@ -4,8 +4,10 @@ On a session's first run the URL's parameters give the view (bad values fall bac
 warning). The widgets' values are kept in one dict in session state, updated by each widget's
 on_change callback, and written back to the widget keys before widgets are drawn: Streamlit
 resets or drops the state of widgets when the page changes, and this keeps the view across
-pages. After each run the URL is rewritten from the view, so a copied link reopens the same
-page with the same view.
+pages. At the end of each run Python, and nothing else, writes the view into the URL (the keys
+that differ only), so a copied link reopens the same page with the same view. Each map's
+zoom and centre are part of that view: the map posts them, once settled, through its bridge
+(app/bridge.py), and gets them back when it is drawn again.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from geo.i18n import LANG_NAMES, LANGS, N_, Translate, month_label, translator
 from geo.imported import UploadFilter
 from geo.metrics import METRICS
 from geo.timeline import DateWindow
-from geo.viewstate import LAYERS, ViewState, parse_view, parse_viewport, view_query
+from geo.viewstate import LAYERS, ViewState, parse_view, view_query
 from geo.vocabulary import COVERAGE_START, EVENT_CATEGORIES
 
 # Session-state keys, defined once.
@@ -41,8 +43,11 @@ DIMENSION = "dimension"
 LANG = "lang"
 MONTH = "as_of_month"
 COMPARE = "compare"
-LINK_VIEWPORT = "link_viewport"  # the map view a saved view's short link (v=ID) keeps
-FRAME_IN_LINK = "frame_in_link"  # the playback frame the browser last wrote into the link
+LINK_VIEWPORT = "link_viewport"  # the map view a link or a saved view opened, for the next map
+VIEWPORTS = "map_viewports"  # map key -> (lat, lon, zoom): where the reader left each map
+INTENT = "map_intent"  # {"seq", "map", "viewport"}: a view Python asks a map to show, once
+SHOWN = "shown_view"  # this run's view and its map's key, written into the URL at the end
+CURATED = "curated_day"
 CHANGED = "view_changed"  # set by a change of the view: a phone's sidebar then closes
 UPLOAD_KINDS = "upload_kinds"
 UPLOAD_ACTORS = "upload_actors"
@@ -92,7 +97,11 @@ def _restore(curated: date, countries: Mapping[str, str], dimensions: list[str])
         view, missing = checked_dataset(view, translator(view.lang))
         warnings = [*saved, *warnings, *missing]
         st.session_state[VALUES] = _widget_values(view)
+        # the link's (or the saved view's) zoom and centre: the next map drawn opens on them,
+        # also a map already open (reopening a saved view from the list)
         st.session_state[LINK_VIEWPORT] = view.viewport
+        seq = int(st.session_state.get(INTENT, {}).get("seq", 0)) + 1
+        st.session_state[INTENT] = {"seq": seq, "map": None, "viewport": None}
         st.session_state[URL_WARNINGS] = warnings
         st.session_state[WINDOW_CUSTOM] = view.window != DateWindow.ending(view.as_of)
     for key, value in st.session_state[VALUES].items():
@@ -214,18 +223,85 @@ def shared_view(curated: date, countries: Mapping[str, str], dimensions: list[st
     sidebar_controls, which may come later in the run: the view is in session state, which
     the widgets' callbacks update before the run starts."""
     _restore(curated, countries, dimensions)
+    st.session_state[CURATED] = curated
     view = _current_view(curated)
-    # The browser writes view=LAT,LON,ZOOM into the link as the reader moves the map (static/
-    # js/coupbelt.js); keep what the link says now, so rewriting the link does not drop it. A
-    # saved view's short link (v=ID) has none in the address: its own is put there, once, and
-    # the map opens on it (coupbelt.keepView reads the link).
-    linked = st.query_params.get("view")
-    opened = st.session_state.pop(LINK_VIEWPORT, None)
-    view = replace(view, viewport=parse_viewport(linked) if linked is not None else opened)
-    # The frame a playback shows (static/js/coupbelt.js writes it): kept for Pause, not linked.
-    st.session_state[FRAME_IN_LINK] = st.query_params.get("frame", "")
-    st.query_params.from_dict(view_query(view))
+    st.session_state[SHOWN] = (view, None)
     return view
+
+
+def map_view(key: str) -> tuple[dict[str, object], dict[str, object] | None]:
+    """What the bridge of the map `key` sends (app/bridge.py): the committed view (date, metric,
+    the zoom and centre the reader left this map at) and Python's intent, if one is for this
+    map. A link's or a saved view's zoom and centre go to the first map drawn after it opened.
+    This map's view is then the one the URL carries."""
+    ss = st.session_state
+    viewports: dict[str, tuple[float, float, float]] = ss.setdefault(VIEWPORTS, {})
+    intent = ss.get(INTENT)
+    if LINK_VIEWPORT in ss and intent is not None:
+        opened = ss.pop(LINK_VIEWPORT)
+        if opened is not None:
+            viewports[key] = opened
+        intent = ss[INTENT] = {**intent, "map": key, "viewport": opened}
+    values = ss[VALUES]
+    viewport = viewports.get(key)
+    view, _ = ss.get(SHOWN, (None, None))
+    if view is not None:
+        ss[SHOWN] = (view, key)
+    committed = {"date": f"{values[AS_OF]:%Y-%m-%d}", "metric": values[METRIC],
+                 "viewport": list(viewport) if viewport else None}
+    mine = intent if intent is not None and intent.get("map") == key else None
+    return committed, mine
+
+
+def map_committed(key: str, value: Mapping[str, object]) -> None:
+    """A map's settled choice, from its bridge's callback: its zoom and centre are kept for
+    it; a date or a metric committed on its time control becomes the page's."""
+    from app.bridge import parse_commit  # the bridge imports Streamlit's component API
+
+    ss = st.session_state
+    curated = ss.get(CURATED) or date.today()
+    day, metric, viewport = parse_commit(value, COVERAGE_START, curated)
+    if viewport is not None:
+        ss.setdefault(VIEWPORTS, {})[key] = viewport
+    if day is not None and day != ss[VALUES][AS_OF]:
+        set_as_of(day)
+        ss.pop(CHANGED, None)  # chosen on the map: the sidebar stays as it is
+    if metric in METRICS and metric != ss[VALUES][METRIC]:
+        ss[VALUES][METRIC] = metric
+
+
+def url_view() -> ViewState | None:
+    """This run's view as its link carries it: with the zoom and centre of the page's map."""
+    shown, key = st.session_state.get(SHOWN, (None, None))
+    if not isinstance(shown, ViewState) or VALUES not in st.session_state:
+        return None
+    # the view as it stands now: a panel of the page may have changed it during the run
+    view = _current_view(st.session_state.get(CURATED) or shown.as_of)
+    viewport = st.session_state.get(VIEWPORTS, {}).get(key) if key else None
+    return replace(view, viewport=viewport)
+
+
+URL_EXTRA = "url_extra"  # a page's own link keys for this run (the Events page's brush)
+
+
+def page_link_keys(keys: Mapping[str, str]) -> None:
+    """Add this page's own keys to the link this run writes (sync_url); they last one run."""
+    st.session_state[URL_EXTRA] = {**st.session_state.get(URL_EXTRA, {}), **keys}
+
+
+def sync_url() -> None:
+    """Write this run's view into the URL: the keys that differ, once, at the end of the run.
+    Nothing else in the app writes the link (the map's scripts never touch the page)."""
+    view = url_view()
+    if view is None:
+        return
+    want = {**view_query(view), **st.session_state.pop(URL_EXTRA, {})}
+    have = {k: st.query_params[k] for k in st.query_params}
+    for gone in [k for k in have if k not in want]:
+        del st.query_params[gone]
+    changed = {k: v for k, v in want.items() if have.get(k) != v}
+    if changed:
+        st.query_params.update(changed)
 
 
 def sidebar_controls(curated: date, countries: Mapping[str, str], status: pd.DataFrame,
@@ -239,7 +315,8 @@ def sidebar_controls(curated: date, countries: Mapping[str, str], status: pd.Dat
         st.date_input(tr("As of"), key=AS_OF, min_value=COVERAGE_START, max_value=curated,
                       on_change=_changed(AS_OF), format="YYYY-MM-DD",
                       help=tr("Maps and figures show each country's status on this day."))
-        _time_controls(status, curated, tr, by_metric)
+        if not by_metric:  # the situation map has these on the map itself
+            _time_controls(status, curated, tr, by_metric)
         st.date_input(tr("Events between"), key=WINDOW, min_value=COVERAGE_START,
                       max_value=curated, on_change=_changed(WINDOW), format="YYYY-MM-DD",
                       help=tr("Events dated in this range (both days included) are shown. "
@@ -434,7 +511,3 @@ def country_picker(names: Mapping[str, str], tr: Translate) -> str | None:
         st.caption(tr("This page shows one country: the first of those picked in the sidebar."))
     return current
 
-
-def frame_in_link() -> str:
-    """The playback frame (YYYY-MM-DD) the browser last wrote into the link, or ''."""
-    return st.query_params.get("frame", "") or str(st.session_state.get(FRAME_IN_LINK, ""))

@@ -1,9 +1,10 @@
 """Streamlit's floor with the situation page's kinds of elements: the floor page's one small
 st_folium map, then one element of each kind the situation page shows on its first screen
-(title, headline figures, expander, the sidebar's radio, date fields, month slider, button,
-multiselect, menu and check box, a toggle). The browser fetches the code of each kind of
-element when one first arrives, a few files at a time; this page pays that cost and nothing
-else, so the dashboard's first draw against it is the dashboard's own cost.
+(title, headline figures, expander, the sidebar's radio, date fields, multiselect, menu and
+check box, a toggle; the month slider and change buttons are on the situation map itself).
+The browser fetches the code of each kind of element when one first arrives, a few files at a
+time; this page pays that cost and nothing else, so the dashboard's first draw against it is
+the dashboard's own cost.
 """
 
 import sys
@@ -30,13 +31,11 @@ show_map(LayeredMap("floor_map", base_map("floor_map"), (layer_group("countries"
 for column in st.columns(4):
     column.metric("Military rule", 3, help="Mali, Burkina Faso, Niger")
     column.caption("Mali, Burkina Faso, Niger")
-with st.expander("Play through time"):
+with st.expander("Change over time"):
     pass
 with st.sidebar:
     st.radio("Language", ["English", "Français"], horizontal=True)
     st.date_input("As of", value=date(2020, 1, 1), format="YYYY-MM-DD", help="The day shown")
-    st.select_slider("Month", [date(2020, m, 1) for m in range(1, 13)])
-    st.button("Next change ▶")
     st.date_input("Events between", value=(date(2020, 1, 1), date(2020, 3, 31)),
                   format="YYYY-MM-DD")
     st.multiselect("Event categories", ["Coups", "Attacks"])

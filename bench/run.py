@@ -180,6 +180,7 @@ def _until_changed(page, action, timeout: float = 30) -> tuple[float, float | No
     rerun's paint of the map (coupbelt.paint; None on a page without it, the floor's)."""
     page.evaluate(INPUT_CLOCK)
     frame = _map_frame(page)
+    frame.evaluate(INPUT_CLOCK)  # the later of the two inputs is this action's
     frame.evaluate(FILL_CLOCK)
     frame.evaluate("() => { window.__benchChanged = null; window.__benchPainted = null; }")
     painter = frame.evaluate("() => window.coupbeltPaints !== undefined")
@@ -193,25 +194,33 @@ def _until_changed(page, action, timeout: float = 30) -> tuple[float, float | No
         except Exception:  # the frame is between two states
             changed, painted = None, None
         if changed and (painted or not painter):
-            began = page.evaluate("() => window.__benchInput")
+            # the input came to the page or, on the map's own time control, to the map's frame
+            began = max(t for t in (page.evaluate("() => window.__benchInput"),
+                                    frame.evaluate("() => window.__benchInput")) if t)
             return (float(changed - began) / 1000,
                     float(painted - began) / 1000 if painted else None)
         time.sleep(0.02)
     raise TimeoutError("the map did not change" if not changed else "the rerun drew no paint")
 
 
-def date_changes(page, clicks: int = 10) -> tuple[list[tuple[float, float | None]], int]:  # type: ignore[no-untyped-def]
-    """Click "Next change" `clicks` times: seconds to new colours and to the rerun's paint each
-    time, and how many times the Leaflet map was re-created (the dashboard, and the floor
-    page's one recoloured country)."""
+def date_changes(page, clicks: int = 10,  # type: ignore[no-untyped-def]
+                 on_map: bool = False) -> tuple[list[tuple[float, float | None]], int]:
+    """Click "Next change" `clicks` times (the page's button, or `on_map` the map's time
+    control's): seconds to new colours and to the rerun's paint each time, and how many times
+    the Leaflet map was re-created (the dashboard, and the floor page's one recoloured
+    country)."""
     frame = _map_frame(page)
     frame.evaluate("() => { window.__bench_same = true; map_div.setZoom(6); }")
     frame.evaluate(FILL_CLOCK)
     page.wait_for_timeout(500)
     dates, recreated = [], 0
-    button = page.get_by_role("button", name="Next change ▶")
+    def click() -> None:
+        if on_map:
+            _map_frame(page).locator(".time-next").click()
+        else:
+            page.get_by_role("button", name="Next change ▶").click()
     for _ in range(clicks):
-        dates.append(_until_changed(page, button.click))
+        dates.append(_until_changed(page, click))
         page.wait_for_timeout(300)  # let the rerun finish before the next click
         recreated += 0 if _map_frame(page).evaluate("() => window.__bench_same === true") else 1
     return dates, recreated
@@ -221,13 +230,18 @@ def measure_time_travel(page) -> dict[str, float]:  # type: ignore[no-untyped-de
     """On a loaded situation page: 10 date changes (Next change), 3 metric switches, 3 layer
     toggles: seconds to new colours, and how many times the Leaflet map was re-created; then
     playback's frames per second at the highest speed."""
-    dates, recreated = date_changes(page)
+    page.wait_for_timeout(3000)  # the map's time control once the timeline is held
+    _map_frame(page).wait_for_function(
+        "() => window.coupbeltTimelineReady === true && !!document.querySelector('.time-next')",
+        timeout=60_000)
+    dates, recreated = date_changes(page, on_map=True)
     metrics: list[tuple[float, float | None]] = []
     for metric in ("ECOWAS status", "Foreign forces", "Regime"):
-        box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Colour countries by")
-        box.get_by_role("combobox").click()
-        page.keyboard.type(metric)
-        metrics.append(_until_changed(page, lambda: page.keyboard.press("Enter")))
+        def pick(label: str = metric) -> None:  # a menu entry picked: the input is the pick
+            frame = _map_frame(page)
+            frame.evaluate("() => { window.__benchInput = performance.timeOrigin + performance.now(); }")
+            frame.locator(".time-metric").select_option(label=label)
+        metrics.append(_until_changed(page, pick))
         page.wait_for_timeout(300)
         recreated += 0 if _map_frame(page).evaluate("() => window.__bench_same === true") else 1
     for label in ("Foreign forces (badges)", "Events", "Foreign forces (badges)"):
@@ -236,28 +250,28 @@ def measure_time_travel(page) -> dict[str, float]:  # type: ignore[no-untyped-de
         page.wait_for_timeout(800)
         recreated += 0 if _map_frame(page).evaluate("() => window.__bench_same === true") else 1
     zoom = _map_frame(page).evaluate("() => map_div.getZoom()")
-    # playback: monthly frames from the start, 8 per second asked; count the frames drawn
-    page.get_by_text("Play through time").click()
-    speed = page.locator('[data-testid="stSlider"]').filter(has_text="Frames per second")
-    for _ in range(5):  # a key pressed while the panel's rerun redraws it can be lost
-        speed.click()
-        page.keyboard.press("End")
-        page.wait_for_timeout(500)
-        if speed.get_by_test_id("stSliderThumbValue").inner_text().strip() == "8":
-            break
-    page.get_by_role("button", name="▶ Play").click()
+    # playback on the map's control: monthly frames from the start, 8 per second asked
+    frame = _map_frame(page)
+    frame.locator(".time-slider").focus()
+    page.keyboard.press("Home")  # to 1 January 2020, committed
+    page.wait_for_timeout(1500)
+    frame = _map_frame(page)
+    frame.locator(".time-step").select_option("month")
+    frame.locator(".time-speed").select_option("8")
+    frame.locator(".time-play").click()
     seen: dict[str, float] = {}
     start = time.perf_counter()
-    while time.perf_counter() - start < 8:
+    while time.perf_counter() - start < 6:
         frame = _map_frame(page)
         try:
-            text = frame.evaluate("() => { const s = document.querySelector('.map-stamp'); "
+            text = frame.evaluate("() => { const s = document.querySelector('.time-stamp'); "
                                   "return s ? s.textContent : null; }") if frame else None
         except Exception:
             text = None
         if text and text not in seen:
             seen[text] = time.perf_counter()
         time.sleep(0.02)
+    _map_frame(page).locator(".time-play").click()  # pause
     stamps = sorted(seen.values())
     fps = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 2 else 0.0
     coloured, painted = [d[0] for d in dates], [d[1] or 0.0 for d in dates]

@@ -399,21 +399,14 @@ def events_on_map(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]] =
 @dataclass(frozen=True)
 class PageData:
     """Data the browser holds for the page's maps (an events table, the country shapes): sent
-    once beside the map, in a hidden script, and named by the layers that use it; a rerun that
+    once beside the map, as JSON text held by a bridge element (app/bridge.py) that hands it
+    to the map by its ID, and named by the layers that use it; a rerun that
     moves the date sends which events are shown and the countries' colours, not the data.
     `id` follows the content (and the language)."""
 
     id: str
     data: dict[str, object]
     text: str  # the data as JSON
-
-    def carrier(self) -> str:
-        """The script that hands the set to the page's maps (read by coupbelt.events): the JSON
-        with <, > and & escaped, so no text in it can close the script or start a tag."""
-        data = (self.text.replace("<", "\\u003c").replace(">", "\\u003e")
-                .replace("&", "\\u0026"))
-        return (f"<script>(window.coupbeltData = window.coupbeltData || {{}})"
-                f'["{self.id}"] = {data};</script>')
 
 
 _SETS: OrderedDict[str, PageData] = OrderedDict()  # by digest: the sets used last, oldest first
@@ -689,6 +682,20 @@ class LegendStyle(MacroElement):
       .map-note {position: absolute; z-index: 1000; top: 10px; left: 50px; padding: 3px 8px;
         background: rgba(255,255,255,0.95); border-radius: 4px; color: #111;
         font: 12px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 60%;}
+      .time-control {position: absolute; z-index: 1000; bottom: 26px; left: 50%;
+        transform: translateX(-50%); width: min(460px, calc(100% - 110px)); padding: 4px 8px;
+        background: rgba(255,255,255,0.95); border-radius: 4px; color: #111;
+        font: 12px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);}
+      .time-control .time-row {display: flex; gap: 4px; align-items: center;}
+      .time-control button {font: 14px/1 sans-serif; min-width: 28px; height: 26px;
+        border: 1px solid #888; border-radius: 3px; background: #fff; color: #111; cursor: pointer;}
+      .time-control .time-stamp {flex: 1; font: bold 18px/1.2 sans-serif; white-space: nowrap;
+        overflow: hidden; text-overflow: ellipsis;}
+      .time-control select {max-width: 40%; font: 12px sans-serif; color: #111; background: #fff;}
+      .time-control .time-slider {flex: 1; min-width: 80px;}
+      .time-control .time-note {font-size: 11px; color: #333;}
+      .time-control .time-note:empty {display: none;}
+      .time-playing path.event-marker {display: none;}
       .map-stamp {position: absolute; z-index: 1000; top: 10px; right: 10px; padding: 2px 10px;
         background: rgba(255,255,255,0.9); border-radius: 4px; color: #111;
         font: bold 26px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);}

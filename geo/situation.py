@@ -92,18 +92,18 @@ def uploaded_in_view(uploaded: Events | None, view: ViewState) -> Selection | No
 
 
 def situation_map(facts: Facts, view: ViewState, uploaded: Events | None = None,
-                  player: dict[str, object] | None = None, key: str = "situation_map",
+                  key: str = "situation_map",
                   bounds: list[list[float]] | None = None, timeline: PageData | None = None,
                   by_metric: bool = True, forecasts: pd.DataFrame | None = None) -> LayeredMap:
     """The situation map: layers that are on, as things stood on the view's date.
 
-    `uploaded` are the user's own events (shown when the upload layer is on); with `player`
-    (geo.playback's payload) the browser plays its frames on this map, drawing each frame's
-    colours, date and events itself; `key` names the map and `bounds` frame it (default: the
-    region). With `timeline` (geo.layers.timeline_set) the map recolours itself as soon as the
-    reader moves the date or the metric, the change buttons stepping by the metric's changes
-    (`by_metric`) or any status's. `forecasts` (geo.sources.cast_forecasts) are drawn as rings
-    at their admin1's events in `uploaded`.
+    `uploaded` are the user's own events (shown when the upload layer is on); `key` names the
+    map and `bounds` frame it (default: the region). With `timeline` (geo.layers.timeline_set)
+    the map recolours itself as soon as the reader moves the date or the metric; with
+    `by_metric` (the situation page) it draws its time control (coupbelt.js timeControl:
+    scrubber, changes of the metric shown, metric menu, playback), else it follows the page's
+    date controls, which step by any status's changes. `forecasts` (geo.sources.cast_forecasts)
+    are drawn as rings at their admin1's events in `uploaded`.
     """
     tr = translator(view.lang)
     metric = None
@@ -119,10 +119,12 @@ def situation_map(facts: Facts, view: ViewState, uploaded: Events | None = None,
             changed = frozenset(changes_between(facts.status, view.compare, view.as_of)["iso3"])
             note = tr(CHANGED_OUTLINE).format(date=long_date(view.compare, view.lang))
         follow = None
-        if timeline is not None and player is None:
+        if timeline is not None:
             sets.append(timeline)
             follow = {"set": timeline.id, "day": day_number(view.as_of), "metric": view.metric,
                       "byMetric": by_metric}
+            if by_metric:  # the situation map: its time control is on the map
+                follow["ui"] = time_control_labels(tr, view.lang)
         countries = choropleth_layer(facts.borders, classes, metric, changed, note, tr=tr,
                                      name_column=name_column(view.lang),
                                      summaries=status_summaries(facts.status, view.as_of, tr, facts.checked),
@@ -134,7 +136,7 @@ def situation_map(facts: Facts, view: ViewState, uploaded: Events | None = None,
     if "events" in view.layers and view.categories:
         categories = view.categories
         shown = events_in_view(facts.events, view.window, categories, view.countries)
-        if len(shown) and player is None:
+        if len(shown):
             if facts.events.index.is_unique:  # the page holds the events; the layer picks
                 sets.append(event_set(facts.events, tr=tr, lang=view.lang, outlets=facts.outlets))
                 events = events_in_set(facts.events, shown.index, sets[-1], tr=tr, lang=view.lang,
@@ -143,15 +145,15 @@ def situation_map(facts: Facts, view: ViewState, uploaded: Events | None = None,
                 events = events_on_map(shown, tr=tr, lang=view.lang, outlets=facts.outlets)
     mine = uploaded_in_view(uploaded, view)
     upload = None
-    if mine is not None and uploaded is not None and player is None and uploaded.count(mine):
+    if mine is not None and uploaded is not None and uploaded.count(mine):
         upload = upload_layer(uploaded, mine, tr, view.lang)
     forces = "forces" in view.layers and len(facts.borders) > 0
     badges = (forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr, facts.places)
               if forces else None)
     flaring = (flares_layer(facts, view, uploaded, tr)
-               if "flares" in view.layers and player is None else None)
+               if "flares" in view.layers else None)
     expected, month = None, ""
-    if forecasts is not None and len(forecasts) and uploaded is not None and player is None:
+    if forecasts is not None and len(forecasts) and uploaded is not None:
         first = forecasts.iloc[0]
         month = month_label(date(int(first["year"]), int(first["month"]), 1), view.lang)
         places = (uploaded.query("SELECT iso3, coalesce(CAST(admin1 AS VARCHAR), '') AS admin1, "
@@ -164,12 +166,10 @@ def situation_map(facts: Facts, view: ViewState, uploaded: Events | None = None,
         upload=upload_legend(uploaded, mine, tr, view.lang) if (
             mine is not None and uploaded is not None) else None) + flare_legend(flaring, tr)
         + cast_legend(expected, month, tr), tr("Legend"))
-    played = BrowserCall("play", player) if player is not None else None
     return _layered(key, facts, "basemap" in view.layers, bounds,
                     tr=tr, sets=tuple(sets), lang=view.lang, countries=countries,
                     events=events, upload=upload, forces=badges, flares=flaring, cast=expected,
-                    legend=legend,
-                    playback=played)
+                    legend=legend)
 
 
 def flares_layer(facts: Facts, view: ViewState, uploaded: Events | None,
@@ -186,6 +186,20 @@ def flares_layer(facts: Facts, view: ViewState, uploaded: Events | None,
     rule = tr(FLARE_RULE).format(ratio=f"{RATIO:g}", min=MIN_EVENTS, min_deaths=MIN_DEATHS)
     return flare_rings(tables, window, facts.borders, country_names(facts, view.lang),
                        long_date(view.as_of, view.lang), rule, tr, view.lang)
+
+
+def time_control_labels(tr: Translate, lang: str) -> dict[str, str]:
+    """The texts of the map's time control (coupbelt.js timeControl), in the page's language."""
+    return {
+        "locale": "fr-FR" if lang == "fr" else "en-GB",
+        "date": tr("Date shown on the map"),
+        "previous": tr("◀ Previous change"), "next": tr("Next change ▶"),
+        "play": tr("▶ Play"), "pause": tr("⏸ Pause"), "playPause": tr("Play or pause"),
+        "metric": tr("Colour countries by"), "speed": tr("Frames per second"),
+        "step": tr("Each frame moves"), "fps": tr("{n} per second"),
+        "byChange": tr("to the next change"), "byWeek": tr("a week"), "byMonth": tr("a month"),
+        "settled": tr("Playing: the figures below the map are for {date}. Pause to stop here."),
+    }
 
 
 def country_bounds(borders: pd.DataFrame, iso3: str) -> list[list[float]]:

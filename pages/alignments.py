@@ -23,8 +23,7 @@ choices = alignment_choices(facts.un_votes, tr)
 
 st.title(tr("Alignments on {day}").format(day=long_date(view.as_of, view.lang)))
 dimension_control(choices, tr)
-show_map(alignment_map(facts, view), returned=("last_active_drawing",),
-         on_change=country_from_click("alignment_map", open_page=True))
+show_map(alignment_map(facts, view), on_click=country_from_click(open_page=True))
 st.caption(tr("Click a country to open its page."))
 image_downloads(facts, view, tr, "alignments", view.dimension)
 

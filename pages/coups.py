@@ -28,8 +28,7 @@ right.metric(tr("Failed or foiled attempts"), int(failed))
 st.caption(tr("Colour: successful coups since {start} up to the as-of date. Dashed outline: "
               "under military rule on that date. Click a country to see its history below.").format(
     start=long_date(COVERAGE_START, view.lang)))
-show_map(coups_map(facts, view), returned=("last_active_drawing",),
-         on_change=country_from_click("coups_map"))
+show_map(coups_map(facts, view), on_click=country_from_click())
 image_downloads(facts, view, tr, "coups", "coups")
 
 st.subheader(tr("Timeline"))

@@ -5,8 +5,7 @@ import streamlit as st
 
 from app.data import headline_chart_spec, timeline
 from app.flares import cast_shown, flares_panel
-from app.page import start_page, table, table_panel
-from app.playback import map_section, playback_controls
+from app.page import country_from_click, show_map, start_page, table, table_panel
 from app.publish import events_provenance, image_downloads, licence_choice
 from app.state import compare_control, map_controls, pick_date, uploaded_events
 from geo.charts import PICK, picked_date, with_rule
@@ -20,15 +19,14 @@ facts, view, tr = start_page(by_metric=True, controls=map_controls)
 
 st.title(tr("West Africa on {day}").format(day=long_date(view.as_of, view.lang)))
 mine = uploaded_events()
-map_section(lambda v, player: situation_map(facts, v, mine, player, timeline=timeline(facts, v.lang),
-                                            forecasts=cast_shown()),
-            view, tr, facts, mine)
+# Its time control (date, changes, metric, playback) is on the map: only settled choices rerun.
+show_map(situation_map(facts, view, mine, timeline=timeline(facts, view.lang), forecasts=cast_shown()),
+         height=620, on_click=country_from_click(open_page=True))
 # Under the map, so that on a phone the map starts within the first screen.
 figures = headline_figures(facts, view.as_of, tr, view.lang)
 for column, (label, count, names) in zip(st.columns(4) + st.columns(4), figures, strict=True):
     column.metric(label, count, help=names or tr("none"))
     column.caption(names or "—")
-playback_controls(facts.curated.date() if facts.curated is not None else view.as_of, tr)
 image_downloads(facts, view, tr, "situation", view.metric, "events" in view.layers, animation=True)
 
 with st.expander(tr("Change over time"), key="headline_panel", on_change="rerun") as panel:

@@ -143,14 +143,11 @@ def map_args(component) -> dict:
 
 
 def event_sets(root) -> dict[str, dict]:
-    """The data the page hands to its maps (geo.layers.PageData.carrier), as sent: ID -> data."""
-    import re
-
+    """The data the page holds for its maps (app/bridge.py's carriers), as sent: ID -> data."""
     out = {}
-    for element in root.get("html"):
-        found = re.search(r'\["([\w-]+)"\] = (\{.*\});</script>$', element.proto.body)
-        if found:
-            out[found.group(1)] = json.loads(found.group(2))
+    for element in root.get("bidi_component"):
+        for key, text in (json.loads(element.proto.json or "{}").get("sets") or {}).items():
+            out[key] = json.loads(text)
     return out
 
 

@@ -30,6 +30,12 @@ def map_args(at: AppTest) -> dict:
     return component_args(component)
 
 
+def bridges(at: AppTest) -> dict[str, dict]:
+    """The data of the page's bridge elements (app/bridge.py), by the key they were mounted with."""
+    return {b.proto.id.split("-", 2)[-1]: json.loads(b.proto.json)
+            for b in at.get("bidi_component")}
+
+
 def choropleth(args: dict) -> dict[str, dict]:
     """iso3 -> properties of the choropleth's features, parsed out of the map script."""
     return {c["iso3"]: c for c in args["countries"] if c.get("fill")}
@@ -47,7 +53,36 @@ def test_renders_on_the_curation_date_by_default(data_dir, monkeypatch):
     assert at.query_params["date"] == "2025-06-30"
     args = map_args(at)
     assert set(choropleth(args)) == {"MLI", "NER", "GHA"}
-    assert args["returned_objects"] == ["last_active_drawing"]  # a click opens the country; pans do not rerun
+    assert args["returned_objects"] == []  # pans, zooms and clicks come settled, by the bridge
+    bridge = bridges(at)["coupbelt_bridge_situation_map"]
+    assert bridge["channel"] == "situation_map"
+    assert bridge["view"] == {"date": "2025-06-30", "metric": "regime", "viewport": None}
+
+
+def test_a_link_s_view_goes_to_the_map_and_stays_in_the_link(data_dir, monkeypatch):
+    at = run(data_dir, monkeypatch, date="2023-08-10", view="12.6,-8,6.5")
+    bridge = bridges(at)["coupbelt_bridge_situation_map"]
+    assert bridge["view"]["viewport"] == [12.6, -8.0, 6.5]
+    assert bridge["intent"]["viewport"] == [12.6, -8.0, 6.5]
+    assert at.query_params["view"] == "12.6,-8,6.5"
+    seq = bridge["intent"]["seq"]
+    at.run()  # a rerun: the same intent (the map has applied it), the view kept
+    assert bridges(at)["coupbelt_bridge_situation_map"]["intent"]["seq"] == seq
+    assert at.query_params["view"] == "12.6,-8,6.5"
+
+
+def test_a_settled_move_of_the_map_reaches_the_link(data_dir, monkeypatch):
+    from app.state import map_committed
+
+    at = run(data_dir, monkeypatch, date="2023-08-10")
+    assert "view" not in at.query_params
+    # what the bridge's callback does with the map's commit
+    values = dict(at.session_state["view_values"])
+    at.session_state["map_viewports"] = {"situation_map": (13.5, 2.1, 7.0)}
+    at.run()
+    assert at.query_params["view"] == "13.5,2.1,7"
+    assert bridges(at)["coupbelt_bridge_situation_map"]["view"]["viewport"] == [13.5, 2.1, 7.0]
+    assert callable(map_committed) and values["as_of"] == date(2023, 8, 10)
 
 
 def test_date_in_the_link_changes_the_map(data_dir, monkeypatch):
@@ -130,12 +165,12 @@ def test_tables_are_built_when_opened_and_stay_open_across_dates(data_dir, monke
     assert all(s and all(u.startswith("http") for u in s) for s in niger["sources"])
     assert niger["country_link"].str.startswith("country?").all()
     assert "iso3=NER" in niger["country_link"].iloc[0] and "date=2023-09-10" in niger["country_link"].iloc[0]
-    assert "Status of each country on 2023-09-10, with sources" in [c.value for c in at.caption]
+    assert "Status of each country on 10 September 2023, with sources" in [c.value for c in at.caption]
     at.session_state["situation_events"] = True
     at.run()
     at.date_input(key="as_of").set_value(date(2023, 7, 25)).run()
     assert len(fact_tables(at)) == 2  # both open, still open on another date
-    assert "Status of each country on 2023-07-25, with sources" in [c.value for c in at.caption]
+    assert "Status of each country on 25 July 2023, with sources" in [c.value for c in at.caption]
 
 
 def test_every_table_of_the_situation_page_honours_the_country_filter(data_dir, monkeypatch):
@@ -153,8 +188,8 @@ def test_a_date_change_resends_no_event(data_dir, monkeypatch):
     sends it once); the map's layers only pick which of them show."""
     before = run(data_dir, monkeypatch, date="2021-02-01", **{"from": "2020-01-01"})
     after = run(data_dir, monkeypatch, date="2023-09-05", **{"from": "2020-01-01"})
-    carriers = [[h.proto.body for h in at.get("html") if "coupbeltData" in h.proto.body
-                 and "shapes-" not in h.proto.body]
+    carriers = [[json.dumps(data) for data in bridges(at).values()
+                 if data.get("sets") and not any(k.startswith("shapes-") for k in data["sets"])]
                 for at in (before, after)]
     assert len(carriers[0]) == 1 and carriers[0] == carriers[1]
     assert "Summit in Niamey" in carriers[0][0]

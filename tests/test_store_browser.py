@@ -125,3 +125,31 @@ def test_a_saved_view_s_short_link_opens_the_map_on_its_zoom_and_centre(browser,
         params = parse_qs(urlparse(link(pg)).query)
         assert params["date"] == ["2023-09-10"] and params["metric"] == ["aes"]
         context.close()
+
+
+def test_reopening_a_saved_view_from_the_list_on_an_open_map_restores_its_zoom(browser, tmp_path):  # noqa: F811
+    """The map is already open and moved elsewhere: a saved view picked in the sidebar's list
+    brings its date, metric, zoom and centre back, on the same map (issue 23)."""
+    from geo.store import Store
+
+    url = str(tmp_path / "store" / "coupbelt.sqlite")
+    Store.open(url).keep_view("Niger close up", "date=2023-09-10&metric=aes&view=13.5,-2.1,6.25")
+    with serve({"COUPBELT_DB": url}) as (base,):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        block_the_internet(context)
+        pg = context.new_page()
+        pg.goto(f"{base}/?date=2021-01-01")
+        frame = map_holds(pg, "() => window.map_div && window.coupbeltMaps === 1", 60, "the map")
+        frame.evaluate("() => { window.__same = 'this map'; map_div.setView([5, 10], 4); }")
+        wait_until(lambda: "view=5%2C10%2C4" in link(pg), 10, "the moved map in the link")
+        pg.get_by_text("Saved views").click()
+        pg.get_by_role("button", name="Niger close up").click()
+        pg.get_by_role("heading", name="West Africa on 10 September 2023").wait_for(timeout=30_000)
+        frame = map_holds(pg, "() => window.map_div && map_div.getZoom() === 6.25", 30,
+                          "the saved zoom back on the open map")
+        centre = frame.evaluate("() => map_div.getCenter()")
+        assert abs(centre["lat"] - 13.5) < 0.01 and abs(centre["lng"] + 2.1) < 0.01, centre
+        assert frame.evaluate("() => window.__same") == "this map"  # not re-created
+        wait_until(lambda: "view=13.5%2C-2.1%2C6.25" in link(pg) and "metric=aes" in link(pg), 10,
+                   f"the saved view in the link (now {link(pg)})")
+        context.close()

@@ -62,7 +62,7 @@ def test_comparing_on_the_page_updates_the_link_and_the_table(small):
 
 
 def test_the_month_slider_moves_the_date_in_the_page_language(small):
-    at = open_page(params={"date": "2023-09-14", "lang": "fr"})
+    at = open_page("pages/country.py", params={"date": "2023-09-14", "lang": "fr", "iso3": "NER"})
     slider = at.select_slider(key="as_of_month")
     assert slider.value == date(2023, 9, 1)
     assert slider.format_func(date(2023, 1, 1)) == "janv. 2023"
@@ -71,18 +71,47 @@ def test_the_month_slider_moves_the_date_in_the_page_language(small):
     assert at.date_input(key="as_of").value == date(2024, 2, 1)
 
 
-def test_the_change_buttons_step_to_the_metric_s_next_and_previous_change(small):
+def test_the_change_buttons_step_to_the_next_and_previous_change(small):
     facts = load_facts(small)
-    at = open_page(params={"date": "2023-07-01"})
+    at = open_page("pages/country.py", params={"date": "2023-07-01", "iso3": "NER"})
     at.button(key="next_change").click().run()
-    regime_days = change_dates(facts.status, dimensions_of("regime"))
-    assert at.query_params["date"] == "2023-07-26" == regime_days[-1].isoformat()
-    assert at.button(key="next_change").disabled  # no later regime change
+    days = change_dates(facts.status, None)
+    after = min(d for d in days if d > date(2023, 7, 1))
+    assert at.query_params["date"] == after.isoformat()
     at.button(key="previous_change").click().run()
-    assert at.query_params["date"] == "2020-08-18"
-    at.selectbox(key="metric").set_value("ecowas").run()
-    at.button(key="next_change").click().run()
-    assert at.query_params["date"] == "2023-12-10"  # Niger's suspension, on that metric
+    assert at.query_params["date"] == max(d for d in days if d < after).isoformat()
+
+
+def test_the_situation_page_s_time_controls_are_on_its_map_not_in_the_sidebar(small):
+    """The month slider and the change buttons of the situation map are on the map (its time
+    control, coupbelt.js), whose texts come in the page's language; the calendar stays."""
+    at = open_page(params={"date": "2023-07-01", "lang": "fr"})
+    assert not [b for b in at.button if b.key in ("next_change", "previous_change")]
+    assert not [s for s in at.select_slider if s.key == "as_of_month"]
+    assert at.date_input(key="as_of").value == date(2023, 7, 1)
+    from app.data import wait_for_timeline
+
+    assert wait_for_timeline(load_facts(small), "fr") is not None
+    at.run()
+    ui = map_args(at.get("component_instance")[0])["follow"]["ui"]
+    assert ui["locale"] == "fr-FR" and ui["pause"] == "⏸ Pause" and ui["byMonth"] == "un mois"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ({"date": "2023-08-10"}, (date(2023, 8, 10), None, None)),
+    ({"date": "2023-02-30"}, (None, None, None)),            # no such day
+    ({"date": "2019-12-31"}, (None, None, None)),            # before the calendar
+    ({"date": "2031-01-01"}, (None, None, None)),            # after the curation date
+    ({"metric": "aes", "viewport": [13.5, "2.1", 7]}, (None, "aes", (13.5, 2.1, 7.0))),
+    ({"viewport": [95, 2, 7]}, (None, None, None)),          # off the globe
+    ({"viewport": ["x", 2, 7]}, (None, None, None)),
+    ({"viewport": [1, 2]}, (None, None, None)),
+    ({"date": 20230810, "metric": ["aes"]}, (None, None, None)),
+])
+def test_a_map_s_commit_is_read_strictly(value, expected):
+    from app.bridge import parse_commit
+
+    assert parse_commit(value, date(2020, 1, 1), date(2025, 6, 30)) == expected
 
 
 @pytest.mark.parametrize("page", ["pages/situation_map.py", "pages/country.py"])
@@ -97,10 +126,10 @@ def test_the_map_names_a_timeline_of_colours_to_recolour_itself_from(small, page
     facts = load_facts(small)
     at = open_page(page, params={"date": "2023-07-01", "iso3": "NER", "lang": "fr"})
     assert wait_for_timeline(facts, "fr") is not None  # built in the background
-    at.button(key="next_change").click().run()  # regime on the situation page, any status else
     by_metric = page == "pages/situation_map.py"
     day = min(d for d in change_dates(facts.status, dimensions_of("regime") if by_metric else None)
               if d > date(2023, 7, 1))
+    at.date_input(key="as_of").set_value(day).run()
     assert at.query_params["date"] == day.isoformat()
     args = map_args(at.get("component_instance")[0])
     follow = args["follow"]
@@ -119,13 +148,12 @@ def test_the_map_names_a_timeline_of_colours_to_recolour_itself_from(small, page
 
 
 def test_the_window_follows_a_stepped_date_until_set(small):
-    at = open_page(params={"date": "2023-07-01"})
+    at = open_page("pages/country.py", params={"date": "2023-07-01", "iso3": "NER"})
     at.button(key="next_change").click().run()
     assert "from" not in at.query_params  # the 90-day window moved with the date
 
 
 def test_the_headline_chart_is_built_when_opened_and_a_click_sets_the_date(small):
-    import json
 
     at = open_page(params={"date": "2023-09-01"})
     assert not at.get("vega_lite_chart")
@@ -152,82 +180,6 @@ def test_a_bad_view_in_the_link_warns(small):
 def choropleth_fills(at) -> dict[str, str]:
     countries = map_args(at.get("component_instance")[0])["countries"]
     return {c["iso3"]: c["fill"] for c in countries if c.get("fill")}
-
-
-def player(at) -> dict:
-    """The payload the browser plays (coupbelt.play), as sent."""
-    import re
-
-    layers = map_args(at.get("component_instance")[0])["layers"]
-    found = re.search(r"coupbelt\.play\(\w+, (\{.*\})\);", layers)
-    assert found, "no player on the map"
-    return json.loads(found.group(1))
-
-
-def test_playback_sends_every_frame_with_the_model_s_colours_and_pauses_on_the_frame_shown(small):
-    from test_playback import frame_colour
-
-    from geo.metrics import classify
-
-    facts = load_facts(small)
-    at = open_page(params={"date": "2023-09-01"})
-    assert not [w for w in at.date_input if w.key == "playback_from"]  # folded: not built
-    at.session_state["playback_panel"] = True  # the reader opens the panel
-    at.run()
-    at.date_input(key="playback_from").set_value(date(2023, 6, 1))
-    at.date_input(key="playback_to").set_value(date(2023, 9, 1))
-    at.button(key="playback_play").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    played = player(at)
-    assert played["frames"] == ["2023-06-01", "2023-07-01", "2023-08-01", "2023-09-01"]
-    assert played["stamps"][1] == "1 July 2023" and played["fps"] == 2
-    for k, frame in enumerate(played["frames"]):
-        model = classify("regime", facts.borders["iso3"], facts.status, facts.coups,
-                         date.fromisoformat(frame))
-        fills = {iso3: frame_colour(played, iso3, k) for iso3 in model["iso3"]}
-        assert fills == dict(zip(model["iso3"], model["colour"], strict=True)), frame
-    # each frame shows the events of its 90 days: the Niamey summit of 2023-07-30 from August
-    summit = [e for e in played["events"] if e[0] == (date(2023, 7, 30) - date(2020, 1, 1)).days]
-    assert len(summit) == 1 and played["window"] == 90
-    at.run()  # a rerun while playing sends the same payload: the browser's playback goes on
-    assert player(at) == played
-    # Pause (a click inside the map's fragment, which AppTest does not deliver) is in the
-    # browser suite; which frame it stops on is shown_frame's, tested below.
-
-
-FRAMES = [date(2023, 6, 1), date(2023, 7, 1), date(2023, 8, 1), date(2023, 9, 1)]
-
-
-@pytest.mark.parametrize(("written", "elapsed", "fps", "loop", "frame"), [
-    ("2023-08-01", 0.2, 2, False, 2),   # the frame the browser wrote wins over the clock
-    ("", 1.1, 2, False, 2),             # no frame written yet: the clock's
-    ("", 60.0, 2, False, 3),            # past the end: the last
-    ("", 2.6, 2, True, 1),              # looping: round again
-    ("2019-01-01", 0.0, 4, False, 0),   # not one of the frames: the clock's
-])
-def test_pause_stops_on_the_frame_shown(written, elapsed, fps, loop, frame):
-    from app.playback import shown_frame
-
-    assert shown_frame(FRAMES, written, elapsed, fps, loop) == frame
-
-
-def test_playback_ends_on_the_last_frame_and_the_page_follows(small):
-    import time
-
-    at = open_page(params={"date": "2021-01-01"})
-    at.session_state["playback_panel"] = True
-    at.run()
-    at.date_input(key="playback_from").set_value(date(2023, 7, 1))
-    at.date_input(key="playback_to").set_value(date(2023, 7, 20))
-    at.radio(key="playback_step").set_value("week")
-    at.button(key="playback_play").click().run()
-    assert player(at)["frames"] == ["2023-07-01", "2023-07-08", "2023-07-15", "2023-07-20"]
-    at.run()
-    assert at.query_params["date"] == "2021-01-01"  # still playing
-    at.session_state["playback_started"] = time.time() - 3  # 4 frames at 2 a second are over
-    at.run()  # what the fragment's one timer does when the last frame is due
-    assert at.query_params["date"] == "2023-07-20"
-    assert at.date_input(key="as_of").value == date(2023, 7, 20)
 
 
 @pytest.mark.parametrize(("as_of", "compare", "lang", "says"), [

@@ -7,9 +7,9 @@
    always matches the colours. Built with textContent: no text is ever parsed as HTML.
 
    coupbelt.events(group, data, shown): events on the map, from a dataset (geo.layers.event_set):
-   `data` is the dataset itself or the ID of one the page holds beside the map (a hidden script
-   puts it in the page's window.coupbeltData, once: a rerun that changes only the date sends
-   a bit mask, not the events again). `shown` picks its events (`mask`, one bit per event; null: all) and may
+   `data` is the dataset itself or the ID of one the page holds beside the map (a bridge
+   element, app/bridge.py, hands it over by postMessage, once: a rerun that changes only the
+   date sends a bit mask, not the events again). `shown` picks its events (`mask`, one bit per event; null: all) and may
    carry their marker rows. Up to `data.limit` events are markers with a tooltip and a popup
    built with textContent (only http(s) URLs become links); more are counts per screen cell,
    re-binned on a canvas on every zoom and pan.
@@ -22,8 +22,8 @@
    coupbelt.paint(group, countries, labels, follow): colours the shapes while `group` is on the
    map: each country's fill, dashed outline and tooltip (rows `labels`: name, status, details and
    the lines of its whole status), all set with textContent; null countries: plain borders.
-   With `follow`, the map recolours itself as soon as the reader moves the page's date or
-   metric, from a timeline of every metric's colours the page holds (see "Recolouring at once").
+   With `follow`, the map recolours itself as soon as the reader moves its time control, from a
+   timeline of every metric's colours the page holds (see "The time control on the map").
 
    coupbelt.register(map, id, data): holds a dataset under its ID (a map exported as one file).
 
@@ -34,22 +34,16 @@
 
    coupbelt.tileNote(group, text): a note on the map when basemap tiles fail (offline).
 
-   coupbelt.play(group, p): plays a sequence of as-of dates on the map without asking the server
-   for each frame. `p` carries the metric's runs from the time model's wire (each frame's colours
-   are looked up in them, as on a date change), each frame's day and its date written large, and
-   the events with their day numbers; each frame shows the events of the `p.window` days up to
-   its date. The frame shown is written into the page's link (frame=
-   YYYY-MM-DD), so pausing puts the page on the date the reader sees. It stops when its group
-   is swapped out.
-
    coupbelt.places(map, rows): capitals and major cities ([name, lat, lon, kind] rows), a dot
    and a label each, in their own pane above the swapped layers and never catching clicks;
    city labels appear from zoom 6, capitals' always (from zoom 5 on a map under 600 px wide).
 
-   coupbelt.keepView(map, name): gives each page's map its own remembered view. On load it
-   restores the centre and zoom saved for `name` in this tab (a rerun of the page, or a return to
-   it), else the link's view=LAT,LON,ZOOM; after the reader moves the map it saves the view and
-   writes view=... into the page's link, so a copied link reopens the same view. */
+   coupbelt.keepView(map, name): opens the map's channel to Python (`name`, the page's map key):
+   the map says hello and gets back its committed view (the centre and zoom the reader left it
+   at, a link's view=), and posts its view once the reader has moved it and it has settled.
+   Python keeps it and writes it into the link; this script never touches the page or its URL.
+
+   coupbelt.commit(fields): posts a settled choice ({date, metric} or {viewport}) to Python. */
 (function () {
   "use strict";
   var legendOpen = {};
@@ -74,10 +68,6 @@
 
   function legend(group, title, sections, id) {
     group.addLayer(boxLayer(function (map) {
-      // The legend comes with every rerun's layers, after Streamlit has rewritten the link:
-      // put the map's view back into it now, not only on the next tick of keepView's timer
-      // (a browser may slow the timers of a frame it does not paint).
-      if (window.coupbeltRelink) { window.coupbeltRelink(); }
       var box = document.createElement("details");
       box.className = "map-legend";
       box.id = "map-legend";
@@ -184,23 +174,54 @@
     });
   }
 
-  // Datasets (events, country shapes, the colours' timeline), by ID: registered inline (an
-  // exported map) or read from the page's window.coupbeltData, which hidden scripts after the
-  // map fill, usually before the map starts (if not yet, the map looks again every 50 ms).
-  var datasets = {};
+  // The declared channel to Python (app/bridge.py, static/js/bridge.js): messages posted to
+  // the parent window, checked there; answers come back from it, checked here. Nothing of the
+  // parent page (its document, its URL, its globals) is read or written.
+  var NS = "timemap", handlers = {};
 
-  function register(map, id, data) { datasets[id] = data; }
+  function post(message) {
+    if (parent === window) { return; }  // a map on its own (the exported file): no page
+    message.ns = NS;
+    try { parent.postMessage(message, location.origin); } catch (e) { /* no page */ }
+  }
+
+  window.addEventListener("message", function (e) {
+    var m = e.data;
+    if (e.source !== parent || e.origin !== location.origin || !m || m.ns !== NS) { return; }
+    (handlers[m.type] || []).forEach(function (fn) { fn(m); });
+  });
+
+  function on(type, fn) { (handlers[type] = handlers[type] || []).push(fn); }
+
+  // Datasets (events, country shapes, the colours' timeline), by ID: registered inline (an
+  // exported map) or asked of the page, whose bridge elements hold them (a carrier may come a
+  // moment after the map: ask again every 100 ms, for up to a minute).
+  var datasets = {}, waiting = {};
+
+  function held(id, data) {  // a dataset arrives: the layers waiting for it draw
+    if (datasets[id]) { return; }
+    datasets[id] = data;
+    var ready = waiting[id] || [];
+    delete waiting[id];
+    ready.forEach(function (fn) { fn(data); });
+  }
+
+  function register(map, id, data) { held(id, data); }  // inline, after the layers naming it
+
+  on("data", function (m) {
+    if (waiting[m.id]) { held(m.id, typeof m.data === "string" ? JSON.parse(m.data) : m.data); }
+  });
 
   function withDataset(ref, ready) {
     if (typeof ref !== "string") { ready(ref); return; }
+    if (datasets[ref]) { ready(datasets[ref]); return; }
+    if (waiting[ref]) { waiting[ref].push(ready); return; }
+    waiting[ref] = [ready];
     var tries = 0;
-    (function look() {
-      if (!datasets[ref]) {
-        try {
-          datasets[ref] = (window.parent.coupbeltData || {})[ref];
-        } catch (e) { /* no parent page */ }
-      }
-      if (datasets[ref]) { ready(datasets[ref]); } else if (++tries < 600) { window.setTimeout(look, 50); }
+    (function ask() {
+      if (!waiting[ref] || ++tries > 600) { return; }
+      post({type: "need", id: ref});
+      window.setTimeout(ask, 100);
     })();
   }
 
@@ -258,6 +279,7 @@
       }
       // hollow: placed or dated only roughly; a ring in the type's colour, dashed
       var m = L.circleMarker([r[0], r[1]], {radius: radius, weight: hollow ? 2.5 : data.ringed ? 2.5 : 1.5,
+                                            className: "event-marker",
                                             color: hollow ? cat[1] : data.ringed ? "#ffffff" : "#222222",
                                             dashArray: hollow ? "4 3" : null,
                                             fillColor: hollow ? "#ffffff" : cat[1],
@@ -424,6 +446,9 @@
       onEachFeature: function (feature, layer) {
         shapes[feature.properties.iso3] = layer;
         layer.on("mouseover", function () { layer.setStyle({weight: 2.5, color: "#000000"}); });
+        layer.on("click", function () {  // Python opens the country's page, or filters on it
+          if (channel !== null) { post({type: "open", channel: channel, iso3: feature.properties.iso3}); }
+        });
         layer.on("mouseout", function () {
           layer.setStyle(styleOf(painted && painted.countries[feature.properties.iso3]));
         });
@@ -461,7 +486,7 @@
           });
         }};
         painted.apply();
-        followControls(list ? follow : null);
+        followControls(map, list ? follow : null);
         window.coupbeltPaints = (window.coupbeltPaints || 0) + 1;  // reruns' paints drawn here
       },
       onRemove: function () { /* the next paint layer, swapped in, recolours the shapes */ }
@@ -470,15 +495,13 @@
   }
 
   // Recolouring at once. A paint layer may name a timeline (`follow`: the set's ID, the day
-  // and metric it shows, whether the change buttons step by the metric): every metric's colour
-  // runs through time, as the model gives them (the time model's wire, geo/timemodel.py). The
-  // map then watches the page's time controls (the as-of calendar, the month slider, the change
-  // buttons, the metric menu) and recolours the moment the reader uses one, before the rerun
-  // that follows; that rerun's paint draws the same colours and brings the tooltips, events
-  // and legend of the new date.
+  // and metric it shows, whether the change steps follow the metric, the time control's
+  // texts): every metric's colour runs through time, as the model gives them (the time model's
+  // wire, geo/timemodel.py). The time control recolours from it the moment the reader uses
+  // it; the rerun that follows a settled choice paints the same colours and brings the
+  // tooltips, events and legend of the new date.
   var following = null;  // the last paint's `follow`, with its dataset once loaded
   var showing = null;    // {day, metric} the shapes show: the last paint's or a preview's
-  var DAY = 86400000, START = Date.UTC(2020, 0, 1);
 
   // The colour of a country on a day from the time model's wire (geo/timemodel.py, format
   // coupbelt.timemap/1): its runs are flat [first day, class, detail, ...], first days ascending,
@@ -519,168 +542,176 @@
     window.coupbeltPreviews = (window.coupbeltPreviews || 0) + 1;
   }
 
-  function step(direction) {  // the next (1) or previous (-1) change from the day shown
-    var data = following && following.data;
-    if (!data || !showing) { return; }
-    var days = (following.byMetric ? (data.byKey[showing.metric] || {}).changes : data.changes) || [];
-    var to = null;
-    for (var i = 0; i < days.length; i++) {
-      if (direction > 0 && days[i] > showing.day) { to = days[i]; break; }
-      if (direction < 0 && days[i] < showing.day) { to = days[i]; }
-    }
-    if (to !== null) { preview(to, showing.metric); }
-  }
-
-  function dayOf(text) {  // YYYY-MM-DD -> day number, or null
-    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || "");
-    if (!m) { return null; }
-    var t = Date.UTC(+m[1], +m[2] - 1, +m[3]), d = new Date(t);
-    return d.getUTCDate() === +m[3] && d.getUTCMonth() === +m[2] - 1 ? Math.round((t - START) / DAY) : null;
-  }
-
-  var unwatch = null;
-
-  function watch(doc) {
-    function inside(node, key) { return !!(node && node.closest && node.closest(".st-key-" + key)); }
-    function field() {  // the as-of calendar's value (its hidden date input), as a day number
-      var input = doc.querySelector('.st-key-as_of input[type="date"]');
-      return input ? dayOf(input.value) : null;
-    }
-    function later(read) { window.setTimeout(read, 0); }  // once the widget has taken the input
-    function calendarDay() { later(function () { preview(field(), showing.metric); }); }
-    function metricPicked() {
-      later(function () {
-        var box = doc.querySelector('.st-key-metric input[role="combobox"]');
-        var metric = box && following && following.data.titles[box.value];
-        if (metric) { preview(showing.day, metric); }
-      });
-    }
-    // the reader moves the month slider: the pointer holds it, or a key was pressed on it
-    var holding = false, keyed = 0;
-    function onPointer(e) { holding = e.type === "pointerdown" && inside(e.target, "as_of_month"); }
-    function onClick(e) {
-      if (!following || !following.data || !showing) { return; }
-      var t = e.target, button = t.closest && t.closest("button");
-      if (button && !button.disabled && inside(button, "next_change")) { step(1); return; }
-      if (button && !button.disabled && inside(button, "previous_change")) { step(-1); return; }
-      var option = t.closest && t.closest('[role="option"]');
-      var open = doc.querySelector('.st-key-metric input[role="combobox"][aria-expanded="true"]');
-      if (option && open) { metricPicked(); return; }
-      var calendar = doc.querySelector('.st-key-as_of [aria-haspopup="dialog"][aria-expanded="true"]');
-      if (calendar && t.closest && t.closest('[role="dialog"]')) { calendarDay(); }
-    }
-    function onKey(e) {
-      if (inside(e.target, "as_of_month")) { keyed = Date.now(); }
-      if (e.key !== "Enter" || !following || !following.data || !showing) { return; }
-      if (inside(e.target, "as_of")) { calendarDay(); } else if (inside(e.target, "metric")) { metricPicked(); }
-    }
-    function onBlur(e) {  // the calendar takes a typed date when it loses the focus
-      if (following && following.data && showing && inside(e.target, "as_of") &&
-          !inside(e.relatedTarget, "as_of")) { calendarDay(); }
-    }
-    // The month slider: its value follows the thumb (dragged, or moved by the arrow keys)
-    var slid = new MutationObserver(function (changes) {
-      if (!following || !following.data || !showing) { return; }
-      changes.forEach(function (change) {
-        var input = change.target;
-        if (input.type !== "range" || !inside(input, "as_of_month") ||
-            !(holding || Date.now() - keyed < 500)) { return; }
-        var k = +input.value, first = Date.UTC(2020 + Math.floor(k / 12), k % 12, 1);
-        var shown = new Date(START + showing.day * DAY);
-        if (shown.getUTCFullYear() * 12 + shown.getUTCMonth() !== 2020 * 12 + k) {
-          preview(Math.round((first - START) / DAY), showing.metric);
-        }
-      });
-    });
-    slid.observe(doc.body, {subtree: true, attributes: true, attributeFilter: ["aria-valuetext"]});
-    doc.addEventListener("click", onClick, true);
-    doc.addEventListener("keydown", onKey, true);
-    doc.addEventListener("focusout", onBlur, true);
-    doc.addEventListener("pointerdown", onPointer, true);
-    doc.addEventListener("pointerup", onPointer, true);
-    return function () {
-      slid.disconnect();
-      doc.removeEventListener("click", onClick, true);
-      doc.removeEventListener("keydown", onKey, true);
-      doc.removeEventListener("focusout", onBlur, true);
-      doc.removeEventListener("pointerdown", onPointer, true);
-      doc.removeEventListener("pointerup", onPointer, true);
-    };
-  }
-
-  function followControls(follow) {
+  function followControls(map, follow) {
     following = follow ? Object.assign({}, follow) : null;
     showing = follow ? {day: follow.day, metric: follow.metric} : null;
     window.coupbeltTimelineReady = false;
-    if (!follow) { return; }
+    if (!follow) { if (control) { control.hide(); } return; }
     withDataset(follow.set, function (data) {
       if (following && following.set === follow.set) {
         following.data = indexed(data);
         window.coupbeltTimelineReady = true;
+        if (follow.ui) { (control = control || timeControl(map)).settle(follow, following.data); }
       }
     });
-    if (unwatch === null) {
-      try { unwatch = watch(window.parent.document); } catch (e) { unwatch = false; }  // no page
-      window.addEventListener("pagehide", function () { if (unwatch) { unwatch(); } });
-    }
   }
 
-  function play(group, p) {
-    var timer = null, stampBox = null, dots = null, renderer = L.canvas({padding: 0.2});
-    function link(day) {  // day null: playback over, the link drops its frame
-      try {
-        var url = new URL(window.parent.location.href);
-        if (day) { url.searchParams.set("frame", day); } else { url.searchParams.delete("frame"); }
-        window.parent.history.replaceState(window.parent.history.state, "", url.toString());
-      } catch (e) { /* no parent page */ }
+  // The time control on the map: the date scrubber (ticks on the days the metric changes),
+  // previous / next change, the metric menu, and play / pause with its speed and step. Moving
+  // through time recolours the map here, from the timeline, at once; only a settled choice
+  // crosses to Python (the scrubber let go, a step, a metric picked, a pause, the last frame),
+  // through the bridge, and comes back as the next rerun's layers. While playing, the date
+  // written large on the map is the date shown; the page says its figures are for the
+  // settled date.
+  var control = null;
+  var DAY_MS = 86400000, DAY0 = Date.UTC(2020, 0, 1);
+
+  function isoOf(day) { return new Date(DAY0 + day * DAY_MS).toISOString().slice(0, 10); }
+
+  function timeControl(map) {
+    var box = L.DomUtil.create("div", "time-control"), ui = null, data = null, settled = null;
+    var timer = null, ticks = null;
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    function button(cls, text) { var b = el("button", text, cls); b.type = "button"; return b; }
+    var row = el("div", undefined, "time-row"), bar = el("div", undefined, "time-row");
+    var back = button("time-prev", "|◀"), play = button("time-play", "▶"), next = button("time-next", "▶|");
+    var stamp = el("span", "", "time-stamp"), menu = el("select", undefined, "time-metric");
+    var slider = el("input", undefined, "time-slider"), list = el("datalist");
+    var speed = el("select", undefined, "time-speed"), stepBy = el("select", undefined, "time-step");
+    var note = el("div", "", "time-note");
+    slider.type = "range"; slider.min = 0; slider.step = 1;
+    list.id = "time-ticks"; slider.setAttribute("list", list.id);
+    [back, play, next, stamp, menu].forEach(function (e) { row.appendChild(e); });
+    [slider, list, speed, stepBy].forEach(function (e) { bar.appendChild(e); });
+    box.appendChild(row); box.appendChild(bar); box.appendChild(note);
+    map.getContainer().appendChild(box);
+    var dateText = null;
+    function write(day) {
+      stamp.textContent = dateText ? dateText.format(new Date(DAY0 + day * DAY_MS)) : isoOf(day);
+      slider.value = day;
     }
-    var Player = L.Layer.extend({
-      onAdd: function (map) {
-        var countries = {}, i = 0, n = p.frames.length, first = 0;
-        map.eachLayer(function (l) {
-          var f = l.feature;
-          if (f && f.properties && f.properties.iso3 && l.setStyle && f.geometry.type !== "Point") {
-            countries[f.properties.iso3] = l;
-          }
-        });
-        stampBox = document.createElement("div");
-        stampBox.className = "map-stamp";
-        map.getContainer().appendChild(stampBox);
-        dots = L.layerGroup().addTo(map);
-        function draw() {  // the frame's colours, looked up in the metric's runs (the wire's)
-          p.countries.forEach(function (iso3, row) {
-            var colour = colourAt(p.classes, p.runs[row], p.days[i], p.last);
-            if (colour && countries[iso3]) { countries[iso3].setStyle({fillColor: colour}); }
-          });
-          stampBox.textContent = p.stamps[i];
-          var day = p.days[i], from = day - p.window + 1;
-          while (first < p.events.length && p.events[first][0] < from) { first++; }  // oldest first
-          dots.clearLayers();
-          for (var e = first; e < p.events.length && p.events[e][0] <= day; e++) {
-            var row = p.events[e];
-            L.circleMarker([row[1], row[2]], {renderer: renderer, radius: 5, weight: 1,
-              color: "#222", fillColor: p.eventPalette[row[3]], fillOpacity: 0.9,
-              interactive: false}).addTo(dots);
-          }
-          link(p.frames[i]);
-        }
-        draw();
-        timer = window.setInterval(function () {
-          if (i + 1 < n) { i++; } else if (p.loop) { i = 0; first = 0; } else {
-            window.clearInterval(timer);
-            return;
-          }
-          draw();
-        }, 1000 / p.fps);
-      },
-      onRemove: function (map) {
-        if (timer) { window.clearInterval(timer); }
-        link(null);
-        if (stampBox) { stampBox.remove(); }
-        if (dots) { map.removeLayer(dots); }
+    function show(day, metric) { preview(day, metric); write(day); }
+    function changesOf(metric) {  // the wire's change days: the metric's, or any metric's
+      return (following.byMetric ? (data.byKey[metric] || {}).changes : data.changes) || [];
+    }
+    function changes() { return changesOf(showing.metric); }
+    function stepFrom(day, direction) {
+      var days = changes(), to = null;
+      for (var i = 0; i < days.length; i++) {
+        if (direction > 0 && days[i] > day) { to = days[i]; break; }
+        if (direction < 0 && days[i] < day) { to = days[i]; }
       }
+      return to;
+    }
+    function commitShown() {
+      if (!showing) { return; }
+      var fields = {date: isoOf(showing.day), metric: showing.metric};
+      if (settled && fields.date === settled.date && fields.metric === settled.metric) { return; }
+      settled = fields;
+      commit(fields);
+    }
+    function frameAfter(day) {  // the next frame's day when playing by the chosen step
+      var by = stepBy.value;
+      if (by === "week") { return day + 7; }
+      if (by === "month") {
+        var d = new Date(DAY0 + day * DAY_MS);
+        return Math.round((Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - DAY0) / DAY_MS);
+      }
+      var to = stepFrom(day, 1);
+      return to === null ? data.last + 1 : to;
+    }
+    function events(on) {  // the markers drawn are the settled date's: hidden while playing
+      L.DomUtil[on ? "removeClass" : "addClass"](map.getContainer(), "time-playing");
+    }
+    function stop(commitIt) {
+      if (timer === null) { return; }
+      window.clearInterval(timer);
+      timer = null;
+      play.textContent = "▶";
+      play.title = ui.play;
+      box.classList.remove("playing");
+      events(true);
+      note.textContent = "";
+      if (commitIt) { commitShown(); }
+    }
+    function start() {
+      if (!showing) { return; }
+      if (showing.day >= data.last) { show(0, showing.metric); }
+      play.textContent = "⏸";
+      play.title = ui.pause;
+      box.classList.add("playing");
+      note.textContent = ui.settled.replace("{date}", dateText ? dateText.format(
+        new Date(DAY0 + following.day * DAY_MS)) : isoOf(following.day));
+      events(false);
+      timer = window.setInterval(function () {
+        var to = frameAfter(showing.day);
+        if (to > data.last) { stop(true); return; }
+        show(to, showing.metric);
+        window.coupbeltFrames = (window.coupbeltFrames || 0) + 1;
+      }, 1000 / (+speed.value || 2));
+    }
+    play.addEventListener("click", function () { if (timer === null) { start(); } else { stop(true); } });
+    back.addEventListener("click", function () {
+      stop(false);
+      var to = showing && stepFrom(showing.day, -1);
+      if (to !== null && to !== undefined) { show(to, showing.metric); commitShown(); }
     });
-    group.addLayer(new Player());
+    next.addEventListener("click", function () {
+      stop(false);
+      var to = showing && stepFrom(showing.day, 1);
+      if (to !== null && to !== undefined) { show(to, showing.metric); commitShown(); }
+    });
+    slider.addEventListener("input", function () { stop(false); show(+slider.value, showing.metric); });
+    slider.addEventListener("change", function () { commitShown(); });  // let go, or a key
+    menu.addEventListener("change", function () {
+      stop(false);
+      show(showing.day, menu.value);
+      ticksFor(menu.value);
+      commitShown();
+    });
+    speed.addEventListener("change", function () { if (timer !== null) { stop(false); start(); } });
+    function ticksFor(metric) {
+      var days = changesOf(metric);
+      if (ticks === days) { return; }
+      ticks = days;
+      list.textContent = "";
+      days.forEach(function (d) { var o = el("option"); o.value = d; list.appendChild(o); });
+    }
+    function options(select, pairs, value) {
+      var now = JSON.stringify(pairs);
+      if (select.dataset.pairs !== now) {
+        select.dataset.pairs = now;
+        select.textContent = "";
+        pairs.forEach(function (p) { var o = el("option", p[1]); o.value = p[0]; select.appendChild(o); });
+      }
+      if (value !== undefined) { select.value = value; }
+    }
+    return {
+      hide: function () { stop(false); box.style.display = "none"; },
+      // A rerun's paint: the settled date and metric, the page's language and labels.
+      settle: function (follow, timeline) {
+        box.style.display = "";
+        ui = follow.ui; data = timeline;
+        if (timer !== null && settled && settled.date === isoOf(follow.day)) { return; }
+        stop(false);
+        settled = {date: isoOf(follow.day), metric: follow.metric};
+        dateText = new Intl.DateTimeFormat(ui.locale, {day: "numeric", month: "long", year: "numeric", timeZone: "UTC"});
+        slider.max = data.last;
+        slider.setAttribute("aria-label", ui.date);
+        back.title = ui.previous; next.title = ui.next; play.title = ui.play;
+        back.setAttribute("aria-label", ui.previous); next.setAttribute("aria-label", ui.next);
+        play.setAttribute("aria-label", ui.playPause);
+        menu.setAttribute("aria-label", ui.metric); speed.setAttribute("aria-label", ui.speed);
+        stepBy.setAttribute("aria-label", ui.step);
+        options(menu, Object.keys(data.titles).map(function (t) { return [data.titles[t], t]; }), follow.metric);
+        options(speed, [1, 2, 4, 8].map(function (f) { return [String(f), ui.fps.replace("{n}", f)]; }), speed.value || "2");
+        options(stepBy, [["change", ui.byChange], ["week", ui.byWeek], ["month", ui.byMonth]], stepBy.value || "month");
+        ticksFor(follow.metric);
+        write(follow.day);
+      },
+      playing: function () { return timer !== null; }
+    };
   }
 
   function places(map, rows) {
@@ -712,49 +743,61 @@
     zoomed();
   }
 
-  function linkView() {
-    try {
-      var text = new URLSearchParams(window.parent.location.search).get("view");
-      var parts = (text || "").split(",").map(Number);
-      return parts.length === 3 && parts.every(isFinite) ? parts : null;
-    } catch (e) {
-      return null;  // no parent page (the exported file) or another origin
-    }
+  // The reader's view of this map (centre and zoom) is Python's: on load the map says hello
+  // on its channel (the page's map key) and the bridge answers with the view committed for it
+  // (a rerun that re-created the map, a return to the page, a link's view=); once the reader
+  // has moved the map and it has settled, the map commits its view, and Python writes it into
+  // the link. An intent (a saved view reopened on an open map) moves it once, by its number.
+  var channel = null;
+
+  function commit(fields) {
+    if (channel === null) { return; }
+    post({type: "commit", channel: channel, view: fields});
   }
 
   function keepView(map, name) {
-    var key = "coupbelt-view:" + name, saved = null;
-    try { saved = JSON.parse(window.sessionStorage.getItem(key)); } catch (e) { saved = null; }
-    saved = saved || linkView();
-    if (saved) { map.setView([saved[0], saved[1]], saved[2], {animate: false}); }
-    var moved = !!saved;
-
+    channel = name;
+    var applied = null, greeted = false, settle = null, known = null;
     function current() {
       var c = map.getCenter();
-      return [c.lat.toFixed(3), c.lng.toFixed(3), map.getZoom().toFixed(2)].map(Number);
+      return [+c.lat.toFixed(3), +c.lng.toFixed(3), +map.getZoom().toFixed(2)];
     }
-    // Streamlit rewrites the link after every rerun from what Python knows; put the view back.
-    function relink() {
-      if (!moved) { return; }
-      try {
-        var url = new URL(window.parent.location.href), want = current().join(",");
-        if (url.searchParams.get("view") !== want) {
-          url.searchParams.set("view", want);
-          window.parent.history.replaceState(window.parent.history.state, "", url.toString());
-        }
-      } catch (e) { /* no parent page */ }
+    function go(viewport) {
+      if (!Array.isArray(viewport) || viewport.length !== 3 || !viewport.every(isFinite)) { return; }
+      known = viewport.join(",");
+      map.setView([viewport[0], viewport[1]], viewport[2], {animate: false});
     }
+    function heard(m) {
+      if (m.channel !== channel) { return; }
+      var fresh = !greeted;
+      greeted = true;
+      if (m.intent && m.intent.seq !== applied) {
+        applied = m.intent.seq;
+        if (m.intent.viewport) { go(m.intent.viewport); return; }
+      }
+      if (fresh && m.view && m.view.viewport) { go(m.view.viewport); }
+      if (m.view) { window.coupbeltCommitted = m.view; }
+    }
+    on("view", heard);
+    on("intent", heard);
+    (function hello(tries) {  // the bridge may be mounted a moment after the map
+      if (greeted || tries > 300) { return; }
+      post({type: "hello", channel: channel});
+      window.setTimeout(function () { hello(tries + 1); }, 200);
+    })(0);
     map.on("moveend", function () {
-      moved = true;
-      try { window.sessionStorage.setItem(key, JSON.stringify(current())); } catch (e) { /* private mode */ }
-      relink();
+      if (settle) { window.clearTimeout(settle); }
+      settle = window.setTimeout(function () {  // settled: no move for half a second
+        var now = current();
+        if (now.join(",") === known) { return; }
+        known = now.join(",");
+        commit({viewport: now});
+      }, 500);
     });
-    window.setInterval(relink, 400);
-    window.coupbeltRelink = relink;
     window.coupbeltMaps = (window.coupbeltMaps || 0) + 1;  // counts Leaflet maps made here
   }
 
-  window.coupbelt = {legend: legend, tileNote: tileNote, places: places, play: play,
+  window.coupbelt = {commit: commit, legend: legend, tileNote: tileNote, places: places,
                      keepView: keepView, events: events, register: register,
                      countries: countries, paint: paint, counted: counted, reading: reading};
 })();
