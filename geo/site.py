@@ -201,7 +201,7 @@ html, body {margin: 0; height: 100%; font: 14px/1.4 system-ui, sans-serif; color
 # (Leaflet's own box shrinks to one word a line otherwise), no focus rectangle on a clicked
 # country, and the countries' names; the places' markers are the live map's (PLACES_CSS).
 READING_CSS = """
-.leaflet-tooltip.tm-tip {width: max-content; max-width: min(360px, 85vw); white-space: normal;
+.leaflet-tooltip.tm-tip {width: max-content; max-width: min(360px, 60vw); white-space: normal;
   font: 12px/1.35 system-ui, sans-serif;}
 .leaflet-container path.leaflet-interactive:focus {outline: none;}
 .country-label {background: transparent; border: 0; box-shadow: none; padding: 0;
@@ -209,6 +209,7 @@ READING_CSS = """
   text-transform: uppercase; white-space: nowrap; text-shadow: 0 0 2px #fff, 0 0 3px #fff;}
 .country-label::before {display: none;}
 .hide-country-labels .country-label {display: none;}
+@media (max-width: 600px) {.country-label {font-size: 9px; letter-spacing: 0;}}
 """
 PAGE_CSS += READING_CSS + PLACES_CSS
 
