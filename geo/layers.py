@@ -646,6 +646,21 @@ def _apart(a: tuple[float, float, float, float], b: tuple[float, float, float, f
     return math.hypot(max(0.0, b[0] - a[1], a[0] - b[1]), max(0.0, b[2] - a[3], a[2] - b[3]))
 
 
+# The capitals' and cities' square markers and labels (coupbelt.places; the static site's
+# timemap.js draws them alike).
+PLACES_CSS = """
+.place-label {background: transparent; border: 0; box-shadow: none; padding: 0 2px;
+  font: 11px/1.2 sans-serif; color: #111; white-space: nowrap;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff;}
+.place-label.capital {font-weight: bold;}
+.place-label::before {display: none;}
+.place-dot {box-sizing: border-box; border: 2px solid #111; background: #fff;}
+.place-dot.city {border: 1px solid #fff; background: #555;}
+.hide-city-labels .place-label.city {display: none;}
+.hide-capital-labels .place-label.capital {display: none;}
+"""
+
+
 class LegendStyle(MacroElement):
     """The legend's and the force badges' CSS, in the base map's header (it never changes)."""
 
@@ -699,15 +714,7 @@ class LegendStyle(MacroElement):
       .map-stamp {position: absolute; z-index: 1000; top: 10px; right: 10px; padding: 2px 10px;
         background: rgba(255,255,255,0.9); border-radius: 4px; color: #111;
         font: bold 26px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);}
-      .place-label {background: transparent; border: 0; box-shadow: none; padding: 0 2px;
-        font: 11px/1.2 sans-serif; color: #111; white-space: nowrap;
-        text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff;}
-      .place-label.capital {font-weight: bold;}
-      .place-label::before {display: none;}
-      .place-dot {box-sizing: border-box; border: 2px solid #111; background: #fff;}
-      .place-dot.city {border: 1px solid #fff; background: #555;}
-      .hide-city-labels .place-label.city {display: none;}
-      .hide-capital-labels .place-label.capital {display: none;}
+""" + PLACES_CSS + """
       .force-icon {display: flex; gap: 2px;}
       .force-badge {color: #fff; font: bold 11px/18px sans-serif; text-align: center;
         border-radius: 3px; border: 1px solid #fff; box-shadow: 0 0 2px #000; width: 26px;}

@@ -25,7 +25,15 @@ from pathlib import Path
 import pandas as pd
 from babel.dates import get_month_names
 
-from geo.facts import DataError, Facts, country_names, in_language, load_facts, localised
+from geo.facts import (
+    DataError,
+    Facts,
+    country_names,
+    in_language,
+    load_facts,
+    localised,
+    places_in,
+)
 from geo.i18n import (
     LANGS,
     N_,
@@ -36,7 +44,7 @@ from geo.i18n import (
     short_date,
     translator,
 )
-from geo.layers import REGION_BOUNDS, esc
+from geo.layers import PLACES_CSS, REGION_BOUNDS, esc
 from geo.metrics import (
     METRICS,
     checked_credit,
@@ -125,6 +133,31 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
         "bounds": REGION_BOUNDS,
         "country_link": country_link,
         "wire": wire,
+        **orientation(facts, lang),
+    }
+
+
+# On a narrow map (a phone held upright) the whole frame fills only a band across the middle:
+# the first view there is West Africa and the Sahel, Senegal to Chad, the Gulf of Guinea to
+# northern Mali (lat/lon, as REGION_BOUNDS).
+PHONE_BOUNDS = [[4.0, -17.6], [25.0, 24.0]]
+
+
+def orientation(facts: Facts, lang: str) -> dict[str, object]:
+    """What orients the reader on the time map, in `lang`: the capitals and major cities
+    ([name, lat, lon, kind], as the live map's coupbelt.places draws them), each country's name
+    at a point inside it, and the first view on a phone."""
+    places = places_in(facts.places, lang)
+    names = country_names(facts, lang)
+    labels = []
+    for r in facts.borders.itertuples():
+        point = r.geometry.representative_point()
+        labels.append([names[r.iso3], round(point.y, 3), round(point.x, 3)])
+    return {
+        "places": [[str(n), round(float(y), 4), round(float(x), 4), str(k)] for n, y, x, k in
+                   zip(places["name"], places["lat"], places["lon"], places["kind"], strict=True)],
+        "country_labels": labels,
+        "phone_bounds": PHONE_BOUNDS,
     }
 
 
@@ -172,9 +205,23 @@ html, body {margin: 0; height: 100%; font: 14px/1.4 system-ui, sans-serif; color
   .tm-ticks span:nth-child(even) {display: none;}
   .tm-credit {font-size: 10px;}
 }
-.tm-tip {max-width: 320px; white-space: normal;}
 .tm-tip div {margin: 1px 0;}
 """
+# How the map reads (timemap.js orient): tooltips as wide as their text up to a readable measure
+# (Leaflet's own box shrinks to one word a line otherwise), no focus rectangle on a clicked
+# country, and the countries' names; the places' markers are the live map's (PLACES_CSS).
+READING_CSS = """
+.leaflet-tooltip.tm-tip {width: max-content; max-width: min(360px, 60vw); white-space: normal;
+  font: 12px/1.35 system-ui, sans-serif;}
+.leaflet-container path.leaflet-interactive:focus {outline: none;}
+.country-label {background: transparent; border: 0; box-shadow: none; padding: 0;
+  font: italic 12px/1.2 system-ui, sans-serif; color: #333; letter-spacing: .04em;
+  text-transform: uppercase; white-space: nowrap; text-shadow: 0 0 2px #fff, 0 0 3px #fff;}
+.country-label::before {display: none;}
+.hide-country-labels .country-label {display: none;}
+@media (max-width: 600px) {.country-label {font-size: 9px; letter-spacing: 0;}}
+"""
+PAGE_CSS += READING_CSS + PLACES_CSS
 
 
 def _page(lang: str, title: str, head: str, body: str) -> str:
@@ -327,19 +374,10 @@ def _since(start: pd.Timestamp, tr: Translate) -> str:
     return f"{start:%Y-%m-%d}"
 
 
-def country_page(facts: Facts, iso3: str, lang: str, root: str = "../",
-                 other: Mapping[str, str] | None = None) -> str:
-    """One country's page: its status on the last day in every dimension with sources, its dated
-    status periods, its coups and its events newest first. Plain HTML, every datum escaped."""
-    tr = translator(lang)
-    end = last_day(facts)
-    name = country_names(facts, lang).get(iso3, iso3)
-    rows = facts.status[facts.status["iso3"] == iso3]
-    held = {r["dimension"]: r for r in status_on(rows, end).to_dict("records")}
-    notes = dict(zip(rows.index, in_language(rows, "note", lang, tr), strict=True))
-    out = [_nav("../", other or {}, tr), f"<h1>{esc(name)}</h1>\n",
-           f"<h2>{esc(tr(SITE_UI['status_on']).format(date=long_date(end, lang)))}</h2>\n",
-           "<table><thead><tr>" + "".join(f"<th>{esc(tr(h))}</th>" for h in
+def _status_table(rows: pd.DataFrame, day: date, tr: Translate, outlets: Register) -> str:
+    """The country's status in every dimension on `day`, with the day each began and sources."""
+    held = {r["dimension"]: r for r in status_on(rows, day).to_dict("records")}
+    out = ["<table><thead><tr>" + "".join(f"<th>{esc(tr(h))}</th>" for h in
                                           ("dimension", "status", "since", "sources")) +
            "</tr></thead><tbody>\n"]
     for dimension in DIMENSIONS:
@@ -352,8 +390,69 @@ def country_page(facts: Facts, iso3: str, lang: str, root: str = "../",
         out.append(f'<tr data-dimension="{dimension}"><td>{esc(title)}</td>'
                    f"<td>{esc(tr(VALUE_LABELS[(dimension, r['value'])]))}</td>"
                    f'<td class="date">{esc(_since(r["since"], tr))}</td>'
-                   f"<td>{_links(r['sources'], facts.outlets, tr)}</td></tr>\n")
+                   f"<td>{_links(r['sources'], outlets, tr)}</td></tr>\n")
     out.append("</tbody></table>\n")
+    return "".join(out)
+
+
+# assets/country.js: shows the status table of the date in the page's link (#date=YYYY-MM-DD, as
+# the map's country click writes it) and names that date in the heading and the page title; with
+# no date, or without JavaScript, the page stays on the last day. Runs from file://.
+STATUS_BY_DATE_JS = """(function () {
+  var box = document.getElementById("status"), m = /date=(\\d{4}-\\d{2}-\\d{2})/.exec(location.hash);
+  if (!box || !m) { return; }
+  var tables = box.querySelectorAll("table[data-from]"), first = box.dataset.start;
+  var last = box.dataset.last, day = m[1] < first ? first : (m[1] > last ? last : m[1]);
+  var months = JSON.parse(box.dataset.months), p = day.split("-").map(Number);
+  var when = (box.dataset.first && p[2] === 1 ? box.dataset.first : String(p[2])) + " " +
+    months[p[1] - 1] + " " + p[0];
+  tables.forEach(function (t) {
+    t.hidden = !(t.dataset.from <= day && (!t.dataset.until || day < t.dataset.until));
+  });
+  var heading = document.getElementById("status-heading");
+  heading.textContent = box.dataset.template.replace("{date}", when);
+  document.title = heading.textContent + " · " + document.title;
+})();"""
+
+
+def _status_by_date(rows: pd.DataFrame, end: date, lang: str, outlets: Register) -> str:
+    """The 'Status on' section of a country page: one table for each span of days over which
+    the country's status stays the same (from COVERAGE_START to `end`), the last day's first
+    and shown;
+    STATUS_BY_DATE_JS shows the one of the date the link asks for."""
+    tr = translator(lang)
+    changes = {COVERAGE_START}
+    for column in ("start", "end"):
+        changes.update(d.date() for d in rows[column].dropna()
+                       if COVERAGE_START < d.date() <= end)
+    days = sorted(changes)
+    months = [str(get_month_names("wide", locale=lang)[k]) for k in range(1, 13)]
+    template = tr(SITE_UI["status_on"])
+    out = [f'<section id="status" data-template="{esc(template)}" '
+           f'data-months="{esc(json.dumps(months, ensure_ascii=False))}" '
+           f'data-start="{COVERAGE_START:%Y-%m-%d}" data-last="{end:%Y-%m-%d}" '
+           f'data-first="{"1er" if lang == "fr" else ""}">\n'
+           f'<h2 id="status-heading">{esc(template.format(date=long_date(end, lang)))}</h2>\n']
+    for k, day in reversed(list(enumerate(days))):  # the last day's first
+        until = f"{days[k + 1]:%Y-%m-%d}" if k + 1 < len(days) else ""
+        table = _status_table(rows, day, tr, outlets)
+        out.append(table.replace("<table>", f'<table data-from="{day:%Y-%m-%d}" '
+                                 f'data-until="{until}"{"" if not until else " hidden"}>', 1))
+    out.append("</section>\n")
+    return "".join(out)
+
+
+def country_page(facts: Facts, iso3: str, lang: str, root: str = "../",
+                 other: Mapping[str, str] | None = None) -> str:
+    """One country's page: its status on the last day in every dimension with sources, its dated
+    status periods, its coups and its events newest first. Plain HTML, every datum escaped."""
+    tr = translator(lang)
+    end = last_day(facts)
+    name = country_names(facts, lang).get(iso3, iso3)
+    rows = facts.status[facts.status["iso3"] == iso3]
+    notes = dict(zip(rows.index, in_language(rows, "note", lang, tr), strict=True))
+    out = [_nav("../", other or {}, tr), f"<h1>{esc(name)}</h1>\n",
+           _status_by_date(rows, end, lang, facts.outlets)]
     out.append(f"<h2>{esc(tr(SITE_UI['periods']))}</h2>\n<table><thead><tr>" + "".join(
         f"<th>{esc(tr(h))}</th>" for h in ("dimension", "status", "from", "until", "note",
                                           "sources")) + "</tr></thead><tbody>\n")
@@ -400,7 +499,8 @@ def country_page(facts: Facts, iso3: str, lang: str, root: str = "../",
     out.append(f'<p class="muted">{esc(credit)}'
                "</p>\n")
     return _page(lang, f"{name} · {tr(PROJECT)}",
-                 f'<link rel="stylesheet" href="{root}assets/site.css">\n', "".join(out))
+                 f'<link rel="stylesheet" href="{root}assets/site.css">\n'
+                 f'<script defer src="{root}assets/country.js"></script>\n', "".join(out))
 
 
 def _sha256(path: Path) -> str:
@@ -469,6 +569,7 @@ def write_site(facts: Facts, out: Path, langs: Sequence[str] = ("en", "fr"),
                          (STATIC / "js" / "timemap.js", "timemap.js")):
         written.append(Path(shutil.copyfile(source, out / "assets" / name)))
     write("assets/site.css", SITE_CSS)
+    write("assets/country.js", STATUS_BY_DATE_JS)
     (out / "data").mkdir(exist_ok=True)
     files = [Path(shutil.copyfile(data_dir / n, out / "data" / n)) for n in DATA_FILES
              if (data_dir / n).is_file()]

@@ -44,8 +44,9 @@ from geo.site import (
     map_payload,
     write_site,
 )
+from geo.timeline import status_on
 from geo.timemodel import class_intervals, class_on, run_at, summary_intervals
-from geo.vocabulary import COVERAGE_START
+from geo.vocabulary import COVERAGE_START, VALUE_LABELS
 
 METRICS_CHECKED = ("regime", "ecowas", "ecowas_sanctions", "aes", "forces", "forces_russia",
                    "coups", "icc")
@@ -216,7 +217,9 @@ def test_text_from_the_data_stays_inert_in_the_country_pages(small, tmp_path):
     write_site(facts, tmp_path / "site", ("en",), ROOT / "tests" / "missing")
     page = (tmp_path / "site" / "country" / f"{iso3}.html").read_text(encoding="utf-8")
     assert "&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)" in page
-    assert "<script" not in page and "<img" not in page and "<b>bold" not in page
+    # the one script is the site's own (assets/country.js: the status of the link's date)
+    assert page.count("<script") == 1 and '<script defer src="../assets/country.js">' in page
+    assert "<img" not in page and "<b>bold" not in page
     assert 'href="javascript:' not in page and "<span>javascript:alert(1)</span>" in page
     assert 'href="https://example.org/ok"' in page
 
@@ -385,6 +388,12 @@ SLIDE = """n => { const s = document.querySelector('.tm-range'); s.value = Strin
   s.dispatchEvent(new Event('input', {bubbles: true})); }"""
 
 
+SHOWN_REGIME = 'table:not([hidden]) tr[data-dimension="regime"]'
+CENTRE_OF = """iso3 => { const t = window.timemap, c = t.layers[iso3].getBounds().getCenter();
+    const p = t.map.latLngToContainerPoint(c), r = t.map.getContainer().getBoundingClientRect();
+    return [p.x + r.left, p.y + r.top]; }"""
+
+
 def _day(d: date) -> int:
     return (d - COVERAGE_START).days
 
@@ -421,12 +430,15 @@ def test_the_served_site_recolours_plays_and_opens_a_country_page(static_server,
         const p = t.map.latLngToContainerPoint(c), r = t.map.getContainer().getBoundingClientRect();
         return [p.x + r.left, p.y + r.top]; }""")
     page.mouse.click(*point)
-    page.wait_for_url("**/news/map/country/NER.html", timeout=10_000)
-    regime = page.locator('tr[data-dimension="regime"]').inner_text()
+    page.wait_for_url("**/news/map/country/NER.html#date=2020-01-01", timeout=10_000)
+    assert page.locator("#status-heading").inner_text() == "Status on 1 January 2020"
+    assert "Civilian government" in page.locator(SHOWN_REGIME).inner_text()
+    page.goto(static_server + "country/NER.html")  # no date: the last day's status
+    regime = page.locator(SHOWN_REGIME).inner_text()
     assert "Military rule" in regime and "2023-07-26" in regime
     page.click("text=Français")
     page.wait_for_url("**/news/map/fr/country/NER.html")
-    assert "Régime militaire" in page.locator('tr[data-dimension="regime"]').inner_text()
+    assert "Régime militaire" in page.locator(SHOWN_REGIME).inner_text()
     page.click("nav >> text=Carte")
     page.wait_for_function("() => window.timemap && document.querySelectorAll("
                            "'path.leaflet-interactive').length > 20", timeout=20_000)
@@ -544,3 +556,136 @@ def test_a_reader_s_own_events_join_the_export_as_their_own_category(small):
     assert (row[0], row[4], row[5], row[7]) == (_day(date(2023, 8, 1)), HOSTILE_TITLE, "Ici", [])
     assert [e[0] for e in wire["events"]] == sorted(e[0] for e in wire["events"])  # by date
     assert "<script>alert" not in page
+
+
+# --- how the static map reads (issue 23): labels, tooltips, a dated country click, the phone's
+# first view, the wheel ----------------------------------------------------------------------
+
+def test_a_country_page_holds_its_status_for_every_date(site, real):
+    """One status table per span of days with no change; each is the model's status_on the
+    span's first day, and the last day's comes first (the page without a date)."""
+    page = (site / "country" / "NER.html").read_text(encoding="utf-8")
+    spans = re.findall(r'<table data-from="([\d-]+)" data-until="([\d-]*)"( hidden)?>(.*?)</table>',
+                       page, re.S)
+    assert spans[0][1] == "" and spans[0][2] == "" and all(h for *_, h, _t in spans[1:])
+    rows = real.status[real.status["iso3"] == "NER"]
+    for start, _until, _hidden, table in spans:
+        held = status_on(rows, date.fromisoformat(start))
+        regime = held[held["dimension"] == "regime"]["value"]
+        shown = re.search(r'<tr data-dimension="regime"><td>[^<]*</td><td>([^<]*)</td>',
+                          table).group(1)
+        assert shown == VALUE_LABELS[("regime", regime.iloc[0])], start
+    froms = [date.fromisoformat(f) for f, *_ in spans]
+    assert date(2023, 7, 26) in froms and min(froms) == COVERAGE_START
+
+
+@pytest.mark.browser
+def test_the_map_names_capitals_cities_and_countries_in_the_page_language(static_server,
+                                                                          offline, real):
+    page, blocked, errors = offline
+    for folder, capital, country in (("", "N'Djamena", "Mauritania"),
+                                     ("fr/", "N'Djaména", "Mauritanie")):
+        page.goto(f"{static_server}{folder}index.html#date=2024-01-15")
+        page.wait_for_function("() => window.timemap", timeout=20_000)
+        shown = page.evaluate("""() => { const box = window.timemap.map.getContainer()
+            .getBoundingClientRect(), seen = s => [...document.querySelectorAll(s)].filter(e => {
+              const r = e.getBoundingClientRect(), c = getComputedStyle(e);
+              return c.display !== 'none' && r.width > 0 && r.left >= box.left
+                && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom; })
+              .map(e => e.textContent);
+            return {capitals: seen('.place-label.capital'), countries: seen('.country-label'),
+                    squares: [...document.querySelectorAll('.place-dot')].map(e =>
+                      getComputedStyle(e).borderRadius)}; }""")
+        assert capital in shown["capitals"] and "Bamako" in shown["capitals"], shown
+        assert country in shown["countries"] and len(shown["countries"]) >= 15, shown
+        assert len(shown["squares"]) == len(real.places) and set(shown["squares"]) == {"0px"}
+    assert "N'Djamena" not in shown["capitals"]  # the French page: N'Djaména only
+    assert blocked == [] and errors == []
+
+
+@pytest.mark.browser
+def test_mali_s_tooltip_is_readable_and_its_click_opens_its_page_on_the_map_s_date(
+        static_server, offline, real):
+    page, blocked, errors = offline
+    page.goto(f"{static_server}index.html#date=2024-01-15&metric=regime")
+    page.wait_for_function("() => window.timemap && window.timemap.date() === '2024-01-15'",
+                           timeout=20_000)
+    # the north of Mali (Taoudenni), where no event marker lies
+    point = page.evaluate("""() => { const t = window.timemap, p = t.map.latLngToContainerPoint(
+        [22, -3]), r = t.map.getContainer().getBoundingClientRect();
+        return [p.x + r.left, p.y + r.top]; }""")
+    page.mouse.move(*point)
+    tip = page.locator(".leaflet-tooltip.tm-tip")
+    tip.wait_for(timeout=5_000)
+    assert tip.inner_text().startswith("Mali\n")
+    box = tip.bounding_box()
+    assert box is not None and box["width"] >= 200 and box["height"] < 400, box
+    page.mouse.click(*point)
+    page.wait_for_url("**/news/map/country/MLI.html#date=2024-01-15", timeout=10_000)
+    assert page.locator("#status-heading").inner_text() == "Status on 15 January 2024"
+    assert "15 January 2024" in page.title()
+    assert page.locator("table[data-from]:not([hidden])").count() == 1
+    regime = page.locator(SHOWN_REGIME).inner_text()
+    assert "Military rule" in regime and "2020-08-18" in regime
+    page.goto(f"{static_server}fr/country/NER.html#date=2023-07-01")
+    assert page.locator("#status-heading").inner_text() == "Statut au 1er juillet 2023"
+    assert "Gouvernement civil" in page.locator(SHOWN_REGIME).inner_text()
+    assert blocked == [] and errors == []
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_region_fills_the_map_s_width(static_server, chromium):
+    context = chromium.new_context(viewport={"width": 375, "height": 812}, is_mobile=True,
+                                   has_touch=True)
+    blocked = block_the_internet(context, files=True)
+    page = context.new_page()
+    try:
+        page.goto(static_server + "index.html")
+        page.wait_for_function("() => window.timemap", timeout=20_000)
+        spans = page.evaluate("""() => { const t = window.timemap, m = t.map;
+            return Object.fromEntries(['SEN', 'MLI', 'BFA', 'NER', 'TCD', 'GIN'].map(iso3 => {
+              const b = t.layers[iso3].getBounds(), nw = m.latLngToContainerPoint(b.getNorthWest()),
+                    se = m.latLngToContainerPoint(b.getSouthEast());
+              return [iso3, [nw.x, nw.y, se.x, se.y]]; })); }""")
+        left = min(s[0] for s in spans.values())
+        right = max(s[2] for s in spans.values())
+        assert right - left >= 0.85 * 375, spans  # Senegal to Chad across the phone
+        for iso3 in ("MLI", "BFA", "NER", "GIN"):  # the coup belt whole on the first view
+            x0, y0, x1, y1 = spans[iso3]
+            assert x0 >= 0 and x1 <= 375 and y0 >= 0 and y1 <= 812, (iso3, spans[iso3])
+        assert blocked == []
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_wheel_scrolls_the_page_until_the_map_has_the_focus(offline, real, tmp_path):
+    page, blocked, errors = offline
+    (tmp_path / "map.html").write_text(interactive_html(real, "en"), encoding="utf-8")
+    (tmp_path / "article.html").write_text(
+        "<!doctype html><html><body><h1>An article</h1>"
+        '<iframe src="map.html" title="map" width="900" height="600"></iframe>'
+        + "<p>Text after the map.</p>" * 200 + "</body></html>", encoding="utf-8")
+    page.goto((tmp_path / "article.html").as_uri())
+    page.frame_locator('iframe[title="map"]').locator("path.leaflet-interactive").first.wait_for(
+        timeout=20_000)
+    inner = page.query_selector('iframe[title="map"]').content_frame()
+    inner.wait_for_function("() => window.timemap")
+    zoom = inner.evaluate("() => window.timemap.map.getZoom()")
+    page.mouse.move(450, 400)  # over the map, which has not been clicked
+    page.mouse.wheel(0, 400)
+    wait_until(lambda: page.evaluate("() => window.scrollY") > 0, 5, "the article to scroll")
+    page.wait_for_timeout(500)  # Leaflet's wheel zoom would have run by now
+    assert inner.evaluate("() => window.timemap.map.getZoom()") == zoom
+    # a click gives the map the focus: the wheel then zooms it, and the article stays
+    page.evaluate("() => window.scrollTo(0, 0)")
+    box = page.query_selector('iframe[title="map"]').bounding_box()
+    page.mouse.click(box["x"] + 700, box["y"] + 150)  # the Sahara, clear of the controls
+    assert inner.evaluate("() => window.timemap.map.getContainer().contains(document.activeElement)")
+    scrolled = page.evaluate("() => window.scrollY")
+    page.mouse.move(box["x"] + 450, box["y"] + 300)
+    page.mouse.wheel(0, -400)
+    wait_until(lambda: inner.evaluate("() => window.timemap.map.getZoom()") != zoom, 5,
+               "the focused map to zoom")
+    assert page.evaluate("() => window.scrollY") == scrolled
+    assert blocked == [] and errors == []

@@ -44,6 +44,59 @@
     return k;
   }
 
+  // The first view: the whole region, or on a narrow map (a phone held upright, where the
+  // region is a band across the middle) West Africa and the Sahel across the map's width.
+  function fitRegion(map, data) {
+    var narrow = map.getSize().x < 600 && map.getSize().y > map.getSize().x;
+    map.fitBounds(narrow && data.phone_bounds ? data.phone_bounds : data.bounds);
+  }
+
+  // What orients the reader, as on the live map (coupbelt.places): capitals (white squares) and
+  // major cities (grey squares, named from zoom 6), unlike any round event marker, and the
+  // countries' names; all in a pane that takes no clicks.
+  function orient(map, data) {
+    var pane = map.createPane("places");
+    pane.style.zIndex = 450;  // above the countries and events (overlayPane, 400)
+    pane.style.pointerEvents = "none";
+    function label(text, cls, latlng, icon, offset) {
+      var span = document.createElement("span");
+      span.textContent = text;
+      L.marker(latlng, {pane: "places", interactive: false, keyboard: false, icon: icon})
+        .bindTooltip(span, {permanent: true, direction: offset ? "right" : "center",
+                            offset: [offset, 0], className: cls, pane: "places"})
+        .addTo(map);
+    }
+    (data.country_labels || []).forEach(function (row) {
+      label(row[0], "country-label", [row[1], row[2]],
+            L.divIcon({className: "", iconSize: [0, 0], html: ""}), 0);
+    });
+    (data.places || []).forEach(function (row) {
+      var capital = row[3] === "capital", size = capital ? 8 : 6;
+      label(row[0], "place-label " + (capital ? "capital" : "city"), [row[1], row[2]],
+            L.divIcon({className: "place-dot " + (capital ? "capital" : "city"),
+                       iconSize: [size, size], iconAnchor: [size / 2, size / 2]}), size / 2);
+    });
+    function zoomed() {
+      var zoom = map.getZoom(), box = map.getContainer(), narrow = map.getSize().x < 600;
+      L.DomUtil[zoom < 6 ? "addClass" : "removeClass"](box, "hide-city-labels");
+      L.DomUtil[zoom < 5 && narrow ? "addClass" : "removeClass"](box, "hide-capital-labels");
+      L.DomUtil[zoom < 4 && !narrow ? "addClass" : "removeClass"](box, "hide-country-labels");
+    }
+    map.on("zoomend resize", zoomed);
+    zoomed();
+  }
+
+  // The wheel scrolls the page unless the map has the focus (a click on it gives it) or Ctrl/⌘
+  // is held, as on the live map (coupbelt.reading).
+  function wheelRule(map) {
+    var box = map.getContainer();
+    box.addEventListener("wheel", function (e) {
+      var focused = document.hasFocus() && box.contains(document.activeElement);
+      // capture, before Leaflet's own listener; no preventDefault, so the page scrolls
+      if (!focused && !e.ctrlKey && !e.metaKey) { e.stopImmediatePropagation(); }
+    }, true);
+  }
+
   function start(root, data) {
     var wire = data.wire;
     if (!wire || wire.format !== "coupbelt.timemap/1") {
@@ -136,12 +189,20 @@
                           {sticky: true, className: "tm-tip"});
         if (data.country_link) {
           layer.on("click", function () {
-            window.location.href = data.country_link.replace("{iso3}", encodeURIComponent(iso3));
+            window.location.href = countryHref(iso3);
           });
         }
       }
     }).addTo(map);
-    map.fitBounds(data.bounds);
+    fitRegion(map, data);
+    orient(map, data);
+    wheelRule(map);
+
+    // A country's page as of the date on the map (the page shows that date's status).
+    function countryHref(iso3) {
+      return data.country_link.replace("{iso3}", encodeURIComponent(iso3)) + "#date=" +
+        isoDate(state.day);
+    }
 
     function classOf(iso3, metricKey, day) {
       var m = metrics[metricKey], flat = m.runs[row[iso3]];
