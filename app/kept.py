@@ -243,7 +243,7 @@ def version_label(pull: Pull, latest: int, tr: Translate, lang: str) -> str:
     """One version in the picker: its pull, when, and what that pull did."""
     text = tr("Pull {seq}, {day}: {loaded} events ({added} added, {changed} changed, "
               "{deleted} deleted)").format(
-        seq=number(pull.seq, lang), day=f"{pull.at:%Y-%m-%d %H:%M} UTC",
+        seq=number(pull.seq, lang), day=f"{long_date(pull.at.date(), lang)}, {pull.at:%H:%M} UTC",
         loaded=number(pull.loaded, lang), added=number(pull.added, lang),
         changed=number(pull.changed, lang), deleted=number(pull.deleted, lang))
     return tr("{version}, the latest").format(version=text) if pull.seq == latest else text

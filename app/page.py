@@ -74,7 +74,7 @@ def start_page(by_metric: bool = False, controls: Callable[[Translate], None] | 
     curated = last_day(loaded)  # the curation date, or the latest date in the facts
     if loaded.curated is None:
         st.warning(tr("The curation date is unknown (data/SOURCES.md): the dashboard shows the "
-                      "facts up to their latest date, {date}.").format(date=f"{curated:%Y-%m-%d}"))
+                      "facts up to their latest date, {date}.").format(date=long_date(curated, lang)))
     names = country_names(loaded, lang)
     view = shared_view(curated, names, list(alignment_choices(loaded.un_votes)))
     tr = translator(view.lang)

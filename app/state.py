@@ -23,7 +23,7 @@ from app.data import change_days
 from app.store import checked_dataset, kept_events, link_params
 from geo.changes import around, dimensions_of
 from geo.engine import Events
-from geo.i18n import LANG_NAMES, LANGS, N_, Translate, month_label, translator
+from geo.i18n import LANG_NAMES, LANGS, N_, Translate, long_date, month_label, translator
 from geo.imported import UploadFilter
 from geo.metrics import METRICS
 from geo.timeline import DateWindow
@@ -185,11 +185,11 @@ def _time_controls(status: pd.DataFrame, curated: date, tr: Translate, by_metric
         st.button(tr("◀ Previous change"), key="previous_change", on_click=_step_to(before),
                   disabled=before is None, width="stretch",
                   help=tr("The last day before this one on which a status changed") +
-                  (f" ({before:%Y-%m-%d})" if before else ""))
+                  (f" ({long_date(before, lang)})" if before else ""))
         st.button(tr("Next change ▶"), key="next_change", on_click=_step_to(after),
                   disabled=after is None, width="stretch",
                   help=tr("The next day on which a status changed") +
-                  (f" ({after:%Y-%m-%d})" if after else ""))
+                  (f" ({long_date(after, lang)})" if after else ""))
 
 
 def _current_view(curated: date) -> ViewState:
