@@ -27,4 +27,6 @@ def test_bench_runs_on_the_curated_data():
     assert travel[3].endswith(" ms") and travel[4].endswith("x")  # Streamlit's floor, same run
     assert cells[1].endswith(" ms") and cells[2].endswith(" ms")  # both apps measured
     assert cells[4].endswith(" KB") and cells[6].endswith(" MB")
-    assert cells[-1] == "0", "panning and zooming the map must not talk to the server"
+    # a settled pan and zoom crosses once (the view's zoom and centre go into the link), never
+    # once per movement
+    assert cells[-1] in ("0", "1"), "panning and zooming the map must send at most one message"

@@ -8,7 +8,7 @@ import pytest
 from conftest import write_data
 from test_browser import block_the_internet, browser  # noqa: F401 - its Chromium fixture
 from test_cast import forecast_rows
-from test_flares_layer import AS_OF, HOSTILE, user_events, view
+from test_flares_layer import AS_OF, HOSTILE, user_set, view
 
 from geo.assets import standalone_html
 from geo.facts import load_facts
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 def test_rings_legend_and_an_inert_tooltip_in_the_browser(browser, tmp_path):  # noqa: F811
     facts = load_facts(write_data(tmp_path / "data"))
     layers = (DEFAULT_LAYERS - {"basemap"}) | {"flares"}  # no tiles: every request is a file
-    shown = situation_map(facts, view(AS_OF, layers), user_events(), forecasts=forecast_rows())
+    shown = situation_map(facts, view(AS_OF, layers), user_set(), forecasts=forecast_rows())
     path = tmp_path / "map.html"
     path.write_text(standalone_html(shown.whole()), encoding="utf-8")
     context = browser.new_context(viewport={"width": 1200, "height": 800})
