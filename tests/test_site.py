@@ -108,8 +108,8 @@ def test_shipped_intervals_equal_the_model_on_sampled_days(which, metric, reques
                 row["class"], row["colour"], row["detail"]), (metric, row["iso3"], day)
 
 
-@pytest.mark.parametrize("which", ["real", "small"])
-@pytest.mark.parametrize(("metric", "iso3", "day", "expected"), [
+# Days a status starts, and the day before: (metric, country, day, the class the data gives)
+KNOWN_DAYS = [
     ("regime", "NER", date(2023, 7, 25), "civilian"),  # the last day of Bazoum's government
     ("regime", "NER", date(2023, 7, 26), "military"),  # the day the guard seized power
     ("regime", "MLI", date(2020, 8, 17), "civilian"),
@@ -121,7 +121,11 @@ def test_shipped_intervals_equal_the_model_on_sampled_days(which, metric, reques
     ("ecowas", "NER", date(2025, 1, 29), "withdrawn"),
     ("forces_russia", "NER", date(2024, 4, 9), "none"),
     ("forces_russia", "NER", date(2024, 4, 10), "africa_corps"),
-])
+]
+
+
+@pytest.mark.parametrize("which", ["real", "small"])
+@pytest.mark.parametrize(("metric", "iso3", "day", "expected"), KNOWN_DAYS)
 def test_the_day_a_status_starts_and_the_day_before(which, metric, iso3, day, expected, request):
     facts = request.getfixturevalue(which)
     model = classify(metric, facts.borders["iso3"], facts.status, facts.coups, day).set_index("iso3")

@@ -14,6 +14,7 @@ import pytest
 from conftest import ROOT, write_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_site import KNOWN_DAYS
 
 from geo import timemodel
 from geo.facts import Facts, load_facts
@@ -93,13 +94,7 @@ def test_outside_the_covered_days_and_countries_there_is_no_class():
         class_at({"format": "other/2"}, "regime", "NER", end)
 
 
-@pytest.mark.parametrize(("metric", "iso3", "day", "expected"), [
-    ("regime", "NER", date(2023, 7, 25), "civilian"),  # the last day of Bazoum's government
-    ("regime", "NER", date(2023, 7, 26), "military"),  # the day the guard seized power
-    ("coups", "MLI", date(2021, 5, 24), "2"),
-    ("ecowas", "NER", date(2025, 1, 29), "withdrawn"),
-    ("forces_russia", "NER", date(2024, 4, 10), "africa_corps"),
-])
+@pytest.mark.parametrize(("metric", "iso3", "day", "expected"), KNOWN_DAYS)  # test_site's
 def test_known_days(metric, iso3, day, expected):
     assert class_at(wire_of("en"), metric, iso3, day) == expected
 
