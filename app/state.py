@@ -48,7 +48,6 @@ VIEWPORTS = "map_viewports"  # map key -> (lat, lon, zoom): where the reader lef
 INTENT = "map_intent"  # {"seq", "map", "viewport"}: a view Python asks a map to show, once
 SHOWN = "shown_view"  # this run's view and its map's key, written into the URL at the end
 CURATED = "curated_day"
-CHANGED = "view_changed"  # set by a change of the view: a phone's sidebar then closes
 UPLOAD_KINDS = "upload_kinds"
 UPLOAD_ACTORS = "upload_actors"
 UPLOAD_MIN_DEATHS = "upload_min_deaths"
@@ -112,7 +111,6 @@ def set_as_of(day: date) -> None:
     """Move the as-of date (from a widget's callback); an untouched event window follows it,
     one the user set stays put."""
     st.session_state[VALUES][AS_OF] = day
-    st.session_state[CHANGED] = True
     if not st.session_state[WINDOW_CUSTOM]:
         window = DateWindow.ending(day)
         st.session_state[VALUES][WINDOW] = (window.start, window.end)
@@ -131,7 +129,6 @@ def show_period(first: date, last: date, curated: date) -> None:
     end = min(max(last, start), curated)
     values[AS_OF], values[WINDOW] = end, (start, end)
     st.session_state[WINDOW_CUSTOM] = True
-    st.session_state[CHANGED] = True
 
 
 def undo_period() -> None:
@@ -140,7 +137,6 @@ def undo_period() -> None:
     if previous is not None:
         values = st.session_state[VALUES]
         values[AS_OF], values[WINDOW], st.session_state[WINDOW_CUSTOM] = previous
-        st.session_state[CHANGED] = True
 
 
 def _changed(key: str) -> Callable[[], None]:
@@ -149,7 +145,6 @@ def _changed(key: str) -> Callable[[], None]:
             set_as_of(st.session_state[AS_OF] or st.session_state[VALUES][AS_OF])
             return
         st.session_state[VALUES][key] = st.session_state[key]
-        st.session_state[CHANGED] = True
         if key == WINDOW:
             st.session_state[WINDOW_CUSTOM] = True
     return remember
@@ -265,7 +260,6 @@ def map_committed(key: str, value: Mapping[str, object]) -> None:
         ss.setdefault(VIEWPORTS, {})[key] = viewport
     if day is not None and day != ss[VALUES][AS_OF]:
         set_as_of(day)
-        ss.pop(CHANGED, None)  # chosen on the map: the sidebar stays as it is
     if metric in METRICS and metric != ss[VALUES][METRIC]:
         ss[VALUES][METRIC] = metric
 
@@ -329,61 +323,6 @@ def sidebar_controls(curated: date, countries: Mapping[str, str], status: pd.Dat
                        on_change=_changed(COUNTRIES),
                        help=tr("Limit events, coups and tables to these countries."))
         _upload_filters(tr)
-    _page_scripts()
-    if st.session_state.pop(CHANGED, False):
-        _close_sidebar_on_a_phone()
-
-
-# On a narrow screen the sidebar covers the page: after a change, fold it so the reader sees
-# what changed (Streamlit has no call for this; its own fold button is pressed).
-CLOSE_SIDEBAR = """<script>
-if (window.innerWidth < 640) {
-  const fold = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-  if (fold) { fold.click(); }
-}
-</script>"""
-
-
-# Streamlit's date fields take a typed date when the focus moves to another element, not on
-# Enter nor on a plain blur (1.67): make Enter apply it, as the reader expects, by moving the
-# focus to an empty element outside the field and away again. Installed once per page.
-ENTER_APPLIES_DATES = """<script>
-if (!window.coupbeltEnterDates) {
-  window.coupbeltEnterDates = true;
-  const sink = document.createElement("span");
-  sink.tabIndex = -1;
-  sink.style.cssText = "position: fixed; width: 0; height: 0; overflow: hidden;";
-  document.body.appendChild(sink);
-  document.addEventListener("keydown", (e) => {
-    const field = e.key === "Enter" && !e.isComposing && e.target.closest &&
-      e.target.closest('[data-testid="stDateInput"]');
-    if (field) { sink.focus(); sink.blur(); }
-  }, true);
-}
-</script>"""
-SCRIPTS_KEY = "coupbelt_page_scripts"
-
-
-def hidden_script(key: str, script: str) -> None:
-    """A script for the page, in a hidden container named `key` (its wrapper, which would take
-    a gap, is hidden too). Unchanged on a rerun, Streamlit sends only its hash and the browser
-    runs it once."""
-    with st.container(key=key):
-        hidden = f".st-key-{key}"
-        st.html(f'<style>{hidden}, [data-testid="stLayoutWrapper"]:has(> {hidden}) '
-                "{display: none;}</style>")
-        st.html(script, unsafe_allow_javascript=True)
-
-
-def _page_scripts() -> None:
-    """The page's own small scripts, in the sidebar."""
-    with st.sidebar:
-        hidden_script(SCRIPTS_KEY, ENTER_APPLIES_DATES)
-
-
-def _close_sidebar_on_a_phone() -> None:
-    with st.sidebar:
-        st.html(CLOSE_SIDEBAR, unsafe_allow_javascript=True)
 
 
 def _upload_filters(tr: Translate) -> None:

@@ -711,6 +711,15 @@ class LegendStyle(MacroElement):
       .time-control .time-note {font-size: 11px; color: #333;}
       .time-control .time-note:empty {display: none;}
       .time-playing path.event-marker {display: none;}
+      @media (max-width: 600px) {  /* a phone: the control in the first screen, the note below */
+        .time-control {top: 10px; bottom: auto; left: 50px; right: 10px; width: auto;
+          transform: none;}
+        .time-control .time-row {flex-wrap: wrap;}
+        .time-control .time-stamp {order: -1; flex-basis: 100%;}
+        .time-control .time-slider {flex-basis: 100%;}
+        .time-control select {max-width: none; flex: 1; min-width: 0;}
+        .map-note {top: auto; bottom: 26px; left: 10px; max-width: calc(100% - 40px);}
+      }
       .map-stamp {position: absolute; z-index: 1000; top: 10px; right: 10px; padding: 2px 10px;
         background: rgba(255,255,255,0.9); border-radius: 4px; color: #111;
         font: bold 26px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);}
