@@ -70,6 +70,10 @@ def measure_script(app: str, runs: int) -> dict[str, float]:
     at = AppTest.from_file(str(wrapper), default_timeout=3600)
     for key, value in WINDOW.items():
         at.query_params[key] = value
+    if app == "dashboard":  # a kept set opened by the link (dataset=ID)
+        for pair in filter(None, os.environ.get("BENCH_QUERY", "").split("&")):
+            key, _, value = pair.partition("=")
+            at.query_params[key] = value
     at.run()  # cold: loads and validates the data (the dashboard caches it)
     assert not at.exception, at.exception
     if app == "dashboard":  # a server past its start: the maps' colour timeline is built
@@ -84,6 +88,27 @@ def measure_script(app: str, runs: int) -> dict[str, float]:
         times.append(at.session_state["_bench_ms"])
         sizes.append(len(at.get("component_instance")[0].proto.json_args.encode()))
     return {"rerun_ms": statistics.median(times), "payload_bytes": max(sizes)}
+
+
+def kept_set(db: Path, rows: int) -> str:
+    """A store holding one kept set of `rows` synthetic ACLED events (the reader's own data at
+    real size, opened with dataset= in the link); returns the set's ID."""
+    sys.path.insert(0, str(ROOT))
+    import pandas as pd
+
+    from bench.store_keep import loaded_frame
+    from geo.access import PERSONAL
+    from geo.ingest import IngestReport
+    from geo.store import Store
+
+    frame = loaded_frame(rows)
+    report = IngestReport("bench.csv", "acled", frame, pd.DataFrame({"row": [], "reasons": []}),
+                          (), False)
+    store = Store.open(str(db))
+    try:
+        return store.keep_set("bench", frame, report, "bench.csv", 1, PERSONAL)
+    finally:
+        store.close()
 
 
 def free_port() -> int:
@@ -298,7 +323,9 @@ def measure_browser(env: dict[str, str]) -> dict[str, float]:
                 page = context.new_page()
                 page.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append("x")))
                 start = time.perf_counter()
-                page.goto(f"{base}/?date=2020-01-01&from={WINDOW['from']}&to={WINDOW['to']}")
+                query = os.environ.get("BENCH_QUERY", "") if app == "dashboard" else ""
+                page.goto(f"{base}/?date=2020-01-01&from={WINDOW['from']}&to={WINDOW['to']}"
+                          + query)
                 frame = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]',
                                                state="attached", timeout=120_000).content_frame()
                 assert frame is not None
@@ -390,17 +417,24 @@ def main() -> None:
     for size in args.sizes.split(","):
         env = dict(os.environ, BENCH_RUNS=str(args.runs))
         label = "curated"
-        if size != "curated":
+        if size.startswith("kept"):  # the curated facts plus a kept set of N rows, opened by link
+            count = int(size[len("kept"):])
+            env.update(COUPBELT_DB=str(tmp / "store.sqlite"),
+                       BENCH_QUERY=f"&dataset={kept_set(tmp / 'store.sqlite', count)}")
+            label = f"kept set {count:,}"
+        elif size != "curated":
             path = tmp / f"events-{size}.csv"
             synthetic_events(int(size)).to_csv(path, index=False)
             env.update(COUPBELT_EVENTS=str(path), BENCH_EVENTS=str(path))
             label = f"synthetic {int(size):,}"
         ours = child(["--measure", "script", "dashboard"], env, 900)
-        events = 100 if size == "curated" else int(size)
+        events = 100 if size == "curated" else int(size.removeprefix("kept"))
         # The reference's time grows with the events (one folium.Marker each): skip a size whose
         # runs would plainly exceed the time allowed, judging from the last size measured.
         expected = (last_ref[1] / 1000 * events / last_ref[0] * (args.runs + 1)) if last_ref else 0
-        if reference_stopped or expected > args.reference_timeout:
+        if size.startswith("kept"):  # the reference app has no store: nothing to compare
+            ref = None
+        elif reference_stopped or expected > args.reference_timeout:
             ref, reference_stopped = None, True
         else:
             ref = child(["--measure", "script", "reference"], env, args.reference_timeout)
@@ -419,6 +453,7 @@ def main() -> None:
     for label, ours, ref, web, limit in rows:
         assert ours is not None
         ref_ms = (f"{ref['rerun_ms']:,.0f} ms" if ref
+                  else "— (it has no store)" if label.startswith("kept")
                   else f"not run: would exceed {limit:.0f} s")
         speed = f"{ref['rerun_ms'] / ours['rerun_ms']:,.0f}x" if ref else "—"
         ref_kb = f"{ref['payload_bytes'] / 1024:,.0f} KB" if ref else "—"
