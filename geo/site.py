@@ -177,7 +177,7 @@ html, body {margin: 0; height: 100%; font: 14px/1.4 system-ui, sans-serif; color
 @media (max-width: 600px) {
   .tm-title {font-size: 12px;}
   .tm-credit {font-size: 10px; left: 0;}
-  .timemap .time-control {bottom: 44px; width: calc(100% - 20px);}
+  .timemap .time-control {bottom: 58px; width: calc(100% - 20px);}
 }
 """
 # The countries' names, which the dashboard's map leaves to its basemap.
