@@ -43,7 +43,13 @@
    at, a link's view=), and posts its view once the reader has moved it and it has settled.
    Python keeps it and writes it into the link; this script never touches the page or its URL.
 
-   coupbelt.commit(fields): posts a settled choice ({date, metric} or {viewport}) to Python. */
+   coupbelt.commit(fields): posts a settled choice ({date, metric} or {viewport}) to Python.
+
+   With no Python behind it (the static site, the exported file: geo/site.py), a page holding
+   #timemap-data starts the map on its own (standalone): the same time control, and each
+   settled choice applied here from the time model's wire. window.timemap is its handle
+   (map, layers, setDay, setMetric, day, metric, date, playing, fill) for tests and embedding
+   pages. */
 (function () {
   "use strict";
   var legendOpen = {};
@@ -844,7 +850,7 @@
     wire.metrics.forEach(function (m) { byKey[m.key] = m; });
     wire.countries.forEach(function (iso3, i) { row[iso3] = i; });
     data.borders.features.forEach(function (f) { names[f.properties.iso3] = f.properties.name; });
-    var events = wire.events || [], labels = [ui.country, null, ui.details, ui.on_date];
+    var events = wire.events || [];
     var dateText = new Intl.DateTimeFormat(ui.time.locale, {day: "numeric", month: "long",
                                                             year: "numeric", timeZone: "UTC"});
     function longDate(day) {  // French writes the first of a month as an ordinal: "1er août"
@@ -903,8 +909,7 @@
         rows.push([r[1], r[2], r[3], longDate(r[0]), r[4], r[5], r[6], r[7], r[8], r[9]]);
         used[r[3]] = true;
       }
-      labels[1] = m.title;
-      paint(group, paintList(day, metric), labels,
+      paint(group, paintList(day, metric), [ui.country, m.title, ui.details, ui.on_date],
             {set: "wire", day: day, metric: metric, byMetric: true, ui: ui.time});
       var sections = [[m.title, m.classes.map(function (c) { return ["box", c[2], c[1]]; })]];
       var cats = [];
