@@ -178,6 +178,10 @@ html, body {margin: 0; height: 100%; font: 14px/1.4 system-ui, sans-serif; color
   .tm-title {font-size: 12px;}
   .tm-credit {font-size: 10px; left: 0;}
   .timemap .time-control {bottom: 58px; width: calc(100% - 20px);}
+  /* a tooltip opens beside the pointer: narrow enough to stay on a phone's screen */
+  .timemap .country-tip {max-width: 60vw;}
+  .timemap .country-tip th {width: auto;}
+  .timemap .country-tip td {min-width: 0;}
 }
 """
 # The countries' names, which the dashboard's map leaves to its basemap.

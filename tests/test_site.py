@@ -662,6 +662,12 @@ def test_on_a_phone_the_region_fills_the_map_s_width(static_server, chromium):
         for iso3 in ("MLI", "BFA", "NER", "GIN"):  # the coup belt whole on the first view
             x0, y0, x1, y1 = spans[iso3]
             assert x0 >= 0 and x1 <= 375 and y0 >= 0 and y1 <= 812, (iso3, spans[iso3])
+        # Mali's long tooltip, opened beside its centre, stays on the screen and in lines
+        tip = page.evaluate("""() => { const s = window.timemap.layers.MLI;
+            s.openTooltip(s.getBounds().getCenter());
+            const r = document.querySelector('.leaflet-tooltip .country-tip').getBoundingClientRect();
+            return [r.left, r.right, r.width, r.height]; }""")
+        assert tip[0] >= 0 and tip[1] <= 375 and tip[2] >= 200 and tip[3] < 400, tip
         assert blocked == []
     finally:
         context.close()
