@@ -33,7 +33,7 @@ from geo.site import interactive_html, write_site  # noqa: E402
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 SLIDES = """async (n) => {
-  const s = document.querySelector('.tm-range'), out = [];
+  const s = document.querySelector('.time-slider'), out = [];
   const frame = () => new Promise(r => requestAnimationFrame(r));
   for (let k = 0; k < n; k++) {
     const t0 = performance.now();
@@ -87,14 +87,14 @@ def browser_figures(site: Path, changes: int) -> dict[str, object]:
             drawn = time.perf_counter() - t0
             slides = page.evaluate(SLIDES, changes)
             page.evaluate("() => window.timemap.setDay(0)")
-            page.select_option(".tm-step", "week")
-            page.select_option(".tm-speed", "8")
-            page.click(".tm-play")
+            page.select_option(".time-step", "week")
+            page.select_option(".time-speed", "8")
+            page.click(".time-play")
             t0 = time.perf_counter()
             page.wait_for_timeout(5000)
             reached = page.evaluate("() => window.timemap.day()") / 7
             fps = reached / (time.perf_counter() - t0)
-            page.click(".tm-play")
+            page.click(".time-play")
             browser.close()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

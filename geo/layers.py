@@ -646,8 +646,7 @@ def _apart(a: tuple[float, float, float, float], b: tuple[float, float, float, f
     return math.hypot(max(0.0, b[0] - a[1], a[0] - b[1]), max(0.0, b[2] - a[3], a[2] - b[3]))
 
 
-# The capitals' and cities' square markers and labels (coupbelt.places; the static site's
-# timemap.js draws them alike).
+# The capitals' and cities' square markers and labels (coupbelt.places).
 PLACES_CSS = """
 .place-label {background: transparent; border: 0; box-shadow: none; padding: 0 2px;
   font: 11px/1.2 sans-serif; color: #111; white-space: nowrap;
@@ -661,12 +660,9 @@ PLACES_CSS = """
 """
 
 
-class LegendStyle(MacroElement):
-    """The legend's and the force badges' CSS, in the base map's header (it never changes)."""
-
-    _template = Template("""
-    {% macro header(this, kwargs) %}
-    <style>
+# How coupbelt.js's maps look: the legend, tooltips, the time control, places and force badges
+# (the dashboard's map header and the static site's pages).
+MAP_CSS = """
       .map-legend {position: absolute; z-index: 1000; left: 10px; bottom: 30px;
         background: rgba(255,255,255,0.95); padding: 4px 8px; border-radius: 4px;
         font: 11px/1.3 sans-serif; color: #111; box-shadow: 0 1px 4px rgba(0,0,0,.3);
@@ -727,9 +723,14 @@ class LegendStyle(MacroElement):
       .force-icon {display: flex; gap: 2px;}
       .force-badge {color: #fff; font: bold 11px/18px sans-serif; text-align: center;
         border-radius: 3px; border: 1px solid #fff; box-shadow: 0 0 2px #000; width: 26px;}
-    </style>
-    {% endmacro %}
-    """)
+"""
+
+
+class LegendStyle(MacroElement):
+    """The legend's and the force badges' CSS, in the base map's header (it never changes)."""
+
+    _template = Template("{% macro header(this, kwargs) %}<style>" + MAP_CSS
+                         + "</style>{% endmacro %}")
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]

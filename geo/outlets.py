@@ -115,7 +115,7 @@ def source_links(sources: str | Iterable[str], register: Register, tr: Translate
 
 
 def popup_sources(sources: str, register: Register, tr: Translate = english) -> list[object]:
-    """A fact's http(s) sources as the maps' popups take them (coupbelt.js, timemap.js):
+    """A fact's http(s) sources as the maps' popups take them (coupbelt.js):
     [url, 'Name (kind)'] each; the bare URL when there is no register (the popup names its site)."""
     urls = [u for u in str(sources).split() if _scheme(u) in ("http", "https")]
     if not register:

@@ -2,8 +2,10 @@
 
 The status of every country is shipped once, as the time model's wire (geo.timemodel,
 coupbelt.timemap/1: per metric each country's runs of classes, computed by the Python model
-itself); the browser (static/js/timemap.js) only looks up the run holding on the slider's day and
-recolours. So every frame drawn in the browser is what the model gives for that date.
+itself); the browser runs the dashboard's own renderer (static/js/coupbelt.js, its standalone mode)
+with the same time control: it only looks up the run holding on the day shown and recolours, and a
+settled day brings its tooltips, legend and events from the wire. So every frame drawn in the
+browser is what the model gives for that date.
 
 Text from the data travels as JSON in a <script type="application/json"> block and is put on
 the page with textContent; the country pages are plain HTML escaped here. Only http(s) URLs
@@ -44,12 +46,13 @@ from geo.i18n import (
     short_date,
     translator,
 )
-from geo.layers import PLACES_CSS, REGION_BOUNDS, esc
+from geo.layers import MAP_CSS, REGION_BOUNDS, esc
 from geo.metrics import (
     METRICS,
     checked_credit,
 )
 from geo.outlets import Register, source_links
+from geo.situation import time_control_labels
 from geo.tables import CATEGORY_LABELS, DIMENSION_TITLES, OUTCOME_LABELS
 from geo.terms import AGGREGATE_COLUMNS, Provenance, aggregates, attribution, provenance_of
 from geo.timeline import DEFAULT_WINDOW_DAYS, status_on
@@ -67,22 +70,12 @@ MAX_HTML_BYTES = 1_500_000  # the interactive file's budget for the curated data
 
 # What the page says (labels travel in the JSON; the browser never builds text of its own).
 UI = {
-    "metric": N_("Colour countries by"),
-    "play": N_("Play"),
-    "pause": N_("Pause"),
-    "step": N_("Step"),
-    "week": N_("a week per frame"),
-    "month": N_("a month per frame"),
-    "loop": N_("Loop"),
-    "speed": N_("Frames per second"),
-    "date": N_("Date"),
     "legend": N_("Legend"),
-    "events": N_("Events"),
     "events_window": N_("Events of the {days} days up to the date"),
     "sources": N_("Sources:"),
     "country": N_("Country"),
+    "details": N_("Details"),
     "on_date": N_("On this date"),
-    "open_country": N_("Click for the country's page"),
     "no_js": N_("This map needs JavaScript."),
 }
 CREDIT = N_("{project} · data curated {date} · sources in data/")
@@ -96,7 +89,7 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
                 uploaded: pd.DataFrame | None = None) -> dict[str, object]:
     """Everything the time map draws, as JSON-ready data: the page's words in `lang`, the
     borders, and under "wire" the time model (geo.timemodel, coupbelt.timemap/1: every metric's
-    runs, the summaries, the events) that static/js/timemap.js reads.
+    runs, the summaries, the events) that static/js/coupbelt.js reads (its standalone mode).
 
     `categories` keep only those events; `uploaded` are a reader's own events (white dots),
     shown as written; `country_link` ('country/{iso3}.html') makes a click on a country open
@@ -114,7 +107,8 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
         wire = {**wire, "events": event_rows(shown, facts, lang, tr, end)}  # the same format
     names = country_names(facts, lang)
     borders = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"iso3": r.iso3, "name": names[r.iso3]},
+        {"type": "Feature", "properties": {"iso3": r.iso3, "name": names[r.iso3],
+                                           "region": str(getattr(r, "region", ""))},
          "geometry": r.geometry.__geo_interface__} for r in facts.borders.itertuples()]}
     return {
         "lang": lang,
@@ -125,10 +119,9 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
         "day": day_number(start_day),
         "window": window_days,
         "metric": metric if metric in METRICS else DEFAULT_METRIC,
-        "months": [str(get_month_names("wide", locale=lang)[k]) for k in range(1, 13)],
-        "short_months": [str(get_month_names("abbreviated", locale=lang)[k])
-                         for k in range(1, 13)],
-        "ui": {k: tr(v) for k, v in UI.items()},
+        # the time control's texts are the dashboard's; nothing here says "figures below"
+        "ui": {**{k: tr(v) for k, v in UI.items()},
+               "time": {**time_control_labels(tr, lang), "settled": ""}},
         "borders": borders,
         "bounds": REGION_BOUNDS,
         "country_link": country_link,
@@ -168,52 +161,31 @@ def payload_json(payload: Mapping[str, object]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+# The page around the map (coupbelt.js standalone): the title and the credit; the map's own
+# parts (time control, legend, tooltips, places) look as on the dashboard (MAP_CSS).
 PAGE_CSS = """
 html, body {margin: 0; height: 100%; font: 14px/1.4 system-ui, sans-serif; color: #111;}
 .timemap {position: relative; height: 100%; min-height: 360px;}
 .timemap .tm-map {position: absolute; inset: 0; background: #dfe9f0;}
-.tm-title {position: absolute; z-index: 1000; top: 8px; left: 54px; right: 220px; margin: 0;
+.tm-title {position: absolute; z-index: 1000; top: 8px; left: 54px; margin: 0;
   font: bold 16px/1.3 system-ui, sans-serif; padding: 2px 8px; background: rgba(255,255,255,.92);
-  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); width: max-content; max-width: 60%;}
-.tm-stamp {position: absolute; z-index: 1000; top: 8px; right: 10px; padding: 2px 10px;
-  background: rgba(255,255,255,.92); border-radius: 4px; font: bold 26px/1.3 system-ui, sans-serif;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3);}
-.tm-controls {position: absolute; z-index: 1000; left: 10px; right: 10px; bottom: 22px;
-  display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; padding: 6px 10px;
-  background: rgba(255,255,255,.95); border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3);}
-.tm-controls label {display: inline-flex; gap: 4px; align-items: center;}
-.tm-slider {flex: 1 1 260px; display: flex; flex-direction: column; min-width: 200px;}
-.tm-slider input {width: 100%;}
-.tm-ticks {position: relative; height: 14px; font-size: 10px; color: #333;}
-.tm-ticks span {position: absolute; transform: translateX(-50%); white-space: nowrap;}
-.tm-legend {position: absolute; z-index: 1000; left: 10px; bottom: 96px; max-width: 45%;
-  max-height: 50%; overflow-y: auto; padding: 4px 8px; background: rgba(255,255,255,.95);
-  border-radius: 4px; font-size: 12px; box-shadow: 0 1px 4px rgba(0,0,0,.3);}
-.tm-legend summary {cursor: pointer; font-weight: bold;}
-.tm-legend h4 {margin: 4px 0 2px; font-size: 12px;}
-.tm-legend i {display: inline-block; width: 11px; height: 11px; margin-right: 4px;
-  vertical-align: -2px; border: 1px solid #444;}
-.tm-legend i.dot {border-radius: 50%;}
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); width: max-content;
+  max-width: calc(100% - 80px);}
 .tm-credit {position: absolute; z-index: 1000; right: 0; bottom: 0; padding: 1px 6px;
   font-size: 11px; background: rgba(255,255,255,.85);}
-.tm-popup p {margin: 4px 0;}
+.timemap .time-control {bottom: 30px;}
 @media (max-width: 600px) {
-  .tm-title {font-size: 12px; max-width: calc(100% - 80px);}
-  .tm-stamp {top: 52px; right: auto; left: 54px; font-size: 18px;}
-  .tm-legend {bottom: auto; top: 124px; max-width: 70%; max-height: 40%;}
-  .tm-controls {gap: 4px 8px; font-size: 12px; bottom: 30px;}
-  .tm-ticks span:nth-child(even) {display: none;}
-  .tm-credit {font-size: 10px;}
+  .tm-title {font-size: 12px;}
+  .tm-credit {font-size: 10px; left: 0;}
+  .timemap .time-control {bottom: 58px; width: calc(100% - 20px);}
+  /* a tooltip opens beside the pointer: narrow enough to stay on a phone's screen */
+  .timemap .country-tip {max-width: 60vw;}
+  .timemap .country-tip th {width: auto;}
+  .timemap .country-tip td {min-width: 0;}
 }
-.tm-tip div {margin: 1px 0;}
 """
-# How the map reads (timemap.js orient): tooltips as wide as their text up to a readable measure
-# (Leaflet's own box shrinks to one word a line otherwise), no focus rectangle on a clicked
-# country, and the countries' names; the places' markers are the live map's (PLACES_CSS).
+# The countries' names, which the dashboard's map leaves to its basemap.
 READING_CSS = """
-.leaflet-tooltip.tm-tip {width: max-content; max-width: min(360px, 60vw); white-space: normal;
-  font: 12px/1.35 system-ui, sans-serif;}
-.leaflet-container path.leaflet-interactive:focus {outline: none;}
 .country-label {background: transparent; border: 0; box-shadow: none; padding: 0;
   font: italic 12px/1.2 system-ui, sans-serif; color: #333; letter-spacing: .04em;
   text-transform: uppercase; white-space: nowrap; text-shadow: 0 0 2px #fff, 0 0 3px #fff;}
@@ -221,7 +193,7 @@ READING_CSS = """
 .hide-country-labels .country-label {display: none;}
 @media (max-width: 600px) {.country-label {font-size: 9px; letter-spacing: 0;}}
 """
-PAGE_CSS += READING_CSS + PLACES_CSS
+PAGE_CSS += READING_CSS + MAP_CSS
 
 
 def _page(lang: str, title: str, head: str, body: str) -> str:
@@ -273,8 +245,9 @@ def interactive_html(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRI
                      window_days: int = DEFAULT_WINDOW_DAYS,
                      uploaded: pd.DataFrame | None = None, provenance: Provenance | None = None,
                      licence_allows: bool = False) -> str:
-    """The time map as ONE self-contained HTML file (Leaflet and timemap.js inlined): slider,
-    playback, metric picker, legend, events and credit; it opens from file:// with no network
+    """The time map as ONE self-contained HTML file (Leaflet and coupbelt.js inlined): the
+    dashboard's time control (scrubber, changes, metric, playback), legend, events and credit;
+    it opens from file:// with no network
     and works inside an <iframe>. Opens on `day` (default: the last day) and `metric`;
     `uploaded` are the reader's own events, added as their own category, unless their
     `provenance` forbids republishing them (geo.terms) and the user's licence does not allow it
@@ -285,7 +258,7 @@ def interactive_html(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRI
                           uploaded=None if restricted else uploaded)
     css = (STATIC / "leaflet" / "leaflet.css").read_text(encoding="utf-8")
     scripts = "".join(f"<script>{_script_text((STATIC / p).read_text(encoding='utf-8'))}</script>\n"
-                      for p in ("leaflet/leaflet.js", "js/timemap.js"))
+                      for p in ("leaflet/leaflet.js", "js/coupbelt.js"))
     terms = (terms_section(uploaded, provenance, restricted, lang)
              if uploaded is not None and provenance is not None else "")
     return _page(lang, translator(lang)(PROJECT),
@@ -545,7 +518,7 @@ def write_site(facts: Facts, out: Path, langs: Sequence[str] = ("en", "fr"),
     """Write a folder of static files any web host serves with no Python: the time map
     (index.html, and <lang>/index.html for the other languages), a page per country
     (country/<ISO3>.html), the data files with their provenance (data/, data.html) and the
-    assets (Leaflet, timemap.js). Every link is relative. Returns the files written.
+    assets (Leaflet, coupbelt.js). Every link is relative. Returns the files written.
 
     `uploaded` are a user's events of `provenance` (geo.terms): drawn on the map when their
     source or the user's licence (`licence_allows`) allows republishing them, else published
@@ -566,7 +539,7 @@ def write_site(facts: Facts, out: Path, langs: Sequence[str] = ("en", "fr"),
     (out / "assets").mkdir(exist_ok=True)
     for source, name in ((STATIC / "leaflet" / "leaflet.css", "leaflet.css"),
                          (STATIC / "leaflet" / "leaflet.js", "leaflet.js"),
-                         (STATIC / "js" / "timemap.js", "timemap.js")):
+                         (STATIC / "js" / "coupbelt.js", "coupbelt.js")):
         written.append(Path(shutil.copyfile(source, out / "assets" / name)))
     write("assets/site.css", SITE_CSS)
     write("assets/country.js", STATUS_BY_DATE_JS)
@@ -588,7 +561,7 @@ def write_site(facts: Facts, out: Path, langs: Sequence[str] = ("en", "fr"),
         terms = (terms_section(uploaded, provenance, restricted, lang)
                  if uploaded is not None and provenance is not None else "")
         scripts = (f'<script src="{up}assets/leaflet.js"></script>\n'
-                   f'<script src="{up}assets/timemap.js"></script>\n')
+                   f'<script src="{up}assets/coupbelt.js"></script>\n')
         tr = translator(lang)
         nav = ('<div class="site-nav">' + f'<a href="data.html">{esc(tr(SITE_UI["data"]))}</a>' +
                "".join(f'<a href="{h}" hreflang="{o}" lang="{o}">{LANG_LABELS[o]}</a>'

@@ -25,9 +25,9 @@ a hash of the data's content):
      "events": [[day, lat, lon, category index, title, place, summary, [sources], id,
                  fallback note, "YYYY-MM-DD"], ...]}       # oldest first (optional)
 
-The browser finds a class with a binary search on a country's run starts (static/js/timemap.js,
-static/js/coupbelt.js); `class_at` is the same lookup in Python, and is property-tested against
-geo.metrics.classify.
+The browser finds a class with a binary search on a country's run starts (static/js/coupbelt.js,
+on the dashboard, the static site and the export); `class_at` is the same lookup in Python, and
+is property-tested against geo.metrics.classify.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The time map without a server (geo.site, static/js/timemap.js): the intervals it ships equal
+"""The time map without a server (geo.site, static/js/coupbelt.js standalone): the intervals it ships equal
 the model on every date, the one-file export stays small and inert, the static site links only
 to itself, and in a real browser (every non-local request blocked) it recolours, plays and opens
 country pages, served by `python -m http.server` or opened from file:// inside an iframe."""
@@ -161,9 +161,10 @@ def test_labels_and_colours_are_the_model_s_in_the_page_language(real):
     regime = next(m for m in payload["wire"]["metrics"] if m["key"] == "regime")
     assert regime["title"] == "Régime"
     assert ["military", "Régime militaire", METRICS["regime"].cls("military").colour] in regime["classes"]
-    assert payload["months"][7] == "août"
+    assert payload["ui"]["time"]["locale"] == "fr-FR"  # the time control's dates, in French
     assert "7 décembre 2026" in payload["credit"] and "data/" in payload["credit"]
-    assert payload["ui"]["play"] == "Lecture"
+    assert payload["ui"]["time"]["play"] == "▶ Lecture"  # the dashboard's time control's words
+    assert payload["ui"]["time"]["settled"] == ""  # no figures below the map to speak of
     english = payload_of(real, "en")
     assert english["credit"] == ("Sahel coup belt · data curated 7 December 2026 · sources in data/"
                                  " · facts checked up to 13 March 2026")
@@ -180,7 +181,7 @@ def test_the_interactive_file_is_self_contained_and_small(real, lang):
     size = len(page.encode("utf-8"))
     assert size <= MAX_HTML_BYTES, f"{size} bytes"
     assert not re.search(r"""<(script|link|img)\b[^>]*(src|href)=""", page), "a file it would fetch"
-    assert "L.map(" in page and "timemap-data" in page  # Leaflet and timemap.js are inlined
+    assert "L.map(" in page and "timemap-data" in page and "function timeControl(" in page  # Leaflet and coupbelt.js are inlined
     data = json.loads(re.search(r'<script type="application/json" id="timemap-data">(.*?)</script>',
                                 page, re.S).group(1))
     assert len(data["borders"]["features"]) == len(real.borders)
@@ -211,7 +212,7 @@ def test_text_from_the_data_stays_inert_in_the_file(small):
     row = next(e for e in data["wire"]["events"] if e[8] == facts.events.loc[0, "id"])
     assert row[4] == HOSTILE_TITLE  # the text itself, to be set with textContent
     assert row[7] == ["https://example.org/ok"]  # only http(s) sources become links
-    js = (ROOT / "static" / "js" / "timemap.js").read_text(encoding="utf-8")
+    js = (ROOT / "static" / "js" / "coupbelt.js").read_text(encoding="utf-8")
     assert "innerHTML" not in js and "insertAdjacentHTML" not in js and "document.write" not in js
 
 
@@ -388,7 +389,7 @@ def model_colour(facts: Facts, metric: str, iso3: str, day: date) -> str:
 
 
 DRAWN_FILL = "iso3 => window.timemap.layers[iso3]._path.getAttribute('fill').toLowerCase()"
-SLIDE = """n => { const s = document.querySelector('.tm-range'); s.value = String(n);
+SLIDE = """n => { const s = document.querySelector('.time-slider'); s.value = String(n);
   s.dispatchEvent(new Event('input', {bubbles: true})); }"""
 
 
@@ -408,26 +409,29 @@ def test_the_served_site_recolours_plays_and_opens_a_country_page(static_server,
     page.goto(static_server + "index.html")
     page.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length >= "
                            f"{len(real.borders)}", timeout=20_000)
-    assert page.locator(".tm-stamp").inner_text() == "7 December 2026"
+    assert page.locator(".time-stamp").inner_text() == "7 December 2026"
     for day in (date(2023, 7, 25), date(2023, 7, 26), date(2021, 5, 24)):
         page.evaluate(SLIDE, _day(day))
         assert page.evaluate(DRAWN_FILL, "NER") == model_colour(real, "regime", "NER", day), day
     before = page.evaluate(DRAWN_FILL, "NER")  # civilian, 2021
-    page.select_option(".tm-step", "week")
-    page.select_option(".tm-speed", "8")
+    page.select_option(".time-step", "week")
+    page.select_option(".time-speed", "8")
     page.evaluate(SLIDE, _day(date(2023, 6, 1)))
-    page.click(".tm-play")
+    page.click(".time-play")
     wait_until(lambda: page.evaluate("() => window.timemap.day()") > _day(date(2023, 8, 1)), 15,
            "playback to pass August 2023")
-    page.click(".tm-play")  # pause
+    page.click(".time-play")  # pause
     shown = date.fromisoformat(page.evaluate("() => window.timemap.date()"))
     assert page.evaluate("() => window.timemap.playing()") is False
     assert page.evaluate(DRAWN_FILL, "NER") == model_colour(real, "regime", "NER", shown) != before
-    assert page.locator(".tm-stamp").inner_text().endswith(str(shown.year))
+    assert page.locator(".time-stamp").inner_text().endswith(str(shown.year))
+    # the page settled on the frame shown: its title and its link say that date
+    assert page.locator(".tm-title").inner_text().endswith(f", {shown.day} {shown:%B %Y}")
+    assert page.evaluate("() => location.hash") == f"#date={shown:%Y-%m-%d}&metric=regime"
     # the metric picker: the same date in another metric, the legend follows
-    page.select_option(".tm-metric", "ecowas")
+    page.select_option(".time-metric", "ecowas")
     assert page.evaluate(DRAWN_FILL, "NER") == model_colour(real, "ecowas", "NER", shown)
-    assert "ECOWAS status" in page.locator(".tm-legend").inner_text()
+    assert "ECOWAS status" in page.locator(".map-legend").inner_text()
     # a click on Niger (on a day with no event markers over it) opens its page
     page.evaluate(SLIDE, 0)
     point = page.evaluate("""() => { const t = window.timemap, c = t.layers.NER.getBounds().getCenter();
@@ -446,7 +450,7 @@ def test_the_served_site_recolours_plays_and_opens_a_country_page(static_server,
     page.click("nav >> text=Carte")
     page.wait_for_function("() => window.timemap && document.querySelectorAll("
                            "'path.leaflet-interactive').length > 20", timeout=20_000)
-    assert page.locator(".tm-play").inner_text() == "▶ Lecture"
+    assert page.locator(".time-play").get_attribute("title") == "▶ Lecture"
     assert blocked == [] and errors == []
 
 
@@ -495,15 +499,15 @@ def test_the_exported_file_plays_inside_an_iframe_with_no_network(offline, real,
     assert inner.evaluate(DRAWN_FILL, "NER") == model_colour(real, "regime", "NER", date(2023, 7, 1))
     assert frame.locator(".tm-title").inner_text() == "Sahel coup belt: Regime, 1 July 2023"
     assert "sources in data/" in frame.locator(".tm-credit").inner_text()
-    frame.locator(".tm-step").select_option("week")
-    frame.locator(".tm-speed").select_option("8")
-    frame.locator(".tm-play").click()
+    frame.locator(".time-step").select_option("week")
+    frame.locator(".time-speed").select_option("8")
+    frame.locator(".time-play").click()
     wait_until(lambda: inner.evaluate("() => window.timemap.day()") >= _day(date(2023, 8, 1)), 15,
            "playback inside the iframe")
-    frame.locator(".tm-play").click()
+    frame.locator(".time-play").click()
     shown = date.fromisoformat(inner.evaluate("() => window.timemap.date()"))
     assert inner.evaluate(DRAWN_FILL, "NER") == model_colour(real, "regime", "NER", shown)
-    assert frame.locator(".tm-stamp").inner_text().endswith("2023")
+    assert frame.locator(".time-stamp").inner_text().endswith("2023")
     assert [u for u in requests if not u.startswith("file://")] == [] and blocked == []
     assert errors == []
 
@@ -515,7 +519,7 @@ def test_slider_to_new_colours_is_quick(static_server, offline, real):
     page.goto(static_server + "index.html")
     page.wait_for_function("() => window.timemap", timeout=20_000)
     times = page.evaluate("""async () => {
-        const s = document.querySelector('.tm-range'), out = [];
+        const s = document.querySelector('.time-slider'), out = [];
         for (let k = 0; k < 11; k++) {
           const t0 = performance.now();
           s.value = String(200 + k * 150); s.dispatchEvent(new Event('input', {bubbles: true}));
@@ -619,9 +623,10 @@ def test_mali_s_tooltip_is_readable_and_its_click_opens_its_page_on_the_map_s_da
         [22, -3]), r = t.map.getContainer().getBoundingClientRect();
         return [p.x + r.left, p.y + r.top]; }""")
     page.mouse.move(*point)
-    tip = page.locator(".leaflet-tooltip.tm-tip")
+    tip = page.locator(".leaflet-tooltip .country-tip")  # the dashboard's tooltip
     tip.wait_for(timeout=5_000)
-    assert tip.inner_text().startswith("Mali\n")
+    assert tip.locator("tr").first.inner_text() == "Country\tMali"
+    assert "Military rule" in tip.locator("tr").nth(1).inner_text()
     box = tip.bounding_box()
     assert box is not None and box["width"] >= 200 and box["height"] < 400, box
     page.mouse.click(*point)
@@ -657,6 +662,12 @@ def test_on_a_phone_the_region_fills_the_map_s_width(static_server, chromium):
         for iso3 in ("MLI", "BFA", "NER", "GIN"):  # the coup belt whole on the first view
             x0, y0, x1, y1 = spans[iso3]
             assert x0 >= 0 and x1 <= 375 and y0 >= 0 and y1 <= 812, (iso3, spans[iso3])
+        # Mali's long tooltip, opened beside its centre, stays on the screen and in lines
+        tip = page.evaluate("""() => { const s = window.timemap.layers.MLI;
+            s.openTooltip(s.getBounds().getCenter());
+            const r = document.querySelector('.leaflet-tooltip .country-tip').getBoundingClientRect();
+            return [r.left, r.right, r.width, r.height]; }""")
+        assert tip[0] >= 0 and tip[1] <= 375 and tip[2] >= 200 and tip[3] < 400, tip
         assert blocked == []
     finally:
         context.close()

@@ -43,7 +43,13 @@
    at, a link's view=), and posts its view once the reader has moved it and it has settled.
    Python keeps it and writes it into the link; this script never touches the page or its URL.
 
-   coupbelt.commit(fields): posts a settled choice ({date, metric} or {viewport}) to Python. */
+   coupbelt.commit(fields): posts a settled choice ({date, metric} or {viewport}) to Python.
+
+   With no Python behind it (the static site, the exported file: geo/site.py), a page holding
+   #timemap-data starts the map on its own (standalone): the same time control, and each
+   settled choice applied here from the time model's wire. window.timemap is its handle
+   (map, layers, setDay, setMetric, day, metric, date, playing, fill) for tests and embedding
+   pages. */
 (function () {
   "use strict";
   var legendOpen = {};
@@ -448,6 +454,7 @@
         layer.on("mouseover", function () { layer.setStyle({weight: 2.5, color: "#000000"}); });
         layer.on("click", function () {  // Python opens the country's page, or filters on it
           if (channel !== null) { post({type: "open", channel: channel, iso3: feature.properties.iso3}); }
+          else if (local) { local.open(feature.properties.iso3); }  // no Python: the page links
         });
         layer.on("mouseout", function () {
           layer.setStyle(styleOf(painted && painted.countries[feature.properties.iso3]));
@@ -508,12 +515,19 @@
   // each lasting until the next; null outside them.
   function colourAt(classes, runs, day, last) {
     if (!runs || day < 0 || day > last) { return null; }
-    var lo = 0, hi = runs.length / 3 - 1, k = -1;
+    var k = runAt(runs, 3, day);
+    return k < 0 ? null : classes[runs[3 * k + 1]];
+  }
+
+  // The index of the run holding on `day` in a flat list of `width` numbers a run (first days
+  // ascending, each lasting until the next), or -1 before the first.
+  function runAt(flat, width, day) {
+    var lo = 0, hi = flat.length / width - 1, k = -1;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
-      if (runs[3 * mid] <= day) { k = mid; lo = mid + 1; } else { hi = mid - 1; }
+      if (flat[width * mid] <= day) { k = mid; lo = mid + 1; } else { hi = mid - 1; }
     }
-    return k < 0 ? null : classes[runs[3 * k + 1]];
+    return k;
   }
 
   function indexed(wire) {  // the wire with its metrics by key, rows by ISO3, menu titles
@@ -540,6 +554,7 @@
     painted.countries = countries;
     painted.restyle();
     window.coupbeltPreviews = (window.coupbeltPreviews || 0) + 1;
+    if (local) { local.shown(day, metric); }  // a map on its own: its title follows the frame
   }
 
   function followControls(map, follow) {
@@ -751,7 +766,10 @@
   var channel = null;
 
   function commit(fields) {
-    if (channel === null) { return; }
+    if (channel === null) {  // no Python behind the map: applied here (standalone)
+      if (local && fields.date) { local.commit(fields); }
+      return;
+    }
     post({type: "commit", channel: channel, view: fields});
   }
 
@@ -796,6 +814,155 @@
     });
     window.coupbeltMaps = (window.coupbeltMaps || 0) + 1;  // counts Leaflet maps made here
   }
+
+  // Countries' names ([name, lat, lon] rows) in the places' pane, hidden on a wide map below
+  // zoom 4, where they would cover the map.
+  function countryLabels(map, rows) {
+    if (!map.getPane("places")) { map.createPane("places").style.pointerEvents = "none"; }
+    rows.forEach(function (row) {
+      L.marker([row[1], row[2]], {pane: "places", interactive: false, keyboard: false,
+                                  icon: L.divIcon({className: "", iconSize: [0, 0], html: ""})})
+        .bindTooltip(el("span", row[0]), {permanent: true, direction: "center",
+                                          className: "country-label", pane: "places"})
+        .addTo(map);
+    });
+    function zoomed() {
+      L.DomUtil[map.getZoom() < 4 && map.getSize().x >= 600 ? "addClass" : "removeClass"](
+        map.getContainer(), "hide-country-labels");
+    }
+    map.on("zoomend resize", zoomed);
+    zoomed();
+  }
+
+  // A map with no Python behind it: the static site and the exported file (geo/site.py,
+  // map_payload: the page's words, the borders, the places and the time model's wire). The
+  // same time control as on the dashboard; a settled choice, which would cross to Python
+  // there, is applied here from the wire: the paint (fills and tooltips), the legend and the
+  // events of the settled day, swapped in as one group, as a rerun's layers are.
+  var local = null;
+
+  function standalone(root, data) {
+    var wire = data.wire;
+    if (!wire || wire.format !== "coupbelt.timemap/1") {
+      throw new Error("coupbelt: expected a coupbelt.timemap/1 wire, got " + (wire && wire.format));
+    }
+    var ui = data.ui, strings = wire.strings, byKey = {}, row = {}, names = {};
+    wire.metrics.forEach(function (m) { byKey[m.key] = m; });
+    wire.countries.forEach(function (iso3, i) { row[iso3] = i; });
+    data.borders.features.forEach(function (f) { names[f.properties.iso3] = f.properties.name; });
+    var events = wire.events || [];
+    var dateText = new Intl.DateTimeFormat(ui.time.locale, {day: "numeric", month: "long",
+                                                            year: "numeric", timeZone: "UTC"});
+    function longDate(day) {  // French writes the first of a month as an ordinal: "1er août"
+      var d = new Date(DAY0 + day * DAY_MS), text = dateText.format(d);
+      return data.lang === "fr" && d.getUTCDate() === 1 ? text.replace(/^1 /, "1er ") : text;
+    }
+    function clamp(day) { return Math.max(0, Math.min(wire.last, Math.round(day))); }
+
+    var mapDiv = el("div", undefined, "tm-map"), title = el("h1", "", "tm-title");
+    var credit = el("div", data.credit, "tm-credit");
+    credit.id = "tm-credit";
+    [mapDiv, title, credit].forEach(function (e) { root.appendChild(e); });
+    var map = L.map(mapDiv, {zoomSnap: 0.25, minZoom: 3, attributionControl: false,
+                             zoomAnimation: false});
+    // the whole region; on a narrow upright map (a phone), West Africa across its width
+    var size = map.getSize();
+    map.fitBounds(size.x < 600 && size.y > size.x && data.phone_bounds ? data.phone_bounds
+                  : data.bounds);
+    reading(map);
+    countries(map, data.borders);
+    places(map, data.places || []);
+    countryLabels(map, data.country_labels || []);
+    register(map, "wire", wire);  // the timeline the time control follows
+
+    function paintList(day, metric) {  // what Python's choropleth_layer sends, from the wire
+      var m = byKey[metric];
+      return Object.keys(names).map(function (iso3) {
+        var runs = m.runs[row[iso3]], k = runs && day >= 0 && day <= wire.last ? runAt(runs, 3, day) : -1;
+        var cls = k >= 0 ? m.classes[runs[3 * k + 1]] : null;
+        var lines = wire.summaries[row[iso3]] || [], s = runAt(lines, 2, day);
+        var summary = s >= 0 ? strings[lines[2 * s + 1]] : "";
+        return {iso3: iso3, name: names[iso3], status: cls ? cls[1] : "",
+                detail: k >= 0 ? strings[runs[3 * k + 2]] || "" : "",
+                all: summary ? summary.split("\n") : [], fill: cls ? cls[2] : null, outlined: false};
+      });
+    }
+    function firstAtOrAfter(day) {  // the wire's events are by day
+      var lo = 0, hi = events.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (events[mid][0] < day) { lo = mid + 1; } else { hi = mid; } }
+      return lo;
+    }
+    function titleOf(day, metric) {
+      return data.title.replace("{project}", data.project).replace("{metric}", byKey[metric].title)
+        .replace("{date}", longDate(day));
+    }
+
+    var group = null, state = {day: clamp(data.day), metric: data.metric};
+    function apply(day, metric) {
+      state = {day: clamp(day), metric: byKey[metric] ? metric : state.metric};
+      day = state.day; metric = state.metric;
+      if (group) { map.removeLayer(group); }
+      group = L.layerGroup();
+      var m = byKey[metric], rows = [], used = {};
+      for (var k = firstAtOrAfter(day - data.window + 1), to = firstAtOrAfter(day + 1); k < to; k++) {
+        var r = events[k];  // [day, lat, lon, category, title, place, summary, sources, id, note]
+        rows.push([r[1], r[2], r[3], longDate(r[0]), r[4], r[5], r[6], r[7], r[8], r[9]]);
+        used[r[3]] = true;
+      }
+      paint(group, paintList(day, metric), [ui.country, m.title, ui.details, ui.on_date],
+            {set: "wire", day: day, metric: metric, byMetric: true, ui: ui.time});
+      var sections = [[m.title, m.classes.map(function (c) { return ["box", c[2], c[1]]; })]];
+      var cats = [];
+      wire.categories.forEach(function (c, i) { if (used[i]) { cats.push(["dot", c[1], c[0]]); } });
+      if (cats.length) { sections.push([ui.events_window.replace("{days}", data.window), cats]); }
+      legend(group, ui.legend, sections, "legend");
+      if (rows.length) { markers(group, {cats: wire.categories, sources: ui.sources}, rows); }
+      group.addTo(map);
+      title.textContent = titleOf(day, metric);
+      try {  // the view in the link, so a copied link reopens it (may be refused under file://)
+        history.replaceState(null, "", "#date=" + isoOf(day) + "&metric=" + metric);
+      } catch (e) { /* not essential */ }
+    }
+    local = {
+      commit: function (fields) { apply(Math.round((Date.parse(fields.date) - DAY0) / DAY_MS), fields.metric); },
+      shown: function (day, metric) { title.textContent = titleOf(day, metric); },
+      open: function (iso3) {  // a country's page as of the date on the map
+        if (!data.country_link) { return; }
+        window.location.href = data.country_link.replace("{iso3}", encodeURIComponent(iso3)) +
+          "#date=" + isoOf(showing ? showing.day : state.day);
+      }
+    };
+
+    // A link's #date=YYYY-MM-DD&metric=... opens on that view.
+    var asked = {};
+    (window.location.hash || "").replace(/^#/, "").split("&").forEach(function (part) {
+      var kv = part.split("=");
+      if (kv.length === 2) { asked[kv[0]] = decodeURIComponent(kv[1]); }
+    });
+    var t = /^\d{4}-\d{2}-\d{2}$/.test(asked.date || "") ? Date.parse(asked.date + "T00:00:00Z") : NaN;
+    apply(isNaN(t) ? state.day : (t - DAY0) / DAY_MS, asked.metric || state.metric);
+
+    var shapes = map.coupbeltShapes;
+    return {  // for tests and embedding pages
+      map: map, layers: shapes,
+      setDay: function (day) { apply(day, state.metric); },  // settled: a pause, like a release
+      setMetric: function (metric) { apply(state.day, metric); },
+      day: function () { return showing ? showing.day : state.day; },
+      metric: function () { return showing ? showing.metric : state.metric; },
+      date: function () { return isoOf(showing ? showing.day : state.day); },
+      playing: function () { return control.playing(); },
+      fill: function (iso3) { return shapes[iso3] ? shapes[iso3].options.fillColor : null; }
+    };
+  }
+
+  // The exported file and the static site: the page's data in #timemap-data, drawn in #timemap.
+  function startPage() {
+    var node = document.getElementById("timemap-data"), root = document.getElementById("timemap");
+    if (!node || !root) { return; }
+    while (root.firstChild) { root.removeChild(root.firstChild); }
+    window.timemap = standalone(root, JSON.parse(node.textContent));
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", startPage); } else { startPage(); }
 
   window.coupbelt = {commit: commit, legend: legend, tileNote: tileNote, places: places,
                      keepView: keepView, events: events, register: register,
