@@ -215,6 +215,28 @@ class Events:
             {**params, "classes": list(classes)})
         return {name: found[name].to_numpy() for name in ("lat", "lon", "cat", "deaths")}
 
+    def grid_cells(self, chosen: Selection | None, classes: Sequence[str], scale: int,
+                   grid: int) -> dict[str, np.ndarray]:
+        """The selected events counted per type in squares of 1/`grid` degree: the arrays of
+        `cells` (a square's centre in 1/`scale` degree, its type, its fatalities summed) plus
+        `n`, how many events each row stands for (uint32). What the map bins on screen from
+        the window's events, done here once the window holds too many to send one by one."""
+        where, params = self._where(chosen)
+        kind = "coalesce(kind, '')" if "kind" in self.columns else "''"
+        deaths = "coalesce(deaths, 0)" if "deaths" in self.columns else "0"
+        found = self.query(
+            f"SELECT CAST(round_even((floor(lat * {int(grid)}) + 0.5) * {int(scale) / int(grid)}, 0) "
+            f"AS SMALLINT) AS lat, "
+            f"CAST(round_even((floor(lon * {int(grid)}) + 0.5) * {int(scale) / int(grid)}, 0) "
+            f"AS SMALLINT) AS lon, cat, "
+            f"CAST(least(sum(greatest(d, 0)), 4294967295) AS UINTEGER) AS deaths, "
+            f"CAST(count(*) AS UINTEGER) AS n FROM ("
+            f"SELECT lat, lon, {deaths} AS d, "
+            f"CAST(coalesce(list_position($classes, {kind}) - 1, {len(classes)}) AS UTINYINT) AS cat "
+            f"FROM events WHERE {where}) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+            {**params, "classes": list(classes)})
+        return {name: found[name].to_numpy() for name in ("lat", "lon", "cat", "deaths", "n")}
+
     def frame_rows(self, chosen: Selection, slots: Mapping[str, int], other: int,
                    first_day: date) -> list[list[float]]:
         """Playback's rows of the selection: [day number since `first_day`, lat, lon, palette

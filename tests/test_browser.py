@@ -483,7 +483,7 @@ def test_pages_work_on_a_phone(server, browser, path):
         if fold.is_visible():
             fold.click()
         box = wait_until(lambda: step.bounding_box(), 10, "the map's next-change button")
-        assert 0 <= box["x"] and box["x"] + box["width"] <= 375 and box["y"] + box["height"] <= 812
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375 and box["y"] + box["height"] <= 812
         step.tap()
         wait_until(lambda: "10 septembre 2023" not in pg.locator("h1").first.inner_text(), 30,
                    "the page to move to the next change")

@@ -317,6 +317,36 @@ def test_aggregated_cells_carry_fatalities(borders):
     assert not small.cells and len(small.rows) == len(events)
 
 
+def test_a_big_window_travels_counted_per_square_with_every_event_and_death(borders, monkeypatch):
+    import geo.layers
+
+    events = loaded(ACLED_NOW, borders)
+    many = pd.concat([events] * 300, ignore_index=True).assign(
+        id=lambda f: [f"e{i}" for i in range(len(f))])
+    ungrouped = upload_layer(Events(many), None)
+    monkeypatch.setattr(geo.layers, "GROUP_ABOVE", 100)  # this window is "big"
+    layer = upload_layer(Events(many), None)
+
+    def column(data, name, kind):
+        return np.frombuffer(base64.b64decode(data[name]), dtype=kind)
+
+    weights = column(layer.data, "weights", "<u4")
+    assert layer.data["grouped"] == len(weights) < len(many) // 100  # far fewer rows sent
+    assert weights.sum() == len(many) == layer.data["count"]
+    assert column(layer.data, "deaths", "<u4").sum() == 300 * 13
+    # each type keeps its count, and each square's centre lies within 1/40 degree of its events
+    cats = column(layer.data, "cat", "u1")
+    old = column(ungrouped.data, "cat", "u1")
+    assert {c: int(weights[cats == c].sum()) for c in set(cats)} == {
+        c: int((old == c).sum()) for c in set(old)}
+    scale = layer.data["scale"]
+    for name in ("lat", "lon"):
+        grouped = column(layer.data, name, "<i2") / scale
+        single = column(ungrouped.data, name, "<i2") / scale
+        nearest = np.abs(single[:, None] - np.unique(grouped)[None, :]).min(axis=1)
+        assert nearest.max() <= 1 / 40 + 1 / scale
+
+
 def test_types_actors_and_fatalities_reach_the_downloads(borders):
     events = loaded(ACLED_NOW, borders)
     text = events_csv(events)

@@ -316,6 +316,8 @@
       data.points = new Float64Array(2 * lat.length);
       data.classes = decode(data.cat, Uint8Array);
       data.killed = decode(data.deaths, Uint32Array);
+      // grouped by the engine (a big window): each row stands for `weights` events
+      data.weight = data.weights ? decode(data.weights, Uint32Array) : null;
       // Leaflet's EPSG3857 at zoom 0 (L.CRS.EPSG3857.latLngToPoint), written out: no objects
       // made for each of 100,000 events
       var max = 85.0511287798, d = Math.PI / 180;
@@ -328,7 +330,7 @@
     var map = null, renderer = L.canvas({padding: 0.3}), layer = L.layerGroup(), size = 44;
     var halos = L.layerGroup();  // the user's events' dark halos, apart from the counted cells
     (window.aggregatedEvents = window.aggregatedEvents || []).push(
-      {count: chosen.length, layer: layer});
+      {count: data.weights ? data.count : chosen.length, layer: layer});
     function tip(c) {
       var box = el("span");
       box.appendChild(el("b", counted(data.eventsText, c.n, data.lang)));
@@ -360,7 +362,8 @@
           c = {n: 0, d: 0, x: 0, y: 0, cats: data.cats.map(function () { return 0; })};
           grid.set(key, c);
         }
-        c.n++; c.d += data.killed[k]; c.x += x; c.y += y; c.cats[data.classes[k]]++;
+        var w = data.weight ? data.weight[k] : 1;
+        c.n += w; c.d += data.killed[k]; c.x += w * x; c.y += w * y; c.cats[data.classes[k]] += w;
       }
       grid.forEach(function (c) {
         var top = c.cats.indexOf(Math.max.apply(null, c.cats)), at = map.unproject([c.x / c.n, c.y / c.n], zoom),
@@ -401,8 +404,9 @@
     }
     withDataset(ref, function (data) {
       var pick = shown && shown.mask ? decode(shown.mask, Uint8Array) : null, n = 0;
-      var all = new Int32Array(data.count);
-      for (var i = 0; i < data.count; i++) {
+      var size = data.grouped === undefined ? data.count : data.grouped;  // rows sent
+      var all = new Int32Array(size);
+      for (var i = 0; i < size; i++) {
         if (!pick || (pick[i >> 3] >> (i & 7)) & 1) { all[n++] = i; }
       }
       var chosen = all.subarray(0, n);
