@@ -548,11 +548,11 @@ def upload_layer(uploaded: Events, chosen: Selection | None, tr: Translate = eng
 
 
 # Above this many events in view the engine counts them per type in squares of 1/GROUP_GRID
-# degree (about 5.5 km) and the map bins those counts on screen: a window of 1,000,000 events
-# travels as a few tens of thousands of rows, not 12 MB of positions. Its cells are 44 px, which
-# is wider than a square below zoom 10.
+# degree (about 11 km) and the map bins those counts on screen: a window of 1,000,000 events
+# travels as at most a few hundred thousand rows (far fewer where events gather in towns), not
+# 12 MB of positions. The map's cells are 44 px, wider than a square up to zoom 9.
 GROUP_ABOVE = 100_000
-GROUP_GRID = 20
+GROUP_GRID = 10
 
 
 OTHER_KEY = "\x00other"  # the class of every type without a colour of its own

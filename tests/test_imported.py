@@ -334,7 +334,7 @@ def test_a_big_window_travels_counted_per_square_with_every_event_and_death(bord
     assert layer.data["grouped"] == len(weights) < len(many) // 100  # far fewer rows sent
     assert weights.sum() == len(many) == layer.data["count"]
     assert column(layer.data, "deaths", "<u4").sum() == 300 * 13
-    # each type keeps its count, and each square's centre lies within 1/40 degree of its events
+    # each type keeps its count, and each square's centre lies within half a square of its events
     cats = column(layer.data, "cat", "u1")
     old = column(ungrouped.data, "cat", "u1")
     assert {c: int(weights[cats == c].sum()) for c in set(cats)} == {
@@ -344,7 +344,7 @@ def test_a_big_window_travels_counted_per_square_with_every_event_and_death(bord
         grouped = column(layer.data, name, "<i2") / scale
         single = column(ungrouped.data, name, "<i2") / scale
         nearest = np.abs(single[:, None] - np.unique(grouped)[None, :]).min(axis=1)
-        assert nearest.max() <= 1 / 40 + 1 / scale
+        assert nearest.max() <= 0.5 / geo.layers.GROUP_GRID + 1 / scale
 
 
 def test_types_actors_and_fatalities_reach_the_downloads(borders):
