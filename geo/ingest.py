@@ -68,6 +68,7 @@ __all__ = ["IngestError", "IngestReport", "Table", "ingest", "ingest_bytes", "in
 # (.streamlit/config.toml's maxUploadSize), which geo/store.py still reads for kept sets.
 MAX_BYTES = 1024 * 1024 * 1024
 READ_AHEAD = False  # read the next chunk in a thread while checking this one (bench/ingest.py)
+DAYS_REMEMBERED = 200_000  # dates read once per file (an export has a few thousand days)
 NEAR_DEG = 0.25  # a point this close to its country (about 25 km) still counts as in it
 
 # Our fields, and the columns that fill them in each known format.
@@ -231,10 +232,31 @@ def sorted_events(table: pa.Table) -> pa.Table:
                                                       ("row", "ascending")]))
 
 
+ROW_GROUP = 64 * 1024
+# Columns whose values repeat (types, countries, actors, places): dictionary-encoded. Trying a
+# dictionary on free text (ids, notes) costs time and then falls back to plain anyway.
+REPEATED = ("iso3", "place", "category", "title", "sources", "kind", "sub_kind", "actor1",
+            "actor2", "admin1", "date_precision")
+# Statistics only where a query filters (a date window reads only the row groups of its days)
+FILTERED = ("date", "row", "lat", "lon", "iso3")
+
+
 def write_events(report: IngestReport, path: Path) -> None:
     """Save the loaded events as Parquet sorted by date (a window query then reads only the
     row groups of its days)."""
-    pq.write_table(sorted_events(report.table), path, row_group_size=64 * 1024)
+    table = sorted_events(report.table)
+    pq.write_table(table, path, row_group_size=ROW_GROUP,
+                   use_dictionary=[*REPEATED, *_repeated_file_columns(table)],
+                   write_statistics=list(FILTERED))
+
+
+def _repeated_file_columns(table: pa.Table) -> list[str]:
+    """The file's own text columns whose values repeat, judged on the first row group: fewer
+    distinct values than a tenth of its rows."""
+    head = table.slice(0, ROW_GROUP)
+    return [name for name in table.column_names[len(EVENTS_SCHEMA):]
+            if pa.types.is_string(head[name].type)
+            and pa_compute.count_distinct(head[name]).as_py() * 10 < max(head.num_rows, 10)]
 
 
 Progress = Callable[[int, int, float], None]  # rows read, rejected so far, part of the file
@@ -496,6 +518,7 @@ class _Run:
         self.seen = set(taken)  # ids taken, and those of the file so far
         self.evidence = [False, False, False]  # slashes, day first, month first
         self.orders_used: set[str] = set()  # orders that read slash dates in some chunk
+        self.days_read: dict[str, dict[str, date | None]] = {}  # order -> text -> its day
         self.loaded: list[pa.Table] = []
         self.rejected: list[pd.DataFrame] = []
         self.rows = self.rejected_rows = self.blank = 0
@@ -553,7 +576,13 @@ class _Run:
                 self.orders_used.add(order)
         else:
             order = self.date_order
-        days = written.map({v: date_parts(v, order) for v in written.unique() if v})
+        known = self.days_read.setdefault(order, {})
+        if len(known) > DAYS_REMEMBERED:
+            known.clear()
+        for v in written.unique():
+            if v and v not in known:
+                known[v] = date_parts(v, order)
+        days = written.map(known)
         reasons.add_each((written != "") & days.isna(), tr(
             "unparseable date {value} (use YYYY-MM-DD, DD/MM/YYYY or '31 January 2023')"),
             written)
@@ -597,7 +626,7 @@ class _Run:
         ident = cells["id"].where(cells["id"] != "", f"{self.name}-row-" + number.astype(str))
         ids = _arrow_text(ident).to_pylist()
         seen = self.seen
-        again = np.fromiter((v in seen for v in ids), bool, len(ids))
+        again = np.fromiter(map(seen.__contains__, ids), bool, len(ids))
         reasons.add_each(ident.duplicated() | again, tr("duplicate id {value}"), ident)
         seen.update(ids)
 
@@ -756,7 +785,7 @@ def _precision(fmt: str, cells: Mapping[str, pd.Series], mapping: Mapping[str, C
     dates = pd.Series("day", index=index, dtype=str)
     if fmt in PLACE_CODES:
         good_codes, coarse = PLACE_CODES[fmt]
-        code = cells["place_code"].str.replace(r"\.0$", "", regex=True)
+        code = _code(cells["place_code"])
         unknown = (code != "") & ~code.isin((*good_codes, *coarse))
         reasons.add_each(unknown, tr("{column} {{value}} is not one of {codes}").format(
             column=_column_of(mapping, "place_code"),
@@ -764,13 +793,20 @@ def _precision(fmt: str, cells: Mapping[str, pd.Series], mapping: Mapping[str, C
         precise = ~code.isin(coarse)
     if fmt in DATE_CODES:
         known = DATE_CODES[fmt]
-        code = cells["date_code"].str.replace(r"\.0$", "", regex=True)
+        code = _code(cells["date_code"])
         unknown = (code != "") & ~code.isin(list(known))
         reasons.add_each(unknown, tr("{column} {{value}} is not one of {codes}").format(
             column=_column_of(mapping, "date_code"), codes=", ".join(known)),
             cells["date_code"])
         dates = code.map(known).fillna("day").astype(str)
     return precise.astype(bool), dates
+
+
+def _code(text: pd.Series) -> pd.Series:
+    """A precision code as written, without a spreadsheet's trailing '.0' ('1.0' is 1)."""
+    if not text.str.endswith(".0").any():
+        return text
+    return text.str.replace(r"\.0$", "", regex=True)
 
 
 def _unused_columns(columns: list[str], mapping: Mapping[str, Columns]) -> list[str]:

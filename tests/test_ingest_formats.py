@@ -150,6 +150,17 @@ def test_blank_lines_of_spaces_or_separators_are_counted(borders):
     assert "4 blank lines skipped" in report.summary()
 
 
+def test_a_few_blank_lines_among_many_rows_are_counted_and_a_quoted_first_cell_is_a_row(
+        borders):
+    # few lines start with a space, a separator or a quote: only those are read whole
+    rows = [ROWS[0].replace("A1,", f"R{k},", 1) for k in range(40)]
+    rows[10:10] = ["   ", ",,,,,,", ' , "" ,', '"Q1"' + ROWS[2][2:], '""' + ROWS[2][2:]]
+    report = ingest_bytes("\n".join([HEADER, *rows]).encode() + b"\n", "gaps.csv", borders)
+    assert report.blank_lines == 3
+    assert len(report.loaded) == 42 and "Q1" in set(report.loaded["id"])
+    assert len(report.rejected) == 0 and len(report.loaded) + report.blank_lines == len(rows)
+
+
 def test_a_bare_carriage_return_inside_quotes_does_not_split_the_row(borders):
     text = "\n".join([HEADER, ROWS[0].replace(",plain", ',"first\rsecond"'), ROWS[2]]) + "\n"
     report = ingest_bytes(text.encode(), "cr.csv", borders)
