@@ -291,14 +291,17 @@ def ingest_file(source: Source, name: str, borders: gpd.GeoDataFrame,
                 mapping: Mapping[str, Columns] | None = None,
                 taken_ids: frozenset[str] = frozenset(), tr: Translate = english,
                 last: date | None = None, date_order: str = "auto",
-                progress: Progress | None = None) -> IngestReport:
+                progress: Progress | None = None,
+                chunk_bytes: int | None = None) -> IngestReport:
     """Read and validate a file of any size, chunk by chunk (bytes, a path or a binary file).
 
     A known format is mapped automatically, else `mapping` is used (UnknownColumnsError names the
     columns when there is none). `progress(rows, rejected, done)` is told after each chunk.
+    `chunk_bytes` (default geo.tablefile.CHUNK_BYTES) bounds the memory a chunk's checks take:
+    about 25 bytes for each byte of CSV, at once.
     A file whose slash dates turn out to be month first after some were read day first is read
     a second time."""
-    opened = open_table(source, name, tr)
+    opened = open_table(source, name, tr, chunk_bytes)
     fmt = detect_format(opened.columns)
     if mapping is None:
         if fmt is None:
@@ -316,7 +319,7 @@ def ingest_file(source: Source, name: str, borders: gpd.GeoDataFrame,
         run = _Run(borders, mapping, name, fmt, taken_ids, tr, last or date.today(),
                    run.final_order()[0], _unused_columns(opened.columns, mapping),
                    doubt=run.final_order()[1])
-        report = run.read(open_table(source, name, tr), progress)
+        report = run.read(open_table(source, name, tr, chunk_bytes), progress)
         assert report is not None
     return report
 

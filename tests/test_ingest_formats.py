@@ -201,6 +201,13 @@ def test_small_chunks_read_as_one_read_does(borders, monkeypatch, size):
                           progress=lambda rows, rejected, done: seen.append((rows, rejected)))
     assert chunked.loaded.equals(whole.loaded) and chunked.rejected.equals(whole.rejected)
     assert chunked.blank_lines == whole.blank_lines == 2
+    # the page's smaller chunks (app/upload.py) are asked for by argument: the same report
+    asked: list[tuple[int, int]] = []
+    monkeypatch.setattr(tablefile, "CHUNK_BYTES", 8 << 20)
+    small = ingest_file(text.encode(), "c.csv", borders, chunk_bytes=size,
+                        progress=lambda rows, rejected, done: asked.append((rows, rejected)))
+    assert small.loaded.equals(whole.loaded) and small.rejected.equals(whole.rejected)
+    assert asked == seen
     assert seen[-1] == (len(whole.loaded) + len(whole.rejected), len(whole.rejected))
     assert seen == sorted(seen)
     # every line after the header: a row (loaded or rejected), a blank line, or the second line
