@@ -446,6 +446,7 @@ class _Reasons:
 
     def __init__(self, index: pd.Index) -> None:
         self.text = pd.Series("", index=index, dtype=object)
+        self.any = np.zeros(len(index), bool)  # rows with a reason so far
 
     def add(self, mask: pd.Series, message: str | pd.Series) -> None:
         if not mask.any():
@@ -453,6 +454,7 @@ class _Reasons:
         new = message[mask] if isinstance(message, pd.Series) else message
         old = self.text[mask]
         self.text[mask] = old.where(old == "", old + "; ") + new
+        self.any |= np.asarray(mask, bool)
 
     def add_each(self, mask: pd.Series, template: str, values: pd.Series) -> None:
         """One message per row, with that row's value quoted."""
@@ -464,20 +466,21 @@ def _placement(lat: pd.Series, lon: pd.Series, iso3: pd.Series,
                shapes: gpd.GeoSeries) -> tuple[pd.Series, pd.Series]:
     """Which points are not in (or within NEAR_DEG of) their country, and which of those are
     in it once latitude and longitude are swapped. Uses each country's prepared polygon."""
-    outside = pd.Series(False, index=lat.index)
-    swapped = pd.Series(False, index=lat.index)
-    for code, rows in lat.groupby(iso3).groups.items():
+    outside = np.zeros(len(lat), bool)
+    swapped = np.zeros(len(lat), bool)
+    all_x, all_y = lon.to_numpy(float), lat.to_numpy(float)
+    for code, rows in iso3.groupby(iso3).indices.items():  # positions, not labels
         shape = shapes[code]
         shapely.prepare(shape)
-        x, y = lon[rows].to_numpy(), lat[rows].to_numpy()
+        x, y = all_x[rows], all_y[rows]
         far = ~shapely.contains_xy(shape, x, y)
         if far.any():
             far[far] = shapely.distance(shape, shapely.points(x[far], y[far])) > NEAR_DEG
         if far.any():
-            index = pd.Index(rows)[far]
-            outside[index] = True
-            swapped[index] = shapely.distance(shape, shapely.points(y[far], x[far])) <= NEAR_DEG
-    return outside, swapped
+            at = rows[far]
+            outside[at] = True
+            swapped[at] = shapely.distance(shape, shapely.points(y[far], x[far])) <= NEAR_DEG
+    return pd.Series(outside, index=lat.index), pd.Series(swapped, index=lat.index)
 
 
 
@@ -653,7 +656,7 @@ class _Run:
                 index=cells["deaths"][disorder].index))
         place_precise, date_precision = _precision(self.fmt, cells, mapping, reasons, tr)
 
-        good = (reasons.text == "").to_numpy()
+        good = ~reasons.any
         if good.any():
             self.loaded.append(self._events(chunk, good, cells, ident, days, lat, lon, iso3,
                                             deaths, place_precise, date_precision))
