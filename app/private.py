@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 
 PAGES_FLAG = ("streamlit.runtime.pages_manager", "PagesManager", "uses_pages_directory")
 
@@ -52,16 +53,28 @@ def end_expired_sessions() -> int:
         run = runtime._get_async_objs().eventloop.call_soon_threadsafe
     except Exception:
         run = None
+    ended = []
     for _, info in expired:
         with contextlib.suppress(Exception):  # its state, script thread and uploaded files
-            end = functools.partial(_end, info.session)
+            finished = threading.Event()
+            end = functools.partial(_end, info.session, finished)
             run(end) if run is not None else end()
+            ended.append(finished)
+    for finished in ended:  # the caller frees memory next: only once the sessions are gone
+        finished.wait(ENDING_S)
     return len(expired)
 
 
-def _end(session: object) -> None:
+ENDING_S = 10.0  # at most this long to wait for Streamlit's loop to end a session
+
+
+def _end(session: object, finished: threading.Event | None = None) -> None:
     """Shut a session down and empty its state: Streamlit's runtime loop keeps the last session
     it flushed messages for in a local variable until another session sends something, so on an
     idle server the session object itself outlives its end (checked with gc referrers)."""
-    session.shutdown()  # type: ignore[attr-defined]
-    session.session_state.clear()  # type: ignore[attr-defined]
+    try:
+        session.shutdown()  # type: ignore[attr-defined]
+        session.session_state.clear()  # type: ignore[attr-defined]
+    finally:
+        if finished is not None:
+            finished.set()

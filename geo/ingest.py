@@ -68,6 +68,7 @@ __all__ = ["IngestError", "IngestReport", "Table", "ingest", "ingest_bytes", "in
 # (.streamlit/config.toml's maxUploadSize), which geo/store.py still reads for kept sets.
 MAX_BYTES = 1024 * 1024 * 1024
 READ_AHEAD = False  # read the next chunk in a thread while checking this one (bench/ingest.py)
+DAYS_REMEMBERED = 200_000  # dates read once per file (an export has a few thousand days)
 NEAR_DEG = 0.25  # a point this close to its country (about 25 km) still counts as in it
 
 # Our fields, and the columns that fill them in each known format.
@@ -227,14 +228,39 @@ def events_table(frame: pd.DataFrame) -> pa.Table:
 
 def sorted_events(table: pa.Table) -> pa.Table:
     """Events sorted by date, then by the line they came from."""
+    rows = table["row"]
+    if not rows.null_count and len(rows) > 1 and bool(np.all(np.diff(rows.to_numpy()) > 0)):
+        # in the file's order (an import): a stable sort of the dates alone, 8x faster
+        return table.take(pa_compute.array_sort_indices(table["date"]))
     return table.take(pa_compute.sort_indices(table, [("date", "ascending"),
                                                       ("row", "ascending")]))
+
+
+ROW_GROUP = 64 * 1024
+# Columns whose values repeat (types, countries, actors, places): dictionary-encoded. Trying a
+# dictionary on free text (ids, notes) costs time and then falls back to plain anyway.
+REPEATED = ("iso3", "place", "category", "title", "sources", "kind", "sub_kind", "actor1",
+            "actor2", "admin1", "date_precision")
+# Statistics only where a query filters (a date window reads only the row groups of its days)
+FILTERED = ("date", "row", "lat", "lon", "iso3")
 
 
 def write_events(report: IngestReport, path: Path) -> None:
     """Save the loaded events as Parquet sorted by date (a window query then reads only the
     row groups of its days)."""
-    pq.write_table(sorted_events(report.table), path, row_group_size=64 * 1024)
+    table = sorted_events(report.table)
+    pq.write_table(table, path, row_group_size=ROW_GROUP,
+                   use_dictionary=[*REPEATED, *_repeated_file_columns(table)],
+                   write_statistics=list(FILTERED))
+
+
+def _repeated_file_columns(table: pa.Table) -> list[str]:
+    """The file's own text columns whose values repeat, judged on the first row group: fewer
+    distinct values than a tenth of its rows."""
+    head = table.slice(0, ROW_GROUP)
+    return [name for name in table.column_names[len(EVENTS_SCHEMA):]
+            if pa.types.is_string(head[name].type)
+            and pa_compute.count_distinct(head[name]).as_py() * 10 < max(head.num_rows, 10)]
 
 
 Progress = Callable[[int, int, float], None]  # rows read, rejected so far, part of the file
@@ -269,14 +295,17 @@ def ingest_file(source: Source, name: str, borders: gpd.GeoDataFrame,
                 mapping: Mapping[str, Columns] | None = None,
                 taken_ids: frozenset[str] = frozenset(), tr: Translate = english,
                 last: date | None = None, date_order: str = "auto",
-                progress: Progress | None = None) -> IngestReport:
+                progress: Progress | None = None,
+                chunk_bytes: int | None = None) -> IngestReport:
     """Read and validate a file of any size, chunk by chunk (bytes, a path or a binary file).
 
     A known format is mapped automatically, else `mapping` is used (UnknownColumnsError names the
     columns when there is none). `progress(rows, rejected, done)` is told after each chunk.
+    `chunk_bytes` (default geo.tablefile.CHUNK_BYTES) bounds the memory a chunk's checks take:
+    about 25 bytes for each byte of CSV, at once.
     A file whose slash dates turn out to be month first after some were read day first is read
     a second time."""
-    opened = open_table(source, name, tr)
+    opened = open_table(source, name, tr, chunk_bytes)
     fmt = detect_format(opened.columns)
     if mapping is None:
         if fmt is None:
@@ -294,7 +323,7 @@ def ingest_file(source: Source, name: str, borders: gpd.GeoDataFrame,
         run = _Run(borders, mapping, name, fmt, taken_ids, tr, last or date.today(),
                    run.final_order()[0], _unused_columns(opened.columns, mapping),
                    doubt=run.final_order()[1])
-        report = run.read(open_table(source, name, tr), progress)
+        report = run.read(open_table(source, name, tr, chunk_bytes), progress)
         assert report is not None
     return report
 
@@ -421,6 +450,7 @@ class _Reasons:
 
     def __init__(self, index: pd.Index) -> None:
         self.text = pd.Series("", index=index, dtype=object)
+        self.any = np.zeros(len(index), bool)  # rows with a reason so far
 
     def add(self, mask: pd.Series, message: str | pd.Series) -> None:
         if not mask.any():
@@ -428,6 +458,7 @@ class _Reasons:
         new = message[mask] if isinstance(message, pd.Series) else message
         old = self.text[mask]
         self.text[mask] = old.where(old == "", old + "; ") + new
+        self.any |= np.asarray(mask, bool)
 
     def add_each(self, mask: pd.Series, template: str, values: pd.Series) -> None:
         """One message per row, with that row's value quoted."""
@@ -439,20 +470,21 @@ def _placement(lat: pd.Series, lon: pd.Series, iso3: pd.Series,
                shapes: gpd.GeoSeries) -> tuple[pd.Series, pd.Series]:
     """Which points are not in (or within NEAR_DEG of) their country, and which of those are
     in it once latitude and longitude are swapped. Uses each country's prepared polygon."""
-    outside = pd.Series(False, index=lat.index)
-    swapped = pd.Series(False, index=lat.index)
-    for code, rows in lat.groupby(iso3).groups.items():
+    outside = np.zeros(len(lat), bool)
+    swapped = np.zeros(len(lat), bool)
+    all_x, all_y = lon.to_numpy(float), lat.to_numpy(float)
+    for code, rows in iso3.groupby(iso3).indices.items():  # positions, not labels
         shape = shapes[code]
         shapely.prepare(shape)
-        x, y = lon[rows].to_numpy(), lat[rows].to_numpy()
+        x, y = all_x[rows], all_y[rows]
         far = ~shapely.contains_xy(shape, x, y)
         if far.any():
             far[far] = shapely.distance(shape, shapely.points(x[far], y[far])) > NEAR_DEG
         if far.any():
-            index = pd.Index(rows)[far]
-            outside[index] = True
-            swapped[index] = shapely.distance(shape, shapely.points(y[far], x[far])) <= NEAR_DEG
-    return outside, swapped
+            at = rows[far]
+            outside[at] = True
+            swapped[at] = shapely.distance(shape, shapely.points(y[far], x[far])) <= NEAR_DEG
+    return pd.Series(outside, index=lat.index), pd.Series(swapped, index=lat.index)
 
 
 
@@ -496,6 +528,7 @@ class _Run:
         self.seen = set(taken)  # ids taken, and those of the file so far
         self.evidence = [False, False, False]  # slashes, day first, month first
         self.orders_used: set[str] = set()  # orders that read slash dates in some chunk
+        self.days_read: dict[str, dict[str, date | None]] = {}  # order -> text -> its day
         self.loaded: list[pa.Table] = []
         self.rejected: list[pd.DataFrame] = []
         self.rows = self.rejected_rows = self.blank = 0
@@ -553,7 +586,13 @@ class _Run:
                 self.orders_used.add(order)
         else:
             order = self.date_order
-        days = written.map({v: date_parts(v, order) for v in written.unique() if v})
+        known = self.days_read.setdefault(order, {})
+        if len(known) > DAYS_REMEMBERED:
+            known.clear()
+        for v in written.unique():
+            if v and v not in known:
+                known[v] = date_parts(v, order)
+        days = written.map(known)
         reasons.add_each((written != "") & days.isna(), tr(
             "unparseable date {value} (use YYYY-MM-DD, DD/MM/YYYY or '31 January 2023')"),
             written)
@@ -597,7 +636,7 @@ class _Run:
         ident = cells["id"].where(cells["id"] != "", f"{self.name}-row-" + number.astype(str))
         ids = _arrow_text(ident).to_pylist()
         seen = self.seen
-        again = np.fromiter((v in seen for v in ids), bool, len(ids))
+        again = np.fromiter(map(seen.__contains__, ids), bool, len(ids))
         reasons.add_each(ident.duplicated() | again, tr("duplicate id {value}"), ident)
         seen.update(ids)
 
@@ -621,7 +660,7 @@ class _Run:
                 index=cells["deaths"][disorder].index))
         place_precise, date_precision = _precision(self.fmt, cells, mapping, reasons, tr)
 
-        good = (reasons.text == "").to_numpy()
+        good = ~reasons.any
         if good.any():
             self.loaded.append(self._events(chunk, good, cells, ident, days, lat, lon, iso3,
                                             deaths, place_precise, date_precision))
@@ -756,7 +795,7 @@ def _precision(fmt: str, cells: Mapping[str, pd.Series], mapping: Mapping[str, C
     dates = pd.Series("day", index=index, dtype=str)
     if fmt in PLACE_CODES:
         good_codes, coarse = PLACE_CODES[fmt]
-        code = cells["place_code"].str.replace(r"\.0$", "", regex=True)
+        code = _code(cells["place_code"])
         unknown = (code != "") & ~code.isin((*good_codes, *coarse))
         reasons.add_each(unknown, tr("{column} {{value}} is not one of {codes}").format(
             column=_column_of(mapping, "place_code"),
@@ -764,13 +803,20 @@ def _precision(fmt: str, cells: Mapping[str, pd.Series], mapping: Mapping[str, C
         precise = ~code.isin(coarse)
     if fmt in DATE_CODES:
         known = DATE_CODES[fmt]
-        code = cells["date_code"].str.replace(r"\.0$", "", regex=True)
+        code = _code(cells["date_code"])
         unknown = (code != "") & ~code.isin(list(known))
         reasons.add_each(unknown, tr("{column} {{value}} is not one of {codes}").format(
             column=_column_of(mapping, "date_code"), codes=", ".join(known)),
             cells["date_code"])
         dates = code.map(known).fillna("day").astype(str)
     return precise.astype(bool), dates
+
+
+def _code(text: pd.Series) -> pd.Series:
+    """A precision code as written, without a spreadsheet's trailing '.0' ('1.0' is 1)."""
+    if not text.str.endswith(".0").any():
+        return text
+    return text.str.replace(r"\.0$", "", regex=True)
 
 
 def _unused_columns(columns: list[str], mapping: Mapping[str, Columns]) -> list[str]:

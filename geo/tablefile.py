@@ -413,8 +413,7 @@ def _scan(buf: bytes, sep: str) -> _Lines:
     sep_byte = ord(sep)
     filler = np.ones(256, bool)
     filler[[SPACE, TAB, CR, LF, QUOTE, sep_byte]] = False
-    text = filler[arr]
-    blank = ~np.logical_or.reduceat(text, starts) if size else np.ones(count, bool)
+    blank = _blank_lines(arr, starts, filler)
     blank |= starts >= size  # an empty last line
     blank &= starts <= ends
 
@@ -436,18 +435,42 @@ def _scan(buf: bytes, sep: str) -> _Lines:
         close_ok = (nxt == sep_byte) | (nxt == LF) | (nxt == CR) | (nxt == QUOTE)
         wrong = np.where(opening, ~open_ok, ~close_ok)
         plain[q_line[wrong]] = False
-    crs = np.flatnonzero(arr == CR)
+    crs = np.flatnonzero(arr == CR) if buf.find(b"\r") >= 0 else np.zeros(0, np.int64)
     if len(crs):
         nxt_cr = np.where(crs + 1 < size, arr[np.minimum(crs + 1, size - 1)], LF)
         bare = crs[(nxt_cr != LF) | (crs + 1 >= size)]
         bare = bare[bare + 1 < size]  # a CR at the very end of the file ends its last line
         plain[line_of(bare)] = False
     nul = np.zeros(count, bool)
-    nuls = np.flatnonzero(arr == 0)
+    nuls = np.flatnonzero(arr == 0) if buf.find(b"\0") >= 0 else np.zeros(0, np.int64)
     if len(nuls):
         nul[line_of(nuls)] = True
     plain &= ~odd & ~nul
     return _Lines(starts, ends, blank, odd, plain, nul)
+
+
+def _blank_lines(arr: np.ndarray, starts: np.ndarray, filler: np.ndarray) -> np.ndarray:
+    """Lines with no byte that `filler` marks as text (spaces, separators, quotes only). A line
+    whose first byte is text is not blank: only the others are looked at whole."""
+    size, count = len(arr), len(starts)
+    if not size:
+        return np.ones(count, bool)
+    maybe = ~filler[arr[np.minimum(starts, size - 1)]]
+    if not maybe.any():
+        return np.zeros(count, bool)
+    if np.count_nonzero(maybe) > count // 4:  # mostly such lines: every byte at once
+        return ~np.logical_or.reduceat(filler[arr], starts)
+    lengths = np.diff(np.append(starts, size))
+    picked = np.repeat(maybe, lengths)
+    sub_lengths = lengths[maybe]
+    sub_starts = np.concatenate([[0], np.cumsum(sub_lengths)[:-1]])
+    blank = np.zeros(count, bool)
+    text = filler[arr[picked]]
+    found = np.ones(len(sub_starts), bool) if not len(text) else ~np.logical_or.reduceat(
+        text, np.minimum(sub_starts, max(len(text) - 1, 0)))
+    found &= sub_lengths > 0
+    blank[maybe] = found | (sub_lengths == 0)
+    return blank
 
 
 def _field_counts(buf: bytes, lines: _Lines, sep: str) -> np.ndarray:

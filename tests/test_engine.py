@@ -8,9 +8,10 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
-from geo.engine import Events, Selection
+from geo.engine import Events, Selection, in_date_order
 from geo.imported import UploadFilter, actors_of, filtered, imprecise, kind_counts, weekly_deaths
 from geo.ingest import EVENTS_SCHEMA, events_frame, events_table
 from geo.timeline import DateWindow, events_in_view
@@ -136,6 +137,26 @@ def test_the_set_is_held_sorted_by_date_whatever_the_file_order(frame):
     days = shuffled.table["date"].to_pylist()
     assert days == sorted(days)
     assert shuffled.id == Events(events_table(frame)).id  # the same events, the same set
+
+
+def test_a_set_already_in_date_order_is_held_as_it_is(frame):
+    ordered = Events(events_table(frame)).table  # as an import's Parquet or a kept set is
+    held = Events(ordered)
+    assert held.table is ordered  # no second sort, no copy
+    assert held.id == Events(events_table(frame.sample(frac=1, random_state=5))).id
+    # two events of one day out of line order: not date order, so that set is sorted
+    days = ordered["date"].cast(pa.int32()).to_numpy()
+    i = int(np.flatnonzero(np.diff(days) == 0)[0])
+    swapped = pa.concat_tables([ordered.slice(0, i), ordered.slice(i + 1, 1),
+                                ordered.slice(i, 1), ordered.slice(i + 2)])
+    assert Events(swapped).table["row"].to_pylist() == ordered["row"].to_pylist()
+    later_first = pa.concat_tables([ordered.slice(len(ordered) - 1),
+                                    ordered.slice(0, len(ordered) - 1)])
+    assert Events(later_first).table["date"].to_pylist() == ordered["date"].to_pylist()
+    # in the file's line order (as an import gives it), dates in any order
+    by_line = ordered.take(pa.array(np.argsort(ordered["row"].to_numpy(), kind="stable")))
+    assert not in_date_order(by_line)
+    assert Events(by_line).table["row"].to_pylist() == ordered["row"].to_pylist()
 
 
 def test_an_unknown_unit_is_refused(engine):

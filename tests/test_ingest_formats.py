@@ -150,6 +150,17 @@ def test_blank_lines_of_spaces_or_separators_are_counted(borders):
     assert "4 blank lines skipped" in report.summary()
 
 
+def test_a_few_blank_lines_among_many_rows_are_counted_and_a_quoted_first_cell_is_a_row(
+        borders):
+    # few lines start with a space, a separator or a quote: only those are read whole
+    rows = [ROWS[0].replace("A1,", f"R{k},", 1) for k in range(40)]
+    rows[10:10] = ["   ", ",,,,,,", ' , "" ,', '"Q1"' + ROWS[2][2:], '""' + ROWS[2][2:]]
+    report = ingest_bytes("\n".join([HEADER, *rows]).encode() + b"\n", "gaps.csv", borders)
+    assert report.blank_lines == 3
+    assert len(report.loaded) == 42 and "Q1" in set(report.loaded["id"])
+    assert len(report.rejected) == 0 and len(report.loaded) + report.blank_lines == len(rows)
+
+
 def test_a_bare_carriage_return_inside_quotes_does_not_split_the_row(borders):
     text = "\n".join([HEADER, ROWS[0].replace(",plain", ',"first\rsecond"'), ROWS[2]]) + "\n"
     report = ingest_bytes(text.encode(), "cr.csv", borders)
@@ -190,6 +201,13 @@ def test_small_chunks_read_as_one_read_does(borders, monkeypatch, size):
                           progress=lambda rows, rejected, done: seen.append((rows, rejected)))
     assert chunked.loaded.equals(whole.loaded) and chunked.rejected.equals(whole.rejected)
     assert chunked.blank_lines == whole.blank_lines == 2
+    # the page's smaller chunks (app/upload.py) are asked for by argument: the same report
+    asked: list[tuple[int, int]] = []
+    monkeypatch.setattr(tablefile, "CHUNK_BYTES", 8 << 20)
+    small = ingest_file(text.encode(), "c.csv", borders, chunk_bytes=size,
+                        progress=lambda rows, rejected, done: asked.append((rows, rejected)))
+    assert small.loaded.equals(whole.loaded) and small.rejected.equals(whole.rejected)
+    assert asked == seen
     assert seen[-1] == (len(whole.loaded) + len(whole.rejected), len(whole.rejected))
     assert seen == sorted(seen)
     # every line after the header: a row (loaded or rejected), a blank line, or the second line
