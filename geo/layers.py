@@ -380,12 +380,23 @@ def _dataset(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], tr: T
 class EventLayer(BrowserCall):
     """Events on a map (coupbelt.events): a dataset, inline or by the ID of one the page sends
     beside the map (PageData), and which of its events are shown (`shown`: a bit mask, and
-    the marker rows when the dataset has none; None: all)."""
+    the marker rows when the dataset has none; None: all). With `play` (the ID of the set
+    playback draws from, the settled window's length in days and, for a set of every event,
+    the mask of those the view's filters keep), a coupbelt.playable call beside it."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    coupbelt.events({{ this._parent.get_name() }}, {{ this.data | tojson }}, {{ this.shown | tojson }});
+    {%- if this.play %}
+    coupbelt.playable({{ this._parent.get_name() }}, {{ this.play | tojson }});
+    {%- endif %}
+    {% endmacro %}
+    """)
 
     def __init__(self, data: dict[str, object] | str, shown: dict[str, object] | None,
-                 count: int) -> None:
+                 count: int, play: dict[str, object] | None = None) -> None:
         super().__init__("events", data, shown)
-        self.data, self.shown = data, shown
+        self.data, self.shown, self.play = data, shown, play
         self.count = count  # events shown
         rows = (shown or {}).get("rows") or (data.get("rows") if isinstance(data, dict) else None)
         self.rows: list[list[object]] | None = rows if count <= DETAIL_LIMIT else None  # type: ignore[assignment]
@@ -517,12 +528,13 @@ def events_in_set(whole: pd.DataFrame, shown: pd.Index, events: PageData,
     picked = _mask(whole, shown)
     positions = np.flatnonzero(picked)
     view: dict[str, object] = {"mask": _b64(np.packbits(picked, bitorder="little"))}
+    play: dict[str, object] | None = None
     if playable is not None:
-        view["play"] = {"mask": _b64(np.packbits(_mask(whole, playable), bitorder="little")),
-                        "window": int(window_days)}
+        play = {"set": events.id, "window": int(window_days),
+                "mask": _b64(np.packbits(_mask(whole, playable), bitorder="little"))}
     if "rows" not in events.data and len(positions) <= DETAIL_LIMIT:
         view["rows"] = marker_rows(whole.iloc[positions], palette, tr, lang, by, outlets)
-    return EventLayer(events.id, view, len(positions))
+    return EventLayer(events.id, view, len(positions), play)
 
 
 def upload_palette(uploaded: Events, tr: Translate = english) -> dict[str, tuple[str, str]]:
@@ -553,17 +565,17 @@ def upload_layer(uploaded: Events, chosen: Selection | None, tr: Translate = eng
     palette = _upload_classes(uploaded, chosen, tr)
     count = uploaded.count(chosen)
     played: dict[str, object] | None = (
-        {"play": {"set": play.id, "window": int(window_days)}} if play is not None else None)
+        {"set": play.id, "window": int(window_days)} if play is not None else None)
     if count <= DETAIL_LIMIT:
         shown = _with_kind(uploaded.frame(chosen))
         shown = shown.assign(type_key=shown["kind"].where(shown["kind"].isin(list(palette)),
                                                           OTHER_KEY))
         layer = events_on_map(shown, palette, tr, lang, by="type_key")
-        return EventLayer(layer.data, played, count) if played else layer
+        return EventLayer(layer.data, None, count, played)
     data = _header(count, palette, tr, lang, True, "deaths" in uploaded.columns)
     cells = uploaded.cells(chosen, [k for k in palette if k != OTHER_KEY], COORD_SCALE)
     return EventLayer(_arrays(data, cells["lat"], cells["lon"], cells["cat"], cells["deaths"]),
-                      played, count)
+                      None, count, played)
 
 
 PLAY_FROM = COVERAGE_START - timedelta(days=32_000)  # the earliest day an int16 day number holds

@@ -472,19 +472,20 @@
     return layer;
   }
 
-  // Events during playback. A layer of events that can play carries `play` ({mask: the events
-  // the view's filters keep on any day, or set: the ID of a dataset of them sorted by day
-  // (geo.layers.play_set), and window: the settled window's length in days}); while it is on
+  // Events during playback. Beside a layer of events that can play, coupbelt.playable(group,
+  // play) names their dataset (play.set: the page's events, with play.mask the events the
+  // view's filters keep on any day; or a dataset of just those, sorted by day, geo.layers.
+  // play_set) and the settled window's length in days (play.window); while its group is on
   // the map, playback draws its events: each frame, those of the window ending on the frame's
   // day, found by binary search on their days, with no request to Python. Up to the dataset's
   // limit, a dot each; more, counts per screen cell, as the settled map draws them.
-  function playSource(group, ref, play) {
+  function playable(group, play) {
     var Source = L.Layer.extend({
       onAdd: function (map) { (map.coupbeltSources = map.coupbeltSources || new Set()).add(this); },
       onRemove: function (map) { map.coupbeltSources.delete(this); }
     });
     var source = new Source();
-    source.ref = play.set || ref;
+    source.ref = play.set;
     source.play = play;
     group.addLayer(source);
   }
@@ -580,7 +581,6 @@
   var lastEvents = {key: null, layer: null};
 
   function events(group, ref, shown) {
-    if (shown && shown.play) { playSource(group, ref, shown.play); }
     var key = typeof ref === "string" ? ref + ":" + (shown ? shown.mask : "all") : null;
     if (key !== null && key === lastEvents.key) {
       group.addLayer(lastEvents.layer);
@@ -995,6 +995,6 @@
   }
 
   window.coupbelt = {commit: commit, legend: legend, tileNote: tileNote, places: places,
-                     keepView: keepView, events: events, register: register,
+                     keepView: keepView, events: events, playable: playable, register: register,
                      countries: countries, paint: paint, counted: counted, reading: reading};
 })();
