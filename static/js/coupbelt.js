@@ -12,7 +12,11 @@
    date sends a bit mask, not the events again). `shown` picks its events (`mask`, one bit per event; null: all) and may
    carry their marker rows. Up to `data.limit` events are markers with a tooltip and a popup
    built with textContent (only http(s) URLs become links); more are counts per screen cell,
-   re-binned on a canvas on every zoom and pan.
+   re-binned on a canvas on every zoom and pan. Below zoom 8, markers close together show as
+   one cluster mark with their count; a click zooms to them and they spread.
+
+   coupbelt.playable(group, play): while `group` is on the map, playback draws these events
+   frame by frame (the window ending on each frame's day), from a dataset the page holds.
 
    coupbelt.countries(map, ref): the country shapes (a GeoJSON dataset, by ID or inline) on the
    base map, drawn plain until a coupbelt.paint layer colours them; their group is on the map
