@@ -5,11 +5,12 @@ together at low zoom are one cluster mark that spreads into them when clicked.""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from test_browser import (
     ROOT,
+    TIME_CONTROL,
     block_the_internet,
     browser,  # noqa: F401 - the shared Chromium fixture
     map_holds,
@@ -140,3 +141,39 @@ def test_markers_close_together_cluster_and_spread_when_the_cluster_is_clicked(d
     frame = map_holds(pg, f"() => ({CLUSTERS})().length === 0", 30, "no cluster at zoom 8")
     assert frame.locator(".event-cluster").count() == 0
 
+
+
+def test_imported_events_follow_playback_too(dashboard, tab, tmp_path):
+    """The user's events play from the one day-sorted set the page holds (geo.layers.play_set):
+    each frame draws those of the 90-day window ending on its day."""
+    pg = tab
+    with_time_control(pg, f"{dashboard}/")  # the timeline built (a fresh server builds it)
+    first = date(2023, 1, 3)
+    days = [first + timedelta(days=11 * i) for i in range(30)]
+    rows = ["id,date,lat,lon,iso3,place,category,title,summary,sources"] + [
+        f"p{i},{d.isoformat()},{14 + i % 5 * 0.6},{5 + i // 5 * 0.8},NER,Here,protest,Mine {i},S,"
+        for i, d in enumerate(days)]
+    path = tmp_path / "mine.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    pg.goto(f"{dashboard}/events")
+    pg.get_by_text("Import your own events").click()
+    pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    pg.get_by_text("30 loaded, 0 rejected").wait_for(timeout=60_000)
+    pg.get_by_role("link", name="Situation map").click()  # the same session
+    frame = map_holds(pg, TIME_CONTROL, 90, "the time control")
+    frame.locator(".time-step").select_option("month")
+    frame.locator(".time-speed").select_option("8")
+    frame.evaluate("() => { window.eventFrames = []; }")
+    frame.locator(".time-play").click()  # from the curation date: from the first day
+    frame = map_holds(pg, "() => !document.querySelector('.time-control.playing')", 90,
+                      "the playback to reach its last frame")
+    drawn = {f["day"]: f for f in frame.evaluate("() => window.eventFrames")}
+    mine = {}
+    for day, f in drawn.items():
+        ringed = [s["events"] for s in f["sources"] if s["ringed"]]
+        assert len(ringed) == 1, f  # the user's events are one source of every frame
+        mine[COVERAGE_START + timedelta(days=day)] = ringed[0]
+    assert len(mine) >= 40, mine  # monthly from 2020
+    for on, count in mine.items():
+        assert count == sum(on - timedelta(days=89) <= d <= on for d in days), (on, count)
+    assert max(mine.values()) > 0 and len(set(mine.values())) > 2

@@ -532,11 +532,12 @@
     var day = null, on = false;
     function draw() {
       layer.clearLayers();
-      var drawn = {day: day, events: 0, marks: 0, cells: 0};
+      var drawn = {day: day, events: 0, marks: 0, cells: 0, sources: []};
       (map.coupbeltSources || new Set()).forEach(function (source) {
         if (!source.data) { return; }
         var data = source.data, chosen = inFrame(source, day), zoom = map.getZoom();
         drawn.events += chosen.length;
+        drawn.sources.push({ringed: !!data.ringed, events: chosen.length});
         var ring = data.ringed ? "#fff" : "#222", weight = data.ringed ? 2 : 1;
         if (chosen.length <= data.limit) {
           for (var j = 0; j < chosen.length; j++) {
