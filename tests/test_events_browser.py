@@ -149,16 +149,18 @@ def test_imported_events_follow_playback_too(dashboard, tab, tmp_path):
     pg = tab
     with_time_control(pg, f"{dashboard}/")  # the timeline built (a fresh server builds it)
     first = date(2023, 1, 3)
-    days = [first + timedelta(days=11 * i) for i in range(30)]
+    # 30 over the year, and 1,100 in June 2023: more than the marker limit in a window
+    days = ([first + timedelta(days=11 * i) for i in range(30)]
+            + [date(2023, 6, 1) + timedelta(days=i % 30) for i in range(1100)])
     rows = ["id,date,lat,lon,iso3,place,category,title,summary,sources"] + [
-        f"p{i},{d.isoformat()},{14 + i % 5 * 0.6},{5 + i // 5 * 0.8},NER,Here,protest,Mine {i},S,"
-        for i, d in enumerate(days)]
+        f"p{i},{d.isoformat()},{14 + i % 5 * 0.6},{5 + i // 5 % 6 * 0.8},NER,Here,protest,"
+        f"Mine {i},S," for i, d in enumerate(days)]
     path = tmp_path / "mine.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     pg.goto(f"{dashboard}/events")
     pg.get_by_text("Import your own events").click()
     pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
-    pg.get_by_text("30 loaded, 0 rejected").wait_for(timeout=60_000)
+    pg.get_by_text("1,130 loaded, 0 rejected").wait_for(timeout=60_000)
     pg.get_by_role("link", name="Situation map").click()  # the same session
     frame = map_holds(pg, TIME_CONTROL, 90, "the time control")
     frame.locator(".time-step").select_option("month")
@@ -170,10 +172,16 @@ def test_imported_events_follow_playback_too(dashboard, tab, tmp_path):
     drawn = {f["day"]: f for f in frame.evaluate("() => window.eventFrames")}
     mine = {}
     for day, f in drawn.items():
-        ringed = [s["events"] for s in f["sources"] if s["ringed"]]
+        ringed = [s for s in f["sources"] if s["ringed"]]
         assert len(ringed) == 1, f  # the user's events are one source of every frame
         mine[COVERAGE_START + timedelta(days=day)] = ringed[0]
     assert len(mine) >= 40, mine  # monthly from 2020
-    for on, count in mine.items():
-        assert count == sum(on - timedelta(days=89) <= d <= on for d in days), (on, count)
-    assert max(mine.values()) > 0 and len(set(mine.values())) > 2
+    for on, source in mine.items():
+        count = sum(on - timedelta(days=89) <= d <= on for d in days)
+        assert source["events"] == count, (on, source)
+        if count > 1000:  # above the marker limit: counts per screen cell
+            assert source["marks"] == 0 and 0 < source["cells"] < count, (on, source)
+        else:  # a dot each
+            assert source["marks"] == count and source["cells"] == 0, (on, source)
+    counts = [s["events"] for s in mine.values()]
+    assert max(counts) > 1000 and len(set(counts)) > 2, counts

@@ -537,7 +537,8 @@
         if (!source.data) { return; }
         var data = source.data, chosen = inFrame(source, day), zoom = map.getZoom();
         drawn.events += chosen.length;
-        drawn.sources.push({ringed: !!data.ringed, events: chosen.length});
+        var mine = {ringed: !!data.ringed, events: chosen.length, marks: 0, cells: 0};
+        drawn.sources.push(mine);
         var ring = data.ringed ? "#fff" : "#222", weight = data.ringed ? 2 : 1;
         if (chosen.length <= data.limit) {
           for (var j = 0; j < chosen.length; j++) {
@@ -550,14 +551,14 @@
             L.circleMarker(at, {renderer: renderer, radius: 5, color: ring, weight: weight,
                                 fillColor: data.cats[data.classes[k]][1], fillOpacity: 0.85,
                                 interactive: false}).addTo(layer);
-            drawn.marks++;
+            drawn.marks++; mine.marks++;
           }
         } else {
           binned(map, data, chosen, 44).forEach(function (c) {
             L.circleMarker(c.at, {renderer: renderer, radius: c.radius, color: ring, weight: weight,
                                   fillColor: data.cats[c.top][1], fillOpacity: 0.85,
                                   interactive: false}).addTo(layer);
-            drawn.cells++;
+            drawn.cells++; mine.cells++;
           });
         }
       });
