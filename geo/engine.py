@@ -2,7 +2,7 @@
 
 A session's import or a kept set is one Arrow table (geo.ingest's EVENTS_SCHEMA, then the file's
 other columns), sorted by date; every question a date change asks of it (the events in the
-window, counts per type, country, month or week, the map's arrays, playback's rows) is one SQL
+window, counts per type, country, month or week, the map's arrays, playback's arrays) is one SQL
 query over that table, run by DuckDB without copying it. Only what the answer holds comes back
 to Python: a page never turns the whole set into pandas to move a date. The curated events
 (about a thousand rows) stay in pandas (geo.timeline), where a query costs more than it saves.
@@ -233,21 +233,23 @@ class Events:
             {**params, "classes": list(classes)})
         return {name: found[name].to_numpy() for name in ("lat", "lon", "cat", "deaths", "n")}
 
-    def frame_rows(self, chosen: Selection, slots: Mapping[str, int], other: int,
-                   first_day: date) -> list[list[float]]:
-        """Playback's rows of the selection: [day number since `first_day`, lat, lon, palette
-        slot of the event's type (`other` for a type not in `slots`)], oldest first (one
-        day's in the file's order)."""
+    def playback(self, chosen: Selection, classes: Sequence[str], scale: int,
+                 first_day: date) -> dict[str, np.ndarray]:
+        """Playback's arrays of the selection, from one query, oldest first (one day's in the
+        file's order): the day (days since `first_day`, int16), lat and lon in 1/`scale` degree
+        (int16), and the index of the event's type in `classes` (a type not listed: the last
+        index; uint8). The browser picks each frame's events from them by binary search on
+        the days (static/js/coupbelt.js), so no frame asks Python for anything."""
         where, params = self._where(chosen)
         kind = "coalesce(kind, '')" if "kind" in self.columns else "''"
         found = self.query(
-            f"SELECT date_diff('day', $first, date) AS d, round(lat, 3) AS y, round(lon, 3) AS x, "
-            f"coalesce(list_position($keys, {kind}), 0) AS k "
-            f"FROM events WHERE {where} ORDER BY date, row",
-            {**params, "first": first_day, "keys": list(slots)})
-        slot = np.array([other, *slots.values()], dtype=np.int64)[found["k"].to_numpy()]
-        return list(map(list, zip(found["d"].to_numpy().tolist(), found["y"].to_numpy().tolist(),
-                                  found["x"].to_numpy().tolist(), slot.tolist(), strict=True)))
+            f"SELECT CAST(date_diff('day', $first, date) AS SMALLINT) AS day, "
+            f"CAST(round_even(lat * {int(scale)}, 0) AS SMALLINT) AS lat, "
+            f"CAST(round_even(lon * {int(scale)}, 0) AS SMALLINT) AS lon, "
+            f"CAST(coalesce(list_position($classes, {kind}) - 1, {len(classes)}) AS UTINYINT) "
+            f"AS cat FROM events WHERE {where} ORDER BY date, row",
+            {**params, "first": first_day, "classes": list(classes)})
+        return {name: found[name].to_numpy() for name in ("day", "lat", "lon", "cat")}
 
 
 def in_date_order(table: pa.Table) -> bool:

@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from urllib.parse import urlparse
 
 import folium
@@ -41,6 +42,7 @@ from geo.imported import (
 from geo.metrics import Metric, since_text
 from geo.outlets import Register, popup_sources
 from geo.vocabulary import (
+    COVERAGE_START,
     EVENT_CATEGORIES,
     FORCE_CODES,
     FORCE_COLOURS,
@@ -349,6 +351,12 @@ def _arrays(data: dict[str, object], lat: np.ndarray, lon: np.ndarray, cat: np.n
     return data
 
 
+def _days(dates: pd.Series) -> np.ndarray:
+    """Days since COVERAGE_START (the wire's day numbers), int16."""
+    days = (pd.to_datetime(dates) - pd.Timestamp(COVERAGE_START)).dt.days
+    return days.to_numpy(dtype="int64").clip(-32768, 32767).astype("<i2")
+
+
 def _dataset(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], tr: Translate,
              lang: str, by: str, outlets: Register | None = None) -> dict[str, object]:
     """What the browser needs of an events table (coupbelt.events): up to DETAIL_LIMIT events,
@@ -357,6 +365,7 @@ def _dataset(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], tr: T
     imported = by != "category"
     with_deaths = imported and "deaths" in events.columns
     data = _header(len(events), palette, tr, lang, imported, with_deaths)
+    data["days"] = _b64(_days(events["date"]))  # playback picks each frame's events by day
     if len(events) <= DETAIL_LIMIT:
         data["rows"] = marker_rows(events, palette, tr, lang, by, outlets)
         return data
@@ -371,12 +380,23 @@ def _dataset(events: pd.DataFrame, palette: Mapping[str, tuple[str, str]], tr: T
 class EventLayer(BrowserCall):
     """Events on a map (coupbelt.events): a dataset, inline or by the ID of one the page sends
     beside the map (PageData), and which of its events are shown (`shown`: a bit mask, and
-    the marker rows when the dataset has none; None: all)."""
+    the marker rows when the dataset has none; None: all). With `play` (the ID of the set
+    playback draws from, the settled window's length in days and, for a set of every event,
+    the mask of those the view's filters keep), a coupbelt.playable call beside it."""
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    coupbelt.events({{ this._parent.get_name() }}, {{ this.data | tojson }}, {{ this.shown | tojson }});
+    {%- if this.play %}
+    coupbelt.playable({{ this._parent.get_name() }}, {{ this.play | tojson }});
+    {%- endif %}
+    {% endmacro %}
+    """)
 
     def __init__(self, data: dict[str, object] | str, shown: dict[str, object] | None,
-                 count: int) -> None:
+                 count: int, play: dict[str, object] | None = None) -> None:
         super().__init__("events", data, shown)
-        self.data, self.shown = data, shown
+        self.data, self.shown, self.play = data, shown, play
         self.count = count  # events shown
         rows = (shown or {}).get("rows") or (data.get("rows") if isinstance(data, dict) else None)
         self.rows: list[list[object]] | None = rows if count <= DETAIL_LIMIT else None  # type: ignore[assignment]
@@ -487,22 +507,34 @@ def timeline_set(data: dict[str, object]) -> PageData:
     return PageData("timeline-" + hashlib.sha1(text.encode()).hexdigest()[:20], data, text)
 
 
-def events_in_set(whole: pd.DataFrame, shown: pd.Index, events: PageData,
-                  palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
-                  tr: Translate = english, lang: str = "en", by: str = "category",
-                  outlets: Register | None = None) -> EventLayer:
-    """The rows of `whole` (the table `events` was built from, its index unique) whose labels
-    are `shown`: a bit an event, and the marker rows when the set has none and few are shown."""
-    positions = whole.index.get_indexer(shown)
+def _mask(whole: pd.DataFrame, labels: pd.Index) -> np.ndarray:
+    positions = whole.index.get_indexer(labels)
     if (positions < 0).any():
         raise ValueError("events shown that are not in the set")
     picked = np.zeros(len(whole), dtype=bool)
     picked[positions] = True
+    return picked
+
+
+def events_in_set(whole: pd.DataFrame, shown: pd.Index, events: PageData,
+                  palette: Mapping[str, tuple[str, str]] = EVENT_CATEGORIES,
+                  tr: Translate = english, lang: str = "en", by: str = "category",
+                  outlets: Register | None = None, playable: pd.Index | None = None,
+                  window_days: int = 0) -> EventLayer:
+    """The rows of `whole` (the table `events` was built from, its index unique) whose labels
+    are `shown`: a bit an event, and the marker rows when the set has none and few are shown.
+    With `playable` (the events the view's filters keep on any day), playback draws each
+    frame's `window_days` from them, in the browser (coupbelt.js eventFrames)."""
+    picked = _mask(whole, shown)
+    positions = np.flatnonzero(picked)
     view: dict[str, object] = {"mask": _b64(np.packbits(picked, bitorder="little"))}
+    play: dict[str, object] | None = None
+    if playable is not None:
+        play = {"set": events.id, "window": int(window_days),
+                "mask": _b64(np.packbits(_mask(whole, playable), bitorder="little"))}
     if "rows" not in events.data and len(positions) <= DETAIL_LIMIT:
-        view["rows"] = marker_rows(whole.iloc[np.flatnonzero(picked)], palette, tr, lang, by,
-                                   outlets)
-    return EventLayer(events.id, view, len(positions))
+        view["rows"] = marker_rows(whole.iloc[positions], palette, tr, lang, by, outlets)
+    return EventLayer(events.id, view, len(positions), play)
 
 
 def upload_palette(uploaded: Events, tr: Translate = english) -> dict[str, tuple[str, str]]:
@@ -523,18 +555,23 @@ def _upload_classes(uploaded: Events, chosen: Selection | None, tr: Translate = 
 
 
 def upload_layer(uploaded: Events, chosen: Selection | None, tr: Translate = english,
-                 lang: str = "en") -> EventLayer:
+                 lang: str = "en", play: PageData | None = None,
+                 window_days: int = 0) -> EventLayer:
     """The user's events that `chosen` selects (None: all), coloured by type with the whole
     set's colours, sent with the layer: only these events travel (never the whole set), as
     markers up to DETAIL_LIMIT, else their positions, classes and fatalities, computed by the
-    engine, drawn as counts per cell."""
+    engine, drawn as counts per cell. `play` (play_set) names the arrays playback draws its
+    frames' `window_days` from."""
     palette = _upload_classes(uploaded, chosen, tr)
     count = uploaded.count(chosen)
+    played: dict[str, object] | None = (
+        {"set": play.id, "window": int(window_days)} if play is not None else None)
     if count <= DETAIL_LIMIT:
         shown = _with_kind(uploaded.frame(chosen))
         shown = shown.assign(type_key=shown["kind"].where(shown["kind"].isin(list(palette)),
                                                           OTHER_KEY))
-        return events_on_map(shown, palette, tr, lang, by="type_key")
+        layer = events_on_map(shown, palette, tr, lang, by="type_key")
+        return EventLayer(layer.data, None, count, played)
     data = _header(count, palette, tr, lang, True, "deaths" in uploaded.columns)
     classes = [k for k in palette if k != OTHER_KEY]
     if count > GROUP_ABOVE:  # counted per type in small squares by the engine, not one by one
@@ -544,7 +581,33 @@ def upload_layer(uploaded: Events, chosen: Selection | None, tr: Translate = eng
         return EventLayer(data, None, count)
     cells = uploaded.cells(chosen, classes, COORD_SCALE)
     return EventLayer(_arrays(data, cells["lat"], cells["lon"], cells["cat"], cells["deaths"]),
-                      None, count)
+                      None, count, played)
+
+
+PLAY_FROM = COVERAGE_START - timedelta(days=32_000)  # the earliest day an int16 day number holds
+PLAY_UNTIL = date(2200, 1, 1)  # and a day after any event's
+
+
+def play_set(uploaded: Events, chosen: Selection, tr: Translate = english,
+             lang: str = "en") -> PageData:
+    """The user's events playback draws, every day of them (`chosen` gives the countries and
+    filters; its dates are ignored): one engine query (Events.playback), sent as typed arrays
+    sorted by day (7 bytes an event) beside the map, once: a date change does not send it
+    again. Coloured with the whole set's type colours (the other types grey)."""
+    def build() -> dict[str, object]:
+        palette = {k: v for k, v in upload_palette(uploaded, tr).items()
+                   if v[1] != OTHER_KIND_COLOUR}
+        palette[OTHER_KEY] = (tr("Other types"), OTHER_KIND_COLOUR)
+        whole = Selection(PLAY_FROM, PLAY_UNTIL, chosen.countries, chosen.keep)
+        found = uploaded.playback(whole, [k for k in palette if k != OTHER_KEY], COORD_SCALE,
+                                  COVERAGE_START)
+        data = _header(len(found["day"]), palette, tr, lang, True, False)
+        data.update(scale=COORD_SCALE, sorted=True, days=_b64(found["day"].astype("<i2")),
+                    lat=_b64(found["lat"].astype("<i2")), lon=_b64(found["lon"].astype("<i2")),
+                    cat=_b64(found["cat"].astype("u1")))
+        return data
+    key = hashlib.sha1(repr((uploaded.id, chosen.countries, chosen.keep, lang)).encode())
+    return _kept("play-" + key.hexdigest()[:20], build)
 
 
 # Above this many events in view the engine counts them per type in squares of 1/GROUP_GRID
@@ -720,7 +783,13 @@ MAP_CSS = """
       .time-control .time-slider {flex: 1; min-width: 80px;}
       .time-control .time-note {font-size: 11px; color: #333;}
       .time-control .time-note:empty {display: none;}
-      .time-playing path.event-marker {display: none;}
+      .time-playing path.event-marker, .time-playing path.event-halo,
+      .time-playing .event-cluster {display: none;}
+      .event-cluster {display: flex; align-items: center; justify-content: center;
+        box-sizing: border-box; border-radius: 50%; background: rgba(34,34,34,0.85);
+        border: 2px solid #fff; box-shadow: 0 0 0 1px #222; color: #fff;
+        font: bold 12px/1 sans-serif; cursor: pointer;}
+      .event-cluster.ringed {background: #fff; color: #111; border: 3px solid #222;}
       @media (max-width: 600px) {  /* a phone: the control in the first screen, the note below */
         .time-control {top: 10px; bottom: auto; left: 50px; right: 10px; width: auto;
           transform: none;}

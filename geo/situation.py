@@ -17,6 +17,8 @@ from geo.flares import MIN_DEATHS, MIN_EVENTS, RATIO, flare_events, flares, has_
 from geo.i18n import N_, Translate, english, long_date, month_label, translator
 from geo.layers import (
     FLARE_RULE,
+    PLAY_FROM,
+    PLAY_UNTIL,
     BrowserCall,
     PageData,
     RingLayer,
@@ -34,6 +36,7 @@ from geo.layers import (
     layer_group,
     legend_layer,
     legend_sections,
+    play_set,
     shapes_set,
     tiles_layer,
     upload_layer,
@@ -133,20 +136,30 @@ def situation_map(facts: Facts, view: ViewState, uploaded: Events | None = None,
         countries = borders_layer()  # colours off: the borders still orient
     categories: tuple[str, ...] = ()
     events = None
+    # With the time control on the map, playback shows each frame's events (the window's
+    # length, ending on the frame's day), picked in the browser from what the page holds.
+    playing = timeline is not None and by_metric and countries is not None and metric is not None
+    window_days = (view.window.end - view.window.start).days + 1
     if "events" in view.layers and view.categories:
         categories = view.categories
         shown = events_in_view(facts.events, view.window, categories, view.countries)
-        if len(shown):
+        playable = (events_in_view(facts.events, DateWindow(PLAY_FROM, PLAY_UNTIL), categories,
+                                   view.countries).index if playing else None)
+        if len(shown) or (playable is not None and len(playable)):
             if facts.events.index.is_unique:  # the page holds the events; the layer picks
                 sets.append(event_set(facts.events, tr=tr, lang=view.lang, outlets=facts.outlets))
                 events = events_in_set(facts.events, shown.index, sets[-1], tr=tr, lang=view.lang,
-                                       outlets=facts.outlets)
-            else:
+                                       outlets=facts.outlets, playable=playable,
+                                       window_days=window_days)
+            elif len(shown):
                 events = events_on_map(shown, tr=tr, lang=view.lang, outlets=facts.outlets)
     mine = uploaded_in_view(uploaded, view)
     upload = None
-    if mine is not None and uploaded is not None and uploaded.count(mine):
-        upload = upload_layer(uploaded, mine, tr, view.lang)
+    if mine is not None and uploaded is not None and (uploaded.count(mine) or playing):
+        play = play_set(uploaded, mine, tr, view.lang) if playing else None
+        if play is not None:
+            sets.append(play)
+        upload = upload_layer(uploaded, mine, tr, view.lang, play, window_days)
     forces = "forces" in view.layers and len(facts.borders) > 0
     badges = (forces_layer(forces_on(facts.status, view.as_of), facts.borders, tr, facts.places)
               if forces else None)

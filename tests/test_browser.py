@@ -772,6 +772,16 @@ def test_imported_events_show_their_types_with_counts_and_fatalities_by_size(ser
     legend = frame.locator(".map-legend").inner_text()
     assert "Your events (3)" in legend and "Battles (2)" in legend and "Protests (1)" in legend
     assert "64 deaths" not in legend and "10 deaths" in legend  # the size scale's references
+    # close together at this zoom, they may be one cluster; its count and the markers seen add
+    # up to the three events, and from zoom 8 every event is a marker of its own
+    seen = frame.evaluate("""() => { const c = window.eventClusters.filter(c => c.layer._map
+          && c.layer.getLayers().some(m => m.feature.properties.id === 'NER1'));
+        return c.flatMap(c => c.clusters).reduce((t, k) => t + k.count, 0)
+          + c.flatMap(c => c.layer.getLayers()).filter(m => m.getElement().style.display !== 'none').length; }""")
+    assert seen == 3  # the imported layer's
+    frame.evaluate("() => map_div.setView([16.5, 9], 8, {animate: false})")
+    frame = map_holds(pg, "() => window.eventClusters.filter(c => c.layer._map)"
+                          ".every(c => c.clusters.length === 0)", 30, "every event a marker")
     markers = frame.evaluate("""() => window.eventMarkers.filter(g => g._map).at(-1).getLayers()
         .map(m => ({id: m.feature.properties.id, radius: m.getRadius(), fill: m.options.fillColor,
                     hollow: m.feature.properties.hollow,

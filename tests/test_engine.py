@@ -177,15 +177,36 @@ def test_the_map_s_arrays_are_those_of_the_selected_events(frame, engine, chosen
 
 
 @pytest.mark.parametrize("chosen", CASES)
-def test_playback_s_rows_are_those_of_the_selected_events(frame, engine, chosen):
+def test_playback_s_arrays_are_those_of_the_selected_events_sorted_by_day(frame, engine, chosen):
+    """One query gives playback every event the selection keeps: its day, place and type,
+    oldest first, so the browser finds a frame's window by binary search on the days."""
     old = _old(frame, chosen)
-    slots = {"Battles": 10, "Riots": 11}
-    days = (old["date"] - pd.Timestamp(FIRST)).dt.days
-    kinds = old["kind"].fillna("").map(slots).fillna(12).astype(int)
-    expected = sorted([d, round(float(y), 3), round(float(x), 3), k] for d, y, x, k in
-                      zip(days, old["lat"], old["lon"], kinds, strict=True))
-    found = engine.frame_rows(chosen, slots, 12, FIRST)
-    assert [r[0] for r in found] == sorted(r[0] for r in found)  # oldest first
-    found = sorted(found)
-    assert [(r[0], r[3]) for r in found] == [(r[0], r[3]) for r in expected]
-    np.testing.assert_allclose([r[1:3] for r in found], [r[1:3] for r in expected], atol=1e-9)
+    classes = ["Battles", "Riots"]  # the others: the last class
+    found = engine.playback(chosen, classes, 500, FIRST)
+    assert {k: v.dtype.str for k, v in found.items()} == {
+        "day": "<i2", "lat": "<i2", "lon": "<i2", "cat": "|u1"}
+    days = found["day"].astype(int)
+    assert (np.diff(days) >= 0).all()  # oldest first
+    expected = sorted(zip((old["date"] - pd.Timestamp(FIRST)).dt.days,
+                          np.round(old["lat"].to_numpy() * 500).astype(int),
+                          np.round(old["lon"].to_numpy() * 500).astype(int),
+                          old["kind"].fillna("").map({"Battles": 0, "Riots": 1}).fillna(2).astype(int),
+                          strict=True))
+    assert sorted(zip(days, found["lat"].astype(int), found["lon"].astype(int),
+                      found["cat"].astype(int), strict=True)) == expected
+
+
+def test_a_frame_s_window_is_a_slice_of_playback_s_days(frame, engine):
+    """What the browser does for a frame (coupbelt.js eventFrames): the events of the window
+    ending on the frame's day are one slice of the day-sorted arrays, found by binary search."""
+    found = engine.playback(Selection(FIRST, FIRST + timedelta(days=400)), [], 500, FIRST)
+    days = found["day"]
+    for end in (0, 30, 89, 200, 399, 450):
+        lo, hi = np.searchsorted(days, end - 89, "left"), np.searchsorted(days, end, "right")
+        window = Selection(FIRST + timedelta(days=end - 89), FIRST + timedelta(days=end))
+        assert hi - lo == engine.count(window) == len(_old(frame, window)), end
+
+
+def test_playback_s_days_run_before_the_first_day(engine):
+    found = engine.playback(Selection(FIRST, FIRST), [], 500, FIRST + timedelta(days=10))
+    assert set(found["day"].tolist()) == {-10}

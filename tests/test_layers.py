@@ -10,6 +10,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from conftest import ROOT
 
@@ -330,3 +331,58 @@ def test_force_badges_sit_together_inside_their_country_clear_of_place_labels():
             box = (b["lon"] - half, b["lon"] + half, b["lat"] - 0.35, b["lat"] + 0.35)
             near = [label for label in labels if layers._apart(box, label) == 0]
             assert near == [], (day, b["iso3"], near)
+
+
+def _decoded(data: dict, name: str, dtype: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(data[name]), dtype=dtype)
+
+
+def test_playback_s_events_are_sent_once_whatever_the_date(data_dir):
+    """With the time control on the map, the situation map names what playback draws: the
+    curated events the filters keep on any day (a mask over the page's events set, which
+    carries each event's day) and the user's events as one day-sorted set from the engine,
+    the same set (same ID) on every date, the window's length beside them."""
+    from geo.layers import timeline_set
+    from geo.timemodel import day_number, wire_for
+
+    facts = load_facts(data_dir)
+    mine = Events(pa.table({
+        **{c: pa.nulls(3, EVENTS_SCHEMA.field(c).type) for c in EVENTS_SCHEMA.names},
+        "id": ["u1", "u2", "u3"],
+        "date": pa.array([date(2023, 8, 20), date(2021, 1, 1), date(2023, 8, 21)]),
+        "lat": [12.5, 12.6, 13.0], "lon": [0.5, 0.6, 1.0], "iso3": ["GHA", "GHA", "NER"],
+        "row": [2, 3, 4], "category": [UPLOAD_CATEGORY] * 3,
+        "kind": ["Battles", "Protests", None]}, EVENTS_SCHEMA))
+    timeline = timeline_set(wire_for(facts, "en", events=False))
+    views = [ViewState(day, DateWindow.ending(day, 30), layers=("choropleth", "events", "upload"),
+                       categories=("ecowas", "protest"))
+             for day in (date(2021, 2, 1), date(2023, 9, 5))]
+    maps = [situation_map(facts, v, mine, timeline=timeline) for v in views]
+    plays = [[d for d in m.sets if d.id.startswith("play-")] for m in maps]
+    assert len(plays[0]) == 1 and plays[0][0] is plays[1][0]  # sent once, whatever the date
+    data = plays[0][0].data
+    days = _decoded(data, "days", "<i2")
+    assert days.tolist() == sorted(day_number(d) for d in (date(2021, 1, 1), date(2023, 8, 20),
+                                                            date(2023, 8, 21)))
+    assert data["sorted"] and data["ringed"] and data["count"] == 3
+    assert (_decoded(data, "lat", "<i2") / data["scale"]).tolist() == [12.6, 12.5, 13.0]
+    kinds = [data["cats"][k][0] for k in _decoded(data, "cat", "u1")]
+    assert kinds[0] != kinds[1] and kinds[2] == "Other types"  # no type: the grey class
+    for m in maps:
+        page = rendered(m)
+        assert 'coupbelt.playable(' in page and f'"set": "{plays[0][0].id}"' in page
+        events = next(g for g in m.layers if g.layer_name == "events")
+        call = next(iter(events._children.values()))
+        assert call.play["window"] == 30 and call.play["set"] == call.data
+        held = next(d for d in m.sets if d.id == call.data)
+        kept = [c for c, keep in zip(facts.events["category"], mask_of(call.play["mask"]),
+                                     strict=False) if keep]
+        assert sorted(kept) == sorted(c for c in facts.events["category"]
+                                      if c in ("ecowas", "protest"))  # on any day
+        assert len(_decoded(held.data, "days", "<i2")) == len(facts.events)
+
+
+def mask_of(mask: str) -> list[bool]:
+    from conftest import mask_bits
+
+    return [bool(b) for b in mask_bits(mask)]

@@ -121,7 +121,7 @@ def test_the_map_names_a_timeline_of_colours_to_recolour_itself_from(small, page
     from conftest import event_sets
 
     from app.data import wait_for_timeline
-    from geo.playback import day_number
+    from geo.timemodel import day_number
 
     facts = load_facts(small)
     at = open_page(page, params={"date": "2023-07-01", "iso3": "NER", "lang": "fr"})

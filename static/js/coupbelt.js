@@ -12,7 +12,11 @@
    date sends a bit mask, not the events again). `shown` picks its events (`mask`, one bit per event; null: all) and may
    carry their marker rows. Up to `data.limit` events are markers with a tooltip and a popup
    built with textContent (only http(s) URLs become links); more are counts per screen cell,
-   re-binned on a canvas on every zoom and pan.
+   re-binned on a canvas on every zoom and pan. Below zoom 8, markers close together show as
+   one cluster mark with their count; a click zooms to them and they spread.
+
+   coupbelt.playable(group, play): while `group` is on the map, playback draws these events
+   frame by frame (the window ending on each frame's day), from a dataset the page holds.
 
    coupbelt.countries(map, ref): the country shapes (a GeoJSON dataset, by ID or inline) on the
    base map, drawn plain until a coupbelt.paint layer colours them; their group is on the map
@@ -279,9 +283,11 @@
     var layer = L.featureGroup().addTo(group);
     rows.forEach(function (r) {
       var cat = data.cats[r[2]], hollow = !!r[11], radius = r[10] || 7;
+      var halo = null;
       if (data.ringed) {  // the user's events: a white ring in a dark halo, unlike curated ones
-        halos.addLayer(L.circleMarker([r[0], r[1]], {radius: radius + 2.5, weight: 1.5,
-          color: "#222222", fill: false, interactive: false}));
+        halo = L.circleMarker([r[0], r[1]], {radius: radius + 2.5, weight: 1.5, className: "event-halo",
+          color: "#222222", fill: false, interactive: false});
+        halos.addLayer(halo);
       }
       // hollow: placed or dated only roughly; a ring in the type's colour, dashed
       var m = L.circleMarker([r[0], r[1]], {radius: radius, weight: hollow ? 2.5 : data.ringed ? 2.5 : 1.5,
@@ -296,10 +302,70 @@
         return el("span", r[3] + " · " + cat[0] + ": " + r[4] + (r[14] ? " · " + r[14] : ""));
       });
       m.bindPopup(function () { return popup(r, cat, data.sources); }, {maxWidth: 320});
+      m.halo = halo;
       layer.addLayer(m);
     });
     (window.eventMarkers = window.eventMarkers || []).push(layer);
+    clusters(group, layer, data);
     return layer;
+  }
+
+  // Clustering: below zoom CLUSTER_UNTIL, the markers that fall in one CLUSTER_PX screen cell
+  // show as one mark with their count (recounted on every zoom); a click on it zooms to its
+  // events, which spread back into their markers, each with its tooltip and popup. The
+  // markers stay in their layer (hidden while in a cluster), so a popup opens as before.
+  var CLUSTER_PX = 40, CLUSTER_UNTIL = 8;
+
+  function clusters(group, layer, data) {
+    var marks = L.layerGroup(), map = null, found = [];
+    function shown(m, on) {
+      [m, m.halo].forEach(function (p) {
+        var e = p && p.getElement();
+        if (e) { e.style.display = on ? "" : "none"; }
+      });
+    }
+    function regroup() {
+      marks.clearLayers();
+      found.length = 0;
+      var all = layer.getLayers();
+      all.forEach(function (m) { shown(m, true); });
+      if (!map || map.getZoom() >= CLUSTER_UNTIL) { return; }
+      var zoom = map.getZoom(), grid = new Map();
+      all.forEach(function (m) {
+        var p = map.project(m.getLatLng(), zoom);
+        var key = Math.floor(p.x / CLUSTER_PX) * 1048576 + Math.floor(p.y / CLUSTER_PX);
+        if (!grid.has(key)) { grid.set(key, []); }
+        grid.get(key).push(m);
+      });
+      grid.forEach(function (members) {
+        if (members.length < 2) { return; }
+        members.forEach(function (m) { shown(m, false); });
+        var bounds = L.latLngBounds(members.map(function (m) { return m.getLatLng(); }));
+        var size = Math.round(Math.min(44, 22 + 4 * Math.log2(members.length)));
+        var label = el("span", members.length.toLocaleString(data.lang));
+        var mark = L.marker(bounds.getCenter(), {
+          icon: L.divIcon({className: "event-cluster" + (data.ringed ? " ringed" : ""), html: label,
+                           iconSize: [size, size]}),
+          title: counted(data.eventsText, members.length, data.lang), riseOnHover: true
+        });
+        mark.on("click", function () {  // to its events, spread (at most zoom CLUSTER_UNTIL)
+          map.fitBounds(bounds.pad(0.25), {maxZoom: CLUSTER_UNTIL});
+        });
+        marks.addLayer(mark);
+        found.push({count: members.length, members: members, mark: mark});
+      });
+    }
+    // follows the map the layer is on: swapped in and out with its group on every rerun
+    function added() {
+      map = layer._map;
+      map.on("zoomend", regroup);
+      regroup();
+    }
+    layer.on("add", added);
+    layer.on("remove", function () { if (map) { map.off("zoomend", regroup); } map = null; });
+    marks.addTo(group);
+    if (layer._map) { added(); }  // drawn into a group already on the map
+    (window.eventClusters = window.eventClusters || []).push({layer: layer, clusters: found});
   }
 
   // "1 event", "0 mort", "2 événements": the form of a counted message for n, picked by the
@@ -309,24 +375,63 @@
     return form.replace("{count}", n.toLocaleString(lang));
   }
 
+  // A dataset's events as Web Mercator pixels at zoom 0 (scaled at any zoom), their classes
+  // and fatalities: once per dataset, from its typed arrays or its marker rows.
+  function project(data) {
+    if (data.points) { return data; }
+    var lat, lon, scale = data.scale || 1, rows = data.rows;
+    if (data.lat) {
+      lat = decode(data.lat, Int16Array); lon = decode(data.lon, Int16Array);
+      data.classes = decode(data.cat, Uint8Array);
+    } else {
+      lat = Float64Array.from(rows, function (r) { return r[0]; });
+      lon = Float64Array.from(rows, function (r) { return r[1]; });
+      data.classes = Uint8Array.from(rows, function (r) { return r[2]; });
+    }
+    data.killed = data.deaths ? decode(data.deaths, Uint32Array) : new Uint32Array(lat.length);
+    // grouped by the engine (a big window): each row stands for `weights` events
+    data.weight = data.weights ? decode(data.weights, Uint32Array) : null;
+    data.points = new Float64Array(2 * lat.length);
+    // Leaflet's EPSG3857 at zoom 0 (L.CRS.EPSG3857.latLngToPoint), written out: no objects
+    // made for each of 100,000 events
+    var max = 85.0511287798, d = Math.PI / 180;
+    for (var i = 0; i < lat.length; i++) {
+      var sin = Math.sin(Math.max(Math.min(max, lat[i] / scale), -max) * d);
+      data.points[2 * i] = 256 * (0.5 + lon[i] / scale / 360);
+      data.points[2 * i + 1] = 256 * (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI));
+    }
+    return data;
+  }
+
+  // The chosen events counted per `size`-pixel screen cell of the map's view (and a margin):
+  // each cell's count, fatalities, mean position and count per class.
+  function binned(map, data, chosen, size) {
+    var zoom = map.getZoom(), scale = Math.pow(2, zoom), view = map.getPixelBounds();
+    var pad = view.getSize().multiplyBy(0.3), x0 = view.min.x - pad.x, x1 = view.max.x + pad.x,
+        y0 = view.min.y - pad.y, y1 = view.max.y + pad.y, grid = new Map();
+    for (var j = 0; j < chosen.length; j++) {
+      var k = chosen[j], x = data.points[2 * k] * scale, y = data.points[2 * k + 1] * scale;
+      if (x < x0 || x > x1 || y < y0 || y > y1) { continue; }
+      // a number, not a string, names the cell: this loop runs over every event shown
+      var key = Math.floor(x / size) * 1048576 + Math.floor(y / size), c = grid.get(key);
+      if (!c) {
+        c = {n: 0, d: 0, x: 0, y: 0, cats: data.cats.map(function () { return 0; })};
+        grid.set(key, c);
+      }
+      var w = data.weight ? data.weight[k] : 1;
+      c.n += w; c.d += data.killed[k]; c.x += w * x; c.y += w * y; c.cats[data.classes[k]] += w;
+    }
+    grid.forEach(function (c) {
+      c.at = map.unproject([c.x / c.n, c.y / c.n], zoom);
+      c.top = c.cats.indexOf(Math.max.apply(null, c.cats));
+      c.radius = c.n === 1 ? 5 : Math.min(26, 6 + 3 * Math.log2(c.n));
+    });
+    return grid;
+  }
+
   // Counts per 44-pixel screen cell of the chosen events (indexes into the dataset's arrays).
   function cells(group, data, chosen) {
-    if (!data.points) {  // once per dataset: Web Mercator pixels at zoom 0, scaled at any zoom
-      var lat = decode(data.lat, Int16Array), lon = decode(data.lon, Int16Array);
-      data.points = new Float64Array(2 * lat.length);
-      data.classes = decode(data.cat, Uint8Array);
-      data.killed = decode(data.deaths, Uint32Array);
-      // grouped by the engine (a big window): each row stands for `weights` events
-      data.weight = data.weights ? decode(data.weights, Uint32Array) : null;
-      // Leaflet's EPSG3857 at zoom 0 (L.CRS.EPSG3857.latLngToPoint), written out: no objects
-      // made for each of 100,000 events
-      var max = 85.0511287798, d = Math.PI / 180;
-      for (var i = 0; i < lat.length; i++) {
-        var sin = Math.sin(Math.max(Math.min(max, lat[i] / data.scale), -max) * d);
-        data.points[2 * i] = 256 * (0.5 + lon[i] / data.scale / 360);
-        data.points[2 * i + 1] = 256 * (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI));
-      }
-    }
+    project(data);
     var map = null, renderer = L.canvas({padding: 0.3}), layer = L.layerGroup(), size = 44;
     var halos = L.layerGroup();  // the user's events' dark halos, apart from the counted cells
     (window.aggregatedEvents = window.aggregatedEvents || []).push(
@@ -349,32 +454,17 @@
     function redraw() {
       layer.clearLayers();
       halos.clearLayers();
-      var zoom = map.getZoom(), scale = Math.pow(2, zoom), view = map.getPixelBounds();
-      drawnFor = zoom + ":" + view.min + ":" + view.max;
-      var pad = view.getSize().multiplyBy(0.3), x0 = view.min.x - pad.x, x1 = view.max.x + pad.x,
-          y0 = view.min.y - pad.y, y1 = view.max.y + pad.y, grid = new Map();
-      for (var j = 0; j < chosen.length; j++) {
-        var k = chosen[j], x = data.points[2 * k] * scale, y = data.points[2 * k + 1] * scale;
-        if (x < x0 || x > x1 || y < y0 || y > y1) { continue; }
-        // a number, not a string, names the cell: this loop runs over every event shown
-        var key = Math.floor(x / size) * 1048576 + Math.floor(y / size), c = grid.get(key);
-        if (!c) {
-          c = {n: 0, d: 0, x: 0, y: 0, cats: data.cats.map(function () { return 0; })};
-          grid.set(key, c);
-        }
-        var w = data.weight ? data.weight[k] : 1;
-        c.n += w; c.d += data.killed[k]; c.x += w * x; c.y += w * y; c.cats[data.classes[k]] += w;
-      }
-      grid.forEach(function (c) {
-        var top = c.cats.indexOf(Math.max.apply(null, c.cats)), at = map.unproject([c.x / c.n, c.y / c.n], zoom),
-            radius = c.n === 1 ? 5 : Math.min(26, 6 + 3 * Math.log2(c.n));
+      var view = map.getPixelBounds();
+      drawnFor = map.getZoom() + ":" + view.min + ":" + view.max;
+      if (map.coupbeltPlaying) { drawnFor = null; return; }  // playback draws its frames' own
+      binned(map, data, chosen, size).forEach(function (c) {
         if (data.ringed) {  // the user's events: a white ring in a dark halo, as their markers
-          L.circleMarker(at, {renderer: renderer, radius: radius + 2.5, color: "#222", weight: 1.5,
-                              fill: false, interactive: false}).addTo(halos);
+          L.circleMarker(c.at, {renderer: renderer, radius: c.radius + 2.5, color: "#222", weight: 1.5,
+                                fill: false, interactive: false}).addTo(halos);
         }
-        L.circleMarker(at, {
-          renderer: renderer, radius: radius, color: data.ringed ? "#fff" : "#222",
-          weight: data.ringed ? 2.5 : 1, fillColor: data.cats[top][1], fillOpacity: 0.85
+        L.circleMarker(c.at, {
+          renderer: renderer, radius: c.radius, color: data.ringed ? "#fff" : "#222",
+          weight: data.ringed ? 2.5 : 1, fillColor: data.cats[c.top][1], fillOpacity: 0.85
         }).bindTooltip(function () { return tip(c); }).addTo(layer);  // built on hover
       });
     }
@@ -382,14 +472,123 @@
     // map on every rerun, and a layer put back on an unmoved map keeps its cells.
     layer.on("add", function () {
       map = layer._map;
-      map.on("zoomend moveend", redraw);
+      map.on("zoomend moveend coupbeltplay", redraw);
       var view = map.getPixelBounds();
       if (drawnFor !== map.getZoom() + ":" + view.min + ":" + view.max) { redraw(); }
     });
-    layer.on("remove", function () { if (map) { map.off("zoomend moveend", redraw); } map = null; });
+    layer.on("remove", function () {
+      if (map) { map.off("zoomend moveend coupbeltplay", redraw); }
+      map = null;
+    });
     if (data.ringed) { halos.addTo(group); }
     layer.addTo(group);
     return layer;
+  }
+
+  // Events during playback. Beside a layer of events that can play, coupbelt.playable(group,
+  // play) names their dataset (play.set: the page's events, with play.mask the events the
+  // view's filters keep on any day; or a dataset of just those, sorted by day, geo.layers.
+  // play_set) and the settled window's length in days (play.window); while its group is on
+  // the map, playback draws its events: each frame, those of the window ending on the frame's
+  // day, found by binary search on their days, with no request to Python. Up to the dataset's
+  // limit, a dot each; more, counts per screen cell, as the settled map draws them.
+  function playable(group, play) {
+    var Source = L.Layer.extend({
+      onAdd: function (map) { (map.coupbeltSources = map.coupbeltSources || new Set()).add(this); },
+      onRemove: function (map) { map.coupbeltSources.delete(this); }
+    });
+    var source = new Source();
+    source.ref = play.set;
+    source.play = play;
+    group.addLayer(source);
+  }
+
+  function byDay(data) {  // the events' days ascending, and the events in that order
+    if (data.byDay) { return data.byDay; }
+    project(data);
+    var days = decode(data.days, Int16Array), order = new Int32Array(days.length);
+    for (var i = 0; i < order.length; i++) { order[i] = i; }
+    if (!data.sorted) { order.sort(function (a, b) { return days[a] - days[b] || a - b; }); }
+    var sorted = new Int16Array(days.length);
+    for (i = 0; i < order.length; i++) { sorted[i] = days[order[i]]; }
+    data.byDay = {days: sorted, order: order};
+    return data.byDay;
+  }
+
+  function firstFrom(days, day) {  // the first index whose day is `day` or later
+    var lo = 0, hi = days.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (days[mid] < day) { lo = mid + 1; } else { hi = mid; }
+    }
+    return lo;
+  }
+
+  function inFrame(source, day) {  // the source's events in the window ending on `day`
+    var data = source.data, found = byDay(data), window_ = source.play.window || 1;
+    var lo = firstFrom(found.days, Math.max(0, day - window_ + 1)), hi = firstFrom(found.days, day + 1);
+    var picked = found.order.subarray(lo, hi);
+    if (!source.play.mask) { return picked; }
+    var mask = source.mask || (source.mask = decode(source.play.mask, Uint8Array));
+    return picked.filter(function (k) { return (mask[k >> 3] >> (k & 7)) & 1; });
+  }
+
+  function eventFrames(map) {
+    if (map.coupbeltFrames) { return map.coupbeltFrames; }
+    var pane = map.createPane("eventFrames");
+    pane.style.pointerEvents = "none";  // frames are to look at; the settled map is to click
+    var renderer = L.canvas({pane: "eventFrames", padding: 0.3}), layer = L.layerGroup();
+    var day = null, on = false;
+    function draw() {
+      layer.clearLayers();
+      var drawn = {day: day, events: 0, marks: 0, cells: 0, sources: []};
+      (map.coupbeltSources || new Set()).forEach(function (source) {
+        if (!source.data) { return; }
+        var data = source.data, chosen = inFrame(source, day), zoom = map.getZoom();
+        drawn.events += chosen.length;
+        var mine = {ringed: !!data.ringed, events: chosen.length, marks: 0, cells: 0};
+        drawn.sources.push(mine);
+        var ring = data.ringed ? "#fff" : "#222", weight = data.ringed ? 2 : 1;
+        if (chosen.length <= data.limit) {
+          for (var j = 0; j < chosen.length; j++) {
+            var k = chosen[j], s = Math.pow(2, zoom);
+            var at = map.unproject([data.points[2 * k] * s, data.points[2 * k + 1] * s], zoom);
+            if (data.ringed) {
+              L.circleMarker(at, {renderer: renderer, radius: 7.5, color: "#222", weight: 1.5,
+                                  fill: false, interactive: false}).addTo(layer);
+            }
+            L.circleMarker(at, {renderer: renderer, radius: 5, color: ring, weight: weight,
+                                fillColor: data.cats[data.classes[k]][1], fillOpacity: 0.85,
+                                interactive: false}).addTo(layer);
+            drawn.marks++; mine.marks++;
+          }
+        } else {
+          binned(map, data, chosen, 44).forEach(function (c) {
+            L.circleMarker(c.at, {renderer: renderer, radius: c.radius, color: ring, weight: weight,
+                                  fillColor: data.cats[c.top][1], fillOpacity: 0.85,
+                                  interactive: false}).addTo(layer);
+            drawn.cells++; mine.cells++;
+          });
+        }
+      });
+      (window.eventFrames = window.eventFrames || []).push(drawn);
+    }
+    map.on("zoomend moveend", function () { if (on) { draw(); } });
+    map.coupbeltFrames = {
+      start: function (first) {  // Play: the sources' data, asked once, then the first frame
+        on = true;
+        day = first;
+        layer.addTo(map);
+        (map.coupbeltSources || new Set()).forEach(function (source) {
+          if (source.data) { return; }
+          withDataset(source.ref, function (data) { source.data = data; if (on) { draw(); } });
+        });
+        draw();
+      },
+      show: function (next) { if (on) { day = next; draw(); } },
+      stop: function () { on = false; layer.clearLayers(); layer.remove(); }
+    };
+    return map.coupbeltFrames;
   }
 
   // The last events layer drawn from a page's dataset: a rerun that shows the same events
@@ -640,8 +839,11 @@
       var to = stepFrom(day, 1);
       return to === null ? data.last + 1 : to;
     }
-    function events(on) {  // the markers drawn are the settled date's: hidden while playing
+    function events(on) {  // the settled date's events hide while the frames draw their own
       L.DomUtil[on ? "removeClass" : "addClass"](map.getContainer(), "time-playing");
+      map.coupbeltPlaying = !on;
+      map.fire("coupbeltplay");
+      if (on) { eventFrames(map).stop(); } else { eventFrames(map).start(showing.day); }
     }
     function stop(commitIt) {
       if (timer === null) { return; }
@@ -667,6 +869,7 @@
         var to = frameAfter(showing.day);
         if (to > data.last) { stop(true); return; }
         show(to, showing.metric);
+        eventFrames(map).show(to);
         window.coupbeltFrames = (window.coupbeltFrames || 0) + 1;
       }, 1000 / (+speed.value || 2));
     }
@@ -969,6 +1172,6 @@
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", startPage); } else { startPage(); }
 
   window.coupbelt = {commit: commit, legend: legend, tileNote: tileNote, places: places,
-                     keepView: keepView, events: events, register: register,
+                     keepView: keepView, events: events, playable: playable, register: register,
                      countries: countries, paint: paint, counted: counted, reading: reading};
 })();
