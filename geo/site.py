@@ -43,6 +43,7 @@ from geo.i18n import (
     date_text,
     long_date,
     name_key,
+    plural_forms,
     short_date,
     translator,
 )
@@ -121,7 +122,8 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
         "metric": metric if metric in METRICS else DEFAULT_METRIC,
         # the time control's texts are the dashboard's; nothing here says "figures below"
         "ui": {**{k: tr(v) for k, v in UI.items()},
-               "time": {**time_control_labels(tr, lang), "settled": ""}},
+               "time": {**time_control_labels(tr, lang), "settled": ""},
+               "events_text": plural_forms("{count} event", "{count} events", lang)},
         "borders": borders,
         "bounds": REGION_BOUNDS,
         "country_link": country_link,

@@ -280,7 +280,8 @@ def test_sources_page_lists_sources_and_offers_downloads(server, page):
     buttons = pg.locator('[data-testid="stDownloadButton"]')
     wait_until(lambda: buttons.count() == 4, 30, "four download buttons")
     assert "Events (GeoJSON)" in buttons.all_inner_texts()
-    assert pg.locator('[data-testid="stDataFrame"]').count() >= 2
+    wait_until(lambda: pg.locator('[data-testid="stDataFrame"]').count() >= 2, 30,
+               "the sources and events tables")
     pg.screenshot(path=str(OUTPUT / "sources.png"), full_page=True)
 
 

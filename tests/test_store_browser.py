@@ -141,7 +141,7 @@ def test_reopening_a_saved_view_from_the_list_on_an_open_map_restores_its_zoom(b
         pg.goto(f"{base}/?date=2021-01-01")
         frame = map_holds(pg, "() => window.map_div && window.coupbeltMaps === 1", 60, "the map")
         frame.evaluate("() => { window.__same = 'this map'; map_div.setView([5, 10], 4); }")
-        wait_until(lambda: "view=5%2C10%2C4" in link(pg), 10, "the moved map in the link")
+        wait_until(lambda: "view=5%2C10%2C4" in link(pg), 30, "the moved map in the link")
         pg.get_by_text("Saved views").click()
         pg.get_by_role("button", name="Niger close up").click()
         pg.get_by_role("heading", name="West Africa on 10 September 2023").wait_for(timeout=30_000)

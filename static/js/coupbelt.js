@@ -1123,7 +1123,10 @@
       wire.categories.forEach(function (c, i) { if (used[i]) { cats.push(["dot", c[1], c[0]]); } });
       if (cats.length) { sections.push([ui.events_window.replace("{days}", data.window), cats]); }
       legend(group, ui.legend, sections, "legend");
-      if (rows.length) { markers(group, {cats: wire.categories, sources: ui.sources}, rows); }
+      if (rows.length) {
+        markers(group, {cats: wire.categories, sources: ui.sources, eventsText: ui.events_text,
+                        lang: data.lang}, rows);
+      }
       group.addTo(map);
       title.textContent = titleOf(day, metric);
       try {  // the view in the link, so a copied link reopens it (may be refused under file://)
