@@ -193,20 +193,24 @@ class Events:
             return pd.DataFrame(found.astype({"events": "int64", "deaths": "int64"}))
         return self._remember(("by", unit, chosen), compute)  # type: ignore[no-any-return]
 
+    def _type_code(self, classes: Sequence[str]) -> str:
+        """SQL: the index of an event's type in the list parameter $classes (a type not listed,
+        or none: the last index), as the map's uint8 class."""
+        kind = "coalesce(kind, '')" if "kind" in self.columns else "''"
+        return (f"CAST(coalesce(list_position($classes, {kind}) - 1, {len(classes)}) "
+                "AS UTINYINT)")
+
     def cells(self, chosen: Selection | None, classes: Sequence[str],
               scale: int) -> dict[str, np.ndarray]:
         """The selected events as the map's typed arrays (geo.layers): lat and lon in 1/`scale`
         degree (int16), the index of the event's type in `classes` (a type not listed: the last
         index; uint8), fatalities (uint32, none recorded: 0)."""
         where, params = self._where(chosen)
-        kind = "coalesce(kind, '')" if "kind" in self.columns else "''"
         deaths = ("least(greatest(coalesce(deaths, 0), 0), 4294967295)"
                   if "deaths" in self.columns else "0")
         found = self.query(
-            f"SELECT CAST(round_even(lat * {int(scale)}, 0) AS SMALLINT) AS lat, "
-            f"CAST(round_even(lon * {int(scale)}, 0) AS SMALLINT) AS lon, "
-            f"CAST(coalesce(list_position($classes, {kind}) - 1, {len(classes)}) AS UTINYINT) "
-            f"AS cat, CAST({deaths} AS UINTEGER) AS deaths "
+            f"SELECT {_fixed('lat', scale)} AS lat, {_fixed('lon', scale)} AS lon, "
+            f"{self._type_code(classes)} AS cat, CAST({deaths} AS UINTEGER) AS deaths "
             f"FROM events WHERE {where} ORDER BY date, row",
             {**params, "classes": list(classes)})
         return {name: found[name].to_numpy() for name in ("lat", "lon", "cat", "deaths")}
@@ -218,17 +222,14 @@ class Events:
         `n`, how many events each row stands for (uint32). What the map bins on screen from
         the window's events, done here once the window holds too many to send one by one."""
         where, params = self._where(chosen)
-        kind = "coalesce(kind, '')" if "kind" in self.columns else "''"
         deaths = "coalesce(deaths, 0)" if "deaths" in self.columns else "0"
+        centre = {axis: _fixed(f"(floor({axis} * {int(grid)}) + 0.5) / {int(grid)}", scale)
+                  for axis in ("lat", "lon")}
         found = self.query(
-            f"SELECT CAST(round_even((floor(lat * {int(grid)}) + 0.5) * {int(scale) / int(grid)}, 0) "
-            f"AS SMALLINT) AS lat, "
-            f"CAST(round_even((floor(lon * {int(grid)}) + 0.5) * {int(scale) / int(grid)}, 0) "
-            f"AS SMALLINT) AS lon, cat, "
+            f"SELECT {centre['lat']} AS lat, {centre['lon']} AS lon, cat, "
             f"CAST(least(sum(greatest(d, 0)), 4294967295) AS UINTEGER) AS deaths, "
             f"CAST(count(*) AS UINTEGER) AS n FROM ("
-            f"SELECT lat, lon, {deaths} AS d, "
-            f"CAST(coalesce(list_position($classes, {kind}) - 1, {len(classes)}) AS UTINYINT) AS cat "
+            f"SELECT lat, lon, {deaths} AS d, {self._type_code(classes)} AS cat "
             f"FROM events WHERE {where}) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
             {**params, "classes": list(classes)})
         return {name: found[name].to_numpy() for name in ("lat", "lon", "cat", "deaths", "n")}
@@ -241,15 +242,17 @@ class Events:
         index; uint8). The browser picks each frame's events from them by binary search on
         the days (static/js/coupbelt.js), so no frame asks Python for anything."""
         where, params = self._where(chosen)
-        kind = "coalesce(kind, '')" if "kind" in self.columns else "''"
         found = self.query(
             f"SELECT CAST(date_diff('day', $first, date) AS SMALLINT) AS day, "
-            f"CAST(round_even(lat * {int(scale)}, 0) AS SMALLINT) AS lat, "
-            f"CAST(round_even(lon * {int(scale)}, 0) AS SMALLINT) AS lon, "
-            f"CAST(coalesce(list_position($classes, {kind}) - 1, {len(classes)}) AS UTINYINT) "
-            f"AS cat FROM events WHERE {where} ORDER BY date, row",
+            f"{_fixed('lat', scale)} AS lat, {_fixed('lon', scale)} AS lon, "
+            f"{self._type_code(classes)} AS cat FROM events WHERE {where} ORDER BY date, row",
             {**params, "first": first_day, "classes": list(classes)})
         return {name: found[name].to_numpy() for name in ("day", "lat", "lon", "cat")}
+
+
+def _fixed(degrees: str, scale: int) -> str:
+    """SQL: a value in degrees as the map's int16 in 1/`scale` degree (half to even)."""
+    return f"CAST(round_even(({degrees}) * {int(scale)}, 0) AS SMALLINT)"
 
 
 def in_date_order(table: pa.Table) -> bool:
