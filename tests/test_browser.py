@@ -263,8 +263,10 @@ def chart_drawn(pg: Page) -> bool:
 @pytest.mark.parametrize("path", ["coups", "alignments", "events"])
 def test_each_page_draws_its_map_and_chart(server, page, path):
     pg, blocked = page
-    frame = open_map(pg, f"{server}/{path}?date=2023-09-10&iso3=NER,MLI")
-    assert len(frame.evaluate(COUNTRY_FILLS)) == 26
+    open_map(pg, f"{server}/{path}?date=2023-09-10&iso3=NER,MLI")
+    # the events' paths may be drawn before the country shapes arrive: wait for the shapes
+    frame = map_holds(pg, f"() => Object.keys(({COUNTRY_FILLS})()).length === 26", 30,
+                      "the 26 countries")
     if path == "events":
         assert frame.evaluate(EVENT_COUNT) > 0
     wait_until(lambda: chart_drawn(pg), 30, f"the chart on /{path}")
