@@ -89,6 +89,30 @@ def changes_between(status: pd.DataFrame, start: date, end: date) -> pd.DataFram
     return frame.sort_values(["changed_on", "iso3", "dimension"], ignore_index=True)
 
 
+def changed_days(status: pd.DataFrame) -> dict[str, list[date]]:
+    """iso3 -> the days after 2020-01-01 on which some status dimension of the country changed
+    value, by changes_between's rule (a new row of the same value changes nothing), oldest
+    first: the country changed between two dates when one of these falls after the earlier
+    and on or before the later. One pass in plain Python (the map's compare outline, read in
+    the browser from the time model's wire)."""
+    out: dict[str, set[date]] = {}
+    rows = status.sort_values(["iso3", "dimension", "start"], kind="stable")
+    keys = zip(rows["iso3"], rows["dimension"], strict=True)
+    spans_of: dict[tuple[str, str], list[tuple[pd.Timestamp, pd.Timestamp | None, str]]] = {}
+    for key, s, e, v in zip(keys, rows["start"], rows["end"], rows["value"], strict=True):
+        spans_of.setdefault(key, []).append((s, None if pd.isna(e) else e, str(v)))
+    for (iso3, _dimension), spans in spans_of.items():
+
+        def value(day: pd.Timestamp, spans: list[tuple[pd.Timestamp, pd.Timestamp | None,
+                                                     str]] = spans) -> str:
+            return next((v for s, e, v in spans if s <= day and (e is None or day < e)), "")
+
+        for day in {d for s, e, _ in spans for d in (s, e) if d is not None}:
+            if day.date() > COVERAGE_START and value(day - pd.Timedelta(days=1)) != value(day):
+                out.setdefault(str(iso3), set()).add(day.date())
+    return {iso3: sorted(days) for iso3, days in sorted(out.items())}
+
+
 def _holding(rows: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     return rows[(rows["start"] <= day) & (rows["end"].isna() | (day < rows["end"]))]
 

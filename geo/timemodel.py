@@ -21,6 +21,11 @@ a hash of the data's content):
      "changes": [...],                  # the union of every metric's changes
      "summaries": [[0, 5, 812, 9], ...],# per country, flat [first day, string index, ...]:
                                         # the country's whole status, lines joined by "\\n"
+     "changed": [[1301, 1302, ...], ...],# per country, the days some status dimension (any,
+                                        # not only the metrics') changed value, ascending: it
+                                        # changed between days a and b when one of them is
+                                        # > min(a, b) and <= max(a, b) (the compare outline;
+                                        # geo.changes.changed_days; added to /1, optional)
      "categories": [["Coup", "#..."], ...],                # events' labels and colours
      "events": [[day, lat, lon, category index, title, place, summary, [sources], id,
                  fallback note, "YYYY-MM-DD"], ...]}       # oldest first (optional)
@@ -46,7 +51,7 @@ from typing import Any
 
 import pandas as pd
 
-from geo.changes import dimensions_of, frame_dates
+from geo.changes import changed_days, dimensions_of, frame_dates
 from geo.facts import Facts, localised
 from geo.i18n import Translate, translator
 from geo.layers import UPLOAD_PALETTE, _spread
@@ -236,11 +241,30 @@ def build_wire(facts: Facts, lang: str, events: bool = True) -> Wire:
         "summaries": [[n for i in summaries[iso3] for n in (day_number(i.start), text(i.detail))]
                       for iso3 in countries],
         "categories": [[tr(label), colour] for label, colour in EVENT_PALETTE.values()],
+        "changed": changed_numbers(facts, countries),
     }
     if events:
         wire["events"] = event_rows(facts.events, facts, lang, tr, last_day(facts))
     wire["strings"] = list(strings)
     return wire
+
+
+def changed_numbers(facts: Facts, countries: Sequence[str]) -> list[list[int]]:
+    """The wire's "changed": per country (in `countries`' order), the day numbers up to the
+    last day on which some status dimension changed value."""
+    days = changed_days(facts.status)
+    end = last_day(facts)
+    return [[day_number(d) for d in days.get(iso3, []) if d <= end] for iso3 in countries]
+
+
+def changed_between(wire: Mapping[str, Any], first: date, second: date) -> set[str]:
+    """The countries whose status (any dimension) changed after the earlier of two days, up to
+    and including the later, read from the wire as the browser reads it for the compare
+    outline (the same set as geo.changes.changes_between's countries)."""
+    check_wire(wire)
+    lo, hi = sorted((day_number(first), day_number(second)))
+    return {iso3 for iso3, days in zip(wire["countries"], wire.get("changed", []), strict=False)
+            if bisect.bisect_left(days, hi + 1) > bisect.bisect_right(days, lo)}
 
 
 def check_wire(wire: Mapping[str, Any]) -> None:

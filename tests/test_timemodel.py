@@ -176,3 +176,52 @@ def test_the_counts_over_time_are_the_model_s():
         assert dict(zip(rows["group"], rows["count"], strict=True)) == expected, day
     military = counts[counts["group"] == "military"].set_index("date")["count"]
     assert military[pd.Timestamp("2023-07-01")] + 1 == military[pd.Timestamp("2023-08-01")]  # Niger
+
+
+
+@cache
+def compared(first: date, second: date) -> set[str]:
+    from geo.changes import changes_between
+
+    return set(changes_between(real().status, first, second)["iso3"])
+
+
+@cache
+def every_change() -> tuple[tuple[str, date], ...]:
+    """changes_between over the whole calendar: (country, day) of every change."""
+    from geo.changes import changes_between
+
+    rows = changes_between(real().status, COVERAGE_START, last_day(real()))
+    return tuple((str(r.iso3), r.changed_on.date()) for r in rows.itertuples())
+
+
+def test_the_compare_outline_from_the_wire_is_changes_between_s_on_and_around_each_change():
+    """Every pair of days among the days a status changes, the day before and the day after
+    (and both ends), in either order: the countries the wire says changed between them are
+    those changes_between lists a change for after the earlier day, up to the later one
+    (read off its rows over the whole calendar; some pairs asked of it directly)."""
+    wire, facts = wire_of("en"), real()
+    assert timemodel.changed_between(wire, date(2023, 7, 25), date(2023, 7, 26)) >= {"NER"}
+    assert "NER" not in timemodel.changed_between(wire, date(2023, 7, 26), date(2023, 7, 27))
+    assert timemodel.changed_between(wire, date(2023, 8, 1), date(2023, 8, 10)) == set()
+    changes = every_change()
+    days = {COVERAGE_START, last_day(facts)}
+    for _, d in changes:
+        days |= {d - timedelta(days=1), d, d + timedelta(days=1)}
+    days = sorted(d for d in days if COVERAGE_START <= d <= last_day(facts))
+    assert len(days) > 40
+    for first, second in itertools.combinations(days, 2):
+        expected = {iso3 for iso3, d in changes if first < d <= second}
+        assert timemodel.changed_between(wire, first, second) == expected, (first, second)
+        assert timemodel.changed_between(wire, second, first) == expected, (second, first)
+    for first, second in [(date(2023, 1, 1), date(2025, 1, 1)), (date(2021, 5, 23), date(2021, 5, 24)),
+                          (date(2025, 1, 1), date(2023, 1, 1)), (COVERAGE_START, last_day(facts))]:
+        assert timemodel.changed_between(wire, first, second) == compared(first, second)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(a=st.integers(min_value=0, max_value=day_number(last_day(real()))),
+       b=st.integers(min_value=0, max_value=day_number(last_day(real()))))
+def test_the_compare_outline_from_the_wire_is_changes_between_s_for_any_two_days(a, b):
+    first, second = COVERAGE_START + timedelta(days=a), COVERAGE_START + timedelta(days=b)
+    assert timemodel.changed_between(wire_of("fr"), first, second) == compared(first, second)
