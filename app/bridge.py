@@ -54,19 +54,36 @@ def committed(state: object) -> dict[str, object]:
     return dict(value) if isinstance(value, Mapping) else {}
 
 
+def _day(text: object, first: date, last: date) -> date | None:
+    """A commit's YYYY-MM-DD within [first, last], else None."""
+    if not isinstance(text, str):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if first <= day <= last else None
+
+
+def parse_compare(value: Mapping[str, object], first: date, last: date
+                  ) -> tuple[bool, date | None]:
+    """The compare date a map's commit sets: (True, the day) when one within [first, last] is
+    set, (True, None) when it is cleared (""), (False, None) when the commit says nothing of
+    it or what it says is not a day in range (dropped, like a bad date)."""
+    if "compare" not in value:
+        return False, None
+    text = value["compare"]
+    if text == "":
+        return True, None
+    day = _day(text, first, last)
+    return day is not None, day
+
+
 def parse_commit(value: Mapping[str, object], first: date, last: date
                  ) -> tuple[date | None, str | None, tuple[float, float, float] | None]:
     """The date, metric and viewport (lat, lon, zoom) of a map's commit, each None when absent
     or not valid: a date outside [first, last], a viewport off the globe are dropped."""
-    day = None
-    text = value.get("date")
-    if isinstance(text, str):
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            day = None
-        if day is not None and not first <= day <= last:
-            day = None
+    day = _day(value.get("date"), first, last)
     metric = value.get("metric") if isinstance(value.get("metric"), str) else None
     viewport = None
     raw = value.get("viewport")

@@ -250,12 +250,16 @@ def map_view(key: str) -> tuple[dict[str, object], dict[str, object] | None]:
 
 def map_committed(key: str, value: Mapping[str, object]) -> None:
     """A map's settled choice, from its bridge's callback: its zoom and centre are kept for
-    it; a date or a metric committed on its time control becomes the page's."""
-    from app.bridge import parse_commit  # the bridge imports Streamlit's component API
+    it; a date, a metric or a compare date (or its clearing) committed on its time control
+    becomes the page's."""
+    from app.bridge import parse_commit, parse_compare  # the bridge imports Streamlit's API
 
     ss = st.session_state
     curated = ss.get(CURATED) or date.today()
     day, metric, viewport = parse_commit(value, COVERAGE_START, curated)
+    comparing, compare = parse_compare(value, COVERAGE_START, curated)
+    if comparing:  # the compare field of the map's time control: set, or cleared
+        ss[VALUES][COMPARE] = compare
     if viewport is not None:
         ss.setdefault(VIEWPORTS, {})[key] = viewport
     if day is not None and day != ss[VALUES][AS_OF]:
@@ -372,14 +376,6 @@ def pick_date(chart_key: str, picked: Callable[[Mapping[str, object]], date | No
         if day is not None:
             set_as_of(day)
     return pick
-
-
-def compare_control(curated: date, tr: Translate) -> None:
-    """The situation page's second date: empty compares nothing."""
-    st.date_input(tr("Compare with"), key=COMPARE, min_value=COVERAGE_START, max_value=curated,
-                  on_change=_changed(COMPARE), format="YYYY-MM-DD",
-                  help=tr("Pick a second date: the map outlines the countries whose status "
-                          "changed between the two dates, and the table lists every change."))
 
 
 def dimension_control(labels: Mapping[str, str], tr: Translate) -> None:

@@ -783,6 +783,10 @@ MAP_CSS = """
       .time-control .time-slider {flex: 1; min-width: 80px;}
       .time-control .time-note {font-size: 11px; color: #333;}
       .time-control .time-note:empty {display: none;}
+      .time-control .time-compare-row {margin-top: 3px;}
+      .time-control .time-compare-row[hidden] {display: none;}
+      .time-control .time-compare-date {flex: 1; min-width: 0; font: 12px sans-serif;}
+      .time-control .time-compare-toggle[aria-pressed="true"] {background: #222; color: #fff;}
       .time-playing path.event-marker, .time-playing path.event-halo,
       .time-playing .event-cluster {display: none;}
       .event-cluster {display: flex; align-items: center; justify-content: center;

@@ -53,7 +53,7 @@ from geo.metrics import (
     checked_credit,
 )
 from geo.outlets import Register, source_links
-from geo.situation import time_control_labels
+from geo.situation import CHANGED_OUTLINE, time_control_labels
 from geo.tables import CATEGORY_LABELS, DIMENSION_TITLES, OUTCOME_LABELS
 from geo.terms import AGGREGATE_COLUMNS, Provenance, aggregates, attribution, provenance_of
 from geo.timeline import DEFAULT_WINDOW_DAYS, status_on
@@ -78,6 +78,7 @@ UI = {
     "details": N_("Details"),
     "on_date": N_("On this date"),
     "no_js": N_("This map needs JavaScript."),
+    "changed_since": CHANGED_OUTLINE,  # the compare outline's meaning, in the legend
 }
 CREDIT = N_("{project} · data curated {date} · sources in data/")
 TITLE = N_("{project}: {metric}, {date}")

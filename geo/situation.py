@@ -128,6 +128,8 @@ def situation_map(facts: Facts, view: ViewState, uploaded: Events | None = None,
                       "byMetric": by_metric}
             if by_metric:  # the situation map: its time control is on the map
                 follow["ui"] = time_control_labels(tr, view.lang)
+                # its compare field: the second date (day number), or None
+                follow["compare"] = None if view.compare is None else day_number(view.compare)
         countries = choropleth_layer(facts.borders, classes, metric, changed, note, tr=tr,
                                      name_column=name_column(view.lang),
                                      summaries=status_summaries(facts.status, view.as_of, tr, facts.checked),
@@ -212,6 +214,11 @@ def time_control_labels(tr: Translate, lang: str) -> dict[str, str]:
         "step": tr("Each frame moves"), "fps": tr("{n} per second"),
         "byChange": tr("to the next change"), "byWeek": tr("a week"), "byMonth": tr("a month"),
         "settled": tr("Playing: the figures below the map are for {date}. Pause to stop here."),
+        "compare": tr("Compare"),
+        "compareDate": tr("Compare with this date: countries whose status changed in between "
+                          "are outlined"),
+        "compareOpen": tr("Compare the date shown with a second date"),
+        "compareClear": tr("Stop comparing"),
     }
 
 

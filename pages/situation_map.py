@@ -7,7 +7,7 @@ from app.data import headline_chart_spec, timeline
 from app.flares import cast_shown, flares_panel
 from app.page import country_from_click, show_map, start_page, table, table_panel
 from app.publish import events_provenance, image_downloads, licence_choice
-from app.state import compare_control, map_controls, pick_date, uploaded_events
+from app.state import map_controls, pick_date, uploaded_events
 from geo.charts import PICK, picked_date, with_rule
 from geo.i18n import long_date, number, plural
 from geo.site import interactive_html
@@ -39,8 +39,7 @@ with st.expander(tr("Change over time"), key="headline_panel", on_change="rerun"
                            selection_mode=PICK, width="stretch")
 
 flares_panel(facts, view, mine, tr)
-compare_control(facts.curated.date() if facts.curated is not None else view.as_of, tr)
-if view.compare is not None:
+if view.compare is not None:  # set on the map's time control (its Compare field), or a link
     first, last = sorted((view.compare, view.as_of))
     if first == last:
         st.info(tr("The comparison date is the as-of date, {date}: pick another date to see "

@@ -11,6 +11,7 @@ from conftest import fact_tables, map_args, open_page
 
 from geo.changes import change_dates, dimensions_of
 from geo.facts import load_facts
+from geo.timemodel import day_number
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
@@ -51,14 +52,47 @@ def test_a_bad_compare_date_warns_and_compares_nothing(small):
     assert "compare" not in at.query_params
 
 
-def test_comparing_on_the_page_updates_the_link_and_the_table(small):
+def commit_on_map(at, view: dict[str, object], key: str = "situation_map"):
+    """What the browser does when the map's time control commits a settled choice: the
+    bridge element of the map `key` (app/bridge.py) sets its state {"view": ...}, which
+    reruns the page with its on_view_change callback (map_committed) called first."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    (bridge,) = [b for b in at.get("bidi_component")
+                 if b.proto.id.endswith(f"coupbelt_bridge_{key}")]
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=bridge.proto.id, json_value=json.dumps({"view": view})))
+    return at._run(states)
+
+
+def test_comparing_on_the_map_updates_the_link_and_the_table(small):
     at = open_page(params={"date": "2023-09-01"})
     assert not fact_tables(at) or "before" not in fact_tables(at)[0].columns
-    at.date_input(key="compare").set_value(date(2023, 7, 1)).run()
+    assert not [d for d in at.date_input if d.key == "compare"]  # the map's control has it
+    commit_on_map(at, {"date": "2023-09-01", "metric": "regime", "compare": "2023-07-01"})
+    assert not at.exception, [e.value for e in at.exception]
     assert at.query_params["compare"] == "2023-07-01"
+    assert at.subheader[0].value == "What changed between 1 July 2023 and 1 September 2023"
     changes = fact_tables(at)[0]
     assert list(zip(changes["country"], changes["after"], strict=True)) == [
         ("Land NER", "Military rule"), ("Land NER", "ECOWAS economic and financial sanctions")]
+    args = map_args(at.get("component_instance")[0])
+    assert args["follow"]["compare"] == day_number(date(2023, 7, 1))
+    assert {c["iso3"] for c in args["countries"] if c["outlined"]} == {"NER"}
+    commit_on_map(at, {"date": "2023-09-01", "metric": "regime", "compare": ""})  # the clear button
+    assert "compare" not in at.query_params
+    assert not [h for h in at.subheader if h.value.startswith("What changed")]
+    args = map_args(at.get("component_instance")[0])
+    assert args["follow"]["compare"] is None
+    assert not [c for c in args["countries"] if c["outlined"]]
+
+
+@pytest.mark.parametrize("compare", ["2019-12-31", "2031-01-01", "2023-02-30", "x", 20230701])
+def test_a_compare_date_out_of_range_from_the_map_changes_nothing(small, compare):
+    at = open_page(params={"date": "2023-09-01", "compare": "2023-07-01"})
+    commit_on_map(at, {"date": "2023-09-01", "metric": "regime", "compare": compare})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["compare"] == "2023-07-01"
 
 
 def test_the_month_slider_moves_the_date_in_the_page_language(small):
@@ -112,6 +146,22 @@ def test_a_map_s_commit_is_read_strictly(value, expected):
     from app.bridge import parse_commit
 
     assert parse_commit(value, date(2020, 1, 1), date(2025, 6, 30)) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ({"compare": "2023-07-01"}, (True, date(2023, 7, 1))),
+    ({"compare": ""}, (True, None)),                  # cleared
+    ({"date": "2023-07-01"}, (False, None)),          # not about comparing
+    ({"compare": "2019-12-31"}, (False, None)),       # before the calendar
+    ({"compare": "2025-07-01"}, (False, None)),       # after the last day
+    ({"compare": "2023-02-30"}, (False, None)),
+    ({"compare": None}, (False, None)),
+    ({"compare": 20230701}, (False, None)),
+])
+def test_a_map_s_compare_commit_is_read_strictly(value, expected):
+    from app.bridge import parse_compare
+
+    assert parse_compare(value, date(2020, 1, 1), date(2025, 6, 30)) == expected
 
 
 @pytest.mark.parametrize("page", ["pages/situation_map.py", "pages/country.py"])

@@ -28,6 +28,10 @@
    the lines of its whole status), all set with textContent; null countries: plain borders.
    With `follow`, the map recolours itself as soon as the reader moves its time control, from a
    timeline of every metric's colours the page holds (see "The time control on the map").
+   Its Compare field (follow.compare, a day number or null) outlines the countries whose status
+   changed between that day and the day shown, from the wire's "changed" days, at once (also
+   while scrubbing or playing); a compare day set or cleared is committed ({compare: "YYYY-MM-DD"
+   or ""}) with the date shown.
 
    coupbelt.register(map, id, data): holds a dataset under its ID (a map exported as one file).
 
@@ -47,12 +51,14 @@
    at, a link's view=), and posts its view once the reader has moved it and it has settled.
    Python keeps it and writes it into the link; this script never touches the page or its URL.
 
-   coupbelt.commit(fields): posts a settled choice ({date, metric} or {viewport}) to Python.
+   coupbelt.commit(fields): posts a settled choice ({date, metric, compare} or {viewport}) to
+   Python.
 
    With no Python behind it (the static site, the exported file: geo/site.py), a page holding
    #timemap-data starts the map on its own (standalone): the same time control, and each
    settled choice applied here from the time model's wire. window.timemap is its handle
-   (map, layers, setDay, setMetric, day, metric, date, playing, fill) for tests and embedding
+   (map, layers, setDay, setMetric, day, metric, date, compare, outlined, playing, fill) for
+   tests and embedding
    pages. */
 (function () {
   "use strict";
@@ -752,7 +758,8 @@
     var countries = {};
     Object.keys(painted.countries).forEach(function (iso3) {
       countries[iso3] = Object.assign({}, painted.countries[iso3],
-        {fill: colourAt(found.colours, found.runs[data.row[iso3]], day, data.last)});
+        {fill: colourAt(found.colours, found.runs[data.row[iso3]], day, data.last),
+         outlined: outlinedOn(iso3, day, painted.countries[iso3].outlined)});
     });
     painted.countries = countries;
     painted.restyle();
@@ -764,6 +771,7 @@
     following = follow ? Object.assign({}, follow) : null;
     showing = follow ? {day: follow.day, metric: follow.metric} : null;
     window.coupbeltTimelineReady = false;
+    if (!follow || !follow.ui) { comparing = undefined; }  // no compare field: Python's outline
     if (!follow) { if (control) { control.hide(); } return; }
     withDataset(follow.set, function (data) {
       if (following && following.set === follow.set) {
@@ -781,10 +789,86 @@
   // through the bridge, and comes back as the next rerun's layers. While playing, the date
   // written large on the map is the date shown; the page says its figures are for the
   // settled date.
+  // Comparing: the countries whose status (any dimension) changed between the compare day
+  // and the day shown are outlined, from the wire's "changed" days (geo/timemodel.py): some
+  // day d with min(a, b) < d <= max(a, b). `comparing` is the compare day; null: none;
+  // undefined: no compare field on this map (its outline is the paint's, from Python).
+  var comparing;
+
+  function changedBetween(days, a, b) {
+    var k = firstFrom(days, Math.min(a, b) + 1);
+    return k < days.length && days[k] <= Math.max(a, b);
+  }
+
+  function outlinedOn(iso3, day, was) {
+    var data = following && following.data;
+    if (comparing === undefined || !data || !data.changed) { return was; }
+    var days = comparing === null ? null : data.changed[data.row[iso3]];
+    return !!days && changedBetween(days, comparing, day);
+  }
+
+  function reoutline() {  // the compare day moved: the outline of the day shown, at once
+    if (!painted || !showing || comparing === undefined) { return; }
+    var countries = {};
+    Object.keys(painted.countries).forEach(function (iso3) {
+      var c = painted.countries[iso3];
+      countries[iso3] = Object.assign({}, c, {outlined: outlinedOn(iso3, showing.day, c.outlined)});
+    });
+    painted.countries = countries;
+    painted.restyle();
+  }
+
+  // The Compare field of the time control: a toggle, a native date field (2020-01-01 to the
+  // wire's last day) and a clear (×) button. `picked(day or null)` gets the reader's choice.
+  function compareField(picked) {
+    var toggle = el("button", "⇄", "time-compare-toggle"), row = el("div", undefined, "time-row time-compare-row");
+    var input = el("input", undefined, "time-compare-date"), clear = el("button", "×", "time-compare-clear");
+    var label = el("span", "", "time-compare-label"), last = 0;
+    toggle.type = clear.type = "button";
+    input.type = "date"; input.min = isoOf(0);
+    toggle.setAttribute("aria-pressed", "false");
+    row.hidden = true;
+    [label, input, clear].forEach(function (e) { row.appendChild(e); });
+    function opened(on) {
+      row.hidden = !on;
+      toggle.setAttribute("aria-pressed", on ? "true" : "false");
+    }
+    toggle.addEventListener("click", function () {
+      if (!row.hidden && comparing === null) { opened(false); return; }
+      opened(true);
+      input.focus();
+    });
+    input.addEventListener("change", function () {
+      var day = dayOfIso(input.value, last);
+      if (day === null && input.value) { return; }  // not a day of the calendar: not taken
+      picked(day);
+    });
+    clear.addEventListener("click", function () { input.value = ""; opened(false); picked(null); });
+    return {
+      toggle: toggle, row: row,
+      settle: function (ui, data, day) {  // a rerun's paint: the committed compare day
+        last = data.last;
+        input.max = isoOf(last);
+        toggle.title = ui.compareOpen; toggle.setAttribute("aria-label", ui.compareOpen);
+        label.textContent = ui.compare;
+        input.title = ui.compareDate; input.setAttribute("aria-label", ui.compareDate);
+        clear.title = ui.compareClear; clear.setAttribute("aria-label", ui.compareClear);
+        input.value = day === null || day === undefined ? "" : isoOf(day);
+        if (input.value) { opened(true); }
+      }
+    };
+  }
+
   var control = null;
   var DAY_MS = 86400000, DAY0 = Date.UTC(2020, 0, 1);
 
   function isoOf(day) { return new Date(DAY0 + day * DAY_MS).toISOString().slice(0, 10); }
+
+  function dayOfIso(text, last) {  // a YYYY-MM-DD from 2020-01-01 to day `last`: its number
+    var t = /^\d{4}-\d{2}-\d{2}$/.test(text || "") ? Date.parse(text + "T00:00:00Z") : NaN;
+    var day = isNaN(t) ? null : Math.round((t - DAY0) / DAY_MS);
+    return day !== null && day >= 0 && day <= last ? day : null;
+  }
 
   function timeControl(map) {
     var box = L.DomUtil.create("div", "time-control"), ui = null, data = null, settled = null;
@@ -803,6 +887,15 @@
     [back, play, next, stamp, menu].forEach(function (e) { row.appendChild(e); });
     [slider, list, speed, stepBy].forEach(function (e) { bar.appendChild(e); });
     box.appendChild(row); box.appendChild(bar); box.appendChild(note);
+    var comparer = compareField(function (day) {  // a compare day set or cleared: settled
+      stop(false);
+      comparing = day;
+      reoutline();
+      if (!showing) { return; }
+      settled = {date: isoOf(showing.day), metric: showing.metric};
+      commit({date: settled.date, metric: settled.metric, compare: day === null ? "" : isoOf(day)});
+    });
+    row.appendChild(comparer.toggle); box.insertBefore(comparer.row, note);
     map.getContainer().appendChild(box);
     var dateText = null;
     function write(day) {
@@ -915,6 +1008,8 @@
       settle: function (follow, timeline) {
         box.style.display = "";
         ui = follow.ui; data = timeline;
+        comparing = follow.compare === undefined ? null : follow.compare;
+        comparer.settle(ui, data, comparing);
         if (timer !== null && settled && settled.date === isoOf(follow.day)) { return; }
         stop(false);
         settled = {date: isoOf(follow.day), metric: follow.metric};
@@ -931,6 +1026,7 @@
         options(stepBy, [["change", ui.byChange], ["week", ui.byWeek], ["month", ui.byMonth]], stepBy.value || "month");
         ticksFor(follow.metric);
         write(follow.day);
+        reoutline();
       },
       playing: function () { return timer !== null; }
     };
@@ -974,7 +1070,7 @@
 
   function commit(fields) {
     if (channel === null) {  // no Python behind the map: applied here (standalone)
-      if (local && fields.date) { local.commit(fields); }
+      if (local && (fields.date || "compare" in fields)) { local.commit(fields); }
       return;
     }
     post({type: "commit", channel: channel, view: fields});
@@ -1065,6 +1161,7 @@
       return data.lang === "fr" && d.getUTCDate() === 1 ? text.replace(/^1 /, "1er ") : text;
     }
     function clamp(day) { return Math.max(0, Math.min(wire.last, Math.round(day))); }
+    function dayIn(text) { return dayOfIso(text, wire.last); }
 
     var mapDiv = el("div", undefined, "tm-map"), title = el("h1", "", "tm-title");
     var credit = el("div", data.credit, "tm-credit");
@@ -1105,6 +1202,7 @@
     }
 
     var group = null, state = {day: clamp(data.day), metric: data.metric};
+    var compareDay = null;  // the compare field's day (the link's #...&compare=), or null
     function apply(day, metric) {
       state = {day: clamp(day), metric: byKey[metric] ? metric : state.metric};
       day = state.day; metric = state.metric;
@@ -1117,8 +1215,13 @@
         used[r[3]] = true;
       }
       paint(group, paintList(day, metric), [ui.country, m.title, ui.details, ui.on_date],
-            {set: "wire", day: day, metric: metric, byMetric: true, ui: ui.time});
+            {set: "wire", day: day, metric: metric, byMetric: true, ui: ui.time,
+             compare: compareDay});
       var sections = [[m.title, m.classes.map(function (c) { return ["box", c[2], c[1]]; })]];
+      if (compareDay !== null) {  // the outline's meaning, as the dashboard's legend says it
+        sections[0][1].push(["box outline", "transparent",
+                             ui.changed_since.replace("{date}", longDate(compareDay))]);
+      }
       var cats = [];
       wire.categories.forEach(function (c, i) { if (used[i]) { cats.push(["dot", c[1], c[0]]); } });
       if (cats.length) { sections.push([ui.events_window.replace("{days}", data.window), cats]); }
@@ -1130,11 +1233,15 @@
       group.addTo(map);
       title.textContent = titleOf(day, metric);
       try {  // the view in the link, so a copied link reopens it (may be refused under file://)
-        history.replaceState(null, "", "#date=" + isoOf(day) + "&metric=" + metric);
+        history.replaceState(null, "", "#date=" + isoOf(day) + "&metric=" + metric +
+                             (compareDay === null ? "" : "&compare=" + isoOf(compareDay)));
       } catch (e) { /* not essential */ }
     }
     local = {
-      commit: function (fields) { apply(Math.round((Date.parse(fields.date) - DAY0) / DAY_MS), fields.metric); },
+      commit: function (fields) {
+        if ("compare" in fields) { compareDay = fields.compare ? dayIn(fields.compare) : null; }
+        apply(fields.date ? dayIn(fields.date) : state.day, fields.metric || state.metric);
+      },
       shown: function (day, metric) { title.textContent = titleOf(day, metric); },
       open: function (iso3) {  // a country's page as of the date on the map
         if (!data.country_link) { return; }
@@ -1150,6 +1257,7 @@
       if (kv.length === 2) { asked[kv[0]] = decodeURIComponent(kv[1]); }
     });
     var t = /^\d{4}-\d{2}-\d{2}$/.test(asked.date || "") ? Date.parse(asked.date + "T00:00:00Z") : NaN;
+    compareDay = asked.compare ? dayIn(asked.compare) : null;  // #...&compare=YYYY-MM-DD
     apply(isNaN(t) ? state.day : (t - DAY0) / DAY_MS, asked.metric || state.metric);
 
     var shapes = map.coupbeltShapes;
@@ -1160,6 +1268,10 @@
       day: function () { return showing ? showing.day : state.day; },
       metric: function () { return showing ? showing.metric : state.metric; },
       date: function () { return isoOf(showing ? showing.day : state.day); },
+      compare: function () { return compareDay === null ? null : isoOf(compareDay); },
+      outlined: function () {  // the countries drawn with the compare outline
+        return Object.keys(shapes).filter(function (k) { return !!shapes[k].options.dashArray; });
+      },
       playing: function () { return control.playing(); },
       fill: function (iso3) { return shapes[iso3] ? shapes[iso3].options.fillColor : null; }
     };
