@@ -180,7 +180,8 @@ html, body {margin: 0; height: 100%; font: 14px/1.4 system-ui, sans-serif; color
 @media (max-width: 600px) {
   .tm-title {font-size: 12px;}
   .tm-credit {font-size: 10px; left: 0;}
-  .timemap .time-control {bottom: 58px; width: calc(100% - 20px);}
+  /* at the foot, above the credit (MAP_CSS puts it at the top, where the title is here) */
+  .timemap .time-control {top: auto; bottom: 58px; left: 10px; right: 10px; width: auto;}
   /* a tooltip opens beside the pointer: narrow enough to stay on a phone's screen */
   .timemap .country-tip {max-width: 60vw;}
   .timemap .country-tip th {width: auto;}
