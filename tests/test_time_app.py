@@ -69,6 +69,9 @@ def test_comparing_on_the_map_updates_the_link_and_the_table(small):
     at = open_page(params={"date": "2023-09-01"})
     assert not fact_tables(at) or "before" not in fact_tables(at)[0].columns
     assert not [d for d in at.date_input if d.key == "compare"]  # the map's control has it
+    from app.data import wait_for_timeline
+
+    assert wait_for_timeline(load_facts(small), "en") is not None  # the control's timeline
     commit_on_map(at, {"date": "2023-09-01", "metric": "regime", "compare": "2023-07-01"})
     assert not at.exception, [e.value for e in at.exception]
     assert at.query_params["compare"] == "2023-07-01"
