@@ -58,8 +58,7 @@
    #timemap-data starts the map on its own (standalone): the same time control, and each
    settled choice applied here from the time model's wire. window.timemap is its handle
    (map, layers, setDay, setMetric, day, metric, date, compare, outlined, playing, fill) for
-   tests and embedding
-   pages. */
+   tests and embedding pages. */
 (function () {
   "use strict";
   var legendOpen = {};
@@ -782,13 +781,6 @@
     });
   }
 
-  // The time control on the map: the date scrubber (ticks on the days the metric changes),
-  // previous / next change, the metric menu, and play / pause with its speed and step. Moving
-  // through time recolours the map here, from the timeline, at once; only a settled choice
-  // crosses to Python (the scrubber let go, a step, a metric picked, a pause, the last frame),
-  // through the bridge, and comes back as the next rerun's layers. While playing, the date
-  // written large on the map is the date shown; the page says its figures are for the
-  // settled date.
   // Comparing: the countries whose status (any dimension) changed between the compare day
   // and the day shown are outlined, from the wire's "changed" days (geo/timemodel.py): some
   // day d with min(a, b) < d <= max(a, b). `comparing` is the compare day; null: none;
@@ -859,6 +851,13 @@
     };
   }
 
+  // The time control on the map: the date scrubber (ticks on the days the metric changes),
+  // previous / next change, the metric menu, and play / pause with its speed and step. Moving
+  // through time recolours the map here, from the timeline, at once; only a settled choice
+  // crosses to Python (the scrubber let go, a step, a metric picked, a pause, the last frame),
+  // through the bridge, and comes back as the next rerun's layers. While playing, the date
+  // written large on the map is the date shown; the page says its figures are for the
+  // settled date.
   var control = null;
   var DAY_MS = 86400000, DAY0 = Date.UTC(2020, 0, 1);
 
