@@ -786,6 +786,7 @@ MAP_CSS = """
       .time-control .time-compare-row {margin-top: 3px;}
       .time-control .time-compare-row[hidden] {display: none;}
       .time-control .time-compare-date {flex: 1; min-width: 0; font: 12px sans-serif;}
+      .time-control .time-compare-date:invalid {outline: 2px solid #D55E00;}  /* out of range */
       .time-control .time-compare-toggle[aria-pressed="true"] {background: #222; color: #fff;}
       .time-playing path.event-marker, .time-playing path.event-halo,
       .time-playing .event-cluster {display: none;}

@@ -101,6 +101,11 @@ def test_comparing_on_the_static_site_outlines_the_same_countries(
     assert sorted(pg.evaluate("() => window.timemap.outlined()")) == changed(
         real, date(2024, 1, 1), date(2025, 1, 1))
     assert pg.evaluate("() => location.hash") == "#date=2025-01-01&metric=regime&compare=2024-01-01"
+    pg.fill(".time-compare-date", "2019-12-31")  # before the calendar: marked, not taken
+    assert pg.evaluate("() => document.querySelector('.time-compare-date').matches(':invalid')")
+    assert pg.evaluate("() => window.timemap.compare()") == "2024-01-01"
+    assert "compare=2024-01-01" in pg.evaluate("() => location.hash")
+    pg.fill(".time-compare-date", "2024-01-01")
     pg.evaluate(SLIDE, _day(date(2023, 8, 1)))  # scrubbing: compared with the day shown
     assert sorted(pg.evaluate("() => window.timemap.outlined()")) == changed(
         real, date(2023, 8, 1), date(2024, 1, 1))
