@@ -41,5 +41,4 @@ with st.sidebar:
     st.multiselect("Event categories", ["Coups", "Attacks"])
     st.selectbox("Colour countries by", ["Regime", "ECOWAS status"])
     st.checkbox("Events", value=True)
-st.date_input("Compare with", value=None)
 st.toggle("Prepare this map as a file")
