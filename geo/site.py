@@ -47,7 +47,7 @@ from geo.i18n import (
     short_date,
     translator,
 )
-from geo.layers import MAP_CSS, REGION_BOUNDS, esc
+from geo.layers import DETAIL_LIMIT, MAP_CSS, REGION_BOUNDS, esc
 from geo.metrics import (
     METRICS,
     checked_credit,
@@ -119,6 +119,7 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
         + checked_credit(facts.checked, lang, tr),
         "day": day_number(start_day),
         "window": window_days,
+        "limit": DETAIL_LIMIT,  # more events than this in a window: counts per cell, as live
         "metric": metric if metric in METRICS else DEFAULT_METRIC,
         # the time control's texts are the dashboard's; nothing here says "figures below"
         "ui": {**{k: tr(v) for k, v in UI.items()},

@@ -394,6 +394,9 @@ SLIDE = """n => { const s = document.querySelector('.time-slider'); s.value = St
 
 
 SHOWN_REGIME = 'table:not([hidden]) tr[data-dimension="regime"]'
+# the settled event markers on the map, not hidden while playback draws its frames
+SHOWN_MARKERS = """() => [...document.querySelectorAll('path.event-marker')]
+    .filter(e => getComputedStyle(e).display !== 'none').length"""
 CENTRE_OF = """iso3 => { const t = window.timemap, c = t.layers[iso3].getBounds().getCenter();
     const p = t.map.latLngToContainerPoint(c), r = t.map.getContainer().getBoundingClientRect();
     return [p.x + r.left, p.y + r.top]; }"""
@@ -703,4 +706,43 @@ def test_the_wheel_scrolls_the_page_until_the_map_has_the_focus(offline, real, t
     wait_until(lambda: inner.evaluate("() => window.timemap.map.getZoom()") != zoom, 5,
                "the focused map to zoom")
     assert page.evaluate("() => window.scrollY") == scrolled
+    assert blocked == [] and errors == []
+
+
+def window_counts(payload: dict, days: list[int]) -> dict[int, int]:
+    """The wire's events in the window (payload["window"] days) ending on each day."""
+    event_days = [r[0] for r in payload["wire"]["events"]]
+    return {d: sum(d - payload["window"] < e <= d for e in event_days) for d in days}
+
+
+@pytest.mark.browser
+def test_playing_on_the_site_draws_each_frame_s_events_as_the_dashboard_does(static_server,
+                                                                              offline, real):
+    """Playback on the static site draws, frame by frame, the events of the window ending on
+    the frame's day (the dashboard's eventFrames, from the wire's events), the settled
+    markers hidden meanwhile; paused, the settled markers are that frame's events."""
+    page, blocked, errors = offline
+    page.goto(f"{static_server}index.html#date=2023-01-01")
+    page.wait_for_function("() => window.timemap && window.timemap.date() === '2023-01-01'",
+                           timeout=20_000)
+    page.select_option(".time-step", "month")
+    page.select_option(".time-speed", "8")
+    page.evaluate("() => { window.eventFrames = []; }")
+    page.click(".time-play")
+    wait_until(lambda: page.evaluate("() => new Set(window.eventFrames.map(f => f.day)).size") >= 10,
+               20, "ten frames")
+    assert page.evaluate(f"() => ({SHOWN_MARKERS})()") == 0  # the settled markers hide
+    page.click(".time-play")  # pause
+    drawn = {f["day"]: f for f in page.evaluate("() => window.eventFrames")}
+    expected = window_counts(payload_of(real, "en"), list(drawn))
+    for day, f in drawn.items():
+        assert f["events"] == f["marks"] == expected[day], (day, f, expected[day])
+    assert len(set(expected.values())) > 2, expected  # the frames' events differ
+    shown = page.evaluate("() => window.timemap.day()")
+    assert shown == max(drawn)
+    settled = ("() => window.eventMarkers.filter(g => g._map)"
+               ".reduce((t, g) => t + g.getLayers().length, 0)")
+    wait_until(lambda: page.evaluate(settled) == expected[shown], 10,
+               "the settled markers of the frame paused on")
+    assert page.evaluate(f"() => ({SHOWN_MARKERS})()") > 0
     assert blocked == [] and errors == []

@@ -506,7 +506,8 @@
   function byDay(data) {  // the events' days ascending, and the events in that order
     if (data.byDay) { return data.byDay; }
     project(data);
-    var days = decode(data.days, Int16Array), order = new Int32Array(days.length);
+    var days = typeof data.days === "string" ? decode(data.days, Int16Array) : data.days;
+    var order = new Int32Array(days.length);
     for (var i = 0; i < order.length; i++) { order[i] = i; }
     if (!data.sorted) { order.sort(function (a, b) { return days[a] - days[b] || a - b; }); }
     var sorted = new Int16Array(days.length);
@@ -1094,15 +1095,21 @@
                 all: summary ? summary.split("\n") : [], fill: cls ? cls[2] : null, outlined: false};
       });
     }
-    function firstAtOrAfter(day) {  // the wire's events are by day
-      var lo = 0, hi = events.length;
-      while (lo < hi) { var mid = (lo + hi) >> 1; if (events[mid][0] < day) { lo = mid + 1; } else { hi = mid; } }
-      return lo;
-    }
     function titleOf(day, metric) {
       return data.title.replace("{project}", data.project).replace("{metric}", byKey[metric].title)
         .replace("{date}", longDate(day));
     }
+
+    // The wire's events as a dataset of the dashboard's kind (coupbelt.events): their marker
+    // rows ([lat, lon, class, date, title, place, summary, sources, id, note]) and days, sorted
+    // by day; the settled day's markers are a slice of it, and playback draws its frames from
+    // it (coupbelt.playable), as the dashboard's do.
+    var shown = {cats: wire.categories, sources: ui.sources, eventsText: ui.events_text,
+                 lang: data.lang, limit: data.limit, sorted: true,
+                 days: Int16Array.from(events, function (r) { return r[0]; }),
+                 rows: events.map(function (r) {
+                   return [r[1], r[2], r[3], longDate(r[0]), r[4], r[5], r[6], r[7], r[8], r[9]];
+                 })};
 
     var group = null, state = {day: clamp(data.day), metric: data.metric};
     function apply(day, metric) {
@@ -1110,12 +1117,9 @@
       day = state.day; metric = state.metric;
       if (group) { map.removeLayer(group); }
       group = L.layerGroup();
-      var m = byKey[metric], rows = [], used = {};
-      for (var k = firstAtOrAfter(day - data.window + 1), to = firstAtOrAfter(day + 1); k < to; k++) {
-        var r = events[k];  // [day, lat, lon, category, title, place, summary, sources, id, note]
-        rows.push([r[1], r[2], r[3], longDate(r[0]), r[4], r[5], r[6], r[7], r[8], r[9]]);
-        used[r[3]] = true;
-      }
+      var m = byKey[metric], used = {};
+      var from = firstFrom(shown.days, day - data.window + 1), rows = shown.rows.slice(from, firstFrom(shown.days, day + 1));
+      rows.forEach(function (r) { used[r[2]] = true; });
       paint(group, paintList(day, metric), [ui.country, m.title, ui.details, ui.on_date],
             {set: "wire", day: day, metric: metric, byMetric: true, ui: ui.time});
       var sections = [[m.title, m.classes.map(function (c) { return ["box", c[2], c[1]]; })]];
@@ -1123,10 +1127,10 @@
       wire.categories.forEach(function (c, i) { if (used[i]) { cats.push(["dot", c[1], c[0]]); } });
       if (cats.length) { sections.push([ui.events_window.replace("{days}", data.window), cats]); }
       legend(group, ui.legend, sections, "legend");
-      if (rows.length) {
-        markers(group, {cats: wire.categories, sources: ui.sources, eventsText: ui.events_text,
-                        lang: data.lang}, rows);
-      }
+      if (rows.length > shown.limit) {  // counts per screen cell, as the dashboard draws them
+        cells(group, shown, Int32Array.from(rows, function (r, i) { return from + i; }));
+      } else if (rows.length) { markers(group, shown, rows); }
+      if (events.length) { playable(group, {set: shown, window: data.window}); }
       group.addTo(map);
       title.textContent = titleOf(day, metric);
       try {  // the view in the link, so a copied link reopens it (may be refused under file://)
