@@ -656,31 +656,13 @@ def upload_legend(uploaded: Events, chosen: Selection | None, tr: Translate = en
     return sections
 
 
-class Badges(InertMacro):
-    """Lettered badges (FR, RU, US) drawn from one JSON array: one template, one loop in JS.
-
-    Cheaper to build and send than one folium.Marker per badge, and needs no icon images.
-    """
-
-    _template = Template("""
-    {% macro script(this, kwargs) %}
-    (function () {
-      var group = L.featureGroup().addTo({{ this._parent.get_name() }});
-      {{ this.badges | tojson }}.forEach(function (b) {
-        var html = b.forces.map(function (f) {
-          return '<div class="force-badge" style="background:' + f.colour + ';color:' + f.text_colour +
-                 '">' + f.code + '</div>';
-        }).join(''), width = 28 * b.forces.length;
-        L.marker([b.lat, b.lon], {icon: L.divIcon({className: 'force-icon', html: html,
-                                                   iconSize: [width, 18], iconAnchor: [width / 2, 9]})})
-          .bindTooltip(b.forces.map(function (f) { return f.text; }).join('<br>')).addTo(group);
-      });
-    })();
-    {% endmacro %}
-    """)
+class Badges(BrowserCall):
+    """Lettered badges (FR, RU, US) drawn from one JSON array by coupbelt.badges (the static
+    site and the export draw the same arrays with it). Their tooltips are HTML: each text is
+    escaped here (esc)."""
 
     def __init__(self, badges: list[dict[str, object]]) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__("badges", badges)
         self._name = "Badges"
         self.badges = badges
 

@@ -746,3 +746,50 @@ def test_playing_on_the_site_draws_each_frame_s_events_as_the_dashboard_does(sta
                "the settled markers of the frame paused on")
     assert page.evaluate(f"() => ({SHOWN_MARKERS})()") > 0
     assert blocked == [] and errors == []
+
+
+# the force badges on a Leaflet map: position, letters and tooltip, sorted
+BADGES_ON = """m => { const out = [];
+  m.eachLayer(l => { if (l.options.icon && l.options.icon.options.className === 'force-icon') {
+    const p = l.getLatLng();
+    out.push([p.lat, p.lng, l.getElement().textContent, l.getTooltip().getContent()]); } });
+  return out.sort(); }"""
+# the badges' and capitals' labels' boxes on the screen
+BOXES = """() => { const box = s => [...document.querySelectorAll(s)].filter(e =>
+    getComputedStyle(e).display !== 'none').map(e => { const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom, e.textContent]; });
+  return {badges: box('.force-icon'), labels: box('.place-label.capital')}; }"""
+
+
+def _overlap(a: list, b: list) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.browser
+def test_the_site_shows_the_dashboard_s_force_badges_on_the_settled_day(static_server, offline,
+                                                                         real):
+    """On a day with French and Russian forces, the static site draws the badges the
+    dashboard draws (same places, letters and tooltips), apart from each other and from the
+    capitals' names, on two days whose forces differ."""
+    page, blocked, errors = offline
+    seen: list = []
+    with serve() as dashboard:
+        for day in ("2023-08-10", "2025-06-15"):
+            page.goto(f"{static_server}index.html#date={day}")
+            page.wait_for_function(f"() => window.timemap && window.timemap.date() === '{day}'",
+                                   timeout=20_000)
+            site = page.evaluate(f"() => ({BADGES_ON})(window.timemap.map)")
+            boxes = page.evaluate(BOXES)
+            frame = open_map(page, f"{dashboard}/?date={day}")
+            live = frame.evaluate(f"() => ({BADGES_ON})(map_div)")
+            assert site == live and site, (day, site, live)
+            letters = "".join(b[2] for b in site)
+            assert "RU" in letters and "FR" in letters, letters
+            assert site != seen, day  # the badges follow the day
+            seen = site
+            assert boxes["badges"] and boxes["labels"], boxes
+            for i, a in enumerate(boxes["badges"]):
+                assert not any(_overlap(a, b) for b in boxes["badges"][i + 1:]), boxes
+                assert not any(_overlap(a, b) for b in boxes["labels"]), (a, boxes["labels"])
+    assert [u for u in blocked if not u.startswith("https://tile.openstreetmap.org/")] == []
+    assert errors == []

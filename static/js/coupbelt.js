@@ -618,6 +618,23 @@
     });
   }
 
+  // The lettered badges of the foreign forces in each country (geo.layers.forces_layer, which
+  // places them apart from each other and from the places' labels), a marker a country; their
+  // tooltips' text is escaped by Python.
+  function badges(group, list) {
+    var layer = L.featureGroup().addTo(group);
+    list.forEach(function (b) {
+      var html = b.forces.map(function (f) {
+        return '<div class="force-badge" style="background:' + f.colour + ";color:" + f.text_colour +
+               '">' + f.code + "</div>";
+      }).join(""), width = 28 * b.forces.length;
+      L.marker([b.lat, b.lon], {icon: L.divIcon({className: "force-icon", html: html,
+                                                 iconSize: [width, 18], iconAnchor: [width / 2, 9]})})
+        .bindTooltip(b.forces.map(function (f) { return f.text; }).join("<br>")).addTo(layer);
+    });
+    return layer;
+  }
+
   var PLAIN = {fillColor: "#f4f4f4", fillOpacity: 0.6, color: "#666666", weight: 0.8,
                dashArray: null};
   var painted = null;  // the countries the last paint layer coloured: {iso3: country}
@@ -1111,6 +1128,9 @@
                    return [r[1], r[2], r[3], longDate(r[0]), r[4], r[5], r[6], r[7], r[8], r[9]];
                  })};
 
+    // The force badges of every day: [first day, badges] runs, as forces_layer draws them.
+    var forces = data.forces || [], forceDays = forces.map(function (f) { return f[0]; });
+
     var group = null, state = {day: clamp(data.day), metric: data.metric};
     function apply(day, metric) {
       state = {day: clamp(day), metric: byKey[metric] ? metric : state.metric};
@@ -1126,6 +1146,9 @@
       var cats = [];
       wire.categories.forEach(function (c, i) { if (used[i]) { cats.push(["dot", c[1], c[0]]); } });
       if (cats.length) { sections.push([ui.events_window.replace("{days}", data.window), cats]); }
+      var f = firstFrom(forceDays, day + 1) - 1;  // the settled day's force badges
+      if (f >= 0 && forces[f][1].length) { badges(group, forces[f][1]); }
+      if (forces.length) { sections = sections.concat(data.forces_legend || []); }
       legend(group, ui.legend, sections, "legend");
       if (rows.length > shown.limit) {  // counts per screen cell, as the dashboard draws them
         cells(group, shown, Int32Array.from(rows, function (r, i) { return from + i; }));
@@ -1180,5 +1203,6 @@
 
   window.coupbelt = {commit: commit, legend: legend, tileNote: tileNote, places: places,
                      keepView: keepView, events: events, playable: playable, register: register,
-                     countries: countries, paint: paint, counted: counted, reading: reading};
+                     countries: countries, paint: paint, counted: counted, reading: reading,
+                     badges: badges};
 })();
