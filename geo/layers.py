@@ -767,6 +767,7 @@ MAP_CSS = """
       .time-control .time-note:empty {display: none;}
       .time-playing path.event-marker, .time-playing path.event-halo,
       .time-playing .event-cluster {display: none;}
+      .frame-hover .leaflet-tooltip:has(.country-tip) {display: none;}  /* a frame's dot's tip */
       .event-cluster {display: flex; align-items: center; justify-content: center;
         box-sizing: border-box; border-radius: 50%; background: rgba(34,34,34,0.85);
         border: 2px solid #fff; box-shadow: 0 0 0 1px #222; color: #fff;

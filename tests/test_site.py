@@ -35,7 +35,7 @@ from test_browser import (
 
 from geo import timemodel
 from geo.facts import Facts, load_facts
-from geo.i18n import translator
+from geo.i18n import long_date, translator
 from geo.metrics import METRICS, classify, status_summaries
 from geo.site import (
     MAX_HTML_BYTES,
@@ -793,3 +793,50 @@ def test_the_site_shows_the_dashboard_s_force_badges_on_the_settled_day(static_s
                 assert not any(_overlap(a, b) for b in boxes["labels"]), (a, boxes["labels"])
     assert [u for u in blocked if not u.startswith("https://tile.openstreetmap.org/")] == []
     assert errors == []
+
+
+# a dot of the frame on the map: its place on the screen (the first whose tooltip is asked)
+FRAME_DOT = """() => { const m = window.timemap.map, hits = m.coupbeltFrames.hits();
+  if (!hits.length) return null;
+  const p = m.latLngToContainerPoint(hits[0].at), r = m.getContainer().getBoundingClientRect();
+  return [p.x + r.left, p.y + r.top]; }"""
+
+
+@pytest.mark.browser
+def test_a_playing_frame_s_dots_have_the_markers_tooltips(static_server, offline, real):
+    """While playing, the pointer over a frame's dot shows the tooltip a settled marker has
+    (date, type, title), for an event of that frame's window."""
+    page, blocked, errors = offline
+    payload = payload_of(real, "en")
+    categories = [c[0] for c in payload["wire"]["categories"]]
+
+    def tips(day: int) -> set[str]:  # what the settled markers of `day` would say
+        return {f"{long_date(COVERAGE_START + timedelta(days=e[0]), 'en')} · {categories[e[3]]}: "
+                f"{e[4]}" for e in payload["wire"]["events"] if day - payload["window"] < e[0] <= day}
+
+    page.goto(f"{static_server}index.html#date=2023-05-01")
+    page.wait_for_function("() => window.timemap && window.timemap.date() === '2023-05-01'",
+                           timeout=20_000)
+    page.select_option(".time-step", "week")
+    page.select_option(".time-speed", "1")
+    page.click(".time-play")
+    seen: list[tuple[int, str]] = []
+
+    def hovered() -> bool:
+        dot = page.evaluate(FRAME_DOT)
+        if dot is None:
+            return False
+        page.mouse.move(dot[0] + 200, dot[1] + 200)
+        page.mouse.move(*dot)
+        shown = page.evaluate("() => [window.timemap.day(), [...document.querySelectorAll("
+                              "'.leaflet-tooltip')].map(t => t.textContent)]")
+        seen.append(shown)
+        return any(t in tips(shown[0]) for t in shown[1])
+
+    wait_until(hovered, 15, "a frame's dot's tooltip")
+    country_tips = page.evaluate("() => [...document.querySelectorAll('.leaflet-tooltip')]"
+                                 ".filter(t => t.querySelector('.country-tip') && "
+                                 "getComputedStyle(t).display !== 'none').length")
+    assert country_tips == 0  # the country's tooltip gives way to the dot's
+    page.click(".time-play")
+    assert blocked == [] and errors == []

@@ -278,6 +278,11 @@
     return d;
   }
 
+  // A marker's tooltip: its date, type and title (and the deaths of the user's events).
+  function markerTip(r, cat) {
+    return el("span", r[3] + " · " + cat[0] + ": " + r[4] + (r[14] ? " · " + r[14] : ""));
+  }
+
   function markers(group, data, rows) {
     var halos = data.ringed ? L.featureGroup().addTo(group) : null;  // under the markers
     var layer = L.featureGroup().addTo(group);
@@ -298,9 +303,7 @@
                                             fillOpacity: hollow ? 0.5 : 0.85});
       m.feature = {type: "Feature", geometry: {type: "Point"},
                    properties: {id: r[8], category: cat[0], deaths: r[13], hollow: hollow}};
-      m.bindTooltip(function () {
-        return el("span", r[3] + " · " + cat[0] + ": " + r[4] + (r[14] ? " · " + r[14] : ""));
-      });
+      m.bindTooltip(function () { return markerTip(r, cat); });
       m.bindPopup(function () { return popup(r, cat, data.sources); }, {maxWidth: 320});
       m.halo = halo;
       layer.addLayer(m);
@@ -429,6 +432,22 @@
     return grid;
   }
 
+  // A cell's tooltip: its count of events (and deaths), and the count of each type in it.
+  function cellTip(data, c) {
+    var box = el("span");
+    box.appendChild(el("b", counted(data.eventsText, c.n, data.lang)));
+    if (data.withDeaths) {
+      box.appendChild(document.createTextNode(" · " + counted(data.deathsText, c.d, data.lang)));
+    }
+    c.cats.forEach(function (n, k) {
+      if (n) {
+        box.appendChild(el("br"));
+        box.appendChild(document.createTextNode(data.cats[k][0] + ": " + n.toLocaleString(data.lang)));
+      }
+    });
+    return box;
+  }
+
   // Counts per 44-pixel screen cell of the chosen events (indexes into the dataset's arrays).
   function cells(group, data, chosen) {
     project(data);
@@ -436,20 +455,6 @@
     var halos = L.layerGroup();  // the user's events' dark halos, apart from the counted cells
     (window.aggregatedEvents = window.aggregatedEvents || []).push(
       {count: data.weights ? data.count : chosen.length, layer: layer});
-    function tip(c) {
-      var box = el("span");
-      box.appendChild(el("b", counted(data.eventsText, c.n, data.lang)));
-      if (data.withDeaths) {
-        box.appendChild(document.createTextNode(" · " + counted(data.deathsText, c.d, data.lang)));
-      }
-      c.cats.forEach(function (n, k) {
-        if (n) {
-          box.appendChild(el("br"));
-          box.appendChild(document.createTextNode(data.cats[k][0] + ": " + n.toLocaleString(data.lang)));
-        }
-      });
-      return box;
-    }
     var drawnFor = null;  // the view the cells were last counted for
     function redraw() {
       layer.clearLayers();
@@ -465,7 +470,7 @@
         L.circleMarker(c.at, {
           renderer: renderer, radius: c.radius, color: data.ringed ? "#fff" : "#222",
           weight: data.ringed ? 2.5 : 1, fillColor: data.cats[c.top][1], fillOpacity: 0.85
-        }).bindTooltip(function () { return tip(c); }).addTo(layer);  // built on hover
+        }).bindTooltip(function () { return cellTip(data, c); }).addTo(layer);  // built on hover
       });
     }
     // The cells follow the map the layer is on: its group is swapped in and out of the page's
@@ -512,7 +517,7 @@
     if (!data.sorted) { order.sort(function (a, b) { return days[a] - days[b] || a - b; }); }
     var sorted = new Int16Array(days.length);
     for (i = 0; i < order.length; i++) { sorted[i] = days[order[i]]; }
-    data.byDay = {days: sorted, order: order};
+    data.byDay = {days: sorted, order: order, of: days};  // of: each event's day
     return data.byDay;
   }
 
@@ -539,9 +544,10 @@
     var pane = map.createPane("eventFrames");
     pane.style.pointerEvents = "none";  // frames are to look at; the settled map is to click
     var renderer = L.canvas({pane: "eventFrames", padding: 0.3}), layer = L.layerGroup();
-    var day = null, on = false;
+    var day = null, on = false, hits = [], tip = null, pointer = null;
     function draw() {
       layer.clearLayers();
+      hits = [];
       var drawn = {day: day, events: 0, marks: 0, cells: 0, sources: []};
       (map.coupbeltSources || new Set()).forEach(function (source) {
         if (!source.data) { return; }
@@ -561,6 +567,7 @@
             L.circleMarker(at, {renderer: renderer, radius: 5, color: ring, weight: weight,
                                 fillColor: data.cats[data.classes[k]][1], fillOpacity: 0.85,
                                 interactive: false}).addTo(layer);
+            hits.push({at: at, radius: 5, data: data, k: k});
             drawn.marks++; mine.marks++;
           }
         } else {
@@ -568,12 +575,43 @@
             L.circleMarker(c.at, {renderer: renderer, radius: c.radius, color: ring, weight: weight,
                                   fillColor: data.cats[c.top][1], fillOpacity: 0.85,
                                   interactive: false}).addTo(layer);
+            hits.push({at: c.at, radius: c.radius, data: data, cell: c});
             drawn.cells++; mine.cells++;
           });
         }
       });
       (window.eventFrames = window.eventFrames || []).push(drawn);
+      if (pointer) { hover(pointer); }  // the dot under the pointer, in this frame
     }
+    // A frame's dots and cells have the settled markers' and cells' tooltips, built when the
+    // pointer is over one (the frame's canvas lets clicks through to the countries).
+    function tipOf(hit) {
+      var data = hit.data;
+      if (hit.cell) { return cellTip(data, hit.cell); }
+      if (data.rows) { return markerTip(data.rows[hit.k], data.cats[data.rows[hit.k][2]]); }
+      return el("span", longDate(data.byDay.of[hit.k], data.lang) + " · " +
+                        data.cats[data.classes[hit.k]][0]);
+    }
+    function hover(latlng) {
+      pointer = latlng;
+      var p = map.latLngToContainerPoint(latlng), found = null;
+      for (var i = hits.length - 1; i >= 0 && !found; i--) {  // the last drawn is on top
+        if (map.latLngToContainerPoint(hits[i].at).distanceTo(p) <= hits[i].radius + 2) { found = hits[i]; }
+      }
+      L.DomUtil[found ? "addClass" : "removeClass"](map.getContainer(), "frame-hover");
+      if (!found) { if (tip) { map.closeTooltip(tip); } return; }
+      if (tip && tip.hit === found && tip.isOpen()) { return; }
+      tip = tip || L.tooltip({direction: "top", offset: [0, -6]});
+      tip.hit = found;
+      map.openTooltip(tip.setLatLng(found.at).setContent(tipOf(found)));
+    }
+    function out() {
+      pointer = null;
+      L.DomUtil.removeClass(map.getContainer(), "frame-hover");
+      if (tip) { map.closeTooltip(tip); }
+    }
+    map.on("mousemove", function (e) { if (on) { hover(e.latlng); } });
+    map.on("mouseout", out);
     map.on("zoomend moveend", function () { if (on) { draw(); } });
     map.coupbeltFrames = {
       start: function (first) {  // Play: the sources' data, asked once, then the first frame
@@ -587,7 +625,8 @@
         draw();
       },
       show: function (next) { if (on) { day = next; draw(); } },
-      stop: function () { on = false; layer.clearLayers(); layer.remove(); }
+      hits: function () { return hits; },  // what the frame drew, for tests
+      stop: function () { on = false; hits = []; out(); layer.clearLayers(); layer.remove(); }
     };
     return map.coupbeltFrames;
   }
@@ -800,7 +839,17 @@
   // written large on the map is the date shown; the page says its figures are for the
   // settled date.
   var control = null;
-  var DAY_MS = 86400000, DAY0 = Date.UTC(2020, 0, 1);
+  var DAY_MS = 86400000, DAY0 = Date.UTC(2020, 0, 1), longDates = {};
+
+  // A day number as a long date in `lang` (a language or locale: "fr", "en-GB"): "1 August
+  // 2023", "1er août 2023" (French writes the first of a month as an ordinal), as Python's
+  // geo.i18n.long_date writes it.
+  function longDate(day, lang) {
+    var format = longDates[lang] || (longDates[lang] = new Intl.DateTimeFormat(lang, {
+      day: "numeric", month: "long", year: "numeric", timeZone: "UTC"}));
+    var d = new Date(DAY0 + day * DAY_MS), text = format.format(d);
+    return /^fr\b/.test(lang) && d.getUTCDate() === 1 ? text.replace(/^1 /, "1er ") : text;
+  }
 
   function isoOf(day) { return new Date(DAY0 + day * DAY_MS).toISOString().slice(0, 10); }
 
