@@ -709,6 +709,17 @@ def test_the_wheel_scrolls_the_page_until_the_map_has_the_focus(offline, real, t
     assert blocked == [] and errors == []
 
 
+def play_from(page, site: str, day: str, step: str, speed: str) -> None:
+    """Open the site's map on `day` and play it by `step` at `speed` frames a second."""
+    page.goto(f"{site}index.html#date={day}")
+    page.wait_for_function(f"() => window.timemap && window.timemap.date() === '{day}'",
+                           timeout=20_000)
+    page.select_option(".time-step", step)
+    page.select_option(".time-speed", speed)
+    page.evaluate("() => { window.eventFrames = []; }")
+    page.click(".time-play")
+
+
 def window_counts(payload: dict, days: list[int]) -> dict[int, int]:
     """The wire's events in the window (payload["window"] days) ending on each day."""
     event_days = [r[0] for r in payload["wire"]["events"]]
@@ -722,13 +733,7 @@ def test_playing_on_the_site_draws_each_frame_s_events_as_the_dashboard_does(sta
     the frame's day (the dashboard's eventFrames, from the wire's events), the settled
     markers hidden meanwhile; paused, the settled markers are that frame's events."""
     page, blocked, errors = offline
-    page.goto(f"{static_server}index.html#date=2023-01-01")
-    page.wait_for_function("() => window.timemap && window.timemap.date() === '2023-01-01'",
-                           timeout=20_000)
-    page.select_option(".time-step", "month")
-    page.select_option(".time-speed", "8")
-    page.evaluate("() => { window.eventFrames = []; }")
-    page.click(".time-play")
+    play_from(page, static_server, "2023-01-01", "month", "8")
     wait_until(lambda: page.evaluate("() => new Set(window.eventFrames.map(f => f.day)).size") >= 10,
                20, "ten frames")
     assert page.evaluate(f"() => ({SHOWN_MARKERS})()") == 0  # the settled markers hide
@@ -814,12 +819,7 @@ def test_a_playing_frame_s_dots_have_the_markers_tooltips(static_server, offline
         return {f"{long_date(COVERAGE_START + timedelta(days=e[0]), 'en')} · {categories[e[3]]}: "
                 f"{e[4]}" for e in payload["wire"]["events"] if day - payload["window"] < e[0] <= day}
 
-    page.goto(f"{static_server}index.html#date=2023-05-01")
-    page.wait_for_function("() => window.timemap && window.timemap.date() === '2023-05-01'",
-                           timeout=20_000)
-    page.select_option(".time-step", "week")
-    page.select_option(".time-speed", "1")
-    page.click(".time-play")
+    play_from(page, static_server, "2023-05-01", "week", "1")
     seen: list[tuple[int, str]] = []
 
     def hovered() -> bool:
@@ -839,4 +839,21 @@ def test_a_playing_frame_s_dots_have_the_markers_tooltips(static_server, offline
                                  "getComputedStyle(t).display !== 'none').length")
     assert country_tips == 0  # the country's tooltip gives way to the dot's
     page.click(".time-play")
+    assert blocked == [] and errors == []
+
+
+@pytest.mark.browser
+def test_in_french_the_first_of_a_month_reads_1er_on_the_control_and_the_title(
+        static_server, offline, real):
+    """One long-date formatter (coupbelt.js longDate) writes the control's date, the title and
+    the playing note: '1er août 2023' in French, as Python's geo.i18n.long_date writes it."""
+    page, blocked, errors = offline
+    page.goto(f"{static_server}fr/index.html#date=2023-08-01")
+    page.wait_for_function("() => window.timemap && window.timemap.date() === '2023-08-01'",
+                           timeout=20_000)
+    assert page.locator(".time-stamp").inner_text() == long_date(date(2023, 8, 1), "fr") \
+        == "1er août 2023"
+    assert page.locator(".tm-title").inner_text().endswith(", 1er août 2023")
+    page.evaluate(SLIDE, _day(date(2023, 8, 2)))
+    assert page.locator(".time-stamp").inner_text() == "2 août 2023"
     assert blocked == [] and errors == []

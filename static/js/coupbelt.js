@@ -871,9 +871,8 @@
     [slider, list, speed, stepBy].forEach(function (e) { bar.appendChild(e); });
     box.appendChild(row); box.appendChild(bar); box.appendChild(note);
     map.getContainer().appendChild(box);
-    var dateText = null;
     function write(day) {
-      stamp.textContent = dateText ? dateText.format(new Date(DAY0 + day * DAY_MS)) : isoOf(day);
+      stamp.textContent = ui ? longDate(day, ui.locale) : isoOf(day);
       slider.value = day;
     }
     function show(day, metric) { preview(day, metric); write(day); }
@@ -929,8 +928,7 @@
       play.textContent = "⏸";
       play.title = ui.pause;
       box.classList.add("playing");
-      note.textContent = ui.settled.replace("{date}", dateText ? dateText.format(
-        new Date(DAY0 + following.day * DAY_MS)) : isoOf(following.day));
+      note.textContent = ui.settled.replace("{date}", longDate(following.day, ui.locale));
       events(false);
       timer = window.setInterval(function () {
         var to = frameAfter(showing.day);
@@ -985,7 +983,6 @@
         if (timer !== null && settled && settled.date === isoOf(follow.day)) { return; }
         stop(false);
         settled = {date: isoOf(follow.day), metric: follow.metric};
-        dateText = new Intl.DateTimeFormat(ui.locale, {day: "numeric", month: "long", year: "numeric", timeZone: "UTC"});
         slider.max = data.last;
         slider.setAttribute("aria-label", ui.date);
         back.title = ui.previous; next.title = ui.next; play.title = ui.play;
@@ -1125,12 +1122,7 @@
     wire.countries.forEach(function (iso3, i) { row[iso3] = i; });
     data.borders.features.forEach(function (f) { names[f.properties.iso3] = f.properties.name; });
     var events = wire.events || [];
-    var dateText = new Intl.DateTimeFormat(ui.time.locale, {day: "numeric", month: "long",
-                                                            year: "numeric", timeZone: "UTC"});
-    function longDate(day) {  // French writes the first of a month as an ordinal: "1er août"
-      var d = new Date(DAY0 + day * DAY_MS), text = dateText.format(d);
-      return data.lang === "fr" && d.getUTCDate() === 1 ? text.replace(/^1 /, "1er ") : text;
-    }
+    var locale = ui.time.locale;  // the time control's, so its dates and the title's agree
     function clamp(day) { return Math.max(0, Math.min(wire.last, Math.round(day))); }
 
     var mapDiv = el("div", undefined, "tm-map"), title = el("h1", "", "tm-title");
@@ -1163,7 +1155,7 @@
     }
     function titleOf(day, metric) {
       return data.title.replace("{project}", data.project).replace("{metric}", byKey[metric].title)
-        .replace("{date}", longDate(day));
+        .replace("{date}", longDate(day, locale));
     }
 
     // The wire's events as a dataset of the dashboard's kind (coupbelt.events): their marker
@@ -1174,7 +1166,7 @@
                  lang: data.lang, limit: data.limit, sorted: true,
                  days: Int16Array.from(events, function (r) { return r[0]; }),
                  rows: events.map(function (r) {
-                   return [r[1], r[2], r[3], longDate(r[0]), r[4], r[5], r[6], r[7], r[8], r[9]];
+                   return [r[1], r[2], r[3], longDate(r[0], locale), r[4], r[5], r[6], r[7], r[8], r[9]];
                  })};
 
     // The force badges of every day: [first day, badges] runs, as forces_layer draws them.
