@@ -857,3 +857,21 @@ def test_in_french_the_first_of_a_month_reads_1er_on_the_control_and_the_title(
     page.evaluate(SLIDE, _day(date(2023, 8, 2)))
     assert page.locator(".time-stamp").inner_text() == "2 août 2023"
     assert blocked == [] and errors == []
+
+
+@pytest.mark.browser
+def test_the_event_layer_hooks_list_only_what_the_map_shows(static_server, offline, real):
+    """Each settled choice draws its day's markers; the test hooks listing event layers
+    (window.eventMarkers, eventClusters) keep only those on the map, however many choices."""
+    page, blocked, errors = offline
+    page.goto(f"{static_server}index.html#date=2023-08-10")
+    page.wait_for_function("() => window.timemap && window.timemap.date() === '2023-08-10'",
+                           timeout=20_000)
+    built = page.evaluate("() => window.eventMarkersBuilt")
+    for k in range(12):
+        page.evaluate(f"() => window.timemap.setDay({_day(date(2023, 8, 10)) + 7 * k})")
+    hooks = page.evaluate("""() => [window.eventMarkersBuilt, window.eventMarkers.length,
+        window.eventMarkers.filter(g => g._map).length, window.eventClusters.length,
+        window.eventClusters.filter(c => c.layer._map).length]""")
+    assert hooks[0] == built + 12 and hooks[1:] == [1, 1, 1, 1], hooks
+    assert blocked == [] and errors == []

@@ -278,6 +278,22 @@
     return d;
   }
 
+  // Test hooks (window.eventMarkers, eventClusters, aggregatedEvents): the event layers drawn,
+  // each listed while it is on a map (and from when it is built), listed again when a rerun
+  // puts it back; so a list stays as long as what the map shows, whatever the settled choices.
+  function listed(name, entry, layer) {
+    function add() {
+      var list = window[name] = window[name] || [];
+      if (list.indexOf(entry) < 0) { list.push(entry); }
+    }
+    layer.on("add", add);
+    layer.on("remove", function () {
+      var list = window[name] || [], i = list.indexOf(entry);
+      if (i >= 0) { list.splice(i, 1); }
+    });
+    add();
+  }
+
   // A marker's tooltip: its date, type and title (and the deaths of the user's events).
   function markerTip(r, cat) {
     return el("span", r[3] + " · " + cat[0] + ": " + r[4] + (r[14] ? " · " + r[14] : ""));
@@ -308,7 +324,8 @@
       m.halo = halo;
       layer.addLayer(m);
     });
-    (window.eventMarkers = window.eventMarkers || []).push(layer);
+    window.eventMarkersBuilt = (window.eventMarkersBuilt || 0) + 1;
+    listed("eventMarkers", layer, layer);
     clusters(group, layer, data);
     return layer;
   }
@@ -368,7 +385,7 @@
     layer.on("remove", function () { if (map) { map.off("zoomend", regroup); } map = null; });
     marks.addTo(group);
     if (layer._map) { added(); }  // drawn into a group already on the map
-    (window.eventClusters = window.eventClusters || []).push({layer: layer, clusters: found});
+    listed("eventClusters", {layer: layer, clusters: found}, layer);
   }
 
   // "1 event", "0 mort", "2 événements": the form of a counted message for n, picked by the
@@ -453,8 +470,7 @@
     project(data);
     var map = null, renderer = L.canvas({padding: 0.3}), layer = L.layerGroup(), size = 44;
     var halos = L.layerGroup();  // the user's events' dark halos, apart from the counted cells
-    (window.aggregatedEvents = window.aggregatedEvents || []).push(
-      {count: data.weights ? data.count : chosen.length, layer: layer});
+    listed("aggregatedEvents", {count: data.weights ? data.count : chosen.length, layer: layer}, layer);
     var drawnFor = null;  // the view the cells were last counted for
     function redraw() {
       layer.clearLayers();
@@ -580,7 +596,8 @@
           });
         }
       });
-      (window.eventFrames = window.eventFrames || []).push(drawn);
+      var frames = window.eventFrames = window.eventFrames || [];
+      if (frames.push(drawn) > 1000) { frames.shift(); }  // the last frames drawn, for tests
       if (pointer) { hover(pointer); }  // the dot under the pointer, in this frame
     }
     // A frame's dots and cells have the settled markers' and cells' tooltips, built when the
