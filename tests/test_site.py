@@ -875,3 +875,20 @@ def test_the_event_layer_hooks_list_only_what_the_map_shows(static_server, offli
         window.eventClusters.filter(c => c.layer._map).length]""")
     assert hooks[0] == built + 12 and hooks[1:] == [1, 1, 1, 1], hooks
     assert blocked == [] and errors == []
+
+
+@pytest.mark.browser
+def test_cluster_marks_lie_under_the_places_names(static_server, offline, real):
+    """Events close together show as one cluster mark, drawn with the event markers, under
+    the capitals' dots and names, so a name stays readable over a pile of events."""
+    page, blocked, errors = offline
+    page.goto(f"{static_server}index.html#date=2024-01-15")
+    page.wait_for_function("() => window.timemap && document.querySelector('.event-cluster')",
+                           timeout=20_000)
+    z = page.evaluate("""() => { const z = s => [...document.querySelectorAll(s)].map(e =>
+        +getComputedStyle(e.closest('.leaflet-pane')).zIndex);
+      return {clusters: z('.event-cluster'), markers: z('path.event-marker'),
+              dots: z('.place-dot'), names: z('.place-label.capital')}; }""")
+    assert z["clusters"] and z["dots"] and z["names"], z
+    assert max(z["clusters"]) <= min(z["markers"]) < min(z["dots"] + z["names"]), z
+    assert blocked == [] and errors == []

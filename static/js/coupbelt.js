@@ -366,7 +366,8 @@
         var mark = L.marker(bounds.getCenter(), {
           icon: L.divIcon({className: "event-cluster" + (data.ringed ? " ringed" : ""), html: label,
                            iconSize: [size, size]}),
-          title: counted(data.eventsText, members.length, data.lang), riseOnHover: true
+          title: counted(data.eventsText, members.length, data.lang), riseOnHover: true,
+          pane: "overlayPane"  // with the event markers, under the places' names (pane 450)
         });
         mark.on("click", function () {  // to its events, spread (at most zoom CLUSTER_UNTIL)
           map.fitBounds(bounds.pad(0.25), {maxZoom: CLUSTER_UNTIL});
