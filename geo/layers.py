@@ -656,31 +656,13 @@ def upload_legend(uploaded: Events, chosen: Selection | None, tr: Translate = en
     return sections
 
 
-class Badges(InertMacro):
-    """Lettered badges (FR, RU, US) drawn from one JSON array: one template, one loop in JS.
-
-    Cheaper to build and send than one folium.Marker per badge, and needs no icon images.
-    """
-
-    _template = Template("""
-    {% macro script(this, kwargs) %}
-    (function () {
-      var group = L.featureGroup().addTo({{ this._parent.get_name() }});
-      {{ this.badges | tojson }}.forEach(function (b) {
-        var html = b.forces.map(function (f) {
-          return '<div class="force-badge" style="background:' + f.colour + ';color:' + f.text_colour +
-                 '">' + f.code + '</div>';
-        }).join(''), width = 28 * b.forces.length;
-        L.marker([b.lat, b.lon], {icon: L.divIcon({className: 'force-icon', html: html,
-                                                   iconSize: [width, 18], iconAnchor: [width / 2, 9]})})
-          .bindTooltip(b.forces.map(function (f) { return f.text; }).join('<br>')).addTo(group);
-      });
-    })();
-    {% endmacro %}
-    """)
+class Badges(BrowserCall):
+    """Lettered badges (FR, RU, US) drawn from one JSON array by coupbelt.badges (the static
+    site and the export draw the same arrays with it). Their tooltips are HTML: each text is
+    escaped here (esc)."""
 
     def __init__(self, badges: list[dict[str, object]]) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__("badges", badges)
         self._name = "Badges"
         self.badges = badges
 
@@ -790,6 +772,7 @@ MAP_CSS = """
       .time-control .time-compare-toggle[aria-pressed="true"] {background: #222; color: #fff;}
       .time-playing path.event-marker, .time-playing path.event-halo,
       .time-playing .event-cluster {display: none;}
+      .frame-hover .leaflet-tooltip:has(.country-tip) {display: none;}  /* a frame's dot's tip */
       .event-cluster {display: flex; align-items: center; justify-content: center;
         box-sizing: border-box; border-radius: 50%; background: rgba(34,34,34,0.85);
         border: 2px solid #fff; box-shadow: 0 0 0 1px #222; color: #fff;

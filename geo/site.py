@@ -47,7 +47,7 @@ from geo.i18n import (
     short_date,
     translator,
 )
-from geo.layers import MAP_CSS, REGION_BOUNDS, esc
+from geo.layers import DETAIL_LIMIT, MAP_CSS, REGION_BOUNDS, esc, forces_layer, legend_sections
 from geo.metrics import (
     METRICS,
     checked_credit,
@@ -56,8 +56,8 @@ from geo.outlets import Register, source_links
 from geo.situation import CHANGED_OUTLINE, time_control_labels
 from geo.tables import CATEGORY_LABELS, DIMENSION_TITLES, OUTCOME_LABELS
 from geo.terms import AGGREGATE_COLUMNS, Provenance, aggregates, attribution, provenance_of
-from geo.timeline import DEFAULT_WINDOW_DAYS, status_on
-from geo.timemodel import day_number, event_rows, last_day, wire_for
+from geo.timeline import DEFAULT_WINDOW_DAYS, forces_on, status_on
+from geo.timemodel import day_number, event_rows, last_day, sample_days, wire_for
 from geo.vocabulary import COVERAGE_START, DIMENSIONS, VALUE_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,6 +120,7 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
         + checked_credit(facts.checked, lang, tr),
         "day": day_number(start_day),
         "window": window_days,
+        "limit": DETAIL_LIMIT,  # more events than this in a window: counts per cell, as live
         "metric": metric if metric in METRICS else DEFAULT_METRIC,
         # the time control's texts are the dashboard's; nothing here says "figures below"
         "ui": {**{k: tr(v) for k, v in UI.items()},
@@ -129,8 +130,22 @@ def map_payload(facts: Facts, lang: str = "en", metric: str = DEFAULT_METRIC,
         "bounds": REGION_BOUNDS,
         "country_link": country_link,
         "wire": wire,
+        "forces": force_badges(facts, tr),
+        "forces_legend": legend_sections(None, (), True, tr=tr, lang=lang),
         **orientation(facts, lang),
     }
+
+
+def force_badges(facts: Facts, tr: Translate) -> list[list[object]]:
+    """The dashboard's force badges (geo.layers.forces_layer: placed apart from each other and
+    the places' labels) through time: [first day, badges] on each day they change, the days
+    the forces' status may change (geo.timemodel.sample_days), each lasting until the next."""
+    runs: list[list[object]] = []
+    for day in sample_days(facts, "forces"):
+        drawn = forces_layer(forces_on(facts.status, day), facts.borders, tr, facts.places).badges
+        if not runs or runs[-1][1] != drawn:
+            runs.append([day_number(day), drawn])
+    return runs
 
 
 # On a narrow map (a phone held upright) the whole frame fills only a band across the middle:

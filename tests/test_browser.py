@@ -625,7 +625,7 @@ def test_a_date_change_with_the_window_fixed_puts_the_same_events_back(server, p
     moving) reuses the drawn layer, and one that shows others draws them."""
     pg, _ = page
     open_map(pg, f"{server}/?date=2023-08-10&from=2023-07-01&to=2023-09-30")
-    drawn = ("() => [window.eventMarkers.length, "
+    drawn = ("() => [window.eventMarkersBuilt, "
              "window.eventMarkers.filter(g => g._map).map(g => g.getLayers().length)]")
     frame = map_holds(pg, "() => !!window.eventMarkers && window.eventMarkers.some(g => g._map)",
                       30, "the events on the map")

@@ -35,7 +35,7 @@ from test_browser import (
 
 from geo import timemodel
 from geo.facts import Facts, load_facts
-from geo.i18n import translator
+from geo.i18n import long_date, translator
 from geo.metrics import METRICS, classify, status_summaries
 from geo.site import (
     MAX_HTML_BYTES,
@@ -394,6 +394,9 @@ SLIDE = """n => { const s = document.querySelector('.time-slider'); s.value = St
 
 
 SHOWN_REGIME = 'table:not([hidden]) tr[data-dimension="regime"]'
+# the settled event markers on the map, not hidden while playback draws its frames
+SHOWN_MARKERS = """() => [...document.querySelectorAll('path.event-marker')]
+    .filter(e => getComputedStyle(e).display !== 'none').length"""
 CENTRE_OF = """iso3 => { const t = window.timemap, c = t.layers[iso3].getBounds().getCenter();
     const p = t.map.latLngToContainerPoint(c), r = t.map.getContainer().getBoundingClientRect();
     return [p.x + r.left, p.y + r.top]; }"""
@@ -703,4 +706,189 @@ def test_the_wheel_scrolls_the_page_until_the_map_has_the_focus(offline, real, t
     wait_until(lambda: inner.evaluate("() => window.timemap.map.getZoom()") != zoom, 5,
                "the focused map to zoom")
     assert page.evaluate("() => window.scrollY") == scrolled
+    assert blocked == [] and errors == []
+
+
+def play_from(page, site: str, day: str, step: str, speed: str) -> None:
+    """Open the site's map on `day` and play it by `step` at `speed` frames a second."""
+    page.goto(f"{site}index.html#date={day}")
+    page.wait_for_function(f"() => window.timemap && window.timemap.date() === '{day}'",
+                           timeout=20_000)
+    page.select_option(".time-step", step)
+    page.select_option(".time-speed", speed)
+    page.evaluate("() => { window.eventFrames = []; }")
+    page.click(".time-play")
+
+
+def window_counts(payload: dict, days: list[int]) -> dict[int, int]:
+    """The wire's events in the window (payload["window"] days) ending on each day."""
+    event_days = [r[0] for r in payload["wire"]["events"]]
+    return {d: sum(d - payload["window"] < e <= d for e in event_days) for d in days}
+
+
+@pytest.mark.browser
+def test_playing_on_the_site_draws_each_frame_s_events_as_the_dashboard_does(static_server,
+                                                                              offline, real):
+    """Playback on the static site draws, frame by frame, the events of the window ending on
+    the frame's day (the dashboard's eventFrames, from the wire's events), the settled
+    markers hidden meanwhile; paused, the settled markers are that frame's events."""
+    page, blocked, errors = offline
+    play_from(page, static_server, "2023-01-01", "month", "8")
+    wait_until(lambda: page.evaluate("() => new Set(window.eventFrames.map(f => f.day)).size") >= 10,
+               20, "ten frames")
+    assert page.evaluate(f"() => ({SHOWN_MARKERS})()") == 0  # the settled markers hide
+    page.click(".time-play")  # pause
+    drawn = {f["day"]: f for f in page.evaluate("() => window.eventFrames")}
+    expected = window_counts(payload_of(real, "en"), list(drawn))
+    for day, f in drawn.items():
+        assert f["events"] == f["marks"] == expected[day], (day, f, expected[day])
+    assert len(set(expected.values())) > 2, expected  # the frames' events differ
+    shown = page.evaluate("() => window.timemap.day()")
+    assert shown == max(drawn)
+    settled = ("() => window.eventMarkers.filter(g => g._map)"
+               ".reduce((t, g) => t + g.getLayers().length, 0)")
+    wait_until(lambda: page.evaluate(settled) == expected[shown], 10,
+               "the settled markers of the frame paused on")
+    assert page.evaluate(f"() => ({SHOWN_MARKERS})()") > 0
+    assert blocked == [] and errors == []
+
+
+# the force badges on a Leaflet map: position, letters and tooltip, sorted
+BADGES_ON = """m => { const out = [];
+  m.eachLayer(l => { if (l.options.icon && l.options.icon.options.className === 'force-icon') {
+    const p = l.getLatLng();
+    out.push([p.lat, p.lng, l.getElement().textContent, l.getTooltip().getContent()]); } });
+  return out.sort(); }"""
+# the badges' and capitals' labels' boxes on the screen
+BOXES = """() => { const box = s => [...document.querySelectorAll(s)].filter(e =>
+    getComputedStyle(e).display !== 'none').map(e => { const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom, e.textContent]; });
+  return {badges: box('.force-icon'), labels: box('.place-label.capital')}; }"""
+
+
+def _overlap(a: list, b: list) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.browser
+def test_the_site_shows_the_dashboard_s_force_badges_on_the_settled_day(static_server, offline,
+                                                                         real):
+    """On a day with French and Russian forces, the static site draws the badges the
+    dashboard draws (same places, letters and tooltips), apart from each other and from the
+    capitals' names, on two days whose forces differ."""
+    page, blocked, errors = offline
+    seen: list = []
+    with serve() as dashboard:
+        for day in ("2023-08-10", "2025-06-15"):
+            page.goto(f"{static_server}index.html#date={day}")
+            page.wait_for_function(f"() => window.timemap && window.timemap.date() === '{day}'",
+                                   timeout=20_000)
+            site = page.evaluate(f"() => ({BADGES_ON})(window.timemap.map)")
+            boxes = page.evaluate(BOXES)
+            frame = open_map(page, f"{dashboard}/?date={day}")
+            live = frame.evaluate(f"() => ({BADGES_ON})(map_div)")
+            assert site == live and site, (day, site, live)
+            letters = "".join(b[2] for b in site)
+            assert "RU" in letters and "FR" in letters, letters
+            assert site != seen, day  # the badges follow the day
+            seen = site
+            assert boxes["badges"] and boxes["labels"], boxes
+            for i, a in enumerate(boxes["badges"]):
+                assert not any(_overlap(a, b) for b in boxes["badges"][i + 1:]), boxes
+                assert not any(_overlap(a, b) for b in boxes["labels"]), (a, boxes["labels"])
+    assert [u for u in blocked if not u.startswith("https://tile.openstreetmap.org/")] == []
+    assert errors == []
+
+
+# a dot of the frame on the map: its place on the screen (the first whose tooltip is asked)
+FRAME_DOT = """() => { const m = window.timemap.map, hits = m.coupbeltFrames.hits();
+  if (!hits.length) return null;
+  const p = m.latLngToContainerPoint(hits[0].at), r = m.getContainer().getBoundingClientRect();
+  return [p.x + r.left, p.y + r.top]; }"""
+
+
+@pytest.mark.browser
+def test_a_playing_frame_s_dots_have_the_markers_tooltips(static_server, offline, real):
+    """While playing, the pointer over a frame's dot shows the tooltip a settled marker has
+    (date, type, title), for an event of that frame's window."""
+    page, blocked, errors = offline
+    payload = payload_of(real, "en")
+    categories = [c[0] for c in payload["wire"]["categories"]]
+
+    def tips(day: int) -> set[str]:  # what the settled markers of `day` would say
+        return {f"{long_date(COVERAGE_START + timedelta(days=e[0]), 'en')} · {categories[e[3]]}: "
+                f"{e[4]}" for e in payload["wire"]["events"] if day - payload["window"] < e[0] <= day}
+
+    play_from(page, static_server, "2023-05-01", "week", "1")
+    seen: list[tuple[int, str]] = []
+
+    def hovered() -> bool:
+        dot = page.evaluate(FRAME_DOT)
+        if dot is None:
+            return False
+        page.mouse.move(dot[0] + 200, dot[1] + 200)
+        page.mouse.move(*dot)
+        shown = page.evaluate("() => [window.timemap.day(), [...document.querySelectorAll("
+                              "'.leaflet-tooltip')].map(t => t.textContent)]")
+        seen.append(shown)
+        return any(t in tips(shown[0]) for t in shown[1])
+
+    wait_until(hovered, 15, "a frame's dot's tooltip")
+    country_tips = page.evaluate("() => [...document.querySelectorAll('.leaflet-tooltip')]"
+                                 ".filter(t => t.querySelector('.country-tip') && "
+                                 "getComputedStyle(t).display !== 'none').length")
+    assert country_tips == 0  # the country's tooltip gives way to the dot's
+    page.click(".time-play")
+    assert blocked == [] and errors == []
+
+
+@pytest.mark.browser
+def test_in_french_the_first_of_a_month_reads_1er_on_the_control_and_the_title(
+        static_server, offline, real):
+    """One long-date formatter (coupbelt.js longDate) writes the control's date, the title and
+    the playing note: '1er août 2023' in French, as Python's geo.i18n.long_date writes it."""
+    page, blocked, errors = offline
+    page.goto(f"{static_server}fr/index.html#date=2023-08-01")
+    page.wait_for_function("() => window.timemap && window.timemap.date() === '2023-08-01'",
+                           timeout=20_000)
+    assert page.locator(".time-stamp").inner_text() == long_date(date(2023, 8, 1), "fr") \
+        == "1er août 2023"
+    assert page.locator(".tm-title").inner_text().endswith(", 1er août 2023")
+    page.evaluate(SLIDE, _day(date(2023, 8, 2)))
+    assert page.locator(".time-stamp").inner_text() == "2 août 2023"
+    assert blocked == [] and errors == []
+
+
+@pytest.mark.browser
+def test_the_event_layer_hooks_list_only_what_the_map_shows(static_server, offline, real):
+    """Each settled choice draws its day's markers; the test hooks listing event layers
+    (window.eventMarkers, eventClusters) keep only those on the map, however many choices."""
+    page, blocked, errors = offline
+    page.goto(f"{static_server}index.html#date=2023-08-10")
+    page.wait_for_function("() => window.timemap && window.timemap.date() === '2023-08-10'",
+                           timeout=20_000)
+    built = page.evaluate("() => window.eventMarkersBuilt")
+    for k in range(12):
+        page.evaluate(f"() => window.timemap.setDay({_day(date(2023, 8, 10)) + 7 * k})")
+    hooks = page.evaluate("""() => [window.eventMarkersBuilt, window.eventMarkers.length,
+        window.eventMarkers.filter(g => g._map).length, window.eventClusters.length,
+        window.eventClusters.filter(c => c.layer._map).length]""")
+    assert hooks[0] == built + 12 and hooks[1:] == [1, 1, 1, 1], hooks
+    assert blocked == [] and errors == []
+
+
+@pytest.mark.browser
+def test_cluster_marks_lie_under_the_places_names(static_server, offline, real):
+    """Events close together show as one cluster mark, drawn with the event markers, under
+    the capitals' dots and names, so a name stays readable over a pile of events."""
+    page, blocked, errors = offline
+    page.goto(f"{static_server}index.html#date=2024-01-15")
+    page.wait_for_function("() => window.timemap && document.querySelector('.event-cluster')",
+                           timeout=20_000)
+    z = page.evaluate("""() => { const z = s => [...document.querySelectorAll(s)].map(e =>
+        +getComputedStyle(e.closest('.leaflet-pane')).zIndex);
+      return {clusters: z('.event-cluster'), markers: z('path.event-marker'),
+              dots: z('.place-dot'), names: z('.place-label.capital')}; }""")
+    assert z["clusters"] and z["dots"] and z["names"], z
+    assert max(z["clusters"]) <= min(z["markers"]) < min(z["dots"] + z["names"]), z
     assert blocked == [] and errors == []

@@ -283,6 +283,27 @@
     return d;
   }
 
+  // Test hooks (window.eventMarkers, eventClusters, aggregatedEvents): the event layers drawn,
+  // each listed while it is on a map (and from when it is built), listed again when a rerun
+  // puts it back; so a list stays as long as what the map shows, whatever the settled choices.
+  function listed(name, entry, layer) {
+    function add() {
+      var list = window[name] = window[name] || [];
+      if (list.indexOf(entry) < 0) { list.push(entry); }
+    }
+    layer.on("add", add);
+    layer.on("remove", function () {
+      var list = window[name] || [], i = list.indexOf(entry);
+      if (i >= 0) { list.splice(i, 1); }
+    });
+    add();
+  }
+
+  // A marker's tooltip: its date, type and title (and the deaths of the user's events).
+  function markerTip(r, cat) {
+    return el("span", r[3] + " · " + cat[0] + ": " + r[4] + (r[14] ? " · " + r[14] : ""));
+  }
+
   function markers(group, data, rows) {
     var halos = data.ringed ? L.featureGroup().addTo(group) : null;  // under the markers
     var layer = L.featureGroup().addTo(group);
@@ -303,14 +324,13 @@
                                             fillOpacity: hollow ? 0.5 : 0.85});
       m.feature = {type: "Feature", geometry: {type: "Point"},
                    properties: {id: r[8], category: cat[0], deaths: r[13], hollow: hollow}};
-      m.bindTooltip(function () {
-        return el("span", r[3] + " · " + cat[0] + ": " + r[4] + (r[14] ? " · " + r[14] : ""));
-      });
+      m.bindTooltip(function () { return markerTip(r, cat); });
       m.bindPopup(function () { return popup(r, cat, data.sources); }, {maxWidth: 320});
       m.halo = halo;
       layer.addLayer(m);
     });
-    (window.eventMarkers = window.eventMarkers || []).push(layer);
+    window.eventMarkersBuilt = (window.eventMarkersBuilt || 0) + 1;
+    listed("eventMarkers", layer, layer);
     clusters(group, layer, data);
     return layer;
   }
@@ -351,7 +371,8 @@
         var mark = L.marker(bounds.getCenter(), {
           icon: L.divIcon({className: "event-cluster" + (data.ringed ? " ringed" : ""), html: label,
                            iconSize: [size, size]}),
-          title: counted(data.eventsText, members.length, data.lang), riseOnHover: true
+          title: counted(data.eventsText, members.length, data.lang), riseOnHover: true,
+          pane: "overlayPane"  // with the event markers, under the places' names (pane 450)
         });
         mark.on("click", function () {  // to its events, spread (at most zoom CLUSTER_UNTIL)
           map.fitBounds(bounds.pad(0.25), {maxZoom: CLUSTER_UNTIL});
@@ -370,7 +391,7 @@
     layer.on("remove", function () { if (map) { map.off("zoomend", regroup); } map = null; });
     marks.addTo(group);
     if (layer._map) { added(); }  // drawn into a group already on the map
-    (window.eventClusters = window.eventClusters || []).push({layer: layer, clusters: found});
+    listed("eventClusters", {layer: layer, clusters: found}, layer);
   }
 
   // "1 event", "0 mort", "2 événements": the form of a counted message for n, picked by the
@@ -434,27 +455,28 @@
     return grid;
   }
 
+  // A cell's tooltip: its count of events (and deaths), and the count of each type in it.
+  function cellTip(data, c) {
+    var box = el("span");
+    box.appendChild(el("b", counted(data.eventsText, c.n, data.lang)));
+    if (data.withDeaths) {
+      box.appendChild(document.createTextNode(" · " + counted(data.deathsText, c.d, data.lang)));
+    }
+    c.cats.forEach(function (n, k) {
+      if (n) {
+        box.appendChild(el("br"));
+        box.appendChild(document.createTextNode(data.cats[k][0] + ": " + n.toLocaleString(data.lang)));
+      }
+    });
+    return box;
+  }
+
   // Counts per 44-pixel screen cell of the chosen events (indexes into the dataset's arrays).
   function cells(group, data, chosen) {
     project(data);
     var map = null, renderer = L.canvas({padding: 0.3}), layer = L.layerGroup(), size = 44;
     var halos = L.layerGroup();  // the user's events' dark halos, apart from the counted cells
-    (window.aggregatedEvents = window.aggregatedEvents || []).push(
-      {count: data.weights ? data.count : chosen.length, layer: layer});
-    function tip(c) {
-      var box = el("span");
-      box.appendChild(el("b", counted(data.eventsText, c.n, data.lang)));
-      if (data.withDeaths) {
-        box.appendChild(document.createTextNode(" · " + counted(data.deathsText, c.d, data.lang)));
-      }
-      c.cats.forEach(function (n, k) {
-        if (n) {
-          box.appendChild(el("br"));
-          box.appendChild(document.createTextNode(data.cats[k][0] + ": " + n.toLocaleString(data.lang)));
-        }
-      });
-      return box;
-    }
+    listed("aggregatedEvents", {count: data.weights ? data.count : chosen.length, layer: layer}, layer);
     var drawnFor = null;  // the view the cells were last counted for
     function redraw() {
       layer.clearLayers();
@@ -470,7 +492,7 @@
         L.circleMarker(c.at, {
           renderer: renderer, radius: c.radius, color: data.ringed ? "#fff" : "#222",
           weight: data.ringed ? 2.5 : 1, fillColor: data.cats[c.top][1], fillOpacity: 0.85
-        }).bindTooltip(function () { return tip(c); }).addTo(layer);  // built on hover
+        }).bindTooltip(function () { return cellTip(data, c); }).addTo(layer);  // built on hover
       });
     }
     // The cells follow the map the layer is on: its group is swapped in and out of the page's
@@ -511,12 +533,13 @@
   function byDay(data) {  // the events' days ascending, and the events in that order
     if (data.byDay) { return data.byDay; }
     project(data);
-    var days = decode(data.days, Int16Array), order = new Int32Array(days.length);
+    var days = typeof data.days === "string" ? decode(data.days, Int16Array) : data.days;
+    var order = new Int32Array(days.length);
     for (var i = 0; i < order.length; i++) { order[i] = i; }
     if (!data.sorted) { order.sort(function (a, b) { return days[a] - days[b] || a - b; }); }
     var sorted = new Int16Array(days.length);
     for (i = 0; i < order.length; i++) { sorted[i] = days[order[i]]; }
-    data.byDay = {days: sorted, order: order};
+    data.byDay = {days: sorted, order: order, of: days};  // of: each event's day
     return data.byDay;
   }
 
@@ -543,9 +566,10 @@
     var pane = map.createPane("eventFrames");
     pane.style.pointerEvents = "none";  // frames are to look at; the settled map is to click
     var renderer = L.canvas({pane: "eventFrames", padding: 0.3}), layer = L.layerGroup();
-    var day = null, on = false;
+    var day = null, on = false, hits = [], tip = null, pointer = null;
     function draw() {
       layer.clearLayers();
+      hits = [];
       var drawn = {day: day, events: 0, marks: 0, cells: 0, sources: []};
       (map.coupbeltSources || new Set()).forEach(function (source) {
         if (!source.data) { return; }
@@ -565,6 +589,7 @@
             L.circleMarker(at, {renderer: renderer, radius: 5, color: ring, weight: weight,
                                 fillColor: data.cats[data.classes[k]][1], fillOpacity: 0.85,
                                 interactive: false}).addTo(layer);
+            hits.push({at: at, radius: 5, data: data, k: k});
             drawn.marks++; mine.marks++;
           }
         } else {
@@ -572,12 +597,44 @@
             L.circleMarker(c.at, {renderer: renderer, radius: c.radius, color: ring, weight: weight,
                                   fillColor: data.cats[c.top][1], fillOpacity: 0.85,
                                   interactive: false}).addTo(layer);
+            hits.push({at: c.at, radius: c.radius, data: data, cell: c});
             drawn.cells++; mine.cells++;
           });
         }
       });
-      (window.eventFrames = window.eventFrames || []).push(drawn);
+      var frames = window.eventFrames = window.eventFrames || [];
+      if (frames.push(drawn) > 1000) { frames.shift(); }  // the last frames drawn, for tests
+      if (pointer) { hover(pointer); }  // the dot under the pointer, in this frame
     }
+    // A frame's dots and cells have the settled markers' and cells' tooltips, built when the
+    // pointer is over one (the frame's canvas lets clicks through to the countries).
+    function tipOf(hit) {
+      var data = hit.data;
+      if (hit.cell) { return cellTip(data, hit.cell); }
+      if (data.rows) { return markerTip(data.rows[hit.k], data.cats[data.rows[hit.k][2]]); }
+      return el("span", longDate(data.byDay.of[hit.k], data.lang) + " · " +
+                        data.cats[data.classes[hit.k]][0]);
+    }
+    function hover(latlng) {
+      pointer = latlng;
+      var p = map.latLngToContainerPoint(latlng), found = null;
+      for (var i = hits.length - 1; i >= 0 && !found; i--) {  // the last drawn is on top
+        if (map.latLngToContainerPoint(hits[i].at).distanceTo(p) <= hits[i].radius + 2) { found = hits[i]; }
+      }
+      L.DomUtil[found ? "addClass" : "removeClass"](map.getContainer(), "frame-hover");
+      if (!found) { if (tip) { map.closeTooltip(tip); } return; }
+      if (tip && tip.hit === found && tip.isOpen()) { return; }
+      tip = tip || L.tooltip({direction: "top", offset: [0, -6]});
+      tip.hit = found;
+      map.openTooltip(tip.setLatLng(found.at).setContent(tipOf(found)));
+    }
+    function out() {
+      pointer = null;
+      L.DomUtil.removeClass(map.getContainer(), "frame-hover");
+      if (tip) { map.closeTooltip(tip); }
+    }
+    map.on("mousemove", function (e) { if (on) { hover(e.latlng); } });
+    map.on("mouseout", out);
     map.on("zoomend moveend", function () { if (on) { draw(); } });
     map.coupbeltFrames = {
       start: function (first) {  // Play: the sources' data, asked once, then the first frame
@@ -591,7 +648,8 @@
         draw();
       },
       show: function (next) { if (on) { day = next; draw(); } },
-      stop: function () { on = false; layer.clearLayers(); layer.remove(); }
+      hits: function () { return hits; },  // what the frame drew, for tests
+      stop: function () { on = false; hits = []; out(); layer.clearLayers(); layer.remove(); }
     };
     return map.coupbeltFrames;
   }
@@ -620,6 +678,23 @@
         : cells(group, data, chosen);
       if (key !== null) { lastEvents = {key: key, layer: layer}; }
     });
+  }
+
+  // The lettered badges of the foreign forces in each country (geo.layers.forces_layer, which
+  // places them apart from each other and from the places' labels), a marker a country; their
+  // tooltips' text is escaped by Python.
+  function badges(group, list) {
+    var layer = L.featureGroup().addTo(group);
+    list.forEach(function (b) {
+      var html = b.forces.map(function (f) {
+        return '<div class="force-badge" style="background:' + f.colour + ";color:" + f.text_colour +
+               '">' + f.code + "</div>";
+      }).join(""), width = 28 * b.forces.length;
+      L.marker([b.lat, b.lon], {icon: L.divIcon({className: "force-icon", html: html,
+                                                 iconSize: [width, 18], iconAnchor: [width / 2, 9]})})
+        .bindTooltip(b.forces.map(function (f) { return f.text; }).join("<br>")).addTo(layer);
+    });
+    return layer;
   }
 
   var PLAIN = {fillColor: "#f4f4f4", fillOpacity: 0.6, color: "#666666", weight: 0.8,
@@ -859,7 +934,17 @@
   // written large on the map is the date shown; the page says its figures are for the
   // settled date.
   var control = null;
-  var DAY_MS = 86400000, DAY0 = Date.UTC(2020, 0, 1);
+  var DAY_MS = 86400000, DAY0 = Date.UTC(2020, 0, 1), longDates = {};
+
+  // A day number as a long date in `lang` (a language or locale: "fr", "en-GB"): "1 August
+  // 2023", "1er août 2023" (French writes the first of a month as an ordinal), as Python's
+  // geo.i18n.long_date writes it.
+  function longDate(day, lang) {
+    var format = longDates[lang] || (longDates[lang] = new Intl.DateTimeFormat(lang, {
+      day: "numeric", month: "long", year: "numeric", timeZone: "UTC"}));
+    var d = new Date(DAY0 + day * DAY_MS), text = format.format(d);
+    return /^fr\b/.test(lang) && d.getUTCDate() === 1 ? text.replace(/^1 /, "1er ") : text;
+  }
 
   function isoOf(day) { return new Date(DAY0 + day * DAY_MS).toISOString().slice(0, 10); }
 
@@ -896,9 +981,8 @@
     });
     row.appendChild(comparer.toggle); box.insertBefore(comparer.row, note);
     map.getContainer().appendChild(box);
-    var dateText = null;
     function write(day) {
-      stamp.textContent = dateText ? dateText.format(new Date(DAY0 + day * DAY_MS)) : isoOf(day);
+      stamp.textContent = ui ? longDate(day, ui.locale) : isoOf(day);
       slider.value = day;
     }
     function show(day, metric) { preview(day, metric); write(day); }
@@ -954,8 +1038,7 @@
       play.textContent = "⏸";
       play.title = ui.pause;
       box.classList.add("playing");
-      note.textContent = ui.settled.replace("{date}", dateText ? dateText.format(
-        new Date(DAY0 + following.day * DAY_MS)) : isoOf(following.day));
+      note.textContent = ui.settled.replace("{date}", longDate(following.day, ui.locale));
       events(false);
       timer = window.setInterval(function () {
         var to = frameAfter(showing.day);
@@ -1012,7 +1095,6 @@
         if (timer !== null && settled && settled.date === isoOf(follow.day)) { return; }
         stop(false);
         settled = {date: isoOf(follow.day), metric: follow.metric};
-        dateText = new Intl.DateTimeFormat(ui.locale, {day: "numeric", month: "long", year: "numeric", timeZone: "UTC"});
         slider.max = data.last;
         slider.setAttribute("aria-label", ui.date);
         back.title = ui.previous; next.title = ui.next; play.title = ui.play;
@@ -1153,12 +1235,7 @@
     wire.countries.forEach(function (iso3, i) { row[iso3] = i; });
     data.borders.features.forEach(function (f) { names[f.properties.iso3] = f.properties.name; });
     var events = wire.events || [];
-    var dateText = new Intl.DateTimeFormat(ui.time.locale, {day: "numeric", month: "long",
-                                                            year: "numeric", timeZone: "UTC"});
-    function longDate(day) {  // French writes the first of a month as an ordinal: "1er août"
-      var d = new Date(DAY0 + day * DAY_MS), text = dateText.format(d);
-      return data.lang === "fr" && d.getUTCDate() === 1 ? text.replace(/^1 /, "1er ") : text;
-    }
+    var locale = ui.time.locale;  // the time control's, so its dates and the title's agree
     function clamp(day) { return Math.max(0, Math.min(wire.last, Math.round(day))); }
     function dayIn(text) { return dayOfIso(text, wire.last); }
 
@@ -1190,15 +1267,24 @@
                 all: summary ? summary.split("\n") : [], fill: cls ? cls[2] : null, outlined: false};
       });
     }
-    function firstAtOrAfter(day) {  // the wire's events are by day
-      var lo = 0, hi = events.length;
-      while (lo < hi) { var mid = (lo + hi) >> 1; if (events[mid][0] < day) { lo = mid + 1; } else { hi = mid; } }
-      return lo;
-    }
     function titleOf(day, metric) {
       return data.title.replace("{project}", data.project).replace("{metric}", byKey[metric].title)
-        .replace("{date}", longDate(day));
+        .replace("{date}", longDate(day, locale));
     }
+
+    // The wire's events as a dataset of the dashboard's kind (coupbelt.events): their marker
+    // rows ([lat, lon, class, date, title, place, summary, sources, id, note]) and days, sorted
+    // by day; the settled day's markers are a slice of it, and playback draws its frames from
+    // it (coupbelt.playable), as the dashboard's do.
+    var shown = {cats: wire.categories, sources: ui.sources, eventsText: ui.events_text,
+                 lang: data.lang, limit: data.limit, sorted: true,
+                 days: Int16Array.from(events, function (r) { return r[0]; }),
+                 rows: events.map(function (r) {
+                   return [r[1], r[2], r[3], longDate(r[0], locale), r[4], r[5], r[6], r[7], r[8], r[9]];
+                 })};
+
+    // The force badges of every day: [first day, badges] runs, as forces_layer draws them.
+    var forces = data.forces || [], forceDays = forces.map(function (f) { return f[0]; });
 
     var group = null, state = {day: clamp(data.day), metric: data.metric};
     var compareDay = null;  // the compare field's day (the link's #...&compare=), or null
@@ -1207,12 +1293,9 @@
       day = state.day; metric = state.metric;
       if (group) { map.removeLayer(group); }
       group = L.layerGroup();
-      var m = byKey[metric], rows = [], used = {};
-      for (var k = firstAtOrAfter(day - data.window + 1), to = firstAtOrAfter(day + 1); k < to; k++) {
-        var r = events[k];  // [day, lat, lon, category, title, place, summary, sources, id, note]
-        rows.push([r[1], r[2], r[3], longDate(r[0]), r[4], r[5], r[6], r[7], r[8], r[9]]);
-        used[r[3]] = true;
-      }
+      var m = byKey[metric], used = {};
+      var from = firstFrom(shown.days, day - data.window + 1), rows = shown.rows.slice(from, firstFrom(shown.days, day + 1));
+      rows.forEach(function (r) { used[r[2]] = true; });
       paint(group, paintList(day, metric), [ui.country, m.title, ui.details, ui.on_date],
             {set: "wire", day: day, metric: metric, byMetric: true, ui: ui.time,
              compare: compareDay});
@@ -1224,11 +1307,14 @@
       var cats = [];
       wire.categories.forEach(function (c, i) { if (used[i]) { cats.push(["dot", c[1], c[0]]); } });
       if (cats.length) { sections.push([ui.events_window.replace("{days}", data.window), cats]); }
+      var f = firstFrom(forceDays, day + 1) - 1;  // the settled day's force badges
+      if (f >= 0 && forces[f][1].length) { badges(group, forces[f][1]); }
+      if (forces.length) { sections = sections.concat(data.forces_legend || []); }
       legend(group, ui.legend, sections, "legend");
-      if (rows.length) {
-        markers(group, {cats: wire.categories, sources: ui.sources, eventsText: ui.events_text,
-                        lang: data.lang}, rows);
-      }
+      if (rows.length > shown.limit) {  // counts per screen cell, as the dashboard draws them
+        cells(group, shown, Int32Array.from(rows, function (r, i) { return from + i; }));
+      } else if (rows.length) { markers(group, shown, rows); }
+      if (events.length) { playable(group, {set: shown, window: data.window}); }
       group.addTo(map);
       title.textContent = titleOf(day, metric);
       try {  // the view in the link, so a copied link reopens it (may be refused under file://)
@@ -1287,5 +1373,6 @@
 
   window.coupbelt = {commit: commit, legend: legend, tileNote: tileNote, places: places,
                      keepView: keepView, events: events, playable: playable, register: register,
-                     countries: countries, paint: paint, counted: counted, reading: reading};
+                     countries: countries, paint: paint, counted: counted, reading: reading,
+                     badges: badges};
 })();
