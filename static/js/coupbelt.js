@@ -1302,7 +1302,7 @@
       var sections = [[m.title, m.classes.map(function (c) { return ["box", c[2], c[1]]; })]];
       if (compareDay !== null) {  // the outline's meaning, as the dashboard's legend says it
         sections[0][1].push(["box outline", "transparent",
-                             ui.changed_since.replace("{date}", longDate(compareDay))]);
+                             ui.changed_since.replace("{date}", longDate(compareDay, locale))]);
       }
       var cats = [];
       wire.categories.forEach(function (c, i) { if (used[i]) { cats.push(["dot", c[1], c[0]]); } });
