@@ -228,12 +228,38 @@ def events_table(frame: pd.DataFrame) -> pa.Table:
 
 def sorted_events(table: pa.Table) -> pa.Table:
     """Events sorted by date, then by the line they came from."""
+    return _gather(table, _coded(table), _date_order(table))
+
+
+def _date_order(table: pa.Table) -> pa.Array:
+    """The positions of the events in date order, then in the order of their lines."""
     rows = table["row"]
     if not rows.null_count and len(rows) > 1 and bool(np.all(np.diff(rows.to_numpy()) > 0)):
         # in the file's order (an import): a stable sort of the dates alone, 8x faster
-        return table.take(pa_compute.array_sort_indices(table["date"]))
-    return table.take(pa_compute.sort_indices(table, [("date", "ascending"),
-                                                      ("row", "ascending")]))
+        return pa_compute.array_sort_indices(table["date"])
+    return pa_compute.sort_indices(table, [("date", "ascending"), ("row", "ascending")])
+
+
+def _coded(table: pa.Table) -> dict[str, pa.ChunkedArray]:
+    """The text columns whose values repeat (judged on the first row group), as dictionary
+    codes: gathering them into a new order moves small integers, then reads each value from a
+    small dictionary that stays in the cache, where a gather of the text itself reads every
+    row's bytes from anywhere in the table (half the time of the sort's gather, 400,000 rows)."""
+    head = table.slice(0, ROW_GROUP)
+    return {name: pa_compute.dictionary_encode(table[name]) for name in table.column_names
+            if pa.types.is_string(head[name].type) and _repeats(head[name])}
+
+
+def _repeats(column: pa.ChunkedArray) -> bool:
+    """Fewer distinct values than a tenth of the rows."""
+    return bool(pa_compute.count_distinct(column).as_py() * 10 < max(len(column), 10))
+
+
+def _gather(table: pa.Table, coded: Mapping[str, pa.ChunkedArray], order: pa.Array) -> pa.Table:
+    """The rows of `table` at `order` (table.take, the same columns and types)."""
+    return pa.table([coded[name].take(order).cast(pa.string()) if name in coded
+                     else table[name].take(order) for name in table.column_names],
+                    schema=table.schema)
 
 
 ROW_GROUP = 64 * 1024
@@ -247,20 +273,24 @@ FILTERED = ("date", "row", "lat", "lon", "iso3")
 
 def write_events(report: IngestReport, path: Path) -> None:
     """Save the loaded events as Parquet sorted by date (a window query then reads only the
-    row groups of its days)."""
-    table = sorted_events(report.table)
-    pq.write_table(table, path, row_group_size=ROW_GROUP,
-                   use_dictionary=[*REPEATED, *_repeated_file_columns(table)],
-                   write_statistics=list(FILTERED))
+    row groups of its days). Each row group is gathered into date order as it is written, so
+    the sorted copy of the events is never whole in memory."""
+    table = report.table
+    order, coded = _date_order(table), _coded(table)
+    first = _gather(table, coded, order.slice(0, ROW_GROUP))
+    with pq.ParquetWriter(path, table.schema,
+                          use_dictionary=[*REPEATED, *_repeated_file_columns(first)],
+                          write_statistics=list(FILTERED)) as writer:
+        writer.write_table(first, row_group_size=ROW_GROUP)
+        for start in range(ROW_GROUP, len(order), ROW_GROUP):
+            writer.write_table(_gather(table, coded, order.slice(start, ROW_GROUP)),
+                               row_group_size=ROW_GROUP)
 
 
-def _repeated_file_columns(table: pa.Table) -> list[str]:
-    """The file's own text columns whose values repeat, judged on the first row group: fewer
-    distinct values than a tenth of its rows."""
-    head = table.slice(0, ROW_GROUP)
-    return [name for name in table.column_names[len(EVENTS_SCHEMA):]
-            if pa.types.is_string(head[name].type)
-            and pa_compute.count_distinct(head[name]).as_py() * 10 < max(head.num_rows, 10)]
+def _repeated_file_columns(head: pa.Table) -> list[str]:
+    """The file's own text columns whose values repeat, judged on the first row group."""
+    return [name for name in head.column_names[len(EVENTS_SCHEMA):]
+            if pa.types.is_string(head[name].type) and _repeats(head[name])]
 
 
 Progress = Callable[[int, int, float], None]  # rows read, rejected so far, part of the file
