@@ -47,7 +47,6 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -56,7 +55,7 @@ import pyarrow.parquet as pq
 import shapely
 
 from geo.escape import csv_safe, inert
-from geo.facts import DataError, curation_date, load_borders
+from geo.facts import DataError, curation_date, load_border_shapes
 from geo.i18n import N_, Translate, english
 from geo.tablefile import Chunk, IngestError, Source, TableFile, open_table, read_ahead
 from geo.vocabulary import COVERAGE_START, UPLOAD_CATEGORY
@@ -325,7 +324,7 @@ class UnknownColumnsError(IngestError):
         self.columns = columns
 
 
-def ingest_file(source: Source, name: str, borders: gpd.GeoDataFrame,
+def ingest_file(source: Source, name: str, borders: pd.DataFrame,
                 mapping: Mapping[str, Columns] | None = None,
                 taken_ids: frozenset[str] = frozenset(), tr: Translate = english,
                 last: date | None = None, date_order: str = "auto",
@@ -362,7 +361,7 @@ def ingest_file(source: Source, name: str, borders: gpd.GeoDataFrame,
     return report
 
 
-def ingest_bytes(data: bytes, name: str, borders: gpd.GeoDataFrame,
+def ingest_bytes(data: bytes, name: str, borders: pd.DataFrame,
                  mapping: Mapping[str, Columns] | None = None,
                  taken_ids: frozenset[str] = frozenset(), tr: Translate = english,
                  last: date | None = None, date_order: str = "auto") -> IngestReport:
@@ -449,7 +448,7 @@ def _numbers(text: pd.Series) -> pd.Series:
     return values.where(np.isfinite(values))
 
 
-def country_codes(borders: gpd.GeoDataFrame) -> dict[str, str]:
+def country_codes(borders: pd.DataFrame) -> dict[str, str]:
     """Every accepted way of naming a map country (lower case) -> its ISO3 code."""
     codes: dict[str, str] = {}
     for row in borders.itertuples():
@@ -501,14 +500,14 @@ class _Reasons:
 
 
 def _placement(lat: pd.Series, lon: pd.Series, iso3: pd.Series,
-               shapes: gpd.GeoSeries) -> tuple[pd.Series, pd.Series]:
+               shapes: Mapping[str, shapely.Geometry]) -> tuple[pd.Series, pd.Series]:
     """Which points are not in (or within NEAR_DEG of) their country, and which of those are
     in it once latitude and longitude are swapped. Uses each country's prepared polygon."""
     outside = np.zeros(len(lat), bool)
     swapped = np.zeros(len(lat), bool)
     all_x, all_y = lon.to_numpy(float), lat.to_numpy(float)
     for code, rows in iso3.groupby(iso3).indices.items():  # positions, not labels
-        shape = shapes[code]
+        shape = shapes[str(code)]
         shapely.prepare(shape)
         x, y = all_x[rows], all_y[rows]
         far = ~shapely.contains_xy(shape, x, y)
@@ -552,13 +551,13 @@ class _Run:
     """One reading of a file: each chunk is checked as it comes (its rows loaded or rejected),
     with what must hold across chunks (ids seen, the file's date order)."""
 
-    def __init__(self, borders: gpd.GeoDataFrame, mapping: Mapping[str, Columns], name: str,
+    def __init__(self, borders: pd.DataFrame, mapping: Mapping[str, Columns], name: str,
                  fmt: str, taken: frozenset[str], tr: Translate, last: date, date_order: str,
                  unused: list[str], doubt: str | None = None) -> None:
         self.mapping, self.name, self.fmt, self.taken, self.tr = mapping, name, fmt, taken, tr
         self.last, self.date_order, self.unused, self.doubt = last, date_order, unused, doubt
         self.codes = country_codes(borders)
-        self.shapes = borders.set_index("iso3").geometry
+        self.shapes = dict(zip(borders["iso3"], borders["geometry"], strict=True))
         self.seen = set(taken)  # ids taken, and those of the file so far
         self.evidence = [False, False, False]  # slashes, day first, month first
         self.orders_used: set[str] = set()  # orders that read slash dates in some chunk
@@ -763,7 +762,7 @@ def _empty_events(unused: list[str]) -> pa.Table:
     return table
 
 
-def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders: gpd.GeoDataFrame,
+def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders: pd.DataFrame,
            name: str = "upload", fmt: str = "mapped", taken_ids: frozenset[str] = frozenset(),
            notes: tuple[str, ...] = (), tr: Translate = english, last: date | None = None,
            date_order: str = "auto") -> IngestReport:
@@ -893,7 +892,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(path: Path, data: Path, rejected_csv: Path | None, date_order: str,
            parquet: Path | None = None, show_progress: bool = False) -> int:
-    borders = load_borders(data / "borders.geojson")
+    borders = load_border_shapes(data / "borders.geojson")
     try:
         last = curation_date(data / "SOURCES.md").date()
     except DataError:
