@@ -430,6 +430,20 @@ def date_order_of(values: pd.Series) -> tuple[str, str | None]:
     return _order_from(*_slash_evidence(values))
 
 
+def _days(written: pd.Series, known: dict[str, date | None], order: str) -> pd.Series:
+    """The day of each cell (None where empty or unreadable): each distinct text is read once
+    (`known` keeps them across chunks), then spread to the rows by its dictionary code (one
+    pass of Arrow's hashing, where pandas' unique() and map() took two)."""
+    coded = pa_compute.dictionary_encode(_arrow_text(written))
+    texts = coded.dictionary.to_pylist()
+    for text in texts:
+        if text and text not in known:
+            known[text] = date_parts(text, order)
+    days = np.array([known.get(text) if text else None for text in texts] + [None], object)
+    return pd.Series(days[coded.indices.fill_null(len(texts)).to_numpy()], index=written.index,
+                     dtype=object)
+
+
 def _floats(text: pd.Series) -> pd.Series:
     """Numbers written in text cells (NaN where empty or not a number). Arrow parses the
     column at once; a column with a cell that is not a number goes through pandas."""
@@ -622,10 +636,7 @@ class _Run:
         known = self.days_read.setdefault(order, {})
         if len(known) > DAYS_REMEMBERED:
             known.clear()
-        for v in written.unique():
-            if v and v not in known:
-                known[v] = date_parts(v, order)
-        days = written.map(known)
+        days = _days(written, known, order)
         reasons.add_each((written != "") & days.isna(), tr(
             "unparseable date {value} (use YYYY-MM-DD, DD/MM/YYYY or '31 January 2023')"),
             written)
