@@ -4,11 +4,15 @@ same run, on the same bytes; or, with --duckdb, the command line against DuckDB.
     .venv/bin/python bench/ingest.py                 # 150,000 rows, 3 runs each
     .venv/bin/python bench/ingest.py --rows 50000 --runs 5 --ref main
     .venv/bin/python bench/ingest.py --duckdb --rows 400000 --runs 3 [--file acled.csv]
+    .venv/bin/python bench/ingest.py --duckdb --file acled.csv --runs 2 --against main
 
 --duckdb times `python -m geo.ingest FILE --parquet OUT` (read, check every row, write the
 events sorted by date) against DuckDB's read_csv -> Parquet of the same file, each in a
 process of its own started the same way (Python, the import of its modules, the work), runs
 alternating; it reports the medians, the ratio and each process's peak resident memory.
+With --against REF, the command line of the tree at REF (exported with `git archive` into a
+temporary folder, run with the same Python) is timed too, in the same alternation: before and
+after in one run.
 
 The old path is `git show <ref>:geo/ingest.py` loaded as a module of its own (it imports the
 rest of geo/ from this tree, which it shares with today's code). Each run reads and validates
@@ -79,12 +83,12 @@ con.execute(f"COPY (SELECT * FROM read_csv('{source}')) TO '{target}' (FORMAT pa
 """
 
 
-def run_measured(command: list[str]) -> tuple[float, float, float, str]:
+def run_measured(command: list[str], cwd: Path = ROOT) -> tuple[float, float, float, str]:
     """Wall-clock seconds, CPU seconds (user + system) and peak resident MB of one process
     (its own rusage, from wait4), and what it printed."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err)
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -95,35 +99,51 @@ def run_measured(command: list[str]) -> tuple[float, float, float, str]:
         return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read()
 
 
-def against_duckdb(path: Path, runs: int) -> None:
-    """The import through the command line against DuckDB on the same file, alternating."""
+def against_duckdb(path: Path, runs: int, against: str | None = None) -> None:
+    """The import through the command line against DuckDB on the same file, alternating (and
+    the command line of the tree at `against`, if given)."""
     size = path.stat().st_size
     with path.open("rb") as lines:
         rows = sum(1 for _ in lines) - 1
     print(f"{path.name}: {rows:,} lines after the header, {size / 1e6:.0f} MB; {runs} runs each, "
-          f"alternating")
-    results: dict[str, list[tuple[float, float, float]]] = {"import": [], "duckdb": []}
+          f"alternating; load average {os.getloadavg()[0]:.1f}")
+    names = ["import", "duckdb", *([f"import at {against}"] if against else [])]
+    results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     summary = ""
     with tempfile.TemporaryDirectory() as tmp:
+        if against:
+            exported(against, Path(tmp) / "tree")
         for _ in range(runs):
-            for name in ("import", "duckdb"):
-                out = Path(tmp) / f"{name}.parquet"
-                command = ([sys.executable, "-m", "geo.ingest", str(path), "--parquet", str(out)]
-                           if name == "import" else
-                           [sys.executable, "-c", DUCKDB, str(path), str(out)])
-                wall, cpu, peak, text = run_measured(command)
+            for name in names:
+                out = Path(tmp) / f"{names.index(name)}.parquet"
+                command = ([sys.executable, "-c", DUCKDB, str(path), str(out)]
+                           if name == "duckdb" else
+                           [sys.executable, "-m", "geo.ingest", str(path), "--parquet", str(out)])
+                wall, cpu, peak, text = run_measured(
+                    command, Path(tmp) / "tree" if name.startswith("import at") else ROOT)
                 results[name].append((wall, cpu, peak))
                 if name == "import":
                     summary = text.splitlines()[0]
     median = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v))
               for k, v in results.items()}
-    for name in ("import", "duckdb"):
+    for name in names:
         walls = ", ".join(f"{r[0]:.2f}" for r in results[name])
+        cpus = ", ".join(f"{r[1]:.2f}" for r in results[name])
         print(f"  {name}: median {median[name][0]:.2f} s wall ({walls}), "
-              f"{median[name][1]:.2f} s CPU, peak {max(r[2] for r in results[name]):.0f} MB")
-    print(f"  import / duckdb: {median['import'][0] / median['duckdb'][0]:.2f}x wall, "
-          f"{median['import'][1] / median['duckdb'][1]:.2f}x CPU")
-    print(f"  {summary}")
+              f"{median[name][1]:.2f} s CPU ({cpus}), peak {max(r[2] for r in results[name]):.0f} MB")
+    for name in names:
+        if name != "duckdb":
+            print(f"  {name} / duckdb: {median[name][0] / median['duckdb'][0]:.2f}x wall, "
+                  f"{median[name][1] / median['duckdb'][1]:.2f}x CPU")
+    print(f"  {summary} (load average after: {os.getloadavg()[0]:.1f})")
+
+
+def exported(ref: str, folder: Path) -> None:
+    """The tree at `ref`, written into `folder` (git archive), to run its command line."""
+    folder.mkdir()
+    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
 
 
 def main() -> None:
@@ -134,15 +154,17 @@ def main() -> None:
     parser.add_argument("--duckdb", action="store_true",
                         help="time the command line against DuckDB's read_csv -> Parquet")
     parser.add_argument("--file", type=Path, help="an ACLED-style CSV to use (else generated)")
+    parser.add_argument("--against", metavar="REF",
+                        help="with --duckdb: time the command line at this git ref too")
     args = parser.parse_args()
     if args.duckdb:
         if args.file is not None:
-            against_duckdb(args.file, args.runs)
+            against_duckdb(args.file, args.runs, args.against)
             return
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"acled-{args.rows}.csv"
             path.write_bytes(acled_bytes(args.rows))
-            against_duckdb(path, args.runs)
+            against_duckdb(path, args.runs, args.against)
         return
     borders = load_borders(ROOT / "data" / "borders.geojson")
     last = curation_date(ROOT / "data" / "SOURCES.md").date()

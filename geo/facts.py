@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-import geopandas as gpd
 import pandas as pd
 
 from geo.i18n import Translate, english, name_key
@@ -29,6 +29,9 @@ from geo.vocabulary import (
     UN_VOTES,
     UPLOAD_CATEGORY,
 )
+
+if TYPE_CHECKING:  # geopandas is imported where it is used: the command line's import does
+    import geopandas as gpd  # without it (0.3 s of its start)
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -364,10 +367,13 @@ def load_un_votes(path: Path) -> pd.DataFrame:
 
 
 BORDER_COLUMNS = ("iso3", "name", "name_fr", "region")
+Borders = TypeVar("Borders", bound=pd.DataFrame)
 
 
 def load_borders(path: Path) -> gpd.GeoDataFrame:
     """Country polygons with iso3, name, name_fr and region, in EPSG:4326."""
+    import geopandas as gpd
+
     if not path.is_file():
         raise _absent(path)
     try:
@@ -375,13 +381,36 @@ def load_borders(path: Path) -> gpd.GeoDataFrame:
     except Exception as exc:  # pyogrio raises several types for unreadable files
         detail = str(exc).replace(str(path), path.name)
         raise DataError(path, f"not a readable GeoJSON file: {detail}") from exc
+    return _checked_borders(frame, path).set_crs(4326, allow_override=True)
+
+
+def load_border_shapes(path: Path) -> pd.DataFrame:
+    """The countries of load_borders, checked the same way, as a plain frame of shapely
+    polygons (no geopandas, GDAL or pyproj to load): for the command line's import, which
+    needs only the names and the shapes."""
+    from shapely.errors import GEOSException
+    from shapely.geometry import shape
+
+    if not path.is_file():
+        raise _absent(path)
+    try:
+        features = json.loads(path.read_bytes())["features"]
+        frame = pd.DataFrame([{**(f.get("properties") or {}), "geometry": shape(f["geometry"])
+                               if f.get("geometry") else None} for f in features])
+    except (ValueError, TypeError, KeyError, AttributeError, GEOSException) as exc:
+        detail = str(exc).replace(str(path), path.name)
+        raise DataError(path, f"not a readable GeoJSON file: {detail}") from exc
+    return _checked_borders(frame, path)
+
+
+def _checked_borders(frame: Borders, path: Path) -> Borders:
     if frame.empty:
         raise DataError(path, "holds no country")
     for column in BORDER_COLUMNS:
         if column not in frame.columns:
             raise DataError(path, f"features lack the property '{column}'")
     for number, (iso3, region, geometry) in enumerate(
-            zip(frame["iso3"], frame["region"], frame.geometry, strict=True), start=1):
+            zip(frame["iso3"], frame["region"], frame["geometry"], strict=True), start=1):
         feature = f"feature {number}"
         if not ISO3.match(str(iso3)):
             raise DataError(path, f"{feature}: iso3 {iso3!r} is not an ISO3 code")
@@ -392,7 +421,7 @@ def load_borders(path: Path) -> gpd.GeoDataFrame:
     duplicated = frame.loc[frame["iso3"].duplicated(), "iso3"]
     if len(duplicated):
         raise DataError(path, f"duplicate iso3 {duplicated.iloc[0]}")
-    return frame.set_crs(4326, allow_override=True)
+    return frame
 
 
 CURATION_LINE = re.compile(r"^Curation date:\s*(\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
@@ -477,6 +506,8 @@ def load_facts(data_dir: Path, events_path: Path | None = None) -> Facts:
         except OSError as exc:
             errors.append(str(DataError(path, f"cannot be read ({exc.strerror or exc})")))
         return empty
+
+    import geopandas as gpd
 
     borders_path = data_dir / "borders.geojson"
     borders = attempt(load_borders, borders_path,

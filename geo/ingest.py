@@ -47,7 +47,6 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -56,7 +55,7 @@ import pyarrow.parquet as pq
 import shapely
 
 from geo.escape import csv_safe, inert
-from geo.facts import DataError, curation_date, load_borders
+from geo.facts import DataError, curation_date, load_border_shapes
 from geo.i18n import N_, Translate, english
 from geo.tablefile import Chunk, IngestError, Source, TableFile, open_table, read_ahead
 from geo.vocabulary import COVERAGE_START, UPLOAD_CATEGORY
@@ -67,6 +66,10 @@ __all__ = ["IngestError", "IngestReport", "Table", "ingest", "ingest_bytes", "in
 # The import reads files of any size in chunks; this is only the upload limit of the page
 # (.streamlit/config.toml's maxUploadSize), which geo/store.py still reads for kept sets.
 MAX_BYTES = 1024 * 1024 * 1024
+# The command line's chunks: a chunk's checks cost about 0.06 s of CPU whatever its size, and
+# with the sort written row group by row group a 1,000,000-row import peaked at 1.07 GB with
+# these (1.05 GB with 8 MB chunks). The page keeps small chunks (app/upload.py).
+CLI_CHUNK_BYTES = 32 << 20
 READ_AHEAD = False  # read the next chunk in a thread while checking this one (bench/ingest.py)
 DAYS_REMEMBERED = 200_000  # dates read once per file (an export has a few thousand days)
 NEAR_DEG = 0.25  # a point this close to its country (about 25 km) still counts as in it
@@ -228,12 +231,38 @@ def events_table(frame: pd.DataFrame) -> pa.Table:
 
 def sorted_events(table: pa.Table) -> pa.Table:
     """Events sorted by date, then by the line they came from."""
+    return _gather(table, _coded(table), _date_order(table))
+
+
+def _date_order(table: pa.Table) -> pa.Array:
+    """The positions of the events in date order, then in the order of their lines."""
     rows = table["row"]
     if not rows.null_count and len(rows) > 1 and bool(np.all(np.diff(rows.to_numpy()) > 0)):
         # in the file's order (an import): a stable sort of the dates alone, 8x faster
-        return table.take(pa_compute.array_sort_indices(table["date"]))
-    return table.take(pa_compute.sort_indices(table, [("date", "ascending"),
-                                                      ("row", "ascending")]))
+        return pa_compute.array_sort_indices(table["date"])
+    return pa_compute.sort_indices(table, [("date", "ascending"), ("row", "ascending")])
+
+
+def _coded(table: pa.Table) -> dict[str, pa.ChunkedArray]:
+    """The text columns whose values repeat (judged on the first row group), as dictionary
+    codes: gathering them into a new order moves small integers, then reads each value from a
+    small dictionary that stays in the cache, where a gather of the text itself reads every
+    row's bytes from anywhere in the table (half the time of the sort's gather, 400,000 rows)."""
+    head = table.slice(0, ROW_GROUP)
+    return {name: pa_compute.dictionary_encode(table[name]) for name in table.column_names
+            if pa.types.is_string(head[name].type) and _repeats(head[name])}
+
+
+def _repeats(column: pa.ChunkedArray) -> bool:
+    """Fewer distinct values than a tenth of the rows."""
+    return bool(pa_compute.count_distinct(column).as_py() * 10 < max(len(column), 10))
+
+
+def _gather(table: pa.Table, coded: Mapping[str, pa.ChunkedArray], order: pa.Array) -> pa.Table:
+    """The rows of `table` at `order` (table.take, the same columns and types)."""
+    return pa.table([coded[name].take(order).cast(pa.string()) if name in coded
+                     else table[name].take(order) for name in table.column_names],
+                    schema=table.schema)
 
 
 ROW_GROUP = 64 * 1024
@@ -247,20 +276,24 @@ FILTERED = ("date", "row", "lat", "lon", "iso3")
 
 def write_events(report: IngestReport, path: Path) -> None:
     """Save the loaded events as Parquet sorted by date (a window query then reads only the
-    row groups of its days)."""
-    table = sorted_events(report.table)
-    pq.write_table(table, path, row_group_size=ROW_GROUP,
-                   use_dictionary=[*REPEATED, *_repeated_file_columns(table)],
-                   write_statistics=list(FILTERED))
+    row groups of its days). Each row group is gathered into date order as it is written, so
+    the sorted copy of the events is never whole in memory."""
+    table = report.table
+    order, coded = _date_order(table), _coded(table)
+    first = _gather(table, coded, order.slice(0, ROW_GROUP))
+    with pq.ParquetWriter(path, table.schema,
+                          use_dictionary=[*REPEATED, *_repeated_file_columns(first)],
+                          write_statistics=list(FILTERED)) as writer:
+        writer.write_table(first, row_group_size=ROW_GROUP)
+        for start in range(ROW_GROUP, len(order), ROW_GROUP):
+            writer.write_table(_gather(table, coded, order.slice(start, ROW_GROUP)),
+                               row_group_size=ROW_GROUP)
 
 
-def _repeated_file_columns(table: pa.Table) -> list[str]:
-    """The file's own text columns whose values repeat, judged on the first row group: fewer
-    distinct values than a tenth of its rows."""
-    head = table.slice(0, ROW_GROUP)
-    return [name for name in table.column_names[len(EVENTS_SCHEMA):]
-            if pa.types.is_string(head[name].type)
-            and pa_compute.count_distinct(head[name]).as_py() * 10 < max(head.num_rows, 10)]
+def _repeated_file_columns(head: pa.Table) -> list[str]:
+    """The file's own text columns whose values repeat, judged on the first row group."""
+    return [name for name in head.column_names[len(EVENTS_SCHEMA):]
+            if pa.types.is_string(head[name].type) and _repeats(head[name])]
 
 
 Progress = Callable[[int, int, float], None]  # rows read, rejected so far, part of the file
@@ -291,7 +324,7 @@ class UnknownColumnsError(IngestError):
         self.columns = columns
 
 
-def ingest_file(source: Source, name: str, borders: gpd.GeoDataFrame,
+def ingest_file(source: Source, name: str, borders: pd.DataFrame,
                 mapping: Mapping[str, Columns] | None = None,
                 taken_ids: frozenset[str] = frozenset(), tr: Translate = english,
                 last: date | None = None, date_order: str = "auto",
@@ -328,7 +361,7 @@ def ingest_file(source: Source, name: str, borders: gpd.GeoDataFrame,
     return report
 
 
-def ingest_bytes(data: bytes, name: str, borders: gpd.GeoDataFrame,
+def ingest_bytes(data: bytes, name: str, borders: pd.DataFrame,
                  mapping: Mapping[str, Columns] | None = None,
                  taken_ids: frozenset[str] = frozenset(), tr: Translate = english,
                  last: date | None = None, date_order: str = "auto") -> IngestReport:
@@ -397,6 +430,31 @@ def date_order_of(values: pd.Series) -> tuple[str, str | None]:
     return _order_from(*_slash_evidence(values))
 
 
+def _days(written: pd.Series, known: dict[str, date | None], order: str) -> pd.Series:
+    """The day of each cell (None where empty or unreadable): each distinct text is read once
+    (`known` keeps them across chunks), then spread to the rows by its dictionary code (one
+    pass of Arrow's hashing, where pandas' unique() and map() took two)."""
+    coded = pa_compute.dictionary_encode(_arrow_text(written))
+    texts = coded.dictionary.to_pylist()
+    for text in texts:
+        if text and text not in known:
+            known[text] = date_parts(text, order)
+    days = np.array([known.get(text) if text else None for text in texts] + [None], object)
+    return pd.Series(days[coded.indices.fill_null(len(texts)).to_numpy()], index=written.index,
+                     dtype=object)
+
+
+def _looked_up(text: pd.Series, table: Mapping[str, str]) -> pd.Series:
+    """table[cell] for every cell, missing where the table has no such key: pandas' map(),
+    by Arrow's hash lookup (no pandas index built from the table, a third of the time)."""
+    keys = list(table)
+    at = pa_compute.index_in(_arrow_text(text), value_set=pa.array(keys, pa.string()))
+    found = pa.array([table[key] for key in keys], pa.string()).take(at)
+    series = pd.Series(found.to_pandas(), dtype=str)
+    series.index = text.index
+    return series
+
+
 def _floats(text: pd.Series) -> pd.Series:
     """Numbers written in text cells (NaN where empty or not a number). Arrow parses the
     column at once; a column with a cell that is not a number goes through pandas."""
@@ -415,7 +473,7 @@ def _numbers(text: pd.Series) -> pd.Series:
     return values.where(np.isfinite(values))
 
 
-def country_codes(borders: gpd.GeoDataFrame) -> dict[str, str]:
+def country_codes(borders: pd.DataFrame) -> dict[str, str]:
     """Every accepted way of naming a map country (lower case) -> its ISO3 code."""
     codes: dict[str, str] = {}
     for row in borders.itertuples():
@@ -467,14 +525,14 @@ class _Reasons:
 
 
 def _placement(lat: pd.Series, lon: pd.Series, iso3: pd.Series,
-               shapes: gpd.GeoSeries) -> tuple[pd.Series, pd.Series]:
+               shapes: Mapping[str, shapely.Geometry]) -> tuple[pd.Series, pd.Series]:
     """Which points are not in (or within NEAR_DEG of) their country, and which of those are
     in it once latitude and longitude are swapped. Uses each country's prepared polygon."""
     outside = np.zeros(len(lat), bool)
     swapped = np.zeros(len(lat), bool)
     all_x, all_y = lon.to_numpy(float), lat.to_numpy(float)
     for code, rows in iso3.groupby(iso3).indices.items():  # positions, not labels
-        shape = shapes[code]
+        shape = shapes[str(code)]
         shapely.prepare(shape)
         x, y = all_x[rows], all_y[rows]
         far = ~shapely.contains_xy(shape, x, y)
@@ -518,13 +576,13 @@ class _Run:
     """One reading of a file: each chunk is checked as it comes (its rows loaded or rejected),
     with what must hold across chunks (ids seen, the file's date order)."""
 
-    def __init__(self, borders: gpd.GeoDataFrame, mapping: Mapping[str, Columns], name: str,
+    def __init__(self, borders: pd.DataFrame, mapping: Mapping[str, Columns], name: str,
                  fmt: str, taken: frozenset[str], tr: Translate, last: date, date_order: str,
                  unused: list[str], doubt: str | None = None) -> None:
         self.mapping, self.name, self.fmt, self.taken, self.tr = mapping, name, fmt, taken, tr
         self.last, self.date_order, self.unused, self.doubt = last, date_order, unused, doubt
         self.codes = country_codes(borders)
-        self.shapes = borders.set_index("iso3").geometry
+        self.shapes = dict(zip(borders["iso3"], borders["geometry"], strict=True))
         self.seen = set(taken)  # ids taken, and those of the file so far
         self.evidence = [False, False, False]  # slashes, day first, month first
         self.orders_used: set[str] = set()  # orders that read slash dates in some chunk
@@ -589,10 +647,7 @@ class _Run:
         known = self.days_read.setdefault(order, {})
         if len(known) > DAYS_REMEMBERED:
             known.clear()
-        for v in written.unique():
-            if v and v not in known:
-                known[v] = date_parts(v, order)
-        days = written.map(known)
+        days = _days(written, known, order)
         reasons.add_each((written != "") & days.isna(), tr(
             "unparseable date {value} (use YYYY-MM-DD, DD/MM/YYYY or '31 January 2023')"),
             written)
@@ -608,7 +663,7 @@ class _Run:
                          cells["lat"])
         reasons.add_each((cells["lon"] != "") & lon.isna(),
                          tr("longitude {value} is not a number"), cells["lon"])
-        iso3 = cells["country"].str.lower().map(self.codes)
+        iso3 = _looked_up(cells["country"].str.lower(), self.codes)
         reasons.add_each((cells["country"] != "") & iso3.isna(),
                          tr("country {value} is not one of the map's countries"),
                          cells["country"])
@@ -729,7 +784,7 @@ def _empty_events(unused: list[str]) -> pa.Table:
     return table
 
 
-def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders: gpd.GeoDataFrame,
+def ingest(table: Table | pd.DataFrame, mapping: Mapping[str, Columns], borders: pd.DataFrame,
            name: str = "upload", fmt: str = "mapped", taken_ids: frozenset[str] = frozenset(),
            notes: tuple[str, ...] = (), tr: Translate = english, last: date | None = None,
            date_order: str = "auto") -> IngestReport:
@@ -808,7 +863,7 @@ def _precision(fmt: str, cells: Mapping[str, pd.Series], mapping: Mapping[str, C
         reasons.add_each(unknown, tr("{column} {{value}} is not one of {codes}").format(
             column=_column_of(mapping, "date_code"), codes=", ".join(known)),
             cells["date_code"])
-        dates = code.map(known).fillna("day").astype(str)
+        dates = _looked_up(code, known).fillna("day").astype(str)
     return precise.astype(bool), dates
 
 
@@ -859,7 +914,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(path: Path, data: Path, rejected_csv: Path | None, date_order: str,
            parquet: Path | None = None, show_progress: bool = False) -> int:
-    borders = load_borders(data / "borders.geojson")
+    borders = load_border_shapes(data / "borders.geojson")
     try:
         last = curation_date(data / "SOURCES.md").date()
     except DataError:
@@ -870,7 +925,7 @@ def _check(path: Path, data: Path, rejected_csv: Path | None, date_order: str,
               file=sys.stderr, flush=True)
 
     report = ingest_file(path, path.name, borders, last=last, date_order=date_order,
-                         progress=said if show_progress else None)
+                         progress=said if show_progress else None, chunk_bytes=CLI_CHUNK_BYTES)
     if show_progress:
         print(file=sys.stderr)
     print(report.summary())
