@@ -60,11 +60,13 @@ def measure(path: Path, rows: int, sessions: int, ttl: int,
                     page.get_by_text("Import your own events").click()
                     contexts.append(context)
                     pages.append(page)
+                started = time.monotonic()
                 for page in pages:  # all uploads start together
                     page.locator('[data-testid="stFileUploader"] input[type="file"]'
                                  ).set_input_files(str(path))
                 for page in pages:
                     page.get_by_text(f"{rows:,} loaded").wait_for(timeout=300_000)
+                imported_s = time.monotonic() - started
                 during = memory_mb(pid, "VmRSS")
                 for context in contexts:
                     context.close()
@@ -72,7 +74,8 @@ def measure(path: Path, rows: int, sessions: int, ttl: int,
                 closed = memory_mb(pid, "VmRSS")
                 time.sleep(ttl + 40)  # past the time-to-live and one release cycle of the server
                 out.append({"baseline": baseline, "during": during, "closed": closed,
-                            "after": memory_mb(pid, "VmRSS"), "peak": memory_mb(pid)})
+                            "after": memory_mb(pid, "VmRSS"), "peak": memory_mb(pid),
+                            "imported_s": imported_s})
                 if inspect is not None:  # the server's own account of the idle memory
                     _wait_for_line(inspect, time.time())
             browser.close()
@@ -110,15 +113,16 @@ def main() -> None:
     print(f"file: {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB; "
           f"disconnected-session TTL {args.ttl} s", file=sys.stderr)
     print("| sessions importing | idle before | all imported | sessions closed | after TTL + 40 s "
-          "| peak | extra while imported | extra left after |")
-    print("|---|---|---|---|---|---|---|---|")
+          "| peak | extra while imported | extra left after | after / idle | all imported in |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for n in (int(s) for s in args.sessions.split(",")):
         for k, r in enumerate(measure(path, args.rows, n, args.ttl, args.rounds, args.inspect,
                                                      args.trace), start=1):
             label = f"{n}" if args.rounds == 1 else f"{n}, round {k}"
             print(f"| {label} | {r['baseline']:.0f} MB | {r['during']:.0f} MB | "
                   f"{r['closed']:.0f} MB | {r['after']:.0f} MB | {r['peak']:.0f} MB | "
-                  f"{r['during'] - r['baseline']:.0f} MB | {r['after'] - r['baseline']:.0f} MB |",
+                  f"{r['during'] - r['baseline']:.0f} MB | {r['after'] - r['baseline']:.0f} MB | "
+                  f"{r['after'] / r['baseline']:.2f}x | {r['imported_s']:.0f} s |",
                   flush=True)
 
 

@@ -125,3 +125,39 @@ def test_the_inspection_is_written_only_on_an_idle_server(tmp_path, monkeypatch)
     memory._log_inspection()
     line = json.loads(out.read_text())
     assert line["rss_mb"] > 0 and "arrow_mb" in line
+
+
+def test_at_most_two_uploads_are_read_at_once(monkeypatch):
+    """Five sessions importing at once: two read, the others wait their turn, every one is read
+    (the peak of five 150,000-row imports fell below 1 GB, BENCHMARKS.md)."""
+    import time
+    from types import SimpleNamespace
+
+    import app.upload as upload
+
+    running, most, done = [0], [0], []
+    lock = threading.Lock()
+
+    def reading(source, name, *args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.2)
+        with lock:
+            running[0] -= 1
+            done.append(name)
+        raise upload.IngestError(f"{name}: read")  # the panel shows it; nothing is kept
+
+    monkeypatch.setattr(upload, "ingest_file", reading)
+    facts = SimpleNamespace(borders=None, curated=None)
+    threads = [threading.Thread(target=upload._read, args=(None, f"f{i}.csv", facts, frozenset(),
+                                                           lambda text: text))
+               for i in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(done) == [f"f{i}.csv" for i in range(5)]
+    assert most[0] == upload.IMPORTS_AT_ONCE == 2
+    assert upload._IMPORTING.acquire(blocking=False)  # every turn was given back
+    upload._IMPORTING.release()
