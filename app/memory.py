@@ -18,7 +18,8 @@ import runs on its own script thread, and mimalloc kept the pages of those threa
 after the threads had ended, where no release reaches them. Five 150,000-row imports left
 545 MB behind with mimalloc and 110 MB with the system pool (BENCHMARKS.md). glibc gives each
 thread that allocates at once an arena of its own (up to eight a core), and a freed page in a
-little-used arena stays there: the process keeps two arenas.
+little-used arena stays there: the process keeps two arenas. Its mmap and trim thresholds are
+fixed (see MMAP_THRESHOLD), so an import's large blocks are given back when freed.
 """
 
 from __future__ import annotations
