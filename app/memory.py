@@ -239,6 +239,9 @@ def _log_inspection() -> None:
     if not path or session_count() != 0:
         return
     with contextlib.suppress(Exception):
-        line = json.dumps(inspection(), default=str) + "\n"
+        found = inspection()
+        if tracemalloc.is_tracing():  # beside it, for Snapshot.compare_to between two lines
+            tracemalloc.take_snapshot().dump(f"{path}.{int(float(str(found['time'])))}.snapshot")
+        line = json.dumps(found, default=str) + "\n"
         with open(path, "a", encoding="utf-8") as out:
             out.write(line)

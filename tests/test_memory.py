@@ -161,3 +161,23 @@ def test_at_most_two_uploads_are_read_at_once(monkeypatch):
     assert most[0] == upload.IMPORTS_AT_ONCE == 2
     assert upload._IMPORTING.acquire(blocking=False)  # every turn was given back
     upload._IMPORTING.release()
+
+
+def test_a_traced_inspection_leaves_a_snapshot_to_compare(tmp_path, monkeypatch):
+    import json
+    import tracemalloc
+
+    import app.memory as memory
+
+    out = tmp_path / "inspect.jsonl"
+    monkeypatch.setenv(memory.INSPECT_ENV, str(out))
+    monkeypatch.setattr(memory, "session_count", lambda: 0)
+    tracemalloc.start()
+    try:
+        memory._log_inspection()
+    finally:
+        tracemalloc.stop()
+    line = json.loads(out.read_text())
+    assert line["python_mb"] >= 0 and line["python_top"]
+    (snapshot,) = tmp_path.glob("inspect.jsonl.*.snapshot")
+    assert tracemalloc.Snapshot.load(str(snapshot)).traces
