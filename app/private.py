@@ -65,6 +65,19 @@ def end_expired_sessions() -> int:
     return len(expired)
 
 
+def session_count() -> int | None:
+    """How many sessions (connected or kept for their time-to-live) this server holds; None
+    without a Streamlit server, or when this Streamlit cannot say."""
+    try:
+        from streamlit.runtime import Runtime
+
+        if not Runtime.exists():
+            return None
+        return len(Runtime.instance()._session_mgr.list_sessions())
+    except Exception:
+        return None
+
+
 ENDING_S = 10.0  # at most this long to wait for Streamlit's loop to end a session
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from datetime import date
 from typing import IO
@@ -46,6 +47,11 @@ UPLOAD_TYPES = ["csv", "tsv", "txt", "gz", "zip", "xlsx", "parquet", "geojson", 
 # import's passing memory low (a 150,000-row file: about 110 MB at its peak, against 210 MB
 # with 8 MB chunks), at no measurable cost in time; the progress bar moves more often too.
 UPLOAD_CHUNK_BYTES = 2 << 20
+# Imports read at once in one server process; another waits its turn under its progress bar. An
+# import is mostly one thread's work and the machine has two cores: five sessions importing
+# 150,000 rows at once took about as long and peaked lower (BENCHMARKS.md).
+IMPORTS_AT_ONCE = 2
+_IMPORTING = threading.BoundedSemaphore(IMPORTS_AT_ONCE)
 
 
 def _remove() -> None:
@@ -65,6 +71,10 @@ def _read(upload: IO[bytes], name: str, facts: Facts, taken: frozenset[str], tr:
             "{name}: {rows} rows read, {rejected} rejected…").format(
             name=inert(name), rows=f"{rows:,}", rejected=f"{rejected:,}"))
 
+    if not _IMPORTING.acquire(blocking=False):
+        bar.progress(0.0, text=tr("{name}: waiting for other imports to finish…").format(
+            name=inert(name)))
+        _IMPORTING.acquire()
     try:
         st.session_state[UPLOAD] = ingest_file(
             upload, name, facts.borders, mapping, taken, tr=tr, last=_last(facts),
@@ -79,6 +89,7 @@ def _read(upload: IO[bytes], name: str, facts: Facts, taken: frozenset[str], tr:
         st.error(tr("{name} could not be read: the file is damaged or in a form this import does "
                     "not know. Save it as CSV (UTF-8) and try again.").format(name=inert(name)))
     finally:
+        _IMPORTING.release()
         bar.empty()
 
 

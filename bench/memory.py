@@ -12,6 +12,7 @@ server.disconnectedSessionTTL set to --ttl seconds, and reads the server's resid
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -27,11 +28,19 @@ from bench.synthetic import synthetic_events  # noqa: E402
 
 
 def measure(path: Path, rows: int, sessions: int, ttl: int,
-            rounds: int = 1) -> list[dict[str, float]]:
-    """`rounds` rounds of `sessions` sessions importing the file, on one server."""
+            rounds: int = 1, inspect: Path | None = None,
+            trace: bool = False) -> list[dict[str, float]]:
+    """`rounds` rounds of `sessions` sessions importing the file, on one server; with
+    `inspect`, the server appends what it holds to that file when idle (app/memory.py), before
+    the sessions and after their lifetime; with `trace`, Python's allocations by line too."""
     from playwright.sync_api import sync_playwright
 
-    server, base = serve("dashboard", dict(os.environ),
+    env = dict(os.environ)
+    if inspect is not None:
+        env["COUPBELT_MEMORY_INSPECT"] = str(inspect)
+        if trace:
+            env["PYTHONTRACEMALLOC"] = "1"
+    server, base = serve("dashboard", env,
                          ("--server.disconnectedSessionTTL", str(ttl)))
     pid = server.pid
     out = []
@@ -39,6 +48,8 @@ def measure(path: Path, rows: int, sessions: int, ttl: int,
         with sync_playwright() as p:
             browser = warm_browser(p, base)
             time.sleep(ttl + 3)
+            if inspect is not None:
+                _wait_for_line(inspect, time.time())
             baseline = memory_mb(pid, "VmRSS")
             for _ in range(rounds):
                 contexts, pages = [], []
@@ -49,11 +60,13 @@ def measure(path: Path, rows: int, sessions: int, ttl: int,
                     page.get_by_text("Import your own events").click()
                     contexts.append(context)
                     pages.append(page)
+                started = time.monotonic()
                 for page in pages:  # all uploads start together
                     page.locator('[data-testid="stFileUploader"] input[type="file"]'
                                  ).set_input_files(str(path))
                 for page in pages:
                     page.get_by_text(f"{rows:,} loaded").wait_for(timeout=300_000)
+                imported_s = time.monotonic() - started
                 during = memory_mb(pid, "VmRSS")
                 for context in contexts:
                     context.close()
@@ -61,12 +74,24 @@ def measure(path: Path, rows: int, sessions: int, ttl: int,
                 closed = memory_mb(pid, "VmRSS")
                 time.sleep(ttl + 40)  # past the time-to-live and one release cycle of the server
                 out.append({"baseline": baseline, "during": during, "closed": closed,
-                            "after": memory_mb(pid, "VmRSS"), "peak": memory_mb(pid)})
+                            "after": memory_mb(pid, "VmRSS"), "peak": memory_mb(pid),
+                            "imported_s": imported_s})
+                if inspect is not None:  # the server's own account of the idle memory
+                    _wait_for_line(inspect, time.time())
             browser.close()
         return out
     finally:
         os.killpg(pid, signal.SIGTERM)
         server.wait(timeout=20)
+
+
+def _wait_for_line(path: Path, since: float, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.is_file() and any(json.loads(line)["time"] >= since
+                                  for line in path.read_text().splitlines() if line):
+            return
+        time.sleep(1)
 
 
 def main() -> None:
@@ -76,20 +101,28 @@ def main() -> None:
     parser.add_argument("--ttl", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=1,
                         help="rounds of imports on one server (the idle memory after each)")
+    parser.add_argument("--inspect", type=Path, metavar="FILE",
+                        help="the idle server appends what it holds to FILE (JSON lines), "
+                             "before the sessions and after their lifetime")
+    parser.add_argument("--trace", action="store_true",
+                        help="with --inspect: Python's allocations by line too (tracemalloc, "
+                             "which costs time and memory: not for the figures)")
     args = parser.parse_args()
     path = Path(tempfile.mkdtemp(prefix="coupbelt-memory-")) / "upload.csv"
     synthetic_events(args.rows).to_csv(path, index=False)
     print(f"file: {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB; "
           f"disconnected-session TTL {args.ttl} s", file=sys.stderr)
     print("| sessions importing | idle before | all imported | sessions closed | after TTL + 40 s "
-          "| peak | extra while imported | extra left after |")
-    print("|---|---|---|---|---|---|---|---|")
+          "| peak | extra while imported | extra left after | after / idle | all imported in |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for n in (int(s) for s in args.sessions.split(",")):
-        for k, r in enumerate(measure(path, args.rows, n, args.ttl, args.rounds), start=1):
+        for k, r in enumerate(measure(path, args.rows, n, args.ttl, args.rounds, args.inspect,
+                                                     args.trace), start=1):
             label = f"{n}" if args.rounds == 1 else f"{n}, round {k}"
             print(f"| {label} | {r['baseline']:.0f} MB | {r['during']:.0f} MB | "
                   f"{r['closed']:.0f} MB | {r['after']:.0f} MB | {r['peak']:.0f} MB | "
-                  f"{r['during'] - r['baseline']:.0f} MB | {r['after'] - r['baseline']:.0f} MB |",
+                  f"{r['during'] - r['baseline']:.0f} MB | {r['after'] - r['baseline']:.0f} MB | "
+                  f"{r['after'] / r['baseline']:.2f}x | {r['imported_s']:.0f} s |",
                   flush=True)
 
 

@@ -90,3 +90,94 @@ def test_arrow_allocates_from_the_system_pool_once_the_app_runs():
     text = pd.Series([f"event {i}" for i in range(50_000)], dtype="str").str.upper()
     assert pyarrow.system_memory_pool().bytes_allocated() > before
     del text
+
+
+def test_the_inspection_counts_arrow_buffers_and_large_texts():
+    """What bench/memory.py --inspect reads of a live server: Arrow's pool grows with a table,
+    a large text held in a container is found, DuckDB's buffers are reported once it runs."""
+    import pyarrow
+
+    from app.memory import inspection
+    from geo.engine import Events  # noqa: F401  (DuckDB loaded: its buffers are reported)
+
+    before = inspection()
+    table = pyarrow.table({"x": pyarrow.array(range(2_000_000), pyarrow.int64())})
+    holder = ["x" * (3 << 20)]
+    after = inspection()
+    assert after["arrow_mb"] - before["arrow_mb"] >= 15  # 16 MB of int64
+    assert after["large_mb"].get("str", 0) - before["large_mb"].get("str", 0) >= 3
+    assert "duckdb_mb" in after and isinstance(after["types"], list)
+    del table, holder
+
+
+def test_the_inspection_is_written_only_on_an_idle_server(tmp_path, monkeypatch):
+    """It holds the interpreter for seconds: never while a session is served."""
+    import json
+
+    import app.memory as memory
+
+    out = tmp_path / "inspect.jsonl"
+    monkeypatch.setenv(memory.INSPECT_ENV, str(out))
+    monkeypatch.setattr(memory, "session_count", lambda: 2)
+    memory._log_inspection()
+    assert not out.exists()
+    monkeypatch.setattr(memory, "session_count", lambda: 0)
+    memory._log_inspection()
+    line = json.loads(out.read_text())
+    assert line["rss_mb"] > 0 and "arrow_mb" in line
+
+
+def test_at_most_two_uploads_are_read_at_once(monkeypatch):
+    """Five sessions importing at once: two read, the others wait their turn, every one is read
+    (the peak of five 150,000-row imports fell below 1 GB, BENCHMARKS.md)."""
+    import time
+    from types import SimpleNamespace
+
+    import app.upload as upload
+
+    running, most, done = [0], [0], []
+    lock = threading.Lock()
+
+    def reading(source, name, *args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.2)
+        with lock:
+            running[0] -= 1
+            done.append(name)
+        raise upload.IngestError(f"{name}: read")  # the panel shows it; nothing is kept
+
+    monkeypatch.setattr(upload, "ingest_file", reading)
+    facts = SimpleNamespace(borders=None, curated=None)
+    threads = [threading.Thread(target=upload._read, args=(None, f"f{i}.csv", facts, frozenset(),
+                                                           lambda text: text))
+               for i in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(done) == [f"f{i}.csv" for i in range(5)]
+    assert most[0] == upload.IMPORTS_AT_ONCE == 2
+    assert upload._IMPORTING.acquire(blocking=False)  # every turn was given back
+    upload._IMPORTING.release()
+
+
+def test_a_traced_inspection_leaves_a_snapshot_to_compare(tmp_path, monkeypatch):
+    import json
+    import tracemalloc
+
+    import app.memory as memory
+
+    out = tmp_path / "inspect.jsonl"
+    monkeypatch.setenv(memory.INSPECT_ENV, str(out))
+    monkeypatch.setattr(memory, "session_count", lambda: 0)
+    tracemalloc.start()
+    try:
+        memory._log_inspection()
+    finally:
+        tracemalloc.stop()
+    line = json.loads(out.read_text())
+    assert line["python_mb"] >= 0 and line["python_top"]
+    (snapshot,) = tmp_path.glob("inspect.jsonl.*.snapshot")
+    assert tracemalloc.Snapshot.load(str(snapshot)).traces
